@@ -1,0 +1,72 @@
+package io.tally.realtime;
+
+import io.tally.config.Settings;
+
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Settings of the real-time core. Every timeout stays below the 60 s idle timeouts of nginx and the
+ * AWS load balancer by default; each is an environment variable (documented in the README).
+ */
+public record RealtimeConfig(
+        String instanceId,
+        int heartbeatMillis,
+        int peerTimeoutMillis,
+        int pollHoldMillis,
+        int maxFrameBytes,
+        int maxJsonDepth,
+        int maxRoomsPerConnection,
+        int historySize,
+        int sendQueueLimit,
+        int requestsPerSecond,
+        int maxConnections,
+        int drainWindowMillis,
+        List<String> allowedOrigins,
+        String redisUrl,
+        boolean redisCluster,
+        int streamMaxLength) {
+
+    public static RealtimeConfig from(Settings s) {
+        return new RealtimeConfig(
+                s.string("TALLY_INSTANCE_ID", defaultInstanceId()),
+                s.integer("TALLY_HEARTBEAT_MS", 25_000, 10, 3_600_000),
+                s.integer("TALLY_PEER_TIMEOUT_MS", 20_000, 10, 3_600_000),
+                s.integer("TALLY_POLL_HOLD_MS", 25_000, 0, 3_600_000),
+                s.integer("TALLY_MAX_FRAME_BYTES", 65_536, 256, 16 * 1024 * 1024),
+                s.integer("TALLY_MAX_JSON_DEPTH", 16, 2, 512),
+                s.integer("TALLY_MAX_ROOMS_PER_CONNECTION", 50, 1, 100_000),
+                s.integer("TALLY_HISTORY_SIZE", 1_000, 1, 10_000_000),
+                s.integer("TALLY_SEND_QUEUE_LIMIT", 1_000, 1, 10_000_000),
+                s.integer("TALLY_REQUESTS_PER_SECOND", 20, 1, 1_000_000),
+                s.integer("TALLY_MAX_CONNECTIONS", 20_000, 1, 10_000_000),
+                s.integer("TALLY_DRAIN_WINDOW_MS", 10_000, 0, 3_600_000),
+                list(s.string("TALLY_ALLOWED_ORIGINS", "")),
+                s.string("REDIS_URL", null),
+                s.bool("REDIS_CLUSTER", false),
+                s.integer("TALLY_STREAM_MAXLEN", 10_000, 10, 100_000_000));
+    }
+
+    public static RealtimeConfig defaults() {
+        return from(new Settings(name -> null));
+    }
+
+    private static List<String> list(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "tally";
+        }
+        int dot = host.indexOf('.');
+        if (dot > 0) host = host.substring(0, dot);
+        String suffix = Integer.toString(new SecureRandom().nextInt(36 * 36 * 36 * 36), 36);
+        return host + "-" + suffix;
+    }
+}

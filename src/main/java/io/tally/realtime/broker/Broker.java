@@ -1,0 +1,54 @@
+package io.tally.realtime.broker;
+
+import io.tally.realtime.Position;
+
+/**
+ * Rooms' histories and the fan-out of their messages to every instance. The only part of Tally that
+ * knows other instances exist; it knows nothing of transports or connections.
+ *
+ * <p>Implementations: {@code memory.MemoryBroker} (one instance, the default) and
+ * {@code redis.RedisBroker} (Redis streams for history, pub/sub for fan-out).
+ */
+public interface Broker extends AutoCloseable {
+
+    /** Starts delivery to {@code listener}; called once, before any other method. */
+    void start(BrokerListener listener);
+
+    /**
+     * Appends {@code payload} (JSON text) to the room's history and fans it out to every instance
+     * watching the room. Appending and fan-out are atomic together, so offset order is delivery order.
+     * Returns the new message's position only once the message is durable in the history.
+     *
+     * @throws BrokerUnavailableException when the message could not be accepted: it was not
+     *                                    published, and will not appear later (never accepted-then-lost)
+     */
+    Position publish(String room, String payload);
+
+    /**
+     * Up to {@code limit} messages after {@code since}, in offset order; or a reset if {@code since}
+     * is from another epoch or older than the retained history.
+     *
+     * @throws BrokerUnavailableException when history cannot be read now
+     */
+    History history(String room, Position since, int limit);
+
+    /**
+     * The room's end: the position of its last message, or offset {@code "0"} of the room's epoch if
+     * it has none. Creates the room's epoch on first use.
+     *
+     * @throws BrokerUnavailableException when it cannot be read now
+     */
+    Position tip(String room);
+
+    /** This instance wants the room's messages from now on. The Hub calls it once per room it needs. */
+    void watch(String room);
+
+    /** This instance no longer needs the room's messages. */
+    void unwatch(String room);
+
+    BrokerStatus status();
+
+    /** Stops delivery and releases connections. */
+    @Override
+    void close();
+}

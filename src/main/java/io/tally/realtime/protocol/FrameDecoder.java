@@ -1,0 +1,87 @@
+package io.tally.realtime.protocol;
+
+import io.tally.json.Json;
+import io.tally.json.JsonException;
+import io.tally.realtime.Position;
+import io.tally.realtime.Rooms;
+
+import java.util.Map;
+
+/**
+ * Turns a client's text frame into a {@link ClientFrame}, or a {@link ProtocolException} whose code
+ * says exactly what was wrong. Never throws anything else, whatever the input.
+ */
+public final class FrameDecoder {
+    public static final int VERSION = 1;
+    private final int maxDepth;
+
+    public FrameDecoder(int maxDepth) {
+        this.maxDepth = maxDepth;
+    }
+
+    public ClientFrame decode(String text) {
+        Map<String, Object> f;
+        try {
+            f = Json.parseObject(text, maxDepth);
+        } catch (JsonException e) {
+            throw new ProtocolException(ErrorCode.BAD_JSON, null, "frame is not valid JSON: " + e.getMessage());
+        }
+        Object type = f.get("type");
+        if (!(type instanceof String t)) throw new ProtocolException(ErrorCode.BAD_FRAME, null, "frame has no \"type\" string");
+        switch (t) {
+            case "hello": {
+                Object v = f.get("v");
+                if (!(v instanceof Long version)) throw new ProtocolException(ErrorCode.BAD_FRAME, null, "hello needs a numeric \"v\"");
+                if (version != VERSION) {
+                    throw new ProtocolException(ErrorCode.BAD_VERSION, null, "protocol version " + version + " is not supported; this server speaks " + VERSION);
+                }
+                return new ClientFrame.Hello(VERSION);
+            }
+            case "subscribe": {
+                long id = requestId(f, true);
+                String room = room(f, id);
+                Object since = f.get("since");
+                Position position = null;
+                if (since != null) {
+                    try {
+                        position = Position.fromJson(since);
+                    } catch (IllegalArgumentException e) {
+                        throw new ProtocolException(ErrorCode.BAD_POSITION, id, e.getMessage());
+                    }
+                }
+                return new ClientFrame.Subscribe(id, room, position);
+            }
+            case "unsubscribe": {
+                long id = requestId(f, true);
+                return new ClientFrame.Unsubscribe(id, room(f, id));
+            }
+            case "ping":
+                return new ClientFrame.Ping(f.containsKey("id") ? requestId(f, true) : null);
+            case "pong":
+                return new ClientFrame.Pong();
+            default:
+                throw new ProtocolException(ErrorCode.BAD_FRAME, optionalId(f), "unknown frame type \"" + truncate(t) + "\"");
+        }
+    }
+
+    private static long requestId(Map<String, Object> f, boolean required) {
+        Object id = f.get("id");
+        if (id instanceof Long n && n > 0) return n;
+        throw new ProtocolException(ErrorCode.BAD_FRAME, null, "\"" + f.get("type") + "\" needs a positive integer \"id\"");
+    }
+
+    private static Long optionalId(Map<String, Object> f) {
+        return f.get("id") instanceof Long n && n > 0 ? n : null;
+    }
+
+    private static String room(Map<String, Object> f, long id) {
+        Object room = f.get("room");
+        if (!(room instanceof String r)) throw new ProtocolException(ErrorCode.BAD_FRAME, id, "\"" + f.get("type") + "\" needs a \"room\" string");
+        if (!Rooms.isValid(r)) throw new ProtocolException(ErrorCode.BAD_ROOM, id, "room name must match " + Rooms.RULE);
+        return r;
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+}
