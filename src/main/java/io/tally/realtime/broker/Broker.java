@@ -1,6 +1,7 @@
 package io.tally.realtime.broker;
 
 import io.tally.realtime.Position;
+import io.tally.realtime.UnavailableException;
 
 /**
  * Rooms' histories and the fan-out of their messages to every instance. The only part of Tally that
@@ -19,7 +20,7 @@ public interface Broker extends AutoCloseable {
      * watching the room. Appending and fan-out are atomic together, so offset order is delivery order.
      * Returns the new message's position only once the message is durable in the history.
      *
-     * @throws BrokerUnavailableException when the message could not be accepted: it was not
+     * @throws UnavailableException when the message could not be accepted: it was not
      *                                    published, and will not appear later (never accepted-then-lost)
      */
     Position publish(String room, String payload);
@@ -28,7 +29,7 @@ public interface Broker extends AutoCloseable {
      * Up to {@code limit} messages after {@code since}, in offset order; or a reset if {@code since}
      * is from another epoch or older than the retained history.
      *
-     * @throws BrokerUnavailableException when history cannot be read now
+     * @throws UnavailableException when history cannot be read now
      */
     History history(String room, Position since, int limit);
 
@@ -36,11 +37,17 @@ public interface Broker extends AutoCloseable {
      * The room's end: the position of its last message, or offset {@code "0"} of the room's epoch if
      * it has none. Creates the room's epoch on first use.
      *
-     * @throws BrokerUnavailableException when it cannot be read now
+     * @throws UnavailableException when it cannot be read now
      */
     Position tip(String room);
 
-    /** This instance wants the room's messages from now on. The Hub calls it once per room it needs. */
+    /**
+     * This instance wants the room's messages. Returns only once every message published after the
+     * return is sure to reach the listener (so a reader of history after {@code watch} misses
+     * nothing). The Hub calls it once per room it starts needing.
+     *
+     * @throws UnavailableException when the subscription could not be confirmed
+     */
     void watch(String room);
 
     /** This instance no longer needs the room's messages. */
