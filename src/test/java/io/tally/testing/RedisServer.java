@@ -26,6 +26,7 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final List<String> extraArgs;
+    private final String password;
     private final Thread reaper = new Thread(this::destroyQuietly, "redis-server-reaper");
     private Process process;
 
@@ -33,6 +34,8 @@ public final class RedisServer implements AutoCloseable {
         this.port = port;
         this.dir = dir;
         this.extraArgs = List.copyOf(extraArgs);
+        int i = extraArgs.indexOf("--requirepass");
+        this.password = i >= 0 ? extraArgs.get(i + 1) : null;
     }
 
     /** Starts a standalone server; {@code extraArgs} are redis-server options such as {@code "--stream-node-max-entries", "4"}. */
@@ -106,17 +109,28 @@ public final class RedisServer implements AutoCloseable {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2_000);
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
-            StringBuilder req = new StringBuilder("*").append(args.length).append("\r\n");
-            for (String a : args) {
-                byte[] b = a.getBytes(StandardCharsets.UTF_8);
-                req.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
+            if (password != null) {
+                send(out, "AUTH", password);
+                readReply(socket.getInputStream());
             }
-            out.write(req.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            send(out, args);
             return readReply(socket.getInputStream());
         } catch (IOException e) {
             throw new IllegalStateException("redis command failed on port " + port + ": " + e.getMessage(), e);
         }
+    }
+
+    private static void send(OutputStream out, String... args) throws IOException {
+        ByteArrayOutputStream req = new ByteArrayOutputStream();
+        req.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+        for (String a : args) {
+            byte[] b = a.getBytes(StandardCharsets.UTF_8);
+            req.writeBytes(("$" + b.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+            req.writeBytes(b);
+            req.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        out.write(req.toByteArray());
+        out.flush();
     }
 
     @Override

@@ -20,6 +20,7 @@ public final class RecordingListener implements BrokerListener {
     private final List<Reset> resets = new ArrayList<>();
     private final Set<String> inside = ConcurrentHashMap.newKeySet();
     private final List<String> overlaps = new ArrayList<>();
+    private final List<String> events = new ArrayList<>();
 
     @Override
     public void onMessage(Message message) {
@@ -27,6 +28,7 @@ public final class RecordingListener implements BrokerListener {
         try {
             synchronized (this) {
                 messages.add(message);
+                events.add(message.room() + " " + message.payload());
             }
         } finally {
             inside.remove(message.room());
@@ -39,6 +41,7 @@ public final class RecordingListener implements BrokerListener {
         try {
             synchronized (this) {
                 resets.add(new Reset(room, reason, tip));
+                events.add(room + " reset:" + reason);
             }
         } finally {
             inside.remove(room);
@@ -63,6 +66,11 @@ public final class RecordingListener implements BrokerListener {
 
     public synchronized List<Reset> resets(String room) {
         return resets.stream().filter(r -> r.room().equals(room)).toList();
+    }
+
+    /** Every call in arrival order, as "room payload" or "room reset:reason". */
+    public synchronized List<String> events(String room) {
+        return events.stream().filter(e -> e.startsWith(room + " ")).map(e -> e.substring(room.length() + 1)).toList();
     }
 
     public synchronized List<String> overlaps() {
