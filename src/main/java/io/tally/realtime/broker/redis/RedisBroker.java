@@ -109,6 +109,10 @@ public final class RedisBroker implements Broker {
         try {
             Subscriber via = subscriberFor(feed.channel);
             feed.via = via;
+            if (via.downForMillis() > WATCH_TIMEOUT_MILLIS) {
+                // A long outage, not a blink: answer now rather than hold the caller for the full timeout.
+                throw new UnavailableException("Redis is unavailable: " + health.status(closed).detail());
+            }
             via.add(feed.channel);
             feed.confirmed.get(WATCH_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException | JedisException e) {

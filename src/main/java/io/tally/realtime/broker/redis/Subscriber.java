@@ -58,6 +58,7 @@ final class Subscriber {
     private volatile Connection connection;
     private volatile long lastHeardNanos = System.nanoTime();
     private boolean wasEverLive; // subscriber thread only
+    private volatile long downSinceMillis = System.currentTimeMillis();
 
     Subscriber(HostAndPort node, JedisClientConfig config, boolean sharded, String controlChannel,
                Handler handler, Health health, Backoff backoff) {
@@ -88,6 +89,11 @@ final class Subscriber {
 
     boolean isLive() {
         return live != null;
+    }
+
+    /** How long this subscriber has been without a live connection (0 while live). */
+    long downForMillis() {
+        return live != null ? 0 : System.currentTimeMillis() - downSinceMillis;
     }
 
     long millisSinceHeard() {
@@ -153,6 +159,7 @@ final class Subscriber {
             } finally {
                 connection = null;
                 synchronized (sendLock) {
+                    if (live != null) downSinceMillis = System.currentTimeMillis();
                     live = null;
                 }
             }
