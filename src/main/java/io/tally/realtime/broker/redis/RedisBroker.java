@@ -212,6 +212,14 @@ public final class RedisBroker implements Broker {
 
     /** Heartbeats prove each subscriber still hears; one that went silent is dropped and reconnects. */
     private void beat() {
+        if (subscribers.isEmpty()) {
+            // A cluster instance that watches no room yet still owes readiness checks a current answer.
+            try {
+                commands.probe();
+            } catch (RuntimeException e) {
+                // recorded in the health
+            }
+        }
         for (Subscriber s : subscribers.values()) {
             if (!s.isLive()) continue;
             if (s.millisSinceHeard() > SILENCE_LIMIT_MILLIS) {

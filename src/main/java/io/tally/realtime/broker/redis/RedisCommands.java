@@ -78,6 +78,11 @@ final class RedisCommands {
         });
     }
 
+    /** Reachability only (every node of a cluster). */
+    void probe() {
+        attempt(() -> client.get().ping());
+    }
+
     private Object run(String script, String sha, String room, String... args) {
         List<String> keys = List.of(RoomKeys.stream(room), RoomKeys.epoch(room));
         List<String> argv = List.of(args);

@@ -5,6 +5,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocketFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -28,14 +29,17 @@ public final class RedisTarget {
     private final int database;
     private final boolean tls;
     private final boolean cluster;
+    private final SSLSocketFactory trust;
 
-    private RedisTarget(List<HostAndPort> hosts, String user, String password, int database, boolean tls, boolean cluster) {
+    private RedisTarget(List<HostAndPort> hosts, String user, String password, int database, boolean tls, boolean cluster,
+                        SSLSocketFactory trust) {
         this.hosts = List.copyOf(hosts);
         this.user = user;
         this.password = password;
         this.database = database;
         this.tls = tls;
         this.cluster = cluster;
+        this.trust = trust;
     }
 
     /**
@@ -101,7 +105,7 @@ public final class RedisTarget {
         }
         cluster |= hosts.size() > 1;
         if (cluster && database != 0) throw new IllegalArgumentException("Redis Cluster has only database 0");
-        return new RedisTarget(hosts, user, password, database, tls, cluster);
+        return new RedisTarget(hosts, user, password, database, tls, cluster, null);
     }
 
     private static HostAndPort hostAndPort(String h) {
@@ -116,6 +120,14 @@ public final class RedisTarget {
 
     private static String decode(String s) {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * This target, trusting the CA behind {@code factory} instead of the JVM's default trust store (for a
+     * private CA; in production, {@code -Djavax.net.ssl.trustStore} does the same without code).
+     */
+    RedisTarget trusting(SSLSocketFactory factory) {
+        return new RedisTarget(hosts, user, password, database, tls, cluster, factory);
     }
 
     public List<HostAndPort> hosts() {
@@ -164,6 +176,7 @@ public final class RedisTarget {
             SSLParameters params = new SSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS");
             b.ssl(true).sslParameters(params);
+            if (trust != null) b.sslSocketFactory(trust);
         }
         return b.build();
     }
