@@ -146,6 +146,12 @@ public final class RedisBroker implements Broker {
         closed = true;
         heartbeat.shutdownNow();
         subscribers.values().forEach(Subscriber::close);
+        try {
+            // Undeploy must leave no thread of ours behind (Tomcat reports it as a leak).
+            heartbeat.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         subscribers.clear();
         clients.close();
         listener = null;
