@@ -2,6 +2,7 @@ package io.tally.realtime;
 
 import io.tally.json.Json;
 import io.tally.json.JsonWriter;
+import io.tally.realtime.broker.Await;
 import io.tally.testing.RedisServer;
 import io.tally.testing.TallyServer;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -169,6 +172,60 @@ class MultiInstanceIT {
         List<Object> all = new ArrayList<>(numbers(seen));
         all.addAll(numbers(rest));
         assertEquals(expected(1, total), all);
+    }
+
+    @Test
+    void afterRedisIsKilledAndRestartedAViewerGetsAResetThenEveryAcknowledgedScoreOnce() throws Exception {
+        TallyServer a = server("web-a");
+        TallyServer b = server("web-b");
+        String room = room();
+        RawViewer viewer = RawViewer.connect(http, b.wsUrl());
+        toClose.add(viewer);
+        viewer.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
+        assertEquals("ack", viewer.next(WAIT).get("type"));
+
+        List<Integer> acked = new CopyOnWriteArrayList<>();
+        List<Integer> refused = new CopyOnWriteArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread publisher = new Thread(() -> {
+            for (int n = 1; !stop.get(); n++) {
+                try {
+                    a.realtime().publish(room, score(n));
+                    acked.add(n);
+                } catch (UnavailableException e) {
+                    refused.add(n);
+                }
+                pause(5);
+            }
+        });
+        publisher.start();
+        Await.until(WAIT, () -> acked.size() >= 20, () -> "publishing stalled");
+        redis.kill9();
+        Await.until(WAIT, () -> refused.size() >= 3, () -> "publishes were not refused");
+        redis.restart();
+        int firstRefused = refused.get(0);
+        Await.until(WAIT, () -> acked.stream().filter(n -> n > firstRefused).count() >= 20,
+                () -> "no publishing after the restart");
+        stop.set(true);
+        publisher.join();
+
+        List<Object> afterRestart = acked.stream().filter(n -> n > firstRefused).map(n -> (Object) (long) n).toList();
+        List<Map<String, Object>> frames = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!numbers(frames).containsAll(afterRestart)) {
+            assertTrue(System.nanoTime() < deadline, () -> "viewer misses scores: " + frames);
+            frames.add(viewer.next(WAIT));
+        }
+        int reset = -1;
+        for (int i = 0; i < frames.size(); i++) {
+            if ("reset".equals(frames.get(i).get("type"))) reset = i;
+        }
+        assertTrue(reset >= 0, () -> "no reset frame in " + frames);
+        assertEquals("epoch-changed", frames.get(reset).get("reason"));
+        assertEquals(afterRestart, numbers(frames.subList(reset + 1, frames.size())));
+        List<Object> before = numbers(frames.subList(0, reset));
+        assertEquals(expected(1, before.size()), before, "before the crash: a gap-free prefix of what was acknowledged");
+        for (int n : refused) assertTrue(!numbers(frames).contains((long) n), "refused score " + n + " was delivered");
     }
 
     private Map<String, Object> poll(TallyServer server, String body) throws Exception {
