@@ -3,6 +3,7 @@ package io.tally.realtime;
 import io.tally.json.Json;
 import io.tally.json.JsonWriter;
 import io.tally.realtime.broker.Await;
+import io.tally.testing.RawWebSocket;
 import io.tally.testing.RedisServer;
 import io.tally.testing.TallyServer;
 import org.junit.jupiter.api.AfterEach;
@@ -85,14 +86,13 @@ class MultiInstanceIT {
         TallyServer b = server("web-b");
         assertEquals("redis", b.realtime().status().brokerMode());
         String room = room();
-        RawViewer viewer = RawViewer.connect(http, b.wsUrl());
-        toClose.add(viewer);
+        RawWebSocket viewer = viewer(b);
         viewer.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
         Map<String, Object> ack = viewer.next(WAIT);
         assertEquals("ack", ack.get("type"), ack::toString);
 
         for (int n = 1; n <= 30; n++) a.realtime().publish(room, score(n));
-        List<Map<String, Object>> frames = viewer.collect(30, WAIT);
+        List<Map<String, Object>> frames = collect(viewer, 30);
         assertEquals(expected(1, 30), numbers(frames));
         assertTrue(frames.stream().allMatch(f -> "message".equals(f.get("type"))), frames::toString);
     }
@@ -136,8 +136,7 @@ class MultiInstanceIT {
         TallyServer a = server("web-a");
         TallyServer b = server("web-b");
         String room = room();
-        RawViewer onA = RawViewer.connect(http, a.wsUrl());
-        toClose.add(onA);
+        RawWebSocket onA = viewer(a);
         onA.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
         assertEquals("ack", onA.next(WAIT).get("type"));
 
@@ -151,9 +150,10 @@ class MultiInstanceIT {
         publisher.start();
 
         // Read from A until it goes away mid-stream, remembering the last position seen.
-        List<Map<String, Object>> seen = new ArrayList<>(onA.collect(20, WAIT));
+        List<Map<String, Object>> seen = new ArrayList<>(collect(onA, 20));
         a.stop();
-        while (seen.stream().noneMatch(f -> "closed".equals(f.get("type")))) seen.add(onA.next(WAIT));
+        onA.awaitClose();
+        seen.addAll(onA.drain(Duration.ofMillis(100))); // what A sent before closing, already received
         Map<?, ?> last = null;
         for (Map<String, Object> f : seen) {
             if ("message".equals(f.get("type"))) last = (Map<?, ?>) f.get("position");
@@ -161,13 +161,12 @@ class MultiInstanceIT {
         assertTrue(last != null, "A delivered nothing before it stopped");
 
         // The client resumes on B from its last position, as the browser client does after a reconnect.
-        RawViewer onB = RawViewer.connect(http, b.wsUrl());
-        toClose.add(onB);
+        RawWebSocket onB = viewer(b);
         onB.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"since\":" + JsonWriter.write(last) + "}");
         assertEquals("ack", onB.next(WAIT).get("type"));
         int already = numbers(seen).size();
         publisher.join();
-        List<Map<String, Object>> rest = onB.collect(total - already, WAIT);
+        List<Map<String, Object>> rest = collect(onB, total - already);
 
         List<Object> all = new ArrayList<>(numbers(seen));
         all.addAll(numbers(rest));
@@ -179,8 +178,7 @@ class MultiInstanceIT {
         TallyServer a = server("web-a");
         TallyServer b = server("web-b");
         String room = room();
-        RawViewer viewer = RawViewer.connect(http, b.wsUrl());
-        toClose.add(viewer);
+        RawWebSocket viewer = viewer(b);
         viewer.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
         assertEquals("ack", viewer.next(WAIT).get("type"));
 
@@ -226,6 +224,20 @@ class MultiInstanceIT {
         List<Object> before = numbers(frames.subList(0, reset));
         assertEquals(expected(1, before.size()), before, "before the crash: a gap-free prefix of what was acknowledged");
         for (int n : refused) assertTrue(!numbers(frames).contains((long) n), "refused score " + n + " was delivered");
+    }
+
+    private RawWebSocket viewer(TallyServer server) {
+        RawWebSocket ws = RawWebSocket.connect(server.wsUrl());
+        toClose.add(ws);
+        assertEquals("welcome", ws.next(WAIT).get("type"));
+        return ws;
+    }
+
+    /** Frames until {@code count} message frames have arrived. */
+    private static List<Map<String, Object>> collect(RawWebSocket ws, int count) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        while (numbers(out).size() < count) out.add(ws.next(WAIT));
+        return out;
     }
 
     private Map<String, Object> poll(TallyServer server, String body) throws Exception {
