@@ -6,6 +6,7 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.JedisShardedPubSub;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -109,7 +110,11 @@ final class Subscriber {
         synchronized (sendLock) {
             if (!channels.add(channel)) return;
             Session s = live;
-            if (s != null) s.subscribe(channel);
+            try {
+                if (s != null) s.subscribe(channel);
+            } catch (JedisException e) {
+                // The connection is failing; the reader notices, and the next connection subscribes every channel.
+            }
         }
     }
 
@@ -117,7 +122,11 @@ final class Subscriber {
         synchronized (sendLock) {
             if (!channels.remove(channel)) return;
             Session s = live;
-            if (s != null) s.unsubscribe(channel);
+            try {
+                if (s != null) s.unsubscribe(channel);
+            } catch (JedisException e) {
+                // As above: the next connection will not subscribe it.
+            }
         }
     }
 
@@ -154,7 +163,9 @@ final class Subscriber {
             } catch (RuntimeException e) {
                 if (!closed()) {
                     health.subscriberDown(name, e);
-                    LOG.log(Level.FINE, "Redis subscriber " + name + " lost: " + Health.describe(e));
+                    boolean wasLive = session != null && session.wasLive;
+                    LOG.log(wasLive ? Level.WARNING : Level.FINE, "Redis subscriber " + name
+                            + (wasLive ? " lost its connection, reconnecting: " : " cannot connect: ") + Health.describe(e));
                 }
             } finally {
                 connection = null;
@@ -301,6 +312,7 @@ final class Subscriber {
                 }
             }
             health.subscriberUp(name, wasEverLive);
+            if (wasEverLive) LOG.info("Redis subscriber " + name + " reconnected; back-filling watched rooms");
             wasEverLive = true;
         }
     }
