@@ -37,26 +37,31 @@ final class RedisCommands {
         this.client = client;
         this.sharded = sharded;
         this.maxLength = maxLength;
-        this.origin = origin.replace('\n', ' ');
+        this.origin = origin.replaceAll("[^A-Za-z0-9_.-]", "_");
         this.health = health;
     }
 
     Position publish(String room, String payload) {
-        List<?> r = (List<?>) run(Scripts.PUBLISH, publishSha, room,
-                freshEpoch(), Integer.toString(maxLength), payload, origin,
+        return publish(room, payload, origin + "." + randomId());
+    }
+
+    /** Publishes once per {@code publishId}: a repeat within a minute returns the first position. */
+    Position publish(String room, String payload, String publishId) {
+        List<?> r = (List<?>) run(Scripts.PUBLISH, publishSha,
+                List.of(RoomKeys.stream(room), RoomKeys.epoch(room), RoomKeys.receipt(room, publishId)),
+                randomId(), Integer.toString(maxLength), payload, origin,
                 RoomKeys.channel(room), sharded ? "SPUBLISH" : "PUBLISH");
         return new Position(text(r.get(0)), text(r.get(1)));
     }
 
     Position tip(String room) {
-        List<?> r = (List<?>) run(Scripts.READ, readSha, room, freshEpoch(), "", "", "0");
+        List<?> r = (List<?>) read(room, randomId(), "", "", "0");
         return new Position(text(r.get(0)), offset(text(r.get(1))));
     }
 
     History history(String room, Position since, int limit) {
         if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
-        List<?> r = (List<?>) run(Scripts.READ, readSha, room,
-                freshEpoch(), since.epoch(), streamId(since.offset()), Integer.toString(limit));
+        List<?> r = (List<?>) read(room, randomId(), since.epoch(), streamId(since.offset()), Integer.toString(limit));
         Position tip = new Position(text(r.get(0)), offset(text(r.get(1))));
         String reason = text(r.get(2));
         if (!reason.isEmpty()) return History.reset(reason, tip);
@@ -83,8 +88,11 @@ final class RedisCommands {
         attempt(() -> client.get().ping());
     }
 
-    private Object run(String script, String sha, String room, String... args) {
-        List<String> keys = List.of(RoomKeys.stream(room), RoomKeys.epoch(room));
+    private Object read(String room, String... args) {
+        return run(Scripts.READ, readSha, List.of(RoomKeys.stream(room), RoomKeys.epoch(room)), args);
+    }
+
+    private Object run(String script, String sha, List<String> keys, String... args) {
         List<String> argv = List.of(args);
         return attempt(() -> {
             UnifiedJedis c = client.get();
@@ -111,7 +119,8 @@ final class RedisCommands {
         }
     }
 
-    private String freshEpoch() {
+    /** Random ids name epochs and publishes: short, and unguessable enough never to collide. */
+    private String randomId() {
         return Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
     }
 

@@ -19,6 +19,11 @@ final class RoomKeys {
         return PREFIX + room + "}:epoch";
     }
 
+    /** A publish's receipt, kept a minute so a retry of the same publish is recognised. */
+    static String receipt(String room, String publishId) {
+        return PREFIX + room + "}:pub:" + publishId;
+    }
+
     static String channel(String room) {
         return PREFIX + room + CHANNEL_SUFFIX;
     }

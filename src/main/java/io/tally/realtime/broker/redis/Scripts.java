@@ -37,14 +37,23 @@ final class Scripts {
             """;
 
     /**
-     * ARGV: fresh epoch, max length, payload, origin instance, channel, publish command (PUBLISH or
-     * SPUBLISH). Appends and fans out in one atomic step, so channel order is stream order.
-     * Returns {epoch, id}.
+     * KEYS[3]: this publish's receipt. ARGV: fresh epoch, max length, payload, origin instance, channel,
+     * publish command (PUBLISH or SPUBLISH). Appends and fans out in one atomic step, so channel order is
+     * stream order. Returns {epoch, id}.
+     *
+     * <p>The receipt makes a retried publish (the cluster client retries when a connection fails, and the
+     * first attempt may have run) answer the first attempt's position instead of appending twice.
      */
     static final String PUBLISH = PRELUDE + """
+            local receipt = redis.call('GET', KEYS[3])
+            if receipt then
+              local sep = string.find(receipt, ' ', 1, true)
+              return {string.sub(receipt, 1, sep - 1), string.sub(receipt, sep + 1)}
+            end
             local epoch = ensure(ARGV[1])
             local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'd', ARGV[3])
             redis.call(ARGV[6], ARGV[5], epoch .. '\\n' .. id .. '\\n' .. ARGV[4] .. '\\n' .. ARGV[3])
+            redis.call('SET', KEYS[3], epoch .. ' ' .. id, 'EX', 60)
             return {epoch, id}
             """;
 

@@ -9,6 +9,7 @@ import io.tally.realtime.broker.RecordingListener;
 import io.tally.testing.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPooled;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -234,6 +235,26 @@ class RedisBrokerIT {
         }
         assertTrue(broker.history(room, ps.get(0), 10).isReset());
         assertFalse(broker.history(room, ps.get(90), 10).isReset());
+    }
+
+    @Test
+    void aRetriedPublishIsAppendedOnceAndAnswersTheFirstPosition() {
+        RedisServer redis = redis();
+        RecordingListener listener = new RecordingListener();
+        RedisBroker broker = broker(redis.url(), "retry", listener);
+        String room = room();
+        broker.watch(room);
+        Position start = broker.tip(room);
+        try (JedisPooled jedis = new JedisPooled(redis.url())) {
+            RedisCommands commands = new RedisCommands(() -> jedis, false, 100, "retry", new Health("redis", "test"));
+            Position first = commands.publish(room, json(1), "publish-1");
+            Position again = commands.publish(room, json(1), "publish-1");
+            commands.publish(room, json(2), "publish-2");
+            assertEquals(first, again);
+        }
+        listener.awaitPayload(room, json(2), WAIT);
+        assertEquals(List.of(json(1), json(2)), listener.payloads(room));
+        assertEquals(2, broker.history(room, start, 10).messages().size());
     }
 
     /** Publishes 1, 2, 3, ... as fast as it can, remembering which were acknowledged and which refused. */
