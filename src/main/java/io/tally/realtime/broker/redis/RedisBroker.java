@@ -204,15 +204,23 @@ public final class RedisBroker implements Broker {
      */
     private void reroute(Subscriber from) {
         clients.refreshTopology();
+        int moved = 0;
         for (String channel : from.channels()) {
             HostAndPort node = clients.nodeFor(channel);
             if (node.equals(from.node())) continue;
+            moved++;
             RoomFeed feed = feeds.get(RoomKeys.roomOf(channel));
             from.remove(channel);
             if (feed == null || closed) continue;
             Subscriber to = subscriberFor(channel);
             feed.via = to;
             to.add(channel);
+        }
+        if (moved > 0) LOG.info("Redis Cluster: moved " + moved + " rooms away from " + from.node() + " after a topology change");
+        if (from.channels().isEmpty() && !clients.servesAnySlot(from.node())) {
+            // The node serves no slot any more (failed over, removed): stop calling it.
+            subscribers.remove(from.node(), from);
+            from.stop();
         }
     }
 

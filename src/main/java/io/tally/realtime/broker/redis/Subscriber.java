@@ -136,15 +136,20 @@ final class Subscriber {
         if (c != null) c.disconnect();
     }
 
-    void close() {
+    /** Stops without waiting: safe from this subscriber's own thread. */
+    void stop() {
         closing.countDown();
         abort();
+        health.subscriberGone(name);
+    }
+
+    void close() {
+        stop();
         try {
             thread.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        health.subscriberGone(name);
     }
 
     private boolean closed() {
