@@ -6,6 +6,7 @@ import io.tally.realtime.broker.Await;
 import io.tally.realtime.broker.BrokerStatus;
 import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.RecordingListener;
+import io.tally.testing.BlackholeProxy;
 import io.tally.testing.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -255,6 +256,31 @@ class RedisBrokerIT {
         listener.awaitPayload(room, json(2), WAIT);
         assertEquals(List.of(json(1), json(2)), listener.payloads(room));
         assertEquals(2, broker.history(room, start, 10).messages().size());
+    }
+
+    @Test
+    void aSilentlyDeadSubscriberConnectionIsNoticedByItsHeartbeatAndBackFilled() {
+        RedisServer redis = redis();
+        BlackholeProxy proxy = new BlackholeProxy(redis.port());
+        toClose.add(proxy);
+        RecordingListener onB = new RecordingListener();
+        RedisBroker a = broker(redis.url(), "a", new RecordingListener());
+        RedisBroker b = new RedisBroker(RedisTarget.parse("redis://127.0.0.1:" + proxy.port(), false), "b", 1_000,
+                new Timing(500, 200, 5_000));
+        toClose.add(b);
+        b.start(onB);
+        String room = room();
+        b.watch(room);
+        a.publish(room, json(1));
+        onB.awaitPayload(room, json(1), WAIT);
+
+        proxy.blackholeExisting(); // B's connections stay open but carry nothing, in either direction
+        a.publish(room, json(2));
+        a.publish(room, json(3));
+
+        onB.awaitPayload(room, json(3), WAIT);
+        assertEquals(List.of(json(1), json(2), json(3)), onB.payloads(room));
+        assertTrue(b.status().reconnects() >= 1, b.status().toString());
     }
 
     /** Publishes 1, 2, 3, ... as fast as it can, remembering which were acknowledged and which refused. */
