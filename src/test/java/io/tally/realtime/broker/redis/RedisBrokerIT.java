@@ -217,6 +217,21 @@ class RedisBrokerIT {
     }
 
     @Test
+    void offsetsBeyondWhatAStreamIdHoldsAreForeignPositions() {
+        RedisServer redis = redis();
+        RedisBroker broker = broker(redis.url(), "solo", new RecordingListener());
+        String room = room();
+        Position p = broker.publish(room, json(1));
+        for (String offset : List.of("0-99999999999999999999", "99999999999999999999", "18446744073709551616-0")) {
+            History h = broker.history(room, new Position(p.epoch(), offset), 10);
+            assertEquals(History.EPOCH_CHANGED, h.resetReason(), offset);
+            assertEquals(p, h.tip());
+        }
+        assertEquals(List.of(json(1)), broker.history(room, new Position(p.epoch(), "0-18446744073709551615"), 10)
+                .messages().stream().map(m -> m.payload()).toList());
+    }
+
+    @Test
     void trimmedHistoryIsReportedNeverSilentlySkipped() {
         RedisServer redis = redis("--stream-node-max-entries", "5");
         RedisBroker broker = new RedisBroker(RedisTarget.parse(redis.url(), false), "trim", 10);
