@@ -47,7 +47,8 @@ public final class StandIn implements AutoCloseable {
 
         Path distDir = projectDir.resolve("target/standin-dist");
         Path unpackDir = projectDir.resolve("target/standin/dist");
-        this.redis = new RedisServer(Ports.free(), Files.createDirectories(runDir.resolve("redis")));
+        this.redis = options.resolvedRedis(war)
+                ? new RedisServer(Ports.free(), Files.createDirectories(runDir.resolve("redis"))) : null;
 
         List<Integer> nginxPorts = new ArrayList<>();
         for (int i = 0; i < options.instances; i++) {
@@ -55,7 +56,7 @@ public final class StandIn implements AutoCloseable {
             TomcatDistribution dist = TomcatDistribution.of(line, distDir, unpackDir);
             int n = i + 1;
             Map<String, String> env = new LinkedHashMap<>();
-            env.put("REDIS_URL", redis.url());
+            if (redis != null) env.put("REDIS_URL", redis.url());
             env.put("TALLY_INSTANCE_ID", "standin-" + n + "-tomcat" + dist.major());
             env.put("TALLY_ADMIN_TOKEN", options.adminToken);
             env.putAll(options.env);
@@ -92,7 +93,7 @@ public final class StandIn implements AutoCloseable {
 
     private void startAll() {
         long deadline = System.nanoTime() + options.startTimeout.toNanos();
-        redis.start(left(deadline));
+        if (redis != null) redis.start(left(deadline));
         // Tomcats start in parallel (the slow part); nginx and HAProxy only need to be listening.
         for (TomcatInstance t : tomcats) t.startProcess();
         for (NginxInstance n : nginxes) n.start();
@@ -134,8 +135,14 @@ public final class StandIn implements AutoCloseable {
         return tomcats.get(i).url();
     }
 
+    /** Redis's URL, or null when the stand-in runs without Redis (see {@link StandInOptions#redis}). */
     public String redisUrl() {
-        return redis.url();
+        return redis == null ? null : redis.url();
+    }
+
+    private RedisServer redis() {
+        if (redis == null) throw new IllegalStateException("this stand-in runs without Redis (the WAR has no Redis broker)");
+        return redis;
     }
 
     public int instances() {
@@ -190,17 +197,17 @@ public final class StandIn implements AutoCloseable {
     }
 
     public void stopRedis() {
-        redis.stop();
+        redis().stop();
     }
 
     public void startRedis() {
-        redis.start(options.startTimeout);
+        redis().start(options.startTimeout);
     }
 
     /** Redis without persistence: a restart loses every stream (rooms get new epochs). */
     public void restartRedis() {
-        redis.stop();
-        redis.start(options.startTimeout);
+        redis().stop();
+        redis().start(options.startTimeout);
     }
 
     /**
@@ -264,7 +271,8 @@ public final class StandIn implements AutoCloseable {
                     .append(tomcatVersion(i)).append(' ').append(tomcatUrl(i)).append("/  (TALLY_INSTANCE_ID=")
                     .append(instanceId(i)).append(")\n");
         }
-        b.append("Redis: ").append(redisUrl()).append('\n');
+        b.append("Redis: ").append(redis == null ? "not used (the WAR has no Redis broker; instances use the in-memory one)"
+                : redisUrl()).append('\n');
         b.append("Admin token: ").append(options.adminToken).append('\n');
         b.append("Logs: ").append(runDir).append('\n');
         return b.toString();
@@ -279,7 +287,7 @@ public final class StandIn implements AutoCloseable {
         run(failures, balancer::stop);
         for (NginxInstance n : nginxes) run(failures, n::stop);
         for (TomcatInstance t : tomcats) run(failures, () -> t.stop(Duration.ofSeconds(5)));
-        run(failures, redis::stop);
+        if (redis != null) run(failures, redis::stop);
         run(failures, () -> {
             try {
                 TomcatDistribution.deleteTree(socketDir);

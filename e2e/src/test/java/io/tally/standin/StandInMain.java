@@ -9,7 +9,7 @@ import java.time.Duration;
  *   mvn -q -DskipTests package exec:java -Dexec.mainClass=io.tally.standin.StandInMain
  *   mvn -q -DskipTests package exec:java -Dexec.mainClass=io.tally.standin.StandInMain -Dexec.args="--broken-proxy"
  * </pre>
- * Options: --instances=N, --no-sticky, --broken-proxy, --idle-timeout=SECONDS, --war=PATH,
+ * Options: --instances=N, --no-sticky, --broken-proxy, --redis / --no-redis (default: if the WAR has a Redis broker), --idle-timeout=SECONDS, --war=PATH,
  * --tomcat=11|10.1 (all instances on one line), --env=NAME=VALUE (repeatable).
  */
 public final class StandInMain {
@@ -22,7 +22,7 @@ public final class StandInMain {
             parse(args, o);
         } catch (IllegalArgumentException e) {
             System.err.println("stand-in: " + e.getMessage());
-            System.err.println("options: --instances=N --no-sticky --broken-proxy --idle-timeout=SECONDS --war=PATH"
+            System.err.println("options: --instances=N --no-sticky --broken-proxy --redis --no-redis --idle-timeout=SECONDS --war=PATH"
                     + " --tomcat=11|10.1 --env=NAME=VALUE");
             System.exit(2);
         }
@@ -61,6 +61,8 @@ public final class StandInMain {
             if (a.equals("--no-sticky")) o.sticky(false);
             else if (a.equals("--sticky")) o.sticky(true);
             else if (a.equals("--broken-proxy")) o.brokenProxy(true);
+            else if (a.equals("--redis")) o.redis(true);
+            else if (a.equals("--no-redis")) o.redis(false);
             else if (a.startsWith("--instances=")) o.instances(Integer.parseInt(value(a)));
             else if (a.startsWith("--idle-timeout=")) o.idleTimeout(Duration.ofSeconds(Long.parseLong(value(a))));
             else if (a.startsWith("--war=")) o.war(Path.of(value(a)));

@@ -21,6 +21,7 @@ public final class StandInOptions {
     String adminToken = "standin-admin-token";
     List<String> tomcatLines = List.of("11", "10.1");
     final Map<String, String> env = new LinkedHashMap<>();
+    Boolean redis;
     Path projectDir;
     Path war;
     Path runDir;
@@ -76,6 +77,16 @@ public final class StandInOptions {
         return this;
     }
 
+    /**
+     * Whether to run Redis and give the instances REDIS_URL. Default (null): only when the WAR has a
+     * Redis broker (classes under io/tally/realtime/broker/redis/), because the app refuses to start
+     * with a REDIS_URL it cannot use.
+     */
+    public StandInOptions redis(Boolean on) {
+        this.redis = on;
+        return this;
+    }
+
     /** Tomcat lines to cycle through, e.g. ("11") for Tomcat 11 only. */
     public StandInOptions tomcatLines(String... lines) {
         this.tomcatLines = List.of(lines);
@@ -115,6 +126,15 @@ public final class StandInOptions {
         }
         throw new IllegalStateException("cannot find the project (pom.xml next to .platform/) from "
                 + Path.of("").toAbsolutePath() + "; set -Dtally.basedir");
+    }
+
+    boolean resolvedRedis(Path war) {
+        if (redis != null) return redis;
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(war.toFile())) {
+            return zip.stream().anyMatch(e -> e.getName().startsWith("WEB-INF/classes/io/tally/realtime/broker/redis/"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + war, e);
+        }
     }
 
     Path resolvedWar(Path project) {

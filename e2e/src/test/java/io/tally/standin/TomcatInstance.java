@@ -25,6 +25,7 @@ public final class TomcatInstance {
     private final Map<String, String> env;
     private final String healthPath;
     private Proc proc;
+    private long logOffset; // where this run's part of catalina.out starts (restarts append to it)
 
     public TomcatInstance(String name, TomcatDistribution dist, Path base, int port, Path war,
                           Map<String, String> env, String healthPath) {
@@ -98,6 +99,11 @@ public final class TomcatInstance {
 
     synchronized void startProcess() {
         if (proc != null && proc.isAlive()) return;
+        try {
+            logOffset = Files.exists(log()) ? Files.size(log()) : 0;
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
         Map<String, String> e = new LinkedHashMap<>();
         e.put("JAVA_HOME", System.getProperty("java.home"));
         e.put("CATALINA_HOME", dist.home().toString());
@@ -113,8 +119,24 @@ public final class TomcatInstance {
         Proc p = proc;
         Await.until(name + " (Tomcat " + dist.version() + ") " + healthPath + " = 200", timeout, () -> {
             p.checkAlive();
+            failIfAppFailed();
             return RawHttp.get(url(), healthPath, Map.of(), 2_000).status() == 200;
         });
+    }
+
+    /** Tomcat keeps running when the webapp fails to start: fail at once, with the reason, instead of timing out. */
+    private void failIfAppFailed() throws IOException {
+        Path out = log();
+        String text = Files.exists(out) ? Files.readString(out) : "";
+        if (text.length() > logOffset && text.substring((int) logOffset).contains("startup failed due to previous errors")) {
+            StringBuilder why = new StringBuilder();
+            try (Stream<Path> logs = Files.list(base.resolve("logs"))) {
+                for (Path l : logs.filter(f -> f.getFileName().toString().startsWith("localhost.")).toList()) {
+                    why.append(Proc.tail(l, 15)).append('\n');
+                }
+            }
+            throw new IllegalStateException("the webapp failed to start in " + name + " (" + base + "/logs):\n" + why);
+        }
     }
 
     /** kill -9: no shutdown hook, no drain, connections reset, like a crashed instance. */
