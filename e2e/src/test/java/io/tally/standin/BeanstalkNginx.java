@@ -153,7 +153,8 @@ public final class BeanstalkNginx {
                 + "    application/json json;\n    image/svg+xml svg;\n}\n";
     }
 
-    static String resource(String name) throws IOException {
+    /** A reconstructed platform default from src/test/resources/beanstalk (nginx.conf, 00_application.conf). */
+    public static String resource(String name) throws IOException {
         try (InputStream in = BeanstalkNginx.class.getResourceAsStream("/beanstalk/" + name)) {
             if (in == null) throw new IOException("test resource beanstalk/" + name + " missing");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
