@@ -30,6 +30,7 @@ public final class StandIn implements AutoCloseable {
     private final List<TomcatInstance> tomcats = new ArrayList<>();
     private final List<NginxInstance> nginxes = new ArrayList<>();
     private final HaproxyBalancer balancer;
+    private final List<NetworkPath> paths = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread shutdownHook = new Thread(this::closeQuietly, "standin-shutdown");
     private volatile boolean closed;
 
@@ -223,10 +224,31 @@ public final class StandIn implements AutoCloseable {
         nginxes.get(i).pause();
     }
 
-    /** Continues everything paused by {@link #pausePath()} or {@link #pausePath(int)}. */
+    /**
+     * A new network path for one viewer: a relay with its own URL in front of the balancer. Open
+     * the viewer's page through {@code path.url()}; {@link #pausePath(NetworkPath)} then cuts only
+     * that viewer off. Closed with the stand-in.
+     */
+    public NetworkPath openPath() {
+        try {
+            NetworkPath p = new NetworkPath(balancer.port());
+            paths.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Freezes one viewer's path (see {@link #openPath()}): its connections stall, nobody else's do. */
+    public void pausePath(NetworkPath path) {
+        path.pause();
+    }
+
+    /** Continues everything paused by any {@code pausePath}. */
     public void resumePath() {
         balancer.resume();
         for (NginxInstance n : nginxes) n.resume();
+        for (NetworkPath p : paths) p.resume();
     }
 
     /** Takes instance {@code i} out of the balancer (maintenance); with {@code cut}, its open connections are closed. */
@@ -284,6 +306,7 @@ public final class StandIn implements AutoCloseable {
         if (closed) return;
         closed = true;
         List<RuntimeException> failures = new ArrayList<>();
+        for (NetworkPath p : paths) run(failures, p::close);
         run(failures, balancer::stop);
         for (NginxInstance n : nginxes) run(failures, n::stop);
         for (TomcatInstance t : tomcats) run(failures, () -> t.stop(Duration.ofSeconds(5)));

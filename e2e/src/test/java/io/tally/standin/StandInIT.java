@@ -128,6 +128,30 @@ class StandInIT {
         }
 
         @Test
+        void onePausedViewerPathLeavesTheOthersAlone() throws Exception {
+            NetworkPath viewer = standIn.openPath();
+            // A WebSocket opened through the viewer's path, like a browser would.
+            try (java.net.Socket ws = new java.net.Socket("127.0.0.1", viewer.url().getPort())) {
+                ws.setSoTimeout(5_000);
+                String hs = "GET /live/ws HTTP/1.1\r\nHost: " + viewer.url().getAuthority() + "\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                        + "Origin: " + RawHttp.originOf(viewer.url()) + "\r\n\r\n";
+                ws.getOutputStream().write(hs.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                String status = new String(ws.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertEquals("HTTP/1.1 101", status);
+                standIn.pausePath(viewer);
+                try {
+                    assertThrows(SocketTimeoutException.class, () -> RawHttp.get(viewer.url(), "/healthz", Map.of(), 1_000));
+                    assertEquals(200, RawHttp.get(standIn.url(), "/healthz").status(), "the balancer itself still serves");
+                } finally {
+                    standIn.resumePath();
+                }
+                assertEquals(200, RawHttp.get(viewer.url(), "/healthz").status());
+                assertTrue(!ws.isClosed(), "the viewer's WebSocket was stalled, not closed");
+            }
+        }
+
+        @Test
         void redisRestartsOnItsPort() throws IOException {
             org.junit.jupiter.api.Assumptions.assumeTrue(standIn.redisUrl() != null, "WAR without a Redis broker");
             RedisServer probe = new RedisServer(URI.create(standIn.redisUrl()).getPort(), standIn.runDir());
