@@ -57,6 +57,11 @@ public final class StandIn implements AutoCloseable {
             TomcatDistribution dist = TomcatDistribution.of(line, distDir, unpackDir);
             int n = i + 1;
             Map<String, String> env = new LinkedHashMap<>();
+            if (options.ebextensions) {
+                env.putAll(Ebextensions.environment(projectDir));
+                String jvm = Ebextensions.jvmOptions(projectDir);
+                if (!jvm.isEmpty()) env.put("CATALINA_OPTS", jvm);
+            }
             if (redis != null) env.put("REDIS_URL", redis.url());
             env.put("TALLY_INSTANCE_ID", "standin-" + n + "-tomcat" + dist.major());
             env.put("TALLY_ADMIN_TOKEN", options.adminToken);
@@ -165,6 +170,16 @@ public final class StandIn implements AutoCloseable {
 
     public Path runDir() {
         return runDir;
+    }
+
+    /** The project whose .platform and .ebextensions this stand-in uses. */
+    public Path projectDir() {
+        return projectDir;
+    }
+
+    /** Process id of instance {@code i}'s Tomcat JVM (e.g. to inspect it); -1 when not running. */
+    public long tomcatPid(int i) {
+        return tomcats.get(i).pid();
     }
 
     public HaproxyBalancer balancer() {
@@ -293,6 +308,8 @@ public final class StandIn implements AutoCloseable {
                     .append(tomcatVersion(i)).append(' ').append(tomcatUrl(i)).append("/  (TALLY_INSTANCE_ID=")
                     .append(instanceId(i)).append(")\n");
         }
+        if (options.ebextensions) b.append("From .ebextensions: JVM ").append(Ebextensions.jvmOptions(projectDir))
+                .append(", environment ").append(Ebextensions.environment(projectDir)).append('\n');
         b.append("Redis: ").append(redis == null ? "not used (the WAR has no Redis broker; instances use the in-memory one)"
                 : redisUrl()).append('\n');
         b.append("Admin token: ").append(options.adminToken).append('\n');

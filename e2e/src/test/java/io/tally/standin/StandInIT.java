@@ -67,6 +67,24 @@ class StandInIT {
         }
 
         @Test
+        void tomcatRunsWithTheJvmOptionsAndPropertiesOfOurEbextensions() throws IOException {
+            // Beanstalk applies .ebextensions; so does the stand-in. A bad JVM option would stop Tomcat here too.
+            String jvm = Ebextensions.jvmOptions(standIn.projectDir());
+            assertTrue(jvm.contains("-Xmx512m") && jvm.contains("-XX:+UseG1GC"), jvm);
+            for (int i = 0; i < standIn.instances(); i++) {
+                String cmd = ProcessHandle.of(standIn.tomcatPid(i)).orElseThrow().info().commandLine().orElse("");
+                assertTrue(cmd.contains("-Xmx512m") && cmd.contains("-XX:+UseG1GC"), cmd);
+            }
+            // Environment properties reach the JVM's environment (Linux: /proc/PID/environ).
+            String environ = Files.readString(java.nio.file.Path.of("/proc/" + standIn.tomcatPid(0) + "/environ"))
+                    .replace('\0', '\n');
+            for (Map.Entry<String, String> p : Ebextensions.environment(standIn.projectDir()).entrySet()) {
+                assertTrue(environ.contains("\n" + p.getKey() + "=" + p.getValue() + "\n"), p.getKey() + " not passed");
+            }
+            assertTrue(environ.contains("\nTALLY_INSTANCE_ID=" + standIn.instanceId(0) + "\n"));
+        }
+
+        @Test
         void pollsReachBothInstancesAndTheAwsalbCookiePinsOne() throws IOException {
             Set<String> seen = new HashSet<>();
             String cookie = null;

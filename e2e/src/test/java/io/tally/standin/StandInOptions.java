@@ -22,6 +22,7 @@ public final class StandInOptions {
     List<String> tomcatLines = List.of("11", "10.1");
     final Map<String, String> env = new LinkedHashMap<>();
     Boolean redis;
+    boolean ebextensions = true;
     Path projectDir;
     Path war;
     Path runDir;
@@ -84,6 +85,16 @@ public final class StandInOptions {
      */
     public StandInOptions redis(Boolean on) {
         this.redis = on;
+        return this;
+    }
+
+    /**
+     * Apply our .ebextensions as Beanstalk would (default on): the JVM options become Tomcat's
+     * CATALINA_OPTS and the environment properties its environment. Options set with
+     * {@link #env} win, as console values win on Beanstalk.
+     */
+    public StandInOptions ebextensions(boolean apply) {
+        this.ebextensions = apply;
         return this;
     }
 

@@ -149,6 +149,10 @@ public final class TomcatInstance {
         if (proc != null) proc.stop(grace.toMillis());
     }
 
+    public synchronized long pid() {
+        return proc != null && proc.isAlive() ? proc.pid() : -1;
+    }
+
     public synchronized boolean isRunning() {
         return proc != null && proc.isAlive();
     }
