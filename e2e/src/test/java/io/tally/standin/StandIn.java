@@ -58,7 +58,10 @@ public final class StandIn implements AutoCloseable {
             int n = i + 1;
             Map<String, String> env = new LinkedHashMap<>();
             if (options.ebextensions) {
-                env.putAll(Ebextensions.environment(projectDir));
+                // Like console values on Beanstalk, TALLY_* variables of the caller's shell win.
+                Ebextensions.environment(projectDir).forEach((k, v) -> {
+                    if (System.getenv(k) == null) env.put(k, v);
+                });
                 String jvm = Ebextensions.jvmOptions(projectDir);
                 if (!jvm.isEmpty()) env.put("CATALINA_OPTS", jvm);
             }
