@@ -204,4 +204,48 @@ class StandInIT {
             assertEquals(standIn.instanceId(0), instanceOf(poll));
         }
     }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class NoStickinessShortIdleTimeout {
+        StandIn standIn;
+
+        @BeforeAll
+        void start() {
+            // Heartbeat above the idle timeout: the balancer, not Tally, must end the quiet connection.
+            standIn = StandIn.start(StandInOptions.defaults().instances(1).sticky(false)
+                    .idleTimeout(Duration.ofSeconds(2)).env("TALLY_HEARTBEAT_MS", "60000"));
+        }
+
+        @AfterAll
+        void stop() {
+            if (standIn != null) standIn.close();
+        }
+
+        @Test
+        void noAwsalbCookieWithoutStickiness() throws IOException {
+            RawHttp.Response poll = RawHttp.get(standIn.url(), "/live/poll");
+            assertEquals(200, poll.status());
+            assertTrue(poll.setCookies().stream().noneMatch(c -> c.startsWith("AWSALB")), poll.setCookies().toString());
+        }
+
+        @Test
+        void theBalancerClosesAQuietWebSocketAtItsIdleTimeout() throws IOException {
+            try (java.net.Socket ws = new java.net.Socket("127.0.0.1", standIn.url().getPort())) {
+                ws.setSoTimeout(15_000);
+                String hs = "GET /live/ws HTTP/1.1\r\nHost: " + standIn.url().getAuthority() + "\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                ws.getOutputStream().write(hs.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                long t0 = System.nanoTime();
+                // Read the 101 and the welcome frame, then nothing more until the balancer gives up.
+                java.io.InputStream in = ws.getInputStream();
+                assertEquals("HTTP/1.1 101", new String(in.readNBytes(12), java.nio.charset.StandardCharsets.ISO_8859_1));
+                while (in.read() >= 0) {
+                    // drain until EOF (bounded by the 15 s socket timeout)
+                }
+                long ms = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+                assertTrue(ms >= 1_500 && ms < 10_000, "closed after " + ms + " ms, idle timeout 2 s");
+            }
+        }
+    }
 }
