@@ -6,8 +6,8 @@ import io.tally.standin.BeanstalkNginx;
 import io.tally.standin.Ports;
 import io.tally.standin.Proc;
 import io.tally.standin.RawHttp;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,8 +30,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code nginx -t} passes, and a running nginx sends Tomcat the headers Tally relies on.
  */
 class NginxConfigIT {
-    @TempDir
+    // Under target/ rather than a JUnit temp dir: those are private (mode 700), and nginx workers
+    // may run as another user (nobody, when the build runs as root) that must reach the log dirs.
     Path tmp;
+
+    @BeforeEach
+    void prefixes() throws IOException {
+        tmp = Files.createDirectories(Project.dir().resolve("target/nginx-it/run-" + System.nanoTime()));
+    }
 
     private BeanstalkNginx layout() {
         return new BeanstalkNginx(Project.dir());
@@ -117,10 +124,23 @@ class NginxConfigIT {
             // Everything else still goes through the platform's generated location.
             String other = RawHttp.get(base, "/api/games").body();
             assertTrue(other.contains("Host=127.0.0.1"), other);
+            // Enhanced health's request log sees the page/API request but none of the /live/ ones.
+            Path healthd = conf.getParent().resolve("logs/healthd");
+            Await.until("healthd log written", Duration.ofSeconds(5), () -> healthdLog(healthd).contains("\"/api/games\""));
+            assertFalse(healthdLog(healthd).contains("/live/"), healthdLog(healthd));
+            assertTrue(Files.readString(conf.getParent().resolve("logs/access.log")).contains("GET /live/ws"));
         } finally {
             nginx.stop(5_000);
             echo.stop(0);
         }
+    }
+
+    private static String healthdLog(Path dir) throws IOException {
+        StringBuilder b = new StringBuilder();
+        try (var s = Files.list(dir)) {
+            for (Path f : s.toList()) b.append(Files.readString(f));
+        }
+        return b.toString();
     }
 
     private static String files(Path dir) {

@@ -107,6 +107,7 @@ class NginxFilesTest {
         assertTrue(l.contains("proxy_set_header X-Forwarded-Proto $tally_forwarded_proto;"));
         assertTrue(l.contains("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"));
         assertTrue(l.contains("proxy_buffering off;"));
+        assertTrue(l.contains("access_log /var/log/nginx/access.log main;"), "keeps /live/ out of healthd's request log");
         String http = NginxFiles.read(nginx.resolve("conf.d/tally.conf"));
         assertTrue(http.contains("map $http_upgrade $tally_connection"), "our map, not the platform's name");
     }

@@ -15,8 +15,9 @@ import java.util.stream.Stream;
 /**
  * Lays out an nginx prefix directory the way Elastic Beanstalk lays out /etc/nginx on an Amazon
  * Linux 2023 instance: the platform's nginx.conf (or ours, when the project ships
- * .platform/nginx/nginx.conf), conf.d/*.conf from .platform/nginx/conf.d, and conf.d/elasticbeanstalk/
- * holding the generated 00_application.conf plus ours. The platform defaults are reconstructed in
+ * .platform/nginx/nginx.conf), conf.d/ with the platform's health log format plus our
+ * .platform/nginx/conf.d files, and conf.d/elasticbeanstalk/ with the generated 00_application.conf,
+ * the health log (healthd.conf) and ours. The platform defaults are reconstructed in
  * src/test/resources/beanstalk (see the reference notes). Absolute paths are rewritten into the
  * prefix so an unprivileged, throwaway nginx can run it; ports are templated.
  */
@@ -72,7 +73,15 @@ public final class BeanstalkNginx {
             Path eb = confD.resolve("elasticbeanstalk");
             Files.createDirectories(eb);
             Files.createDirectories(prefix.resolve("logs"));
+            // Logs with variables in their path are opened by the workers, which may run as another
+            // user than the master (nobody, when started as root).
+            Path healthd = Files.createDirectories(prefix.resolve("logs/healthd"));
+            healthd.toFile().setWritable(true, false);
+            healthd.toFile().setExecutable(true, false);
             Files.createDirectories(prefix.resolve("tmp"));
+            // nginx writes a log whose path has variables only if the server's root exists
+            // (PREFIX/html by default; the instance has its distribution's html directory).
+            Files.createDirectories(prefix.resolve("html"));
             Path ours = platformNginxDir();
 
             Path shipped = ours.resolve("nginx.conf");
@@ -82,11 +91,13 @@ public final class BeanstalkNginx {
             write(nginxConf, main, prefix);
             write(prefix.resolve("mime.types"), mimeTypes(), prefix);
 
-            // The platform's own http-level files would sit here too; ours are copied next to them.
+            // The platform's own http-level files, then ours next to them.
             write(confD.resolve("00-standin-local-paths.conf"), localPaths(prefix), prefix);
+            write(confD.resolve("healthd_logformat.conf"), resource("healthd_logformat.conf"), prefix);
             for (Path f : confFiles(ours.resolve("conf.d"))) write(confD.resolve(f.getFileName()), Files.readString(f), prefix);
 
             write(eb.resolve("00_application.conf"), resource("00_application.conf"), prefix);
+            write(eb.resolve("healthd.conf"), resource("healthd.conf"), prefix);
             for (Path f : confFiles(ours.resolve("conf.d/elasticbeanstalk"))) {
                 write(eb.resolve(f.getFileName()), Files.readString(f), prefix);
             }
