@@ -16,7 +16,7 @@ public final class StandInOptions {
     boolean brokenProxy;
     Duration idleTimeout = Duration.ofSeconds(60);
     Duration healthInterval = Duration.ofSeconds(1);
-    Duration startTimeout = Duration.ofSeconds(60);
+    Duration startTimeout = Duration.ofSeconds(120); // ~5 s normally; generous for loaded CI machines
     String healthPath = "/healthz";
     String adminToken = "standin-admin-token";
     List<String> tomcatLines = List.of("11", "10.1");
