@@ -41,6 +41,7 @@ public final class StandIn implements AutoCloseable {
         if (!Files.isRegularFile(war)) {
             throw new IllegalStateException("no WAR at " + war + ": run `mvn -q -DskipTests package` first");
         }
+        Leftovers.reap(projectDir.resolve("target/standin"));
         this.runDir = options.resolvedRunDir(projectDir);
         Files.createDirectories(runDir);
         // Unix socket paths are limited to ~108 bytes: keep the HAProxy socket in a short temp dir.
@@ -161,6 +162,12 @@ public final class StandIn implements AutoCloseable {
     /** TALLY_INSTANCE_ID of instance {@code i}, e.g. "standin-1-tomcat11". */
     public String instanceId(int i) {
         return "standin-" + (i + 1) + "-tomcat" + tomcatVersion(i).substring(0, tomcatVersion(i).indexOf('.'));
+    }
+
+    /** Which instance (0-based) has this TALLY_INSTANCE_ID, e.g. the one a page says it is on; -1 if none. */
+    public int instanceIndex(String instanceId) {
+        for (int i = 0; i < tomcats.size(); i++) if (instanceId(i).equals(instanceId)) return i;
+        return -1;
     }
 
     public String tomcatVersion(int i) {

@@ -135,6 +135,21 @@ class StandInIT {
         }
 
         @Test
+        void aDisabledInstanceGetsNoRequestsUntilEnabled() throws IOException {
+            standIn.disableInstance(1, false);
+            try {
+                for (int k = 0; k < 4; k++) {
+                    String id = instanceOf(RawHttp.get(standIn.url(), "/live/poll"));
+                    assertEquals(0, standIn.instanceIndex(id), id);
+                }
+            } finally {
+                standIn.enableInstance(1);
+            }
+            standIn.awaitHealthy(Duration.ofSeconds(20));
+            assertEquals(List.of("i1", "i2"), standIn.balancer().upServers().stream().sorted().toList());
+        }
+
+        @Test
         void pausedPathStallsRequestsUntilResumed() throws IOException {
             standIn.pausePath();
             try {
