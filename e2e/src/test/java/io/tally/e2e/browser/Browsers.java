@@ -156,7 +156,7 @@ public final class Browsers {
         new FluentWait<>(status)
                 .withTimeout(STARTUP)
                 .pollingEvery(Duration.ofMillis(100))
-                .ignoring(IOException.class)
+                .ignoring(UncheckedIOException.class)
                 .withMessage(() -> "WebKitWebDriver did not answer " + status + " (" + exitOf(driver) + ")")
                 .until(u -> {
                     if (!driver.isAlive()) throw new IllegalStateException("WebKitWebDriver exited with " + driver.exitValue());

@@ -1,0 +1,163 @@
+package io.tally.e2e;
+
+import io.tally.e2e.browser.Browser;
+import io.tally.e2e.browser.Browsers;
+import io.tally.e2e.browser.E2eArtifacts;
+import io.tally.realtime.Position;
+import io.tally.realtime.Realtime;
+import io.tally.testing.TallyServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Smoke test of the browser client (webapp/js/tally.js) in real browsers against Tally on embedded
+ * Tomcat: WebSocket first, the fallback to long-polling, and resume across transport switches and
+ * dropped connections, with every message delivered exactly once, in order.
+ */
+class ClientSmokeIT {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private static TallyServer server;
+
+    @RegisterExtension
+    final E2eArtifacts artifacts = new E2eArtifacts();
+
+    private Browser browser;
+    private String room;
+    private int published;
+
+    @BeforeAll
+    static void startServer() {
+        server = TallyServer.start(java.util.Map.of());
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) server.stop();
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) browser.close();
+    }
+
+    private ClientTestPage open(String engine, String query, TestInfo test) {
+        room = test.getTestMethod().orElseThrow().getName() + "-" + engine;
+        browser = artifacts.watch(Browsers.open(engine));
+        // The page subscribes from the room's current end, as an app does from a REST snapshot, so
+        // what the test publishes next is delivered even if it is published before the ack.
+        Position tip = realtime().tip(room);
+        String since = URLEncoder.encode(room + ":" + tip.epoch() + ":" + tip.offset(), StandardCharsets.UTF_8);
+        return ClientTestPage.open(browser.driver(), server.baseUrl(),
+                "rooms=" + room + "&since=" + since + (query.isEmpty() ? "" : "&" + query), WAIT);
+    }
+
+    @Test
+    void connectsOverWebSocketAndReceivesPublishedMessages(TestInfo test) {
+        ClientTestPage page = open("chromium", "", test);
+        page.waitForState("connected", "websocket");
+        assertEquals(realtime().config().instanceId(), page.instance());
+
+        publish(5);
+        page.waitForCount(5);
+        assertReceivedExactlyOnceInOrder(page);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"chromium", "webkit"})
+    void fallsBackToPollingWhenTheUpgradeFailsAndStillReceivesEverything(String engine, TestInfo test) {
+        // A WebSocket URL the server does not upgrade stands in for a proxy that breaks the upgrade.
+        ClientTestPage page = open(engine, "wsUrl=/live/nope", test);
+        page.waitForState("connected", "polling");
+
+        publish(5);
+        page.waitForCount(5);
+        publish(5);
+        page.waitForCount(10);
+        assertReceivedExactlyOnceInOrder(page);
+        assertEquals("polling", page.transportHistory());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"chromium", "webkit"})
+    void switchingWebSocketToPollingAndBackMidStreamDeliversEveryMessageOnceInOrder(String engine, TestInfo test) {
+        // probeInterval: the test, not a probe timer, decides when to go back to WebSocket.
+        ClientTestPage page = open(engine, "probeInterval=600000", test);
+        page.waitForState("connected", "websocket");
+        publish(3);
+        page.waitForCount(3);
+
+        page.forceTransport("polling");
+        publish(3); // while the switch is under way
+        page.waitForState("connected", "polling");
+        publish(3);
+        page.waitForCount(9);
+
+        page.forceTransport("websocket");
+        publish(3); // while the probe is opening; the client is still polling
+        page.waitForState("connected", "websocket");
+        publish(3);
+        page.waitForCount(15);
+
+        assertReceivedExactlyOnceInOrder(page);
+        assertEquals("websocket,polling,websocket", page.transportHistory());
+    }
+
+    @Test
+    void resumesAfterADroppedConnectionWithoutLosingMessages(TestInfo test) {
+        ClientTestPage page = open("chromium", "", test);
+        page.waitForState("connected", "websocket");
+        publish(2);
+        page.waitForCount(2);
+
+        page.dropConnection();
+        publish(4); // published while the client is away (or reconnecting)
+        page.waitForState("connected", "websocket");
+        publish(2);
+        page.waitForCount(8);
+        assertReceivedExactlyOnceInOrder(page);
+    }
+
+    private static Realtime realtime() {
+        return server.realtime();
+    }
+
+    private void publish(int n) {
+        for (int i = 0; i < n; i++) {
+            published++;
+            realtime().publish(room, "{\"n\":" + published + "}");
+        }
+    }
+
+    private void assertReceivedExactlyOnceInOrder(ClientTestPage page) {
+        List<ClientTestPage.Received> received = page.received();
+        List<String> expected = IntStream.rangeClosed(1, published).mapToObj(n -> "{\"n\":" + n + "}").toList();
+        assertEquals(expected, received.stream().map(ClientTestPage.Received::data).toList(),
+                "every published message once, in order");
+        List<String> offsets = new ArrayList<>();
+        for (ClientTestPage.Received r : received) {
+            assertEquals(room, r.room());
+            if (!offsets.isEmpty()) {
+                String previous = offsets.get(offsets.size() - 1);
+                assertTrue(Position.compareOffsets(r.offset(), previous) > 0, r.offset() + " after " + previous);
+            }
+            offsets.add(r.offset());
+        }
+    }
+}

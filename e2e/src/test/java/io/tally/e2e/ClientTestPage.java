@@ -1,0 +1,102 @@
+package io.tally.e2e;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Page object for {@code webapp/dev/client-test.html}: the browser client on a bare page that
+ * renders its state and every message it delivers. It offers services and waits; it asserts
+ * nothing except that the page has loaded.
+ */
+public final class ClientTestPage {
+    /** One delivered message as the page shows it. */
+    public record Received(String room, String epoch, String offset, String data) {
+    }
+
+    private final WebDriver driver;
+    private final WebDriverWait wait;
+
+    private ClientTestPage(WebDriver driver, Duration timeout) {
+        this.driver = driver;
+        this.wait = new WebDriverWait(driver, timeout);
+    }
+
+    /** Opens the page at {@code baseUrl + /dev/client-test.html?query} and waits for its module. */
+    public static ClientTestPage open(WebDriver driver, String baseUrl, String query, Duration timeout) {
+        driver.get(baseUrl + "/dev/client-test.html" + (query.isEmpty() ? "" : "?" + query));
+        ClientTestPage page = new ClientTestPage(driver, timeout);
+        page.wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-ready", "true"));
+        return page;
+    }
+
+    public ClientTestPage waitForState(String status, String transport) {
+        By state = By.id("state");
+        wait.withMessage(() -> "state " + status + "/" + transport + ", page shows " + stateText())
+                .until(ExpectedConditions.and(
+                        ExpectedConditions.attributeToBe(state, "data-status", status),
+                        ExpectedConditions.attributeToBe(state, "data-transport", transport)));
+        return this;
+    }
+
+    public ClientTestPage waitForCount(int count) {
+        wait.withMessage(() -> count + " messages, page shows " + count() + " (" + stateText() + ")")
+                .until(ExpectedConditions.attributeToBe(By.id("count"), "data-count", String.valueOf(count)));
+        return this;
+    }
+
+    public ClientTestPage waitForTransportHistory(String history) {
+        wait.withMessage(() -> "transports " + history + ", page shows " + transportHistory())
+                .until(ExpectedConditions.attributeToBe(By.id("transports"), "data-history", history));
+        return this;
+    }
+
+    public ClientTestPage forceTransport(String transport) {
+        driver.findElement(By.id("force-" + transport)).click();
+        return this;
+    }
+
+    public ClientTestPage dropConnection() {
+        driver.findElement(By.id("drop")).click();
+        return this;
+    }
+
+    public String status() {
+        return driver.findElement(By.id("state")).getDomAttribute("data-status");
+    }
+
+    public String transport() {
+        return driver.findElement(By.id("state")).getDomAttribute("data-transport");
+    }
+
+    public String instance() {
+        return driver.findElement(By.id("state")).getDomAttribute("data-instance");
+    }
+
+    public String transportHistory() {
+        return driver.findElement(By.id("transports")).getDomAttribute("data-history");
+    }
+
+    public int count() {
+        return Integer.parseInt(driver.findElement(By.id("count")).getDomAttribute("data-count"));
+    }
+
+    /** Every message delivered so far, in delivery order (one script call, not one per element). */
+    @SuppressWarnings("unchecked")
+    public List<Received> received() {
+        List<Map<String, String>> rows = (List<Map<String, String>>) ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll('#log li')].map(li => ({room: li.dataset.room,"
+                        + " epoch: li.dataset.epoch, offset: li.dataset.offset, data: li.textContent}));");
+        return rows.stream().map(r -> new Received(r.get("room"), r.get("epoch"), r.get("offset"), r.get("data"))).toList();
+    }
+
+    private String stateText() {
+        return driver.findElement(By.id("state")).getText();
+    }
+}
