@@ -34,11 +34,10 @@ function isPosition(p) {
 
 // An app callback that throws must not break the connection; report it like an uncaught error.
 function safely(fn, ...args) {
-  if (typeof fn !== 'function') return;
   try {
-    fn(...args);
+    if (typeof fn === 'function') fn(...args);
   } catch (e) {
-    if (typeof reportError === 'function') reportError(e); else console.error(e);
+    (typeof reportError === 'function' ? reportError : console.error)(e);
   }
 }
 
@@ -49,11 +48,6 @@ function retryAfterMillis(value) {
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const at = Date.parse(value);
   return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
-}
-
-function wsScheme(url) {
-  url.protocol = url.protocol === 'https:' ? 'wss:' : url.protocol === 'http:' ? 'ws:' : url.protocol;
-  return url.href;
 }
 
 /** Opens a live connection. See docs/CLIENT.md for the options. */
@@ -70,7 +64,12 @@ class Live {
     // By default the server is the app that served this file (<app>/js/tally.js), so pages in
     // sub-folders and apps deployed under a context path find /live/* without configuration.
     const base = new URL(this.options.url ?? '..', this.options.url ? page : import.meta.url);
-    this._wsUrl = wsScheme(new URL(this.options.wsUrl ?? 'live/ws', this.options.wsUrl ? page : base));
+    // `url` may also name the WebSocket endpoint itself (ws(s)://host/app/live/ws): accept both.
+    base.protocol = base.protocol.replace(/^ws/, 'http');
+    base.pathname = base.pathname.replace(/live\/ws$/, '').replace(/\/?$/, '/');
+    const ws = new URL(this.options.wsUrl ?? 'live/ws', this.options.wsUrl ? page : base);
+    ws.protocol = ws.protocol.replace(/^http/, 'ws'); // http: -> ws:, https: -> wss:
+    this._wsUrl = ws.href;
     this._pollUrl = new URL(this.options.pollUrl ?? 'live/poll', this.options.pollUrl ? page : base).href;
     this._rooms = new Map();          // name -> {name, position, listeners}
     this._stateListeners = new Set();
@@ -86,9 +85,7 @@ class Live {
     this._closed = false;
     this._lastId = 0;
     // Coming back online is the best moment to retry: skip the rest of the backoff.
-    this._onOnline = () => {
-      if (this._timers.has('reconnect')) this._use(this._preferred());
-    };
+    this._onOnline = () => this._timers.has('reconnect') && this._use(this._preferred());
     globalThis.addEventListener?.('online', this._onOnline);
     this.debug = {
       /** Switches now: 'polling' stops the WebSocket and polls; 'websocket' probes and upgrades. */
@@ -100,9 +97,7 @@ class Live {
     this._use(this._preferred());
   }
 
-  get state() {
-    return this._state;
-  }
+  get state() { return this._state; }
 
   /** Calls fn with the state now and on every change; returns a function that stops it. */
   onState(fn) {
@@ -116,12 +111,8 @@ class Live {
    * subscription to a room already subscribed joins it where it is (its `since` is ignored).
    */
   subscribe(room, { since, onMessage, onReset, onError } = {}) {
-    if (typeof room !== 'string' || !ROOM.test(room)) {
-      throw new TypeError('room name must match [A-Za-z0-9_.-]{1,100}');
-    }
-    if (since != null && !isPosition(since)) {
-      throw new TypeError('since must be {epoch: "…", offset: "17" or "1732540000000-0"}');
-    }
+    if (typeof room !== 'string' || !ROOM.test(room)) throw new TypeError('room name must match [A-Za-z0-9_.-]{1,100}');
+    if (since != null && !isPosition(since)) throw new TypeError('since must be {epoch: "…", offset: "17" or "1-0"}');
     const listener = { onMessage, onReset, onError };
     let r = this._rooms.get(room);
     if (r) {
@@ -157,27 +148,20 @@ class Live {
 
   // ---- internals --------------------------------------------------------------------------------
 
-  _allows(kind) {
-    return this.options.transports.includes(kind);
-  }
+  _allows(kind) { return this.options.transports.includes(kind); }
 
   _preferred() {
     return this._allows('websocket') && !(this._wsBroken && this._allows('polling')) ? 'websocket' : 'polling';
   }
 
-  _id() {
-    return ++this._lastId;
-  }
+  _id() { return ++this._lastId; }
 
   _timer(name, ms, fn) {
     this._clearTimer(name);
     this._timers.set(name, setTimeout(() => { this._timers.delete(name); fn(); }, ms));
   }
 
-  _clearTimer(name) {
-    clearTimeout(this._timers.get(name));
-    this._timers.delete(name);
-  }
+  _clearTimer(name) { clearTimeout(this._timers.get(name)); this._timers.delete(name); }
 
   _setState(patch) {
     const next = { ...this._state, ...patch };
@@ -196,13 +180,8 @@ class Live {
 
   _force(kind) {
     if (this._closed || !this._allows(kind)) throw new Error(`transport ${kind} is not enabled`);
-    if (kind === 'websocket') {
-      if (this._transport?.kind === 'websocket') return;
-      this._clearTimer('probe');
-      this._probe();
-      return;
-    }
     this._clearTimer('probe');
+    if (kind === 'websocket') return this._transport?.kind === 'websocket' || this._probe();
     this._prober?.stop();
     this._prober = null;
     this._wsBroken = true;
@@ -215,8 +194,7 @@ class Live {
 
   _probe() {
     if (this._closed || this._prober) return;
-    this._prober = new WebSocketTransport(this, this._wsUrl);
-    this._prober.start();
+    (this._prober = new WebSocketTransport(this, this._wsUrl)).start();
   }
 
   _scheduleProbe() {
@@ -260,20 +238,15 @@ class Live {
   _onDown(t, { final = false, delay = null } = {}) {
     if (t === this._prober) {
       this._prober = null;
-      this._scheduleProbe();
-      return;
+      return this._scheduleProbe();
     }
     if (t !== this._transport || this._closed) return;
     this._transport = null;
-    if (final) {
-      this.close();
-      return;
-    }
+    if (final) return this.close();
     if (t.kind === 'websocket' && !t.welcomed && delay == null && this._allows('polling')) {
       // The upgrade failed or never said welcome: typically a proxy that breaks WebSocket. Poll now;
       // if polling fails too, the server is down and the next attempt starts on WebSocket again.
-      this._use('polling');
-      return;
+      return this._use('polling');
     }
     this._setState({ status: this._everConnected ? 'reconnecting' : 'connecting', transport: null, rtt: null });
     const backoff = Math.random() * Math.min(this.options.backoffMax, this.options.backoffBase * 2 ** this._attempts++);
@@ -322,41 +295,34 @@ class Live {
     if (!r || t !== this._transport) return;
     if (f.code === 'unavailable' || f.code === 'rate-limited') {
       const ms = this.options.backoffBase + Math.random() * this.options.backoffMax / 10;
-      this._timer(`retry:${roomName}`, ms, () => {
-        if (this._rooms.get(roomName) === r && this._transport === t) t.subscribe(r);
-      });
-      return;
+      return this._timer(`retry:${roomName}`, ms, () => this._rooms.get(roomName) === r && this._transport === t && t.subscribe(r));
     }
     this._rooms.delete(roomName);
     for (const l of [...r.listeners]) safely(l.onError, { code: f.code, message: f.message });
   }
 
-  _onRtt(t, rtt) {
-    if (t === this._transport) this._setState({ rtt });
-  }
+  _onRtt(t, rtt) { if (t === this._transport) this._setState({ rtt }); }
 
-  _onInstance(t, instance) {
-    if (t === this._transport && instance) this._setState({ instance });
-  }
+  _onInstance(t, instance) { if (t === this._transport && instance) this._setState({ instance }); }
 }
 
 class WebSocketTransport {
+  kind = 'websocket';
+  welcomed = false;
+  stopped = false;
+  pending = new Map(); // request id -> room, to route an error to its subscription
+  ping = null;         // the RTT ping in flight: {id, at}
+
   constructor(live, url) {
-    this.kind = 'websocket';
     this.live = live;
     this.url = url;
-    this.welcomed = false;
-    this.stopped = false;
-    this.pending = new Map(); // request id -> room, to route an error to its subscription
-    this.ping = null;         // the RTT ping in flight: {id, at}
   }
 
   start() {
     try {
       this.ws = new WebSocket(this.url);
     } catch {
-      queueMicrotask(() => this.fail());
-      return;
+      return queueMicrotask(() => this.fail()); // a malformed URL fails like a refused upgrade
     }
     this.deadline = setTimeout(() => this.fail(), this.live.options.welcomeTimeout);
     this.ws.onmessage = (e) => this.receive(e.data);
@@ -454,19 +420,18 @@ class WebSocketTransport {
 // Long-polling carries no server-side session: every poll names its rooms and positions, so any
 // instance can answer it. Exactly one poll is in flight at a time.
 class PollingTransport {
+  kind = 'polling';
+  open = false;     // the hello poll has been answered
+  stopped = false;
+  inFlight = null;  // {controller, rooms} of the poll being held
+  reissue = false;
+
   constructor(live, url) {
-    this.kind = 'polling';
     this.live = live;
     this.url = url;
-    this.open = false;        // the hello poll has been answered
-    this.stopped = false;
-    this.inFlight = null;     // {controller, rooms} of the poll being held
-    this.reissue = false;
   }
 
-  start() {
-    this.loop();
-  }
+  start() { this.loop(); }
 
   stop() {
     this.stopped = true;
@@ -488,9 +453,7 @@ class PollingTransport {
     }
   }
 
-  unsubscribe() {
-    // The next poll leaves the room out; frames for it meanwhile are dropped by the session.
-  }
+  unsubscribe() {} // the next poll leaves the room out; the session drops its frames meanwhile
 
   async loop() {
     const live = this.live;
@@ -503,8 +466,7 @@ class PollingTransport {
       // The hold is the heartbeat: no answer within pollHold + timeout means the path is dead.
       const deadline = setTimeout(() => controller.abort(), live._server.pollHold + live._server.timeout);
       const sent = performance.now();
-      let res = null;
-      let batch = null;
+      let res = null, batch = null;
       try {
         res = await fetch(this.url, {
           method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
@@ -517,15 +479,10 @@ class PollingTransport {
       clearTimeout(deadline);
       this.inFlight = null;
       if (this.stopped) return;
-      if (this.reissue && !batch) {
-        this.reissue = false;
-        continue;
-      }
+      const reissued = this.reissue;
       this.reissue = false;
-      if (!batch || batch.type !== 'batch' || !Array.isArray(batch.frames)) {
-        this.fail(this.failure(res));
-        return;
-      }
+      if (reissued && !batch) continue;
+      if (!batch || batch.type !== 'batch' || !Array.isArray(batch.frames)) return this.fail(this.failure(res));
       if (!this.open) {
         this.open = true;
         const welcome = batch.frames.find((f) => f && f.type === 'welcome') ?? { instance: batch.instance };

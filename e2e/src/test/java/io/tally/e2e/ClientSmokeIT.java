@@ -134,6 +134,48 @@ class ClientSmokeIT {
         assertReceivedExactlyOnceInOrder(page);
     }
 
+    @Test
+    void upgradesBackToWebSocketWhenAProbeSucceeds(TestInfo test) {
+        ClientTestPage page = open("chromium", "probeInterval=500", test);
+        page.waitForState("connected", "websocket");
+        page.forceTransport("polling");
+        publish(3);
+        // No further action: the client probes WebSocket on its own while polling and switches back.
+        page.waitForTransportHistory("websocket,polling,websocket");
+        publish(3);
+        page.waitForCount(6);
+        assertReceivedExactlyOnceInOrder(page);
+    }
+
+    @Test
+    void resumesPollingAfterADroppedPollWithoutLosingMessages(TestInfo test) {
+        ClientTestPage page = open("chromium", "transports=polling", test);
+        page.waitForState("connected", "polling");
+        publish(2);
+        page.waitForCount(2);
+
+        page.dropConnection();
+        publish(4);
+        page.waitForState("connected", "polling");
+        publish(2);
+        page.waitForCount(8);
+        assertReceivedExactlyOnceInOrder(page);
+    }
+
+    @Test
+    void aPositionFromAnotherEpochIsReportedAsAResetAndTheRoomContinuesLive(TestInfo test) {
+        room = test.getTestMethod().orElseThrow().getName();
+        browser = artifacts.watch(Browsers.chromium());
+        ClientTestPage page = ClientTestPage.open(browser.driver(), server.baseUrl(),
+                "rooms=" + room + "&since=" + room + ":an-old-epoch:17", WAIT);
+        page.waitForState("connected", "websocket");
+        page.waitForReset("epoch-changed");
+
+        publish(3);
+        page.waitForCount(3);
+        assertReceivedExactlyOnceInOrder(page);
+    }
+
     private static Realtime realtime() {
         return server.realtime();
     }

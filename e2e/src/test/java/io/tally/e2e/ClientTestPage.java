@@ -57,6 +57,13 @@ public final class ClientTestPage {
         return this;
     }
 
+    /** Waits for the client to report a history gap (a {@code reset}) with this reason. */
+    public ClientTestPage waitForReset(String reason) {
+        wait.withMessage(() -> "a reset (" + reason + ")")
+                .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#resets li[data-reason='" + reason + "']")));
+        return this;
+    }
+
     public ClientTestPage forceTransport(String transport) {
         driver.findElement(By.id("force-" + transport)).click();
         return this;

@@ -61,7 +61,9 @@ public final class E2eArtifacts implements AfterTestExecutionCallback {
     }
 
     private static String folderName(ExtensionContext context) {
-        String name = context.getRequiredTestClass().getSimpleName() + "." + context.getDisplayName();
+        // Method name plus display name: parameterised runs ("[1] webkit") get a folder each.
+        String name = context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName()
+                + (context.getDisplayName().startsWith(context.getRequiredTestMethod().getName()) ? "" : "-" + context.getDisplayName());
         return name.replaceAll("[^A-Za-z0-9_.-]+", "_");
     }
 
