@@ -14,12 +14,21 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.support.ui.FluentWait;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +49,7 @@ class ClientSmokeIT {
 
     private Browser browser;
     private String room;
-    private int published;
+    private volatile int published;
 
     @BeforeAll
     static void startServer() {
@@ -119,6 +128,29 @@ class ClientSmokeIT {
         assertEquals("websocket,polling,websocket", page.transportHistory());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"chromium", "webkit"})
+    void aSteadyStreamSurvivesRepeatedSwitchesWithEveryMessageOnceInOrder(String engine, TestInfo test) throws Exception {
+        ClientTestPage page = open(engine, "probeInterval=600000", test);
+        page.waitForState("connected", "websocket");
+        ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor();
+        try {
+            // One message every 10 ms for the whole run, so switches happen mid-stream.
+            publisher.scheduleAtFixedRate(() -> publish(1), 0, 10, TimeUnit.MILLISECONDS);
+            for (String transport : List.of("polling", "websocket", "polling", "websocket")) {
+                int before = page.count();
+                page.forceTransport(transport).waitForState("connected", transport);
+                page.waitForCountAbove(before + 20); // messages flow on the new transport
+            }
+        } finally {
+            publisher.shutdown();
+            assertTrue(publisher.awaitTermination(10, TimeUnit.SECONDS));
+        }
+        page.waitForCount(published);
+        assertReceivedExactlyOnceInOrder(page);
+        assertEquals("websocket,polling,websocket,polling,websocket", page.transportHistory());
+    }
+
     @Test
     void resumesAfterADroppedConnectionWithoutLosingMessages(TestInfo test) {
         ClientTestPage page = open("chromium", "", test);
@@ -132,6 +164,25 @@ class ClientSmokeIT {
         publish(2);
         page.waitForCount(8);
         assertReceivedExactlyOnceInOrder(page);
+    }
+
+    @Test
+    void fallsBackWhenTheUpgradeHangsWithoutAWelcomeAndKeepsPollingWhileProbesFail(TestInfo test) throws Exception {
+        // A socket that accepts and never answers: the proxy that swallows the upgrade.
+        try (SilentServer silent = new SilentServer()) {
+            ClientTestPage page = open("chromium", "wsUrl=" + URLEncoder.encode(silent.wsUrl(), StandardCharsets.UTF_8)
+                    + "&welcomeTimeout=1000&probeInterval=1000", test);
+            page.waitForState("connected", "polling");
+            publish(3);
+            page.waitForCount(3);
+            // The client keeps probing WebSocket (and the probes keep failing) while it polls.
+            new FluentWait<>(silent).withTimeout(WAIT).withMessage("a second upgrade attempt (a probe)")
+                    .until(s -> s.accepted() >= 2);
+            publish(3);
+            page.waitForCount(6);
+            assertEquals("polling", page.transportHistory());
+            assertReceivedExactlyOnceInOrder(page);
+        }
     }
 
     @Test
@@ -176,11 +227,46 @@ class ClientSmokeIT {
         assertReceivedExactlyOnceInOrder(page);
     }
 
+    /** Accepts TCP connections on loopback and never writes a byte; holds them until closed. */
+    private static final class SilentServer implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final List<Socket> held = new CopyOnWriteArrayList<>();
+        private final Thread acceptor = new Thread(this::acceptAll, "silent-server");
+
+        SilentServer() throws IOException {
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        String wsUrl() {
+            return "ws://127.0.0.1:" + socket.getLocalPort() + "/live/ws";
+        }
+
+        int accepted() {
+            return held.size();
+        }
+
+        private void acceptAll() {
+            try {
+                while (true) held.add(socket.accept());
+            } catch (IOException closed) {
+                // close() ends the loop
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+            for (Socket s : held) s.close();
+            acceptor.join(5_000);
+        }
+    }
+
     private static Realtime realtime() {
         return server.realtime();
     }
 
-    private void publish(int n) {
+    private synchronized void publish(int n) {
         for (int i = 0; i < n; i++) {
             published++;
             realtime().publish(room, "{\"n\":" + published + "}");

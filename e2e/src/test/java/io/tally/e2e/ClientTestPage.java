@@ -51,6 +51,12 @@ public final class ClientTestPage {
         return this;
     }
 
+    public ClientTestPage waitForCountAbove(int count) {
+        wait.withMessage(() -> "more than " + count + " messages, page shows " + count() + " (" + stateText() + ")")
+                .until(d -> count() > count);
+        return this;
+    }
+
     public ClientTestPage waitForTransportHistory(String history) {
         wait.withMessage(() -> "transports " + history + ", page shows " + transportHistory())
                 .until(ExpectedConditions.attributeToBe(By.id("transports"), "data-history", history));
