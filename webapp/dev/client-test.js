@@ -1,5 +1,6 @@
 // Test page for webapp/js/tally.js: renders the connection state and every message into the DOM
-// (data-* attributes for Selenium) and exposes the client as window.tallyClient for test scripts.
+// (data-* attributes for Selenium) and exposes the client as window.tallyClient and its
+// subscriptions as window.tallySubscriptions for test scripts.
 import { connect } from '../js/tally.js';
 
 // Console output and uncaught errors, kept for the e2e artefacts: not every driver can read the log.
@@ -38,8 +39,14 @@ const live = connect(options);
 window.tallyClient = live;
 
 const history = [];
+let previous = null;
+let connects = 0;
 live.onState((s) => {
   const el = $('state');
+  // Every arrival at "connected" (a reconnect, or a switch of transport) counts as one connect.
+  if (s.status === 'connected' && (previous?.status !== 'connected' || previous.transport !== s.transport)) connects += 1;
+  previous = s;
+  el.dataset.connects = String(connects);
   el.dataset.status = s.status;
   el.dataset.transport = s.transport ?? '';
   el.dataset.instance = s.instance ?? '';
@@ -54,8 +61,9 @@ live.onState((s) => {
 });
 
 let count = 0;
+window.tallySubscriptions = [];
 for (const room of (params.get('rooms') || 'game-1').split(',')) {
-  live.subscribe(room, {
+  window.tallySubscriptions.push(live.subscribe(room, {
     since: since.get(room),
     onMessage: (data, position) => {
       $('log').append(item(JSON.stringify(data), { room, epoch: position.epoch, offset: position.offset }));
@@ -68,7 +76,7 @@ for (const room of (params.get('rooms') || 'game-1').split(',')) {
         { room, epoch: position.epoch, offset: position.offset, reason: reason ?? '' }));
     },
     onError: (error) => $('errors').append(item(`${room}: ${error.code} ${error.message ?? ''}`, { room, code: error.code })),
-  });
+  }));
 }
 
 $('force-websocket').addEventListener('click', () => live.debug.forceTransport('websocket'));

@@ -333,6 +333,7 @@ class WebSocketTransport {
   stop() {
     this.stopped = true;
     clearTimeout(this.deadline);
+    clearTimeout(this.resendTimer);
     clearInterval(this.rttTimer);
     try { this.ws?.close(1000); } catch { /* already closing */ }
   }
@@ -393,11 +394,25 @@ class WebSocketTransport {
         const room = this.pending.get(f.id);
         this.pending.delete(f.id);
         if (room) this.live._onRequestError(this, room, f);
+        else if (f.code === 'rate-limited') this.resendUnanswered();
         return;
       }
       default:
     }
     this.live._onFrame(this, f);
+  }
+
+  // An over-rate refusal may not name its request (the server refuses before reading the frame):
+  // once things calm down, send again every subscribe still unanswered. A duplicate is harmless,
+  // as a subscribe replaces the room's previous one and the session drops overlapping messages.
+  resendUnanswered() {
+    if (this.resendTimer) return;
+    this.resendTimer = setTimeout(() => {
+      this.resendTimer = null;
+      const rooms = new Set(this.pending.values());
+      this.pending.clear();
+      for (const name of rooms) if (this.live._rooms.has(name)) this.subscribe(this.live._rooms.get(name));
+    }, 1000 + Math.random() * 1000);
   }
 
   measure() {

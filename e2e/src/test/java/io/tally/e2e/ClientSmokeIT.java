@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,7 +54,7 @@ class ClientSmokeIT {
 
     @BeforeAll
     static void startServer() {
-        server = TallyServer.start(java.util.Map.of());
+        server = TallyServer.start(Map.of());
     }
 
     @AfterAll
@@ -82,6 +83,7 @@ class ClientSmokeIT {
         ClientTestPage page = open("chromium", "", test);
         page.waitForState("connected", "websocket");
         assertEquals(realtime().config().instanceId(), page.instance());
+        page.waitForRtt();
 
         publish(5);
         page.waitForCount(5);
@@ -149,6 +151,38 @@ class ClientSmokeIT {
         page.waitForCount(published);
         assertReceivedExactlyOnceInOrder(page);
         assertEquals("websocket,polling,websocket,polling,websocket", page.transportHistory());
+    }
+
+    @Test
+    void subscribesToMoreRoomsAtOnceThanTheServerAcceptsPerSecond() {
+        // 50 subscribes (the most a connection may hold) in one burst exceed the rate limit (20/s,
+        // bursts of 40): the client must send the refused ones again.
+        List<String> rooms = IntStream.rangeClosed(1, 50).mapToObj(i -> "burst-" + i).toList();
+        browser = artifacts.watch(Browsers.chromium());
+        ClientTestPage page = ClientTestPage.open(browser.driver(), server.baseUrl(), "rooms=" + String.join(",", rooms), WAIT);
+        page.waitForState("connected", "websocket");
+        // Subscribed "from now": wait until every room is acked before publishing into it.
+        page.waitForSubscribed(rooms.size());
+        for (String r : rooms) realtime().publish(r, "{\"room\":\"" + r + "\"}");
+        page.waitForCount(rooms.size());
+        assertEquals(rooms.stream().sorted().toList(), page.received().stream().map(ClientTestPage.Received::room).sorted().toList());
+    }
+
+    @Test
+    void answersServerPingsSoAShortHeartbeatNeverDropsTheConnection() {
+        // Ping every 200 ms, dead after 300 ms more of silence: only a client that answers stays.
+        try (TallyServer fast = TallyServer.start(Map.of("TALLY_HEARTBEAT_MS", "200", "TALLY_PEER_TIMEOUT_MS", "300"))) {
+            browser = artifacts.watch(Browsers.chromium());
+            ClientTestPage page = ClientTestPage.open(browser.driver(), fast.baseUrl(), "rooms=heartbeat", WAIT);
+            page.waitForState("connected", "websocket");
+            // Ten frames from the client span about ten heartbeats, far past the dead-peer window.
+            long start = fast.realtime().status().framesIn();
+            new FluentWait<>(fast).withTimeout(WAIT).withMessage("ten frames from the client")
+                    .until(s -> s.realtime().status().framesIn() >= start + 10);
+            assertEquals(1, page.connects(), "connected once, never dropped as a dead peer");
+            assertEquals(0L, fast.realtime().status().rejected().getOrDefault("dead-peer", 0L));
+            assertEquals("connected", page.status());
+        }
     }
 
     @Test

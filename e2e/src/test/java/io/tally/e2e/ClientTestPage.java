@@ -57,6 +57,14 @@ public final class ClientTestPage {
         return this;
     }
 
+    /** Waits until {@code n} subscriptions know their position (acked, or given a {@code since}). */
+    public ClientTestPage waitForSubscribed(int n) {
+        wait.withMessage(() -> n + " subscriptions with a position")
+                .until(d -> ((Number) ((JavascriptExecutor) d).executeScript(
+                        "return window.tallySubscriptions.filter(s => s.position).length;")).intValue() >= n);
+        return this;
+    }
+
     public ClientTestPage waitForTransportHistory(String history) {
         wait.withMessage(() -> "transports " + history + ", page shows " + transportHistory())
                 .until(ExpectedConditions.attributeToBe(By.id("transports"), "data-history", history));
@@ -90,6 +98,18 @@ public final class ClientTestPage {
 
     public String instance() {
         return driver.findElement(By.id("state")).getDomAttribute("data-instance");
+    }
+
+    /** How many times the client arrived at "connected" (first connect, reconnects, switches). */
+    public int connects() {
+        return Integer.parseInt(driver.findElement(By.id("state")).getDomAttribute("data-connects"));
+    }
+
+    /** Waits until the client has measured a round-trip time (ms, a whole number). */
+    public ClientTestPage waitForRtt() {
+        wait.withMessage(() -> "a round-trip time, page shows " + stateText())
+                .until(ExpectedConditions.attributeMatches(By.id("state"), "data-rtt", "^\\d+$"));
+        return this;
     }
 
     public String transportHistory() {
