@@ -108,7 +108,7 @@ public final class ClientTestPage {
     /** Waits until the client has measured a round-trip time (ms, a whole number). */
     public ClientTestPage waitForRtt() {
         wait.withMessage(() -> "a round-trip time, page shows " + stateText())
-                .until(ExpectedConditions.attributeMatches(By.id("state"), "data-rtt", "^\\d+$"));
+                .until(d -> d.findElement(By.id("state")).getDomAttribute("data-rtt").matches("\\d+"));
         return this;
     }
 
