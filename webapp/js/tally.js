@@ -143,7 +143,7 @@ class Live {
     this._transport?.stop();
     this._prober = this._transport = null;
     globalThis.removeEventListener?.('online', this._onOnline);
-    this._setState({ status: 'offline', transport: null, rtt: null });
+    this._setState({ status: 'offline', transport: null, instance: null, rtt: null });
   }
 
   // ---- internals --------------------------------------------------------------------------------
@@ -188,7 +188,7 @@ class Live {
     if (this._transport?.kind === 'polling') return;
     // A switch is a resume: stop the WebSocket first, then poll from the positions we hold.
     this._transport?.stop();
-    this._setState({ status: 'reconnecting', transport: null });
+    this._setState({ status: 'reconnecting', transport: null, instance: null, rtt: null });
     this._use('polling');
   }
 
@@ -248,7 +248,7 @@ class Live {
       // if polling fails too, the server is down and the next attempt starts on WebSocket again.
       return this._use('polling');
     }
-    this._setState({ status: this._everConnected ? 'reconnecting' : 'connecting', transport: null, rtt: null });
+    this._setState({ status: this._everConnected ? 'reconnecting' : 'connecting', transport: null, instance: null, rtt: null });
     const backoff = Math.random() * Math.min(this.options.backoffMax, this.options.backoffBase * 2 ** this._attempts++);
     this._timer('reconnect', delay ?? backoff, () => this._use(this._preferred()));
   }

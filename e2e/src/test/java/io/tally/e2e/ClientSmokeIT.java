@@ -186,6 +186,39 @@ class ClientSmokeIT {
     }
 
     @Test
+    void comesBackAfterTheServerRestartsAndReportsTheLostHistoryAsAReset() {
+        // A short drain window: the stopping server tells clients to come back within 300 ms.
+        TallyServer first = TallyServer.start(Map.of("TALLY_DRAIN_WINDOW_MS", "300"));
+        int port = first.port();
+        TallyServer second = null;
+        try {
+            room = "restart";
+            browser = artifacts.watch(Browsers.chromium());
+            Position tip = first.realtime().tip(room);
+            ClientTestPage page = ClientTestPage.open(browser.driver(), first.baseUrl(),
+                    "rooms=" + room + "&since=" + room + ":" + tip.epoch() + ":" + tip.offset() + "&backoffMax=2000&probeInterval=1000", WAIT);
+            page.waitForState("connected", "websocket");
+            first.realtime().publish(room, "{\"n\":1}");
+            page.waitForCount(1);
+
+            first.stop();
+            first = null;
+            page.waitForState("reconnecting", "");
+            // The in-memory history died with the server: the new one has a new epoch.
+            second = TallyServer.start("127.0.0.1", port, Map.of());
+            page.waitForReset("epoch-changed");
+            // Whichever transport won the race back, the client ends on WebSocket.
+            page.waitForState("connected", "websocket");
+            second.realtime().publish(room, "{\"n\":2}");
+            page.waitForCount(2);
+            assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), page.received().stream().map(ClientTestPage.Received::data).toList());
+        } finally {
+            if (first != null) first.stop();
+            if (second != null) second.stop();
+        }
+    }
+
+    @Test
     void resumesAfterADroppedConnectionWithoutLosingMessages(TestInfo test) {
         ClientTestPage page = open("chromium", "", test);
         page.waitForState("connected", "websocket");

@@ -36,12 +36,10 @@ public final class ClientTestPage {
         return page;
     }
 
+    /** Waits for a status and transport ("" for none); compares DOM attributes exactly. */
     public ClientTestPage waitForState(String status, String transport) {
-        By state = By.id("state");
         wait.withMessage(() -> "state " + status + "/" + transport + ", page shows " + stateText())
-                .until(ExpectedConditions.and(
-                        ExpectedConditions.attributeToBe(state, "data-status", status),
-                        ExpectedConditions.attributeToBe(state, "data-transport", transport)));
+                .until(d -> status.equals(status()) && transport.equals(transport()));
         return this;
     }
 
