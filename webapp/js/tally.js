@@ -181,7 +181,10 @@ class Live {
   _force(kind) {
     if (this._closed || !this._allows(kind)) throw new Error(`transport ${kind} is not enabled`);
     this._clearTimer('probe');
-    if (kind === 'websocket') return this._transport?.kind === 'websocket' || this._probe();
+    if (kind === 'websocket') {
+      if (this._transport?.kind !== 'websocket') this._probe(); // it takes over on its welcome
+      return;
+    }
     this._prober?.stop();
     this._prober = null;
     this._wsBroken = true;
@@ -281,10 +284,12 @@ class Live {
 
   _onMessage(r, f) {
     const p = f.position;
-    if (!r || !isPosition(p)) return;
+    // A room subscribed "from now" has no position until its ack says where now is; anything
+    // earlier is a leftover of a previous subscription to the room.
+    if (!r || !r.position || !isPosition(p)) return;
     // Within one history only strictly later offsets are new (this drops replays that overlap
     // live messages); a different epoch is announced by a reset, never by a message.
-    if (r.position && (p.epoch !== r.position.epoch || compareOffsets(p.offset, r.position.offset) <= 0)) return;
+    if (p.epoch !== r.position.epoch || compareOffsets(p.offset, r.position.offset) <= 0) return;
     r.position = Object.freeze({ epoch: p.epoch, offset: p.offset });
     for (const l of [...r.listeners]) safely(l.onMessage, f.data, r.position);
   }
@@ -395,6 +400,7 @@ class WebSocketTransport {
         this.pending.delete(f.id);
         if (room) this.live._onRequestError(this, room, f);
         else if (f.code === 'rate-limited') this.resendUnanswered();
+        else console.warn(`tally: server error ${f.code}: ${f.message ?? ''}`);
         return;
       }
       default:
