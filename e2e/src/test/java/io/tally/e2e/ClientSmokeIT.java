@@ -16,17 +16,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.support.ui.FluentWait;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -236,7 +231,7 @@ class ClientSmokeIT {
     @Test
     void fallsBackWhenTheUpgradeHangsWithoutAWelcomeAndKeepsPollingWhileProbesFail(TestInfo test) throws Exception {
         // A socket that accepts and never answers: the proxy that swallows the upgrade.
-        try (SilentServer silent = new SilentServer()) {
+        try (MuteServer silent = MuteServer.neverAnswering()) {
             ClientTestPage page = open("chromium", "wsUrl=" + URLEncoder.encode(silent.wsUrl(), StandardCharsets.UTF_8)
                     + "&welcomeTimeout=1000&probeInterval=1000", test);
             page.waitForState("connected", "polling");
@@ -249,6 +244,24 @@ class ClientSmokeIT {
             page.waitForCount(6);
             assertEquals("polling", page.transportHistory());
             assertReceivedExactlyOnceInOrder(page);
+        }
+    }
+
+    @Test
+    void treatsAServerSilentForHeartbeatPlusTimeoutAsDeadAndReconnects(TestInfo test) throws Exception {
+        // The peer welcomes with a 300 ms heartbeat and 300 ms timeout, then never speaks again.
+        String welcome = "{\"type\":\"welcome\",\"v\":1,\"instance\":\"mute\",\"transport\":\"websocket\","
+                + "\"heartbeat\":300,\"timeout\":300,\"limits\":{\"maxFrameBytes\":65536,\"maxRooms\":50,\"pollHold\":25000}}";
+        try (MuteServer mute = MuteServer.welcomingThenSilent(welcome)) {
+            ClientTestPage page = open("chromium", "wsUrl=" + URLEncoder.encode(mute.wsUrl(), StandardCharsets.UTF_8)
+                    + "&backoffMax=500", test);
+            page.waitForState("connected", "websocket");
+            // Each connection is given up after ~600 ms of silence and replaced by a new one.
+            new FluentWait<>(mute).withTimeout(WAIT).withMessage("the client to reconnect twice")
+                    .until(m -> m.accepted() >= 3);
+            // A WebSocket that said welcome works: the client reconnects, it does not fall back.
+            assertEquals("websocket", page.transportHistory());
+            assertTrue(page.connects() >= 2, "reconnected after the silence, connects: " + page.connects());
         }
     }
 
@@ -292,41 +305,6 @@ class ClientSmokeIT {
         publish(3);
         page.waitForCount(3);
         assertReceivedExactlyOnceInOrder(page);
-    }
-
-    /** Accepts TCP connections on loopback and never writes a byte; holds them until closed. */
-    private static final class SilentServer implements AutoCloseable {
-        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        private final List<Socket> held = new CopyOnWriteArrayList<>();
-        private final Thread acceptor = new Thread(this::acceptAll, "silent-server");
-
-        SilentServer() throws IOException {
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        String wsUrl() {
-            return "ws://127.0.0.1:" + socket.getLocalPort() + "/live/ws";
-        }
-
-        int accepted() {
-            return held.size();
-        }
-
-        private void acceptAll() {
-            try {
-                while (true) held.add(socket.accept());
-            } catch (IOException closed) {
-                // close() ends the loop
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            socket.close();
-            for (Socket s : held) s.close();
-            acceptor.join(5_000);
-        }
     }
 
     private static Realtime realtime() {

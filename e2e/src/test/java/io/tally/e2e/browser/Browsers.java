@@ -100,7 +100,7 @@ public final class Browsers {
             Path logDir = Files.createDirectories(Path.of("target", "e2e-logs"));
             // -displayfd makes Xvfb pick a free display itself and print its number when ready: no race.
             Process xvfb = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "1280x1024x24", "-nolisten", "tcp")
-                    .redirectError(logDir.resolve("xvfb.log").toFile())
+                    .redirectError(ProcessBuilder.Redirect.appendTo(logDir.resolve("xvfb.log").toFile()))
                     .start();
             started.push(() -> stop(xvfb));
             String display = ":" + readLine(xvfb, STARTUP);
