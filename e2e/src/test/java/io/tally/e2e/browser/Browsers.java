@@ -51,6 +51,15 @@ public final class Browsers {
             "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser");
     private static final Duration STARTUP = Duration.ofSeconds(30);
 
+    // Selenium 4.49 knows CDP up to 153 and warns on every Chromium 156 session; WebDriver itself is
+    // unaffected, so keep the test log readable. (A static reference: JUL holds loggers weakly.)
+    private static final java.util.logging.Logger CDP_VERSION_LOG =
+            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+    static {
+        CDP_VERSION_LOG.setLevel(Level.SEVERE);
+    }
+
     private Browsers() {
     }
 
