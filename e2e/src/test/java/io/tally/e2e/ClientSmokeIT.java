@@ -1,7 +1,7 @@
 package io.tally.e2e;
 
 import io.tally.e2e.browser.Browser;
-import io.tally.e2e.browser.Browsers;
+import io.tally.e2e.browser.BrowserPool;
 import io.tally.e2e.browser.E2eArtifacts;
 import io.tally.realtime.Position;
 import io.tally.realtime.Realtime;
@@ -39,6 +39,7 @@ class ClientSmokeIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private static TallyServer server;
+    private static final BrowserPool browsers = new BrowserPool();
 
     @RegisterExtension
     final E2eArtifacts artifacts = new E2eArtifacts();
@@ -53,18 +54,23 @@ class ClientSmokeIT {
     }
 
     @AfterAll
-    static void stopServer() {
-        if (server != null) server.stop();
+    static void stopServerAndBrowsers() {
+        try {
+            browsers.close();
+        } finally {
+            if (server != null) server.stop();
+        }
     }
 
     @AfterEach
-    void closeBrowser() {
-        if (browser != null) browser.close();
+    void leavePage() {
+        // The next test reuses the browser: unload this page so its connection ends now.
+        if (browser != null) browser.driver().get("about:blank");
     }
 
     private ClientTestPage open(String engine, String query, TestInfo test) {
         room = test.getTestMethod().orElseThrow().getName() + "-" + engine;
-        browser = artifacts.watch(Browsers.open(engine));
+        browser = artifacts.watch(browsers.get(engine));
         // The page subscribes from the room's current end, as an app does from a REST snapshot, so
         // what the test publishes next is delivered even if it is published before the ack.
         Position tip = realtime().tip(room);
@@ -153,7 +159,7 @@ class ClientSmokeIT {
         // 50 subscribes (the most a connection may hold) in one burst exceed the rate limit (20/s,
         // bursts of 40): the client must send the refused ones again.
         List<String> rooms = IntStream.rangeClosed(1, 50).mapToObj(i -> "burst-" + i).toList();
-        browser = artifacts.watch(Browsers.chromium());
+        browser = artifacts.watch(browsers.get("chromium"));
         ClientTestPage page = ClientTestPage.open(browser.driver(), server.baseUrl(), "rooms=" + String.join(",", rooms), WAIT);
         page.waitForState("connected", "websocket");
         // Subscribed "from now": wait until every room is acked before publishing into it.
@@ -167,7 +173,7 @@ class ClientSmokeIT {
     void answersServerPingsSoAShortHeartbeatNeverDropsTheConnection() {
         // Ping every 200 ms, dead after 300 ms more of silence: only a client that answers stays.
         try (TallyServer fast = TallyServer.start(Map.of("TALLY_HEARTBEAT_MS", "200", "TALLY_PEER_TIMEOUT_MS", "300"))) {
-            browser = artifacts.watch(Browsers.chromium());
+            browser = artifacts.watch(browsers.get("chromium"));
             ClientTestPage page = ClientTestPage.open(browser.driver(), fast.baseUrl(), "rooms=heartbeat", WAIT);
             page.waitForState("connected", "websocket");
             // Ten frames from the client span about ten heartbeats, far past the dead-peer window.
@@ -188,7 +194,7 @@ class ClientSmokeIT {
         TallyServer second = null;
         try {
             room = "restart";
-            browser = artifacts.watch(Browsers.chromium());
+            browser = artifacts.watch(browsers.get("chromium"));
             Position tip = first.realtime().tip(room);
             ClientTestPage page = ClientTestPage.open(browser.driver(), first.baseUrl(),
                     "rooms=" + room + "&since=" + room + ":" + tip.epoch() + ":" + tip.offset() + "&backoffMax=2000&probeInterval=1000", WAIT);
@@ -296,7 +302,7 @@ class ClientSmokeIT {
     @Test
     void aPositionFromAnotherEpochIsReportedAsAResetAndTheRoomContinuesLive(TestInfo test) {
         room = test.getTestMethod().orElseThrow().getName();
-        browser = artifacts.watch(Browsers.chromium());
+        browser = artifacts.watch(browsers.get("chromium"));
         ClientTestPage page = ClientTestPage.open(browser.driver(), server.baseUrl(),
                 "rooms=" + room + "&since=" + room + ":an-old-epoch:17", WAIT);
         page.waitForState("connected", "websocket");
