@@ -5,6 +5,7 @@ import io.tally.e2e.browser.BrowserPool;
 import io.tally.e2e.browser.E2eArtifacts;
 import io.tally.realtime.Position;
 import io.tally.realtime.Realtime;
+import io.tally.testing.RedisServer;
 import io.tally.testing.TallyServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +47,7 @@ class ClientSmokeIT {
     final E2eArtifacts artifacts = new E2eArtifacts();
 
     private Browser browser;
+    private TallyServer target; // the server the page talks to and the test publishes on
     private String room;
     private volatile int published;
 
@@ -75,13 +77,18 @@ class ClientSmokeIT {
     }
 
     private ClientTestPage open(String engine, String query, TestInfo test) {
+        return open(server, engine, query, test);
+    }
+
+    private ClientTestPage open(TallyServer on, String engine, String query, TestInfo test) {
+        target = on;
         room = test.getTestMethod().orElseThrow().getName() + "-" + engine;
         browser = artifacts.watch(browsers.get(engine));
         // The page subscribes from the room's current end, as an app does from a REST snapshot, so
         // what the test publishes next is delivered even if it is published before the ack.
         Position tip = realtime().tip(room);
         String since = URLEncoder.encode(room + ":" + tip.epoch() + ":" + tip.offset(), StandardCharsets.UTF_8);
-        return ClientTestPage.open(browser.driver(), server.baseUrl(),
+        return ClientTestPage.open(browser.driver(), on.baseUrl(),
                 "rooms=" + room + "&since=" + since + (query.isEmpty() ? "" : "&" + query), WAIT);
     }
 
@@ -141,11 +148,28 @@ class ClientSmokeIT {
     @ValueSource(strings = {"chromium", "webkit"})
     void aSteadyStreamSurvivesRepeatedSwitchesWithEveryMessageOnceInOrder(String engine, TestInfo test) throws Exception {
         ClientTestPage page = open(engine, "probeInterval=600000", test);
+        streamAcrossSwitches(page, 1);
+    }
+
+    @Test
+    void onRedisStreamOffsetsASteadyStreamSurvivesRepeatedSwitches(TestInfo test) throws Exception {
+        // Redis offsets are stream ids ("1764077000000-2"): bursts of three in one millisecond make
+        // offsets that differ only in MINOR, which the client must order numerically.
+        try (RedisServer redis = RedisServer.start();
+             TallyServer onRedis = TallyServer.start(Map.of("REDIS_URL", redis.url(), "TALLY_DRAIN_WINDOW_MS", "0"))) {
+            ClientTestPage page = open(onRedis, "chromium", "probeInterval=600000", test);
+            streamAcrossSwitches(page, 3);
+            assertTrue(page.received().stream().anyMatch(r -> r.offset().matches("\\d+-[1-9]\\d*")),
+                    "some offsets share a millisecond (MINOR > 0)");
+        }
+    }
+
+    /** Publishes {@code burst} messages every 10 ms while the page switches transport four times. */
+    private void streamAcrossSwitches(ClientTestPage page, int burst) throws InterruptedException {
         page.waitForState("connected", "websocket");
         ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor();
         try {
-            // One message every 10 ms for the whole run, so switches happen mid-stream.
-            publisher.scheduleAtFixedRate(() -> publish(1), 0, 10, TimeUnit.MILLISECONDS);
+            publisher.scheduleAtFixedRate(() -> publish(burst), 0, 10, TimeUnit.MILLISECONDS);
             for (String transport : List.of("polling", "websocket", "polling", "websocket")) {
                 int before = page.count();
                 page.forceTransport(transport).waitForState("connected", transport);
@@ -179,7 +203,8 @@ class ClientSmokeIT {
     void answersServerPingsSoAShortHeartbeatNeverDropsTheConnection() {
         // Ping every 300 ms; a peer silent for 1 s more is dropped. The margin absorbs a busy machine,
         // while a client that did not answer would still be dropped well within the test.
-        try (TallyServer fast = TallyServer.start(Map.of("TALLY_HEARTBEAT_MS", "300", "TALLY_PEER_TIMEOUT_MS", "1000"))) {
+        try (TallyServer fast = TallyServer.start(Map.of(
+                "TALLY_HEARTBEAT_MS", "300", "TALLY_PEER_TIMEOUT_MS", "1000", "TALLY_DRAIN_WINDOW_MS", "0"))) {
             browser = artifacts.watch(browsers.get("chromium"));
             ClientTestPage page = ClientTestPage.open(browser.driver(), fast.baseUrl(), "rooms=heartbeat", WAIT);
             page.waitForState("connected", "websocket");
@@ -215,7 +240,7 @@ class ClientSmokeIT {
             first = null;
             page.waitForState("reconnecting", "");
             // The in-memory history died with the server: the new one has a new epoch.
-            second = TallyServer.start("127.0.0.1", port, Map.of());
+            second = TallyServer.start("127.0.0.1", port, Map.of("TALLY_DRAIN_WINDOW_MS", "0"));
             page.waitForReset("epoch-changed");
             // Whichever transport won the race back, the client ends on WebSocket.
             page.waitForState("connected", "websocket");
@@ -322,8 +347,8 @@ class ClientSmokeIT {
         assertReceivedExactlyOnceInOrder(page);
     }
 
-    private static Realtime realtime() {
-        return server.realtime();
+    private Realtime realtime() {
+        return (target != null ? target : server).realtime();
     }
 
     private synchronized void publish(int n) {
