@@ -306,9 +306,8 @@ class Live {
     for (const l of [...r.listeners]) safely(l.onError, { code: f.code, message: f.message });
   }
 
-  _onRtt(t, rtt) { if (t === this._transport) this._setState({ rtt }); }
-
-  _onInstance(t, instance) { if (t === this._transport && instance) this._setState({ instance }); }
+  // RTT and instance updates from the current transport.
+  _update(t, patch) { if (t === this._transport) this._setState(patch); }
 }
 
 class WebSocketTransport {
@@ -390,7 +389,7 @@ class WebSocketTransport {
         this.send(f.id == null ? { type: 'pong' } : { type: 'pong', id: f.id });
         return;
       case 'pong':
-        if (this.ping && f.id === this.ping.id) this.live._onRtt(this, Math.round(performance.now() - this.ping.at));
+        if (this.ping && f.id === this.ping.id) this.live._update(this, { rtt: Math.round(performance.now() - this.ping.at) });
         return;
       case 'ack':
         this.pending.delete(f.id);
@@ -509,7 +508,7 @@ class PollingTransport {
         const welcome = batch.frames.find((f) => f && f.type === 'welcome') ?? { instance: batch.instance };
         live._onOpen(this, welcome, Math.round(performance.now() - sent));
       }
-      live._onInstance(this, batch.instance);
+      if (batch.instance) live._update(this, { instance: batch.instance });
       for (const f of batch.frames) {
         if (this.stopped) return;
         if (f && typeof f === 'object' && f.type !== 'welcome') live._onFrame(this, f);
