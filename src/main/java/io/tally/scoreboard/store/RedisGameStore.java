@@ -1,0 +1,114 @@
+package io.tally.scoreboard.store;
+
+import io.tally.json.Json;
+import io.tally.json.JsonWriter;
+import io.tally.scoreboard.game.Game;
+import io.tally.scoreboard.game.GameJson;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Games in Redis, shared by every instance. Three keys under one hash tag ({@code {games}}), so in
+ * cluster mode they share a slot and the Lua scripts below may touch all of them atomically:
+ * {@code PREFIX:{games}:version} (hash id → version), {@code PREFIX:{games}:state} (hash id → game
+ * JSON) and {@code PREFIX:{games}:index} (sorted set of ids by creation time). A scoreboard's data is
+ * small, so keeping it on one shard costs nothing and buys atomic compare-and-set.
+ */
+public final class RedisGameStore implements GameStore {
+    private static final String CREATE = """
+            if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+            redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+            return 1""";
+    // Compare-and-set on the version: the optimistic lock that makes two instances never lose an update.
+    private static final String REPLACE = """
+            if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+            redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+            return 1""";
+
+    private final UnifiedJedis redis;
+    private final RedisEndpoint endpoint;
+    private final String versions;
+    private final String states;
+    private final String index;
+    private final int maxJsonDepth;
+
+    public RedisGameStore(UnifiedJedis redis, RedisEndpoint endpoint, String prefix) {
+        this.redis = redis;
+        this.endpoint = endpoint;
+        this.versions = prefix + ":{games}:version";
+        this.states = prefix + ":{games}:state";
+        this.index = prefix + ":{games}:index";
+        this.maxJsonDepth = 16;
+    }
+
+    @Override
+    public Optional<Game> find(String id) {
+        String json = call(() -> redis.hget(states, id));
+        return json == null ? Optional.empty() : Optional.of(decode(json));
+    }
+
+    @Override
+    public List<Game> list(int limit) {
+        List<String> ids = call(() -> redis.zrevrange(index, 0, limit - 1L));
+        if (ids.isEmpty()) return List.of();
+        List<String> jsons = call(() -> redis.hmget(states, ids.toArray(String[]::new)));
+        List<Game> games = new ArrayList<>(jsons.size());
+        for (String json : jsons) if (json != null) games.add(decode(json));
+        return games;
+    }
+
+    @Override
+    public boolean create(Game game) {
+        long createdMillis = Instant.parse(game.created()).toEpochMilli();
+        Object r = call(() -> redis.eval(CREATE, List.of(versions, states, index),
+                List.of(game.id(), Long.toString(game.version()), encode(game), Long.toString(createdMillis))));
+        return Long.valueOf(1).equals(r);
+    }
+
+    @Override
+    public boolean replace(long expectedVersion, Game next) {
+        Object r = call(() -> redis.eval(REPLACE, List.of(versions, states),
+                List.of(next.id(), Long.toString(expectedVersion), Long.toString(next.version()), encode(next))));
+        return Long.valueOf(1).equals(r);
+    }
+
+    @Override
+    public StoreHealth health() {
+        try {
+            long n = redis.hlen(versions);
+            return new StoreHealth(true, endpoint.cluster() ? "redis-cluster" : "redis", n + " games in " + endpoint);
+        } catch (JedisException e) {
+            return new StoreHealth(false, endpoint.cluster() ? "redis-cluster" : "redis", "unreachable: " + endpoint + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    @Override
+    public void close() {
+        // The connection pool is shared with the idempotency store and closed by its owner.
+    }
+
+    private static String encode(Game g) {
+        return JsonWriter.write(GameJson.full(g));
+    }
+
+    private Game decode(String json) {
+        return GameJson.read(Json.parseObject(json, maxJsonDepth));
+    }
+
+    static <T> T call(Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (JedisException e) {
+            throw new StoreUnavailableException("Redis is unavailable: " + e.getClass().getSimpleName(), e);
+        }
+    }
+}
