@@ -5,6 +5,7 @@ import io.tally.json.JsonException;
 import io.tally.realtime.Position;
 import io.tally.realtime.Rooms;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -62,6 +63,41 @@ public final class FrameDecoder {
             default:
                 throw new ProtocolException(ErrorCode.BAD_FRAME, optionalId(f), "unknown frame type \"" + truncate(t) + "\"");
         }
+    }
+
+    /** Decodes a poll body ({@code {"v":1,"hello":true,"rooms":{room: position|null}}}), enforcing {@code maxRooms}. */
+    public PollRequest decodePoll(String text, int maxRooms) {
+        Map<String, Object> f;
+        try {
+            f = Json.parseObject(text, maxDepth);
+        } catch (JsonException e) {
+            throw new ProtocolException(ErrorCode.BAD_JSON, null, "poll body is not valid JSON: " + e.getMessage());
+        }
+        Object v = f.get("v");
+        if (v != null && !Long.valueOf(VERSION).equals(v)) {
+            throw new ProtocolException(ErrorCode.BAD_VERSION, null, "protocol version " + v + " is not supported; this server speaks " + VERSION);
+        }
+        Object hello = f.get("hello");
+        if (hello != null && !(hello instanceof Boolean)) throw new ProtocolException(ErrorCode.BAD_FRAME, null, "\"hello\" must be true or false");
+        Object rooms = f.get("rooms");
+        if (rooms == null) rooms = Map.of();
+        if (!(rooms instanceof Map<?, ?> roomMap)) throw new ProtocolException(ErrorCode.BAD_FRAME, null, "\"rooms\" must be an object of room → position or null");
+        if (roomMap.size() > maxRooms) throw new ProtocolException(ErrorCode.TOO_MANY_ROOMS, null, "at most " + maxRooms + " rooms per poll");
+        Map<String, Position> positions = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : roomMap.entrySet()) {
+            String room = (String) e.getKey();
+            if (!Rooms.isValid(room)) throw new ProtocolException(ErrorCode.BAD_ROOM, null, "room name must match " + Rooms.RULE);
+            Position p = null;
+            if (e.getValue() != null) {
+                try {
+                    p = Position.fromJson(e.getValue());
+                } catch (IllegalArgumentException ex) {
+                    throw new ProtocolException(ErrorCode.BAD_POSITION, null, room + ": " + ex.getMessage());
+                }
+            }
+            positions.put(room, p);
+        }
+        return new PollRequest(Boolean.TRUE.equals(hello), positions);
     }
 
     private static long requestId(Map<String, Object> f, boolean required) {

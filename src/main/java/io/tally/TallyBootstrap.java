@@ -1,0 +1,56 @@
+package io.tally;
+
+import io.tally.config.Settings;
+import io.tally.realtime.Realtime;
+import io.tally.realtime.RealtimeConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.logging.Logger;
+
+/**
+ * Builds and connects the parts when the container starts the webapp, and drains them when it
+ * stops it (undeploy, redeploy, SIGTERM). Settings come from servlet context parameters layered over
+ * environment variables and system properties (Beanstalk's environment properties).
+ */
+public final class TallyBootstrap implements ServletContextListener {
+    private static final Logger LOG = Logger.getLogger(TallyBootstrap.class.getName());
+
+    private Realtime realtime;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        Settings settings = Settings.fromEnvironment().overriddenBy(context::getInitParameter);
+        RealtimeConfig config = RealtimeConfig.from(settings);
+        realtime = Realtime.create(config);
+        realtime.install(context);
+        context.setAttribute(Realtime.class.getName(), realtime);
+        context.addServlet("tally-healthz", new Healthz()).addMapping("/healthz");
+        LOG.info("Tally started: instance " + config.instanceId() + ", broker " + realtime.status().brokerMode()
+                + ", heartbeat " + config.heartbeatMillis() + " ms, poll hold " + config.pollHoldMillis() + " ms");
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (realtime != null) {
+            LOG.info("Tally stopping: draining connections");
+            realtime.close();
+        }
+    }
+
+    /** Liveness for the load balancer: answers at once and touches nothing external. */
+    private static final class Healthz extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setContentType("text/plain;charset=UTF-8");
+            response.setHeader("Cache-Control", "no-store");
+            response.getWriter().write("ok\n");
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.tally.realtime;
+
+import io.tally.realtime.protocol.ClientFrame;
+import io.tally.realtime.protocol.ErrorCode;
+import io.tally.realtime.protocol.Frames;
+import io.tally.realtime.protocol.ProtocolException;
+import io.tally.realtime.transport.Connection;
+import io.tally.realtime.transport.ConnectionHandler;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The protocol state of one persistent connection: its subscriptions, heartbeat and request rate.
+ * The transport underneath only moves frames.
+ */
+final class ClientSession implements ConnectionHandler.Inbound {
+    static final int CLOSE_POLICY = 1008;
+    static final int CLOSE_TRY_AGAIN = 1013;
+    static final int CLOSE_GOING_AWAY = 1001;
+    static final int CLOSE_PROTOCOL = 1002;
+
+    private final Realtime core;
+    private final Connection connection;
+    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final RateLimiter rate;
+    private volatile long lastHeardNanos;
+    private volatile long lastPingNanos;
+    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    private int strikes; // rate-limit violations; guarded by this
+
+    ClientSession(Realtime core, Connection connection, long nowNanos) {
+        this.core = core;
+        this.connection = connection;
+        this.rate = new RateLimiter(core.config().requestsPerSecond(), nowNanos);
+        this.lastHeardNanos = nowNanos;
+        this.lastPingNanos = nowNanos;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    @Override
+    public void onFrame(String text) {
+        long now = System.nanoTime();
+        lastHeardNanos = now;
+        if (closed) return;
+        core.metrics().framesIn.increment();
+        if (!withinRate(now)) return;
+        ClientFrame frame;
+        try {
+            frame = core.decoder().decode(text);
+        } catch (ProtocolException e) {
+            sendError(e.code(), e.requestId(), e.getMessage());
+            if (e.code() == ErrorCode.BAD_VERSION) close(CLOSE_PROTOCOL, "bad-version");
+            return;
+        }
+        if (frame instanceof ClientFrame.Subscribe s) {
+            subscribe(s);
+        } else if (frame instanceof ClientFrame.Unsubscribe u) {
+            unsubscribe(u);
+        } else if (frame instanceof ClientFrame.Ping p) {
+            send(Frames.pong(p.id()));
+        }
+        // hello and pong only prove the peer is alive, which lastHeard already records.
+    }
+
+    private synchronized boolean withinRate(long now) {
+        if (rate.tryAcquire(now)) return true;
+        strikes++;
+        core.metrics().rejected("rate-limited");
+        if (strikes > core.config().requestsPerSecond() * 2) {
+            close(CLOSE_POLICY, "rate-limited");
+        } else {
+            sendError(ErrorCode.RATE_LIMITED, null, "too many requests: at most " + core.config().requestsPerSecond() + " per second");
+        }
+        return false;
+    }
+
+    private void subscribe(ClientFrame.Subscribe s) {
+        Subscription previous = subscriptions.get(s.room());
+        if (previous == null && subscriptions.size() >= core.config().maxRoomsPerConnection()) {
+            sendError(ErrorCode.TOO_MANY_ROOMS, s.id(), "at most " + core.config().maxRoomsPerConnection() + " rooms per connection");
+            return;
+        }
+        if (previous != null) drop(previous);
+        Subscription sub = new Subscription(this, s.room());
+        subscriptions.put(s.room(), sub);
+        core.worker().execute(() -> sub.start(core.hub(), core.broker(), s.id(), s.since()));
+    }
+
+    private void unsubscribe(ClientFrame.Unsubscribe u) {
+        Subscription sub = subscriptions.get(u.room());
+        if (sub != null) drop(sub);
+        send(Frames.ack(u.id(), u.room(), null));
+    }
+
+    private void drop(Subscription sub) {
+        subscriptions.remove(sub.room(), sub);
+        sub.cancel();
+        core.worker().execute(() -> core.hub().detach(sub.room(), sub));
+    }
+
+    void subscriptionFailed(Subscription sub, long requestId, UnavailableException e) {
+        subscriptions.remove(sub.room(), sub);
+        sendError(ErrorCode.UNAVAILABLE, requestId, "room history is unavailable right now; subscribe again shortly");
+    }
+
+    /** Sends a frame; a full outbound queue means a slow consumer, which is disconnected to resume later. */
+    boolean send(String frame) {
+        if (closed) return false;
+        if (connection.send(frame)) {
+            core.metrics().framesOut.increment();
+            return true;
+        }
+        slowConsumer();
+        return false;
+    }
+
+    void slowConsumer() {
+        core.metrics().rejected("slow-consumer");
+        close(CLOSE_TRY_AGAIN, "slow-consumer");
+    }
+
+    int bufferLimit() {
+        return core.config().sendQueueLimit();
+    }
+
+    private void sendError(ErrorCode code, Long id, String message) {
+        core.metrics().rejected(code.wire());
+        send(Frames.error(code, id, message));
+    }
+
+    /** Heartbeat duty, called periodically: ping when due, close a peer silent for too long. */
+    void tick(long now, long heartbeatNanos, long deadNanos) {
+        if (closed) return;
+        if (now - lastHeardNanos > deadNanos) {
+            core.metrics().rejected("dead-peer");
+            close(CLOSE_POLICY, "dead-peer");
+        } else if (now - lastPingNanos >= heartbeatNanos) {
+            lastPingNanos = now;
+            send(Frames.PING);
+        }
+    }
+
+    void close(int code, String reason) {
+        connection.close(code, reason);
+        release();
+    }
+
+    @Override
+    public void onClose() {
+        release();
+    }
+
+    private void release() {
+        closed = true;
+        if (!released.compareAndSet(false, true)) return;
+        for (Subscription sub : subscriptions.values()) drop(sub);
+        core.sessionClosed(this);
+    }
+}

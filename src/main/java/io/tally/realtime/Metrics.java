@@ -1,0 +1,42 @@
+package io.tally.realtime;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of the real-time core, cheap on the hot path (LongAdder), read by status and metrics. */
+public final class Metrics {
+    final LongAdder framesIn = new LongAdder();
+    final LongAdder framesOut = new LongAdder();
+    final LongAdder published = new LongAdder();
+    final LongAdder polls = new LongAdder();
+    private final ConcurrentHashMap<String, LongAdder> rejected = new ConcurrentHashMap<>();
+
+    void rejected(String reason) {
+        rejected.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    public long framesIn() {
+        return framesIn.sum();
+    }
+
+    public long framesOut() {
+        return framesOut.sum();
+    }
+
+    public long published() {
+        return published.sum();
+    }
+
+    public long polls() {
+        return polls.sum();
+    }
+
+    /** Rejections by reason (e.g. "rate-limited", "slow-consumer", "bad-json"). */
+    public Map<String, Long> rejected() {
+        Map<String, Long> out = new TreeMap<>();
+        rejected.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+}

@@ -1,0 +1,136 @@
+package io.tally.realtime;
+
+import io.tally.realtime.broker.Broker;
+import io.tally.realtime.broker.History;
+import io.tally.realtime.broker.Message;
+import io.tally.realtime.protocol.Frames;
+import io.tally.realtime.transport.PollHandler.PollReply;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One held long-poll. It owns no history of its own: it answers "these rooms after these positions"
+ * from the broker, at once if anything is there, otherwise when a message for one of its rooms
+ * reaches this instance, or with an empty batch when the hold ends. Any instance can serve it.
+ */
+final class Poll implements Hub.Subscriber {
+    static final int HISTORY_BATCH = 500;
+
+    private final Realtime core;
+    private final Map<String, Position> rooms; // null position: "from the room's end"
+    private final String welcome;
+    private final PollReply reply;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final AtomicBoolean collectQueued = new AtomicBoolean();
+    private final List<String> attached = new ArrayList<>();
+    private ScheduledFuture<?> expiry;
+
+    Poll(Realtime core, Map<String, Position> rooms, String welcome, PollReply reply) {
+        this.core = core;
+        this.rooms = new LinkedHashMap<>(rooms);
+        this.welcome = welcome;
+        this.reply = reply;
+    }
+
+    /** Runs on a worker thread. */
+    void start() {
+        try {
+            for (Map.Entry<String, Position> e : rooms.entrySet()) {
+                if (e.getValue() == null) continue; // answered at once with an ack; nothing to wait for
+                core.hub().attach(e.getKey(), this);
+                attached.add(e.getKey());
+            }
+        } catch (UnavailableException e) {
+            fail();
+            return;
+        }
+        core.pollStarted(this);
+        expiry = core.scheduler().schedule(() -> core.worker().execute(() -> collect(true)),
+                core.config().pollHoldMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        collect(false);
+    }
+
+    @Override
+    public void deliver(Message message) {
+        wake();
+    }
+
+    @Override
+    public void reset(String reason, Position tip) {
+        wake();
+    }
+
+    private void wake() {
+        if (finished.get() || !collectQueued.compareAndSet(false, true)) return;
+        core.worker().execute(() -> {
+            collectQueued.set(false);
+            collect(false);
+        });
+    }
+
+    /** Answers if anything is pending (or always, when the hold is over). */
+    private synchronized void collect(boolean holdOver) {
+        if (finished.get()) return;
+        List<String> frames = new ArrayList<>();
+        if (welcome != null) frames.add(welcome);
+        try {
+            Broker broker = core.broker();
+            for (Map.Entry<String, Position> e : rooms.entrySet()) {
+                String room = e.getKey();
+                Position since = e.getValue();
+                if (since == null) {
+                    frames.add(Frames.ack(null, room, broker.tip(room)));
+                    continue;
+                }
+                History h = broker.history(room, since, HISTORY_BATCH);
+                if (h.isReset()) {
+                    frames.add(Frames.reset(room, h.resetReason(), h.tip()));
+                } else {
+                    for (Message m : h.messages()) frames.add(m.frame());
+                }
+            }
+        } catch (UnavailableException e) {
+            fail();
+            return;
+        }
+        if (frames.isEmpty() && !holdOver && !core.isDraining()) return;
+        if (core.isDraining()) frames.add(Frames.reconnect(core.reconnectDelay()));
+        finish(200, batch(frames), 0);
+    }
+
+    /** Ends the hold now with whatever is pending (used when the instance drains). */
+    void endNow() {
+        core.worker().execute(() -> collect(true));
+    }
+
+    private void fail() {
+        finish(503, io.tally.realtime.transport.Problems.body(503, "unavailable",
+                "room history is unavailable right now; poll again shortly"), 2);
+    }
+
+    private void finish(int status, String body, int retryAfter) {
+        if (!finished.compareAndSet(false, true)) return;
+        if (expiry != null) expiry.cancel(false);
+        for (String room : attached) core.hub().detach(room, this);
+        core.pollEnded(this);
+        core.metrics().framesOut.add(status == 200 ? 1 : 0);
+        reply.send(status, status == 200 ? "application/json" : io.tally.realtime.transport.Problems.CONTENT_TYPE, body, retryAfter);
+    }
+
+    private String batch(List<String> frames) {
+        StringBuilder sb = new StringBuilder(64 + frames.size() * 160);
+        sb.append("{\"type\":\"batch\",\"instance\":");
+        sb.append(io.tally.json.JsonWriter.write(core.config().instanceId()));
+        sb.append(",\"frames\":[");
+        for (int i = 0; i < frames.size(); i++) {
+            if (i > 0) sb.append(',');
+            sb.append(frames.get(i));
+        }
+        return sb.append("]}").toString();
+    }
+}

@@ -1,0 +1,308 @@
+package io.tally.realtime;
+
+import io.tally.realtime.broker.Broker;
+import io.tally.realtime.broker.BrokerStatus;
+import io.tally.realtime.broker.memory.MemoryBroker;
+import io.tally.realtime.protocol.FrameDecoder;
+import io.tally.realtime.protocol.Frames;
+import io.tally.realtime.protocol.PollRequest;
+import io.tally.realtime.protocol.ProtocolException;
+import io.tally.realtime.transport.Admission;
+import io.tally.realtime.transport.ClientAddress;
+import io.tally.realtime.transport.Connection;
+import io.tally.realtime.transport.ConnectionHandler;
+import io.tally.realtime.transport.OriginPolicy;
+import io.tally.realtime.transport.PollHandler;
+import io.tally.realtime.transport.Problems;
+import io.tally.realtime.transport.TransportSettings;
+import io.tally.realtime.transport.Transports;
+import jakarta.servlet.ServletContext;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * The real-time core's public face: publish to rooms, read a room's end, install the transports in
+ * a servlet context, report status, and drain on shutdown. The application uses nothing else.
+ */
+public final class Realtime implements AutoCloseable, ConnectionHandler, PollHandler, Admission {
+    private static final Logger LOG = Logger.getLogger(Realtime.class.getName());
+
+    private final RealtimeConfig config;
+    private final Broker broker;
+    private final Hub hub;
+    private final FrameDecoder decoder;
+    private final Metrics metrics = new Metrics();
+    private final ExecutorService worker;
+    private final ScheduledExecutorService scheduler;
+    private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Set<Poll> polls = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private volatile boolean draining;
+
+    private Realtime(RealtimeConfig config, Broker broker) {
+        this.config = config;
+        this.broker = broker;
+        this.hub = new Hub(broker);
+        this.decoder = new FrameDecoder(config.maxJsonDepth());
+        int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+        this.worker = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                daemon("tally-worker"));
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("tally-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        this.scheduler = timer;
+        broker.start(hub);
+        long tick = Math.max(20, Math.min(1000, Math.min(config.heartbeatMillis(), config.peerTimeoutMillis()) / 5));
+        scheduler.scheduleWithFixedDelay(this::heartbeat, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /** A core with the broker the configuration names: Redis when {@code REDIS_URL} is set, else in-memory. */
+    public static Realtime create(RealtimeConfig config) {
+        return create(config, Brokers.create(config));
+    }
+
+    /** A core over a given broker (tests, embedding). */
+    public static Realtime create(RealtimeConfig config, Broker broker) {
+        return new Realtime(config, broker);
+    }
+
+    /** Registers {@code /live/ws} and {@code /live/poll} with their origin gate. */
+    public void install(ServletContext context) {
+        Transports.install(context, transportSettings(), this, this, this, worker);
+    }
+
+    private TransportSettings transportSettings() {
+        return new TransportSettings(
+                config.maxFrameBytes(),
+                config.sendQueueLimit(),
+                (long) config.heartbeatMillis() + config.peerTimeoutMillis() + 5_000,
+                (long) config.pollHoldMillis() + 15_000,
+                new OriginPolicy(config.allowedOrigins()),
+                new ClientAddress(config.trustedProxyHops()));
+    }
+
+    /**
+     * The WebSocket endpoint alone, for containers without servlets (Tyrus standalone). Such a
+     * container has no origin gate in front; the endpoint re-checks the origin itself.
+     */
+    public jakarta.websocket.server.ServerEndpointConfig webSocketEndpoint() {
+        return new io.tally.realtime.transport.websocket.WebSocketTransport(transportSettings(), this, worker).endpointConfig();
+    }
+
+    /**
+     * Publishes a payload (valid JSON text) to a room and returns its position in the room's history.
+     *
+     * @throws UnavailableException when it could not be published (nothing was)
+     */
+    public Position publish(String room, String payloadJson) {
+        Rooms.require(room);
+        if (payloadJson == null || payloadJson.isEmpty()) throw new IllegalArgumentException("payload must be JSON text");
+        Position p = broker.publish(room, payloadJson);
+        metrics.published.increment();
+        return p;
+    }
+
+    /** The position of the room's last message (offset "0" when it has none). */
+    public Position tip(String room) {
+        return broker.tip(Rooms.require(room));
+    }
+
+    public RealtimeConfig config() {
+        return config;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    public RealtimeStatus status() {
+        BrokerStatus b = broker.status();
+        return new RealtimeStatus(config.instanceId(), draining, b.mode(), b.available(), b.detail(), b.lagMillis(),
+                b.reconnects(), sessions.size(), polls.size(), hub.roomCount(), metrics.published(),
+                metrics.framesIn(), metrics.framesOut(), metrics.rejected());
+    }
+
+    // ---- transports' side ------------------------------------------------------------------
+
+    @Override
+    public Refusal check(String clientAddress, boolean webSocket) {
+        if (draining) {
+            metrics.rejected("draining");
+            return new Refusal(503, "draining", "this instance is shutting down; reconnect to another", 2);
+        }
+        if (webSocket && sessions.size() >= config.maxConnections()) {
+            metrics.rejected("over-capacity");
+            return new Refusal(503, "over-capacity", "this instance holds its maximum of " + config.maxConnections() + " connections", 5);
+        }
+        AtomicInteger n = perAddress.get(clientAddress);
+        if (n != null && n.get() >= config.maxConnectionsPerAddress()) {
+            metrics.rejected("too-many-connections");
+            return new Refusal(429, "too-many-connections",
+                    "at most " + config.maxConnectionsPerAddress() + " connections per client address", 5);
+        }
+        return null;
+    }
+
+    @Override
+    public Inbound open(Connection connection) {
+        if (draining) {
+            connection.close(ClientSession.CLOSE_GOING_AWAY, "draining");
+            return null;
+        }
+        ClientSession session = new ClientSession(this, connection, System.nanoTime());
+        sessions.add(session);
+        perAddress.computeIfAbsent(connection.clientAddress(), a -> new AtomicInteger()).incrementAndGet();
+        Map<String, Object> limits = new LinkedHashMap<>();
+        limits.put("maxFrameBytes", config.maxFrameBytes());
+        limits.put("maxRooms", config.maxRoomsPerConnection());
+        limits.put("pollHold", config.pollHoldMillis());
+        session.send(Frames.welcome(config.instanceId(), connection.transport(), config.heartbeatMillis(),
+                config.peerTimeoutMillis(), limits));
+        return session;
+    }
+
+    void sessionClosed(ClientSession session) {
+        if (sessions.remove(session)) {
+            perAddress.computeIfPresent(session.connection().clientAddress(), (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+        }
+    }
+
+    @Override
+    public void poll(String body, String clientAddress, PollReply reply) {
+        metrics.polls.increment();
+        if (draining) {
+            reply.send(503, Problems.CONTENT_TYPE, Problems.body(503, "draining", "this instance is shutting down; poll another"), 2);
+            return;
+        }
+        PollRequest request;
+        String welcome = null;
+        if (body == null) {
+            request = new PollRequest(true, Map.of());
+        } else {
+            try {
+                request = decoder.decodePoll(body, config.maxRoomsPerConnection());
+            } catch (ProtocolException e) {
+                metrics.rejected(e.code().wire());
+                reply.send(400, Problems.CONTENT_TYPE, Problems.body(400, e.code().wire(), e.getMessage()), 0);
+                return;
+            }
+        }
+        if (request.hello()) {
+            Map<String, Object> limits = new LinkedHashMap<>();
+            limits.put("maxFrameBytes", config.maxFrameBytes());
+            limits.put("maxRooms", config.maxRoomsPerConnection());
+            limits.put("pollHold", config.pollHoldMillis());
+            welcome = Frames.welcome(config.instanceId(), "polling", config.heartbeatMillis(), config.peerTimeoutMillis(), limits);
+        }
+        Poll poll = new Poll(this, request.rooms(), welcome, reply);
+        worker.execute(poll::start);
+    }
+
+    void pollStarted(Poll poll) {
+        polls.add(poll);
+    }
+
+    void pollEnded(Poll poll) {
+        polls.remove(poll);
+    }
+
+    // ---- internals shared with sessions and polls --------------------------------------------
+
+    Hub hub() {
+        return hub;
+    }
+
+    Broker broker() {
+        return broker;
+    }
+
+    FrameDecoder decoder() {
+        return decoder;
+    }
+
+    ExecutorService worker() {
+        return worker;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    /** A random delay within the drain window, so a fleet of clients does not reconnect at once. */
+    long reconnectDelay() {
+        int window = config.drainWindowMillis();
+        return window <= 0 ? 0 : ThreadLocalRandom.current().nextLong(window);
+    }
+
+    private void heartbeat() {
+        long now = System.nanoTime();
+        long beat = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMillis());
+        long dead = TimeUnit.MILLISECONDS.toNanos((long) config.heartbeatMillis() + config.peerTimeoutMillis());
+        for (ClientSession s : sessions) {
+            try {
+                s.tick(now, beat, dead);
+            } catch (RuntimeException e) {
+                LOG.warning("heartbeat failed for a session: " + e);
+            }
+        }
+    }
+
+    /**
+     * Drains: refuses new connections and polls, tells every client to reconnect after a random
+     * delay within the drain window (so they land on other instances, spread out), answers held
+     * polls, and after {@code graceMillis} closes what is left with 1001.
+     */
+    public void drain(long graceMillis) {
+        draining = true;
+        for (ClientSession s : sessions) s.send(Frames.reconnect(reconnectDelay()));
+        for (Poll p : polls) p.endNow();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        while ((!sessions.isEmpty() || !polls.isEmpty()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20); // waiting for clients to leave; bounded by the grace deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (ClientSession s : sessions) s.close(ClientSession.CLOSE_GOING_AWAY, "going-away");
+    }
+
+    @Override
+    public void close() {
+        if (!draining) drain(Math.min(2_000, config.drainWindowMillis()));
+        scheduler.shutdownNow();
+        worker.shutdown();
+        try {
+            worker.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        worker.shutdownNow();
+        broker.close();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,117 @@
+package io.tally.realtime;
+
+import io.tally.realtime.broker.Broker;
+import io.tally.realtime.broker.History;
+import io.tally.realtime.broker.Message;
+import io.tally.realtime.protocol.Frames;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One room subscription of one WebSocket session. It first catches up from the client's position
+ * (history from the broker) while buffering live messages, then replays the buffer past the point
+ * the history reached and goes live: in order, each message once.
+ */
+final class Subscription implements Hub.Subscriber {
+    static final int HISTORY_BATCH = 500;
+
+    private final ClientSession session;
+    private final String room;
+    private List<Message> pending = new ArrayList<>(); // non-null while catching up; guarded by this
+    private boolean cancelled; // guarded by this
+
+    Subscription(ClientSession session, String room) {
+        this.session = session;
+        this.room = room;
+    }
+
+    String room() {
+        return room;
+    }
+
+    /** Runs on a worker thread: the broker may block. */
+    void start(Hub hub, Broker broker, long requestId, Position since) {
+        try {
+            hub.attach(room, this);
+        } catch (UnavailableException e) {
+            session.subscriptionFailed(this, requestId, e);
+            return;
+        }
+        try {
+            Position cursor;
+            if (since == null) {
+                cursor = broker.tip(room);
+                session.send(Frames.ack(requestId, room, cursor));
+            } else {
+                session.send(Frames.ack(requestId, room, since));
+                cursor = catchUp(broker, since);
+                if (cursor == null) return;
+            }
+            goLive(cursor);
+        } catch (UnavailableException e) {
+            hub.detach(room, this);
+            session.subscriptionFailed(this, requestId, e);
+        }
+    }
+
+    /** Returns where history ended, or null if the session could not keep up. */
+    private Position catchUp(Broker broker, Position since) {
+        Position cursor = since;
+        while (true) {
+            History h = broker.history(room, cursor, HISTORY_BATCH);
+            if (h.isReset()) {
+                if (!session.send(Frames.reset(room, h.resetReason(), h.tip()))) return null;
+                return h.tip();
+            }
+            for (Message m : h.messages()) {
+                if (!session.send(m.frame())) return null;
+                cursor = m.position();
+            }
+            if (h.messages().size() < HISTORY_BATCH) return cursor;
+        }
+    }
+
+    private synchronized void goLive(Position cursor) {
+        if (cancelled || pending == null) return;
+        for (Message m : pending) {
+            if (isAfter(m.position(), cursor)) {
+                if (!session.send(m.frame())) break;
+                cursor = m.position();
+            }
+        }
+        pending = null;
+    }
+
+    private static boolean isAfter(Position p, Position cursor) {
+        return !p.epoch().equals(cursor.epoch()) || p.isAfter(cursor);
+    }
+
+    @Override
+    public synchronized void deliver(Message message) {
+        if (cancelled) return;
+        if (pending != null) {
+            if (pending.size() >= session.bufferLimit()) {
+                pending = null;
+                cancelled = true;
+                session.slowConsumer();
+            } else {
+                pending.add(message);
+            }
+            return;
+        }
+        session.send(message.frame());
+    }
+
+    @Override
+    public synchronized void reset(String reason, Position tip) {
+        // While catching up, the history read reports the reset itself.
+        if (cancelled || pending != null) return;
+        session.send(Frames.reset(room, reason, tip));
+    }
+
+    synchronized void cancel() {
+        cancelled = true;
+        pending = null;
+    }
+}

@@ -1,0 +1,22 @@
+package io.tally.realtime.transport;
+
+/**
+ * One client connection as the protocol sees it, whatever carries it. A transport adapts its
+ * socket to this shape; it knows nothing of rooms, offsets or frames' meaning.
+ */
+public interface Connection {
+    /** "websocket" (polling has no long-lived connection). */
+    String transport();
+
+    /** The client's address (after trusted-proxy resolution), for limits and logs. */
+    String clientAddress();
+
+    /**
+     * Queues a text frame for sending. Never blocks. Returns false when the outbound queue is full
+     * (a slow consumer): the frame was not queued and the caller should close the connection.
+     */
+    boolean send(String frame);
+
+    /** Closes with a WebSocket close code and a short reason; asynchronous, idempotent. */
+    void close(int code, String reason);
+}

@@ -1,0 +1,14 @@
+package io.tally.realtime.transport;
+
+/**
+ * What the transports need to know: size limits, timeouts and the gatekeeping rules. Built by the
+ * core from its configuration so the transports never read configuration themselves.
+ */
+public record TransportSettings(
+        int maxFrameBytes,
+        int sendQueueLimit,
+        long idleTimeoutMillis,
+        long pollTimeoutMillis,
+        OriginPolicy origins,
+        ClientAddress clientAddress) {
+}

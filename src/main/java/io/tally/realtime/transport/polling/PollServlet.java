@@ -1,0 +1,127 @@
+package io.tally.realtime.transport.polling;
+
+import io.tally.realtime.transport.LiveGateFilter;
+import io.tally.realtime.transport.PollHandler;
+import io.tally.realtime.transport.Problems;
+import io.tally.realtime.transport.TransportSettings;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code /live/poll}: reads a poll (size-limited), holds it asynchronously ({@link AsyncContext}) and
+ * writes the single answer the protocol gives. No state survives between polls, so any instance can
+ * answer any poll.
+ */
+public final class PollServlet extends HttpServlet {
+    public static final String PATH = "/live/poll";
+
+    private final TransportSettings settings;
+    private final PollHandler handler;
+
+    public PollServlet(TransportSettings settings, PollHandler handler) {
+        this.settings = settings;
+        this.handler = handler;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) {
+        dispatch(request, null);
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String type = request.getContentType();
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            Problems.send(response, 415, "unsupported-media-type", "a poll is a JSON body: Content-Type: application/json", 0);
+            return;
+        }
+        int max = settings.maxFrameBytes();
+        if (request.getContentLengthLong() > max) {
+            Problems.send(response, 413, "too-large", "a poll body may be at most " + max + " bytes", 0);
+            return;
+        }
+        byte[] body = readAtMost(request.getInputStream(), max + 1);
+        if (body.length > max) {
+            Problems.send(response, 413, "too-large", "a poll body may be at most " + max + " bytes", 0);
+            return;
+        }
+        dispatch(request, new String(body, StandardCharsets.UTF_8));
+    }
+
+    private void dispatch(HttpServletRequest request, String body) {
+        AsyncContext async = request.startAsync();
+        async.setTimeout(settings.pollTimeoutMillis());
+        Reply reply = new Reply(async);
+        async.addListener(reply);
+        String address = request.getHeader(LiveGateFilter.CLIENT_ADDRESS_HEADER);
+        handler.poll(body, address != null ? address : request.getRemoteAddr(), reply);
+    }
+
+    private static byte[] readAtMost(InputStream in, int limit) throws IOException {
+        return in.readNBytes(limit);
+    }
+
+    /** Answers once; a client that went away or a container timeout makes later answers no-ops. */
+    private static final class Reply implements PollHandler.PollReply, AsyncListener {
+        private final AsyncContext async;
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        Reply(AsyncContext async) {
+            this.async = async;
+        }
+
+        @Override
+        public void send(int status, String contentType, String body, int retryAfterSeconds) {
+            if (!done.compareAndSet(false, true)) return;
+            try {
+                HttpServletResponse response = (HttpServletResponse) async.getResponse();
+                response.setStatus(status);
+                response.setContentType(contentType);
+                response.setHeader("Cache-Control", "no-store");
+                if (retryAfterSeconds > 0) response.setHeader("Retry-After", Integer.toString(retryAfterSeconds));
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                response.setContentLength(bytes.length);
+                OutputStream out = response.getOutputStream();
+                out.write(bytes);
+            } catch (IOException | RuntimeException e) {
+                // The client left; its next poll (from its positions) gets everything.
+            } finally {
+                try {
+                    async.complete();
+                } catch (RuntimeException ignored) {
+                    // Already completed by the container after an error.
+                }
+            }
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            // Backstop only: the protocol answers before the hold ends.
+            send(503, Problems.CONTENT_TYPE, Problems.body(503, "poll-timeout", "the poll was not answered in time; poll again"), 1);
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            done.set(true);
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            done.set(true);
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
+    }
+}

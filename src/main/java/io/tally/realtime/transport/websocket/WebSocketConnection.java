@@ -1,0 +1,110 @@
+package io.tally.realtime.transport.websocket;
+
+import io.tally.realtime.transport.Connection;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+
+/**
+ * A WebSocket session as a {@link Connection}: a bounded outbound queue with one asynchronous send
+ * in flight (never blocking the publisher's thread). When the queue is full the peer is too slow:
+ * {@link #send} says so and the protocol closes the connection; the client resumes from its offsets.
+ */
+final class WebSocketConnection implements Connection, SendHandler {
+    /** Set while this thread runs {@link #pump}: a send that completes inline must not recurse. */
+    private static final ThreadLocal<Boolean> PUMPING = ThreadLocal.withInitial(() -> false);
+
+    private final Session session;
+    private final String clientAddress;
+    private final int queueLimit;
+    private final Executor closer;
+    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private boolean sending;
+    private boolean closed;
+
+    WebSocketConnection(Session session, String clientAddress, int queueLimit, Executor closer) {
+        this.session = session;
+        this.clientAddress = clientAddress;
+        this.queueLimit = queueLimit;
+        this.closer = closer;
+    }
+
+    @Override
+    public String transport() {
+        return "websocket";
+    }
+
+    @Override
+    public String clientAddress() {
+        return clientAddress;
+    }
+
+    @Override
+    public boolean send(String frame) {
+        synchronized (this) {
+            if (closed) return true;
+            if (queue.size() >= queueLimit) return false;
+            queue.add(frame);
+            if (sending) return true;
+        }
+        pump();
+        return true;
+    }
+
+    private void pump() {
+        if (PUMPING.get()) return;
+        PUMPING.set(true);
+        try {
+            while (true) {
+                String next;
+                synchronized (this) {
+                    if (sending || closed) return;
+                    next = queue.poll();
+                    if (next == null) return;
+                    sending = true;
+                }
+                try {
+                    session.getAsyncRemote().sendText(next, this);
+                } catch (RuntimeException e) {
+                    onResult(new SendResult(e));
+                }
+            }
+        } finally {
+            PUMPING.set(false);
+        }
+    }
+
+    @Override
+    public void onResult(SendResult result) {
+        synchronized (this) {
+            sending = false;
+        }
+        if (!result.isOK()) {
+            close(CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode(), "send failed");
+            return;
+        }
+        pump(); // a no-op when completing inline: the pumping loop picks up the next frame
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            queue.clear();
+        }
+        // Closing can block on a stuck peer: never on the caller's (possibly the publisher's) thread.
+        closer.execute(() -> {
+            try {
+                if (session.isOpen()) session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+            } catch (IOException | RuntimeException ignored) {
+                // The peer is gone already; nothing to tell it.
+            }
+        });
+    }
+}

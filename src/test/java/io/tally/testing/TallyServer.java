@@ -1,0 +1,124 @@
+package io.tally.testing;
+
+import io.tally.realtime.Realtime;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.servlets.DefaultServlet;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.scan.StandardJarScanner;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Tally on embedded Tomcat 11, as the WAR runs: {@code webapp/} as the document root, its
+ * {@code WEB-INF/web.xml} starting {@code TallyBootstrap}, settings passed as context parameters
+ * (which override environment variables). Binds 127.0.0.1; port 0 picks a free port.
+ */
+public final class TallyServer implements AutoCloseable {
+    private final Tomcat tomcat;
+    private final Context context;
+    private final Path baseDir;
+    private final int port;
+
+    private TallyServer(Tomcat tomcat, Context context, Path baseDir) {
+        this.tomcat = tomcat;
+        this.context = context;
+        this.baseDir = baseDir;
+        this.port = tomcat.getConnector().getLocalPort();
+    }
+
+    public static TallyServer start(Map<String, String> settings) {
+        return start("127.0.0.1", 0, settings);
+    }
+
+    public static TallyServer start(String host, int port, Map<String, String> settings) {
+        try {
+            Path baseDir = Files.createTempDirectory("tally-tomcat-");
+            Tomcat tomcat = new Tomcat();
+            tomcat.setBaseDir(baseDir.toString());
+            Connector connector = new Connector();
+            connector.setPort(port);
+            connector.setProperty("address", host);
+            tomcat.setConnector(connector);
+            tomcat.getHost().setAutoDeploy(false);
+            tomcat.setAddDefaultWebXmlToWebapp(false); // no JSP servlet: it is not on the classpath
+            Path docBase = webappDir();
+            Context context = tomcat.addWebapp("", docBase.toString());
+            // Share our classes with the webapp (no WEB-INF/classes copy), also under exec:java's class loader.
+            context.setParentClassLoader(TallyServer.class.getClassLoader());
+            StandardJarScanner scanner = new StandardJarScanner();
+            scanner.setScanClassPath(false); // the test classpath holds no web fragments; skip scanning it
+            context.setJarScanner(scanner);
+            Tomcat.addDefaultMimeTypeMappings(context);
+            Wrapper files = Tomcat.addServlet(context, "default", new DefaultServlet());
+            files.setLoadOnStartup(1);
+            context.addServletMappingDecoded("/", "default");
+            settings.forEach(context::addParameter);
+            tomcat.start();
+            if (!context.getState().isAvailable()) {
+                tomcat.stop();
+                tomcat.destroy();
+                throw new IllegalStateException("Tally failed to start; see the log above");
+            }
+            return new TallyServer(tomcat, context, baseDir);
+        } catch (IOException | LifecycleException e) {
+            throw new IllegalStateException("cannot start embedded Tomcat", e);
+        }
+    }
+
+    /** The WAR's web root: {@code webapp/} of the project, found from the working directory up. */
+    static Path webappDir() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            Path candidate = dir.resolve("webapp");
+            if (Files.isRegularFile(candidate.resolve("WEB-INF/web.xml"))) return candidate;
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("webapp/WEB-INF/web.xml not found from " + Path.of("").toAbsolutePath());
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String wsUrl() {
+        return "ws://127.0.0.1:" + port + "/live/ws";
+    }
+
+    public Realtime realtime() {
+        return (Realtime) context.getServletContext().getAttribute(Realtime.class.getName());
+    }
+
+    public void stop() {
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            deleteQuietly(baseDir);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // A temp directory; the OS cleans it eventually.
+        }
+    }
+}
