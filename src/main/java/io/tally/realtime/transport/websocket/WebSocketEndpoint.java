@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
  * The JSR-356 endpoint at {@code /live/ws}: standard API only, so it runs in Tomcat 10.1/11 and in
  * Tyrus alike. It moves text frames between the socket and the protocol; nothing else.
  */
-final class WebSocketEndpoint extends Endpoint {
+public final class WebSocketEndpoint extends Endpoint {
     private final WebSocketTransport transport;
     private ConnectionHandler.Inbound inbound;
 
@@ -40,6 +40,12 @@ final class WebSocketEndpoint extends Endpoint {
         session.addMessageHandler(String.class, new MessageHandler.Whole<String>() {
             @Override
             public void onMessage(String text) {
+                // Containers enforce the buffer size differently (Tyrus only for partial frames):
+                // check it here too, so an oversized frame is refused the same way everywhere.
+                if (text.length() > transport.settings().maxFrameBytes()) {
+                    closeQuietly(session, CloseReason.CloseCodes.TOO_BIG, "frame larger than " + transport.settings().maxFrameBytes() + " bytes");
+                    return;
+                }
                 in.onFrame(text);
             }
         });
