@@ -34,7 +34,12 @@ public final class TallyBootstrap implements ServletContextListener {
         realtime.install(context);
         context.setAttribute(Realtime.class.getName(), realtime);
         context.addServlet("tally-healthz", new Healthz()).addMapping("/healthz");
-        scoreboard = Scoreboard.install(context, realtime, settings);
+        try {
+            scoreboard = Scoreboard.install(context, realtime, settings);
+        } catch (RuntimeException e) {
+            realtime.close(); // a failed start must not leave the core's threads running
+            throw e;
+        }
         LOG.info("Tally started: instance " + config.instanceId() + ", broker " + realtime.status().brokerMode()
                 + ", heartbeat " + config.heartbeatMillis() + " ms, poll hold " + config.pollHoldMillis() + " ms");
     }
