@@ -43,7 +43,11 @@ public final class MemoryGameStore implements GameStore {
 
     @Override
     public StoreHealth health() {
-        return new StoreHealth(true, "memory", games.size() + " games in memory, single instance");
+        return new StoreHealth(true, "memory", count(games.size()) + " in memory, single instance");
+    }
+
+    private static String count(int n) {
+        return n == 1 ? "1 game" : n + " games";
     }
 
     @Override

@@ -85,7 +85,7 @@ public final class RedisGameStore implements GameStore {
     public StoreHealth health() {
         try {
             long n = redis.hlen(versions);
-            return new StoreHealth(true, endpoint.cluster() ? "redis-cluster" : "redis", n + " games in " + endpoint);
+            return new StoreHealth(true, endpoint.cluster() ? "redis-cluster" : "redis", (n == 1 ? "1 game" : n + " games") + " in " + endpoint);
         } catch (JedisException e) {
             return new StoreHealth(false, endpoint.cluster() ? "redis-cluster" : "redis", "unreachable: " + endpoint + " (" + e.getClass().getSimpleName() + ")");
         }

@@ -5,6 +5,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
@@ -28,6 +29,11 @@ public final class SecurityHeadersFilter implements Filter {
         resp.setHeader("X-Frame-Options", "DENY");
         resp.setHeader("Cross-Origin-Opener-Policy", "same-origin");
         resp.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+        // TLS ends at the load balancer: HSTS only when the client's request really was HTTPS.
+        String proto = ((HttpServletRequest) request).getHeader("X-Forwarded-Proto");
+        if (request.isSecure() || (proto != null && proto.trim().toLowerCase(java.util.Locale.ROOT).startsWith("https"))) {
+            resp.setHeader("Strict-Transport-Security", "max-age=31536000");
+        }
         chain.doFilter(request, response);
     }
 }
