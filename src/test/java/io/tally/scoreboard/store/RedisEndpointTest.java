@@ -12,7 +12,7 @@ class RedisEndpointTest {
     @Test
     void aPlainUrlHasTheDefaults() {
         RedisEndpoint e = RedisEndpoint.parse("redis://cache.local", false);
-        assertEquals(new RedisEndpoint("cache.local", 6379, false, null, null, 0, false), e);
+        assertEquals(new RedisEndpoint(java.util.List.of(new redis.clients.jedis.HostAndPort("cache.local", 6379)), false, null, null, 0, false), e);
     }
 
     @Test
@@ -21,7 +21,7 @@ class RedisEndpointTest {
         assertTrue(e.tls());
         assertEquals("app", e.user());
         assertEquals("s@cret", e.password());
-        assertEquals(6380, e.port());
+        assertEquals(6380, e.hosts().get(0).getPort());
         assertEquals(2, e.database());
     }
 
@@ -40,9 +40,20 @@ class RedisEndpointTest {
     }
 
     @Test
+    void severalHostsOrTheClusterParameterMeanCluster() {
+        RedisEndpoint e = RedisEndpoint.parse("redis://127.0.0.1:7000,127.0.0.1:7001", false);
+        assertTrue(e.cluster());
+        assertEquals(2, e.hosts().size());
+        assertTrue(RedisEndpoint.parse("redis://h:7000?cluster=true", false).cluster());
+        assertTrue(RedisEndpoint.parse("redis://h:7000/0?cluster=true", false).cluster());
+    }
+
+    @Test
     void malformedUrlsAreStartUpErrorsNamingTheSetting() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> RedisEndpoint.parse("http://h", false)).getMessage().contains("REDIS_URL"));
         assertThrows(IllegalArgumentException.class, () -> RedisEndpoint.parse("redis://h/x", false));
         assertThrows(IllegalArgumentException.class, () -> RedisEndpoint.parse("redis://h/1", true));
+        assertThrows(IllegalArgumentException.class, () -> RedisEndpoint.parse("redis://ambiguous@h", false));
+        assertThrows(IllegalArgumentException.class, () -> RedisEndpoint.parse("redis://", false));
     }
 }
