@@ -162,6 +162,9 @@ abstract class ScoreboardApiContract {
         ApiClient.Response r = api.post("/api/games", "home=A&away=B", auth(TOKEN, "Content-Type", "application/x-www-form-urlencoded"));
         assertEquals(415, r.status());
         assertEquals("not-json", r.code());
+        ApiClient.Response untyped = api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/api/games"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"home\":\"A\",\"away\":\"B\"}")), auth(TOKEN));
+        assertEquals(415, untyped.status(), "a body without Content-Type is refused");
     }
 
     @Test
@@ -196,7 +199,8 @@ abstract class ScoreboardApiContract {
         ApiClient.Response set = api.post(path + "/events", Map.of("type", "score", "team", "home", "set", 7L), auth(TOKEN));
         assertEquals(7L, homeScore(set.game()));
         assertEquals("\"5\"", set.header("ETag"));
-        ApiClient.Response undo = api.post(path + "/undo", "", auth(TOKEN));
+        ApiClient.Response undo = api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + path + "/undo"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()), auth(TOKEN)); // as curl -X POST sends it
         assertEquals(200, undo.status(), undo.body());
         assertEquals(3L, homeScore(undo.game()));
         ApiClient.Response undo2 = api.post(path + "/events", Map.of("type", "undo"), auth(TOKEN));

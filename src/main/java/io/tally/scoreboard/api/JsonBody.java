@@ -24,10 +24,8 @@ final class JsonBody {
         long declared = req.getContentLengthLong();
         if (declared > maxBytes) throw tooLarge(maxBytes);
         String type = req.getContentType();
-        if (declared == 0 && type == null) return "";
-        if (type == null || !isJson(type)) {
-            throw new Problem(415, "not-json", "send the body as JSON, with Content-Type: application/json");
-        }
+        boolean json = type != null && isJson(type);
+        if (type != null && !json) throw notJson();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[4096];
         try (InputStream in = req.getInputStream()) {
@@ -37,6 +35,8 @@ final class JsonBody {
                 out.write(buf, 0, n);
             }
         }
+        // A body without a Content-Type is only acceptable when there is none (e.g. POST …/undo).
+        if (!json && out.size() > 0) throw notJson();
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -62,6 +62,10 @@ final class JsonBody {
         String mime = (semi < 0 ? t : t.substring(0, semi)).trim();
         if (semi >= 0 && t.contains("charset") && !t.replace(" ", "").contains("charset=utf-8")) return false;
         return mime.equals("application/json");
+    }
+
+    private static Problem notJson() {
+        return new Problem(415, "not-json", "send the body as JSON, with Content-Type: application/json");
     }
 
     private static Problem tooLarge(int max) {
