@@ -38,6 +38,45 @@ class WriteLimitsIT {
     }
 
     @Test
+    void noTokenEverReachesTheLog() {
+        java.util.List<String> logged = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(new java.util.logging.SimpleFormatter().format(r));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        capture.setLevel(java.util.logging.Level.ALL);
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        String wrong = "wrong-token-that-must-not-be-logged";
+        TallyServer server = TallyServer.start(Map.of("TALLY_ADMIN_TOKEN", ScoreboardApiContract.TOKEN));
+        try {
+            ApiClient api = new ApiClient(server.baseUrl());
+            api.post("/api/games", Map.of("home", "A", "away", "B"), auth(ScoreboardApiContract.TOKEN));
+            api.post("/api/games", Map.of("home", "A", "away", "B"), auth(wrong));
+            api.post("/api/games", "{broken", auth(ScoreboardApiContract.TOKEN));
+            api.post("/api/games/sample/events", ApiClient.score("home", -99), auth(ScoreboardApiContract.TOKEN));
+            api.get("/api/session", auth(wrong));
+        } finally {
+            server.stop();
+            root.removeHandler(capture);
+        }
+        assertTrue(!logged.isEmpty(), "the server did log something");
+        for (String line : logged) {
+            assertTrue(!line.contains(ScoreboardApiContract.TOKEN) && !line.contains(wrong), line);
+        }
+    }
+
+    @Test
     void aLocalRunWithoutATokenPrintsAGeneratedOneThatWorks() {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
