@@ -87,8 +87,8 @@ async function loadList() {
 
 // ---- the chosen game ----
 
-function render(game) {
-  if (current && current.id === game.id && current.version >= game.version) return;
+function render(game, force = false) {
+  if (current && current.id === game.id && !force && current.version >= game.version) return;
   const flash = current !== null && current.id === game.id;
   current = game;
   scorer.hidden = false;
@@ -130,15 +130,15 @@ function follow(position) {
   roomSub = live.subscribe('game-' + id, {
     since: position,
     onMessage: (data) => { if (data && data.game && current && current.id === id) render(data.game); },
-    onReset: () => { if (current && current.id === id) refresh(); },
+    onReset: () => { if (current && current.id === id) refresh(true); },
   });
 }
 
-async function refresh() {
+async function refresh(force = false) {
   if (!current) return;
   try {
     const { game } = await getJson('/api/games/' + encodeURIComponent(current.id));
-    render(game);
+    render(game, force);
   } catch (e) {
     showError(e);
   }

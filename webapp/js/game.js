@@ -11,8 +11,8 @@ const announcer = document.getElementById('announcer');
 const $ = (x) => document.getElementById(x);
 let shown = null;
 
-function render(game) {
-  if (shown && shown.version >= game.version) return;
+function render(game, force = false) {
+  if (shown && !force && shown.version >= game.version) return;
   const flash = shown !== null;
   document.title = `${game.home.name} ${game.home.score}–${game.away.score} ${game.away.name} · Tally`;
   setText($('sport'), game.sport, false);
@@ -31,9 +31,10 @@ function render(game) {
   main.hidden = false;
 }
 
-async function loadSnapshot() {
+/** Loads the game; after a reset (history lost) it is shown as it is, even if its version is lower. */
+async function loadSnapshot(force = false) {
   const { game, position } = await getJson('/api/games/' + encodeURIComponent(id));
-  render(game);
+  render(game, force);
   return position;
 }
 
@@ -77,7 +78,7 @@ async function start() {
   live.subscribe('game-' + id, {
     since: position,
     onMessage: (data) => { if (data && data.game) render(data.game); },
-    onReset: () => { loadSnapshot().catch(() => {}); },
+    onReset: () => { loadSnapshot(true).catch(() => {}); },
   });
 }
 

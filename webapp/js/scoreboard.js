@@ -41,9 +41,9 @@ function fill(node, game, flash) {
 }
 
 /** Shows a game if it is newer than what is on screen; returns whether it was. */
-function upsert(game, { flash = true, atTop = true } = {}) {
+function upsert(game, { flash = true, atTop = true, force = false } = {}) {
   const current = shown.get(game.id);
-  if (current && current.game.version >= game.version) return false;
+  if (current && !force && current.game.version >= game.version) return false;
   if (current) {
     const scored = fill(current.node, game, flash);
     current.game = game;
@@ -59,10 +59,14 @@ function upsert(game, { flash = true, atTop = true } = {}) {
   return true;
 }
 
-async function loadSnapshot() {
+/**
+ * Loads every game. After a reset (the room's history was lost, e.g. Redis restarted) the snapshot
+ * is taken as it is, even if its versions are lower than those on screen.
+ */
+async function loadSnapshot(force = false) {
   const { games, position } = await getJson('/api/games');
   // The snapshot is newest first; appending keeps that order on the first load.
-  for (const g of games) upsert(g, { flash: shown.size > 0, atTop: false });
+  for (const g of games) upsert(g, { flash: shown.size > 0, atTop: false, force });
   empty.hidden = shown.size > 0;
   return position;
 }
@@ -93,7 +97,7 @@ async function main() {
   live.subscribe('games', {
     since: position,
     onMessage: (data) => { if (data && data.game) upsert(data.game); },
-    onReset: () => { loadSnapshot().catch(() => {}); },
+    onReset: () => { loadSnapshot(true).catch(() => {}); },
   });
 }
 

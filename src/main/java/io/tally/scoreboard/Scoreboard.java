@@ -52,7 +52,8 @@ public final class Scoreboard {
                 ? Stores.memory(clock)
                 : Stores.redis(RedisEndpoint.parse(redisUrl, settings.bool("REDIS_CLUSTER", false)),
                         settings.string("TALLY_REDIS_PREFIX", "tally"),
-                        settings.integer("TALLY_REDIS_TIMEOUT_MS", 2_000, 100, 60_000));
+                        settings.integer("TALLY_REDIS_TIMEOUT_MS", 2_000, 100, 60_000),
+                        settings.integer("TALLY_STORE_CHECK_MS", 2_000, 50, 600_000));
 
         RoomFeed feed = new RoomFeed() {
             @Override

@@ -34,11 +34,25 @@ public final class RedisGameStore implements GameStore {
             redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
             return 1""";
 
+    // Put back a game Redis lost, unless Redis now holds the same or a newer version of it.
+    private static final String RESTORE = """
+            local v = redis.call('HGET', KEYS[1], ARGV[1])
+            if v and tonumber(v) >= tonumber(ARGV[2]) then return 0 end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+            redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+            return 1""";
+    private static final String MARK = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('GET', KEYS[1]) end
+            redis.call('SET', KEYS[1], ARGV[1])
+            return false""";
+
     private final UnifiedJedis redis;
     private final RedisEndpoint endpoint;
     private final String versions;
     private final String states;
     private final String index;
+    private final String marker;
     private final int maxJsonDepth;
 
     public RedisGameStore(UnifiedJedis redis, RedisEndpoint endpoint, String prefix) {
@@ -47,6 +61,7 @@ public final class RedisGameStore implements GameStore {
         this.versions = prefix + ":{games}:version";
         this.states = prefix + ":{games}:state";
         this.index = prefix + ":{games}:index";
+        this.marker = prefix + ":{games}:marker";
         this.maxJsonDepth = 16;
     }
 
@@ -79,6 +94,25 @@ public final class RedisGameStore implements GameStore {
         Object r = call(() -> redis.eval(REPLACE, List.of(versions, states),
                 List.of(next.id(), Long.toString(expectedVersion), Long.toString(next.version()), encode(next))));
         return Long.valueOf(1).equals(r);
+    }
+
+    /** Stores {@code game} unless Redis holds this or a newer version of it; true if it was stored. */
+    boolean restore(Game game) {
+        long createdMillis = Instant.parse(game.created()).toEpochMilli();
+        Object r = call(() -> redis.eval(RESTORE, List.of(versions, states, index),
+                List.of(game.id(), Long.toString(game.version()), encode(game), Long.toString(createdMillis))));
+        return Long.valueOf(1).equals(r);
+    }
+
+    /**
+     * The data set's marker: a random value, so an instance can tell that Redis lost its data
+     * (restarted without persistence, flushed, failed over to an empty replica) — the marker is then
+     * gone or different. Returns the marker in place, or null if there was none and {@code fresh} was
+     * just written.
+     */
+    String mark(String fresh) {
+        Object r = call(() -> redis.eval(MARK, List.of(marker), List.of(fresh)));
+        return r instanceof String s ? s : null;
     }
 
     @Override

@@ -11,9 +11,11 @@ public record Stores(GameStore games, IdempotencyStore idempotency, AutoCloseabl
         return new Stores(new MemoryGameStore(), new MemoryIdempotencyStore(clock), () -> { });
     }
 
-    public static Stores redis(RedisEndpoint endpoint, String prefix, int timeoutMillis) {
+    /** Games in Redis, restored from this instance's memory if Redis loses them (checked every {@code checkMillis}). */
+    public static Stores redis(RedisEndpoint endpoint, String prefix, int timeoutMillis, long checkMillis) {
         UnifiedJedis redis = endpoint.connect(timeoutMillis);
-        return new Stores(new RedisGameStore(redis, endpoint, prefix), new RedisIdempotencyStore(redis, prefix), redis);
+        GameStore games = new RecoveringGameStore(new RedisGameStore(redis, endpoint, prefix), 5_000, checkMillis);
+        return new Stores(games, new RedisIdempotencyStore(redis, prefix), redis);
     }
 
     @Override
