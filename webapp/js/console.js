@@ -14,6 +14,7 @@ const scorer = $('scorer');
 
 let live = null;
 let current = null;      // the game on screen
+let baseline = 0;        // its version; lowered to -1 by a reset so the next state is taken
 let roomSub = null;      // live subscription to the chosen game's room
 let boardSub = null;     // live subscription to the games room (new games in the list)
 let queue = Promise.resolve();
@@ -87,8 +88,9 @@ async function loadList() {
 
 // ---- the chosen game ----
 
-function render(game, force = false) {
-  if (current && current.id === game.id && !force && current.version >= game.version) return;
+function render(game) {
+  if (current && current.id === game.id && baseline >= game.version) return;
+  baseline = game.version;
   const flash = current !== null && current.id === game.id;
   current = game;
   scorer.hidden = false;
@@ -130,15 +132,15 @@ function follow(position) {
   roomSub = live.subscribe('game-' + id, {
     since: position,
     onMessage: (data) => { if (data && data.game && current && current.id === id) render(data.game); },
-    onReset: () => { if (current && current.id === id) refresh(true); },
+    onReset: () => { if (current && current.id === id) { baseline = -1; refresh(); } },
   });
 }
 
-async function refresh(force = false) {
+async function refresh() {
   if (!current) return;
   try {
     const { game } = await getJson('/api/games/' + encodeURIComponent(current.id));
-    render(game, force);
+    render(game);
   } catch (e) {
     showError(e);
   }

@@ -10,9 +10,11 @@ const message = document.getElementById('game-message');
 const announcer = document.getElementById('announcer');
 const $ = (x) => document.getElementById(x);
 let shown = null;
+let baseline = 0; // the version on screen; lowered to -1 by a reset so whatever comes next is taken
 
-function render(game, force = false) {
-  if (shown && !force && shown.version >= game.version) return;
+function render(game) {
+  if (game.version <= baseline) return;
+  baseline = game.version;
   const flash = shown !== null;
   document.title = `${game.home.name} ${game.home.score}–${game.away.score} ${game.away.name} · Tally`;
   setText($('sport'), game.sport, false);
@@ -31,10 +33,9 @@ function render(game, force = false) {
   main.hidden = false;
 }
 
-/** Loads the game; after a reset (history lost) it is shown as it is, even if its version is lower. */
-async function loadSnapshot(force = false) {
+async function loadSnapshot() {
   const { game, position } = await getJson('/api/games/' + encodeURIComponent(id));
-  render(game, force);
+  render(game);
   return position;
 }
 
@@ -78,7 +79,9 @@ async function start() {
   live.subscribe('game-' + id, {
     since: position,
     onMessage: (data) => { if (data && data.game) render(data.game); },
-    onReset: () => { loadSnapshot(true).catch(() => {}); },
+    // History was lost (e.g. Redis restarted): versions may have gone back, so take the next state
+    // that arrives, snapshot or message, and go on from there.
+    onReset: () => { baseline = -1; loadSnapshot().catch(() => {}); },
   });
 }
 

@@ -41,32 +41,29 @@ function fill(node, game, flash) {
 }
 
 /** Shows a game if it is newer than what is on screen; returns whether it was. */
-function upsert(game, { flash = true, atTop = true, force = false } = {}) {
+function upsert(game, { flash = true, atTop = true } = {}) {
   const current = shown.get(game.id);
-  if (current && !force && current.game.version >= game.version) return false;
+  if (current && current.baseline >= game.version) return false;
   if (current) {
     const scored = fill(current.node, game, flash);
     current.game = game;
+    current.baseline = game.version;
     if (scored && flash) announcer.textContent = `${game.home.name} ${game.home.score}, ${game.away.name} ${game.away.score}`;
   } else {
     const node = card(game);
     fill(node, game, false);
     if (atTop) list.prepend(node); else list.append(node);
-    shown.set(game.id, { game, node });
+    shown.set(game.id, { game, node, baseline: game.version });
     if (flash) node.classList.add('arrived');
   }
   empty.hidden = shown.size > 0;
   return true;
 }
 
-/**
- * Loads every game. After a reset (the room's history was lost, e.g. Redis restarted) the snapshot
- * is taken as it is, even if its versions are lower than those on screen.
- */
-async function loadSnapshot(force = false) {
+async function loadSnapshot() {
   const { games, position } = await getJson('/api/games');
   // The snapshot is newest first; appending keeps that order on the first load.
-  for (const g of games) upsert(g, { flash: shown.size > 0, atTop: false, force });
+  for (const g of games) upsert(g, { flash: shown.size > 0, atTop: false });
   empty.hidden = shown.size > 0;
   return position;
 }
@@ -97,7 +94,12 @@ async function main() {
   live.subscribe('games', {
     since: position,
     onMessage: (data) => { if (data && data.game) upsert(data.game); },
-    onReset: () => { loadSnapshot(true).catch(() => {}); },
+    // History was lost (e.g. Redis restarted): versions may have gone back, so take the next state
+    // of each game that arrives, snapshot or message, and go on from there.
+    onReset: () => {
+      for (const entry of shown.values()) entry.baseline = -1;
+      loadSnapshot().catch(() => {});
+    },
   });
 }
 
