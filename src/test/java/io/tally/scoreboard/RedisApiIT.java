@@ -1,17 +1,17 @@
 package io.tally.scoreboard;
 
-import io.tally.scoreboard.store.LocalRedis;
+import io.tally.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 
 import java.util.Map;
 
 /** The REST API contract with games, idempotency keys and rooms in a real Redis. */
 class RedisApiIT extends ScoreboardApiContract {
-    private LocalRedis redis;
+    private RedisServer redis;
 
     @Override
     Map<String, String> storeSettings() {
-        redis = LocalRedis.start();
+        redis = RedisServer.start();
         return Map.of("REDIS_URL", redis.url(), "TALLY_SAMPLE_GAME", "false");
     }
 

@@ -1,6 +1,6 @@
 package io.tally.scoreboard;
 
-import io.tally.scoreboard.store.LocalRedis;
+import io.tally.testing.RedisServer;
 import io.tally.testing.TallyServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TwoInstancesIT {
     private static final String TOKEN = ScoreboardApiContract.TOKEN;
-    private LocalRedis redis;
+    private RedisServer redis;
     private TallyServer a;
     private TallyServer b;
     private ApiClient apiA;
@@ -36,7 +36,7 @@ class TwoInstancesIT {
 
     @BeforeAll
     void start() {
-        redis = LocalRedis.start();
+        redis = RedisServer.start();
         Map<String, String> settings = Map.of("REDIS_URL", redis.url(), "TALLY_ADMIN_TOKEN", TOKEN,
                 "TALLY_POLL_HOLD_MS", "1500", "TALLY_WRITE_RATE", "1000", "TALLY_WRITE_BURST", "1000");
         a = TallyServer.start(settings);
@@ -133,12 +133,12 @@ class TwoInstancesIT {
 
     @Test
     void whenRedisIsDownTheApiAnswers503AndReadinessSaysDegraded() throws Exception {
-        try (LocalRedis doomed = LocalRedis.start()) {
+        try (RedisServer doomed = RedisServer.start()) {
             TallyServer c = TallyServer.start(Map.of("REDIS_URL", doomed.url(), "TALLY_ADMIN_TOKEN", TOKEN, "TALLY_REDIS_TIMEOUT_MS", "500"));
             try {
                 ApiClient api = new ApiClient(c.baseUrl());
                 Map<String, Object> g = api.post("/api/games", Map.of("home", "Dry", "away", "Run"), auth(TOKEN)).game();
-                doomed.stop();
+                doomed.kill9();
                 ApiClient.Response read = api.get("/api/games/" + g.get("id"));
                 assertEquals(503, read.status(), read.body());
                 assertTrue(List.of("store-unavailable", "broker-unavailable").contains(read.code()));

@@ -1,15 +1,15 @@
 package io.tally.scoreboard.store;
 
+import io.tally.scoreboard.game.Game;
+import io.tally.scoreboard.game.GameEvent;
+import io.tally.scoreboard.game.GameRules;
+import io.tally.scoreboard.game.Side;
+import io.tally.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.tally.scoreboard.game.Game;
-import io.tally.scoreboard.game.GameEvent;
-import io.tally.scoreboard.game.GameRules;
-import io.tally.scoreboard.game.Side;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Duration;
@@ -24,12 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The store contract against a real redis-server; each test gets its own key prefix. */
 class RedisGameStoreIT extends GameStoreContract {
-    private static LocalRedis redis;
+    private static RedisServer redis;
     private Stores stores;
 
     @BeforeAll
     static void startRedis() {
-        redis = LocalRedis.start();
+        redis = RedisServer.start();
     }
 
     @AfterAll
@@ -59,7 +59,7 @@ class RedisGameStoreIT extends GameStoreContract {
 
     @Test
     void gamesRedisLosesArePutBackFromTheInstancesMemoryNewestCopyFirst() throws Exception {
-        try (LocalRedis volatileRedis = LocalRedis.start();
+        try (RedisServer volatileRedis = RedisServer.start();
              Stores a = Stores.redis(RedisEndpoint.parse(volatileRedis.url(), false), "r", 500, 100);
              Stores b = Stores.redis(RedisEndpoint.parse(volatileRedis.url(), false), "r", 500, 100)) {
             Game v1 = game("lost", Instant.now());
@@ -94,10 +94,10 @@ class RedisGameStoreIT extends GameStoreContract {
 
     @Test
     void anUnreachableRedisIsReportedAsUnavailableNotAsMissingGames() throws Exception {
-        try (LocalRedis doomed = LocalRedis.start();
+        try (RedisServer doomed = RedisServer.start();
              Stores s = Stores.redis(RedisEndpoint.parse(doomed.url(), false), "x", 500, 200)) {
             assertTrue(s.games().health().available());
-            doomed.stop();
+            doomed.kill9();
             assertThrows(StoreUnavailableException.class, () -> s.games().find("a"));
             assertThrows(StoreUnavailableException.class, () -> s.games().create(game("a", Instant.now())));
             assertThrows(StoreUnavailableException.class, () -> s.idempotency().claim("k", "f", Duration.ofSeconds(1)));
