@@ -127,6 +127,60 @@ class TwoInstancesIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void afterRedisRestartsEmptyTheGameIsBackScoringGoesOnAndViewersAreToldToReload() throws Exception {
+        try (RedisServer volatileRedis = RedisServer.start()) {
+            Map<String, String> settings = Map.of("REDIS_URL", volatileRedis.url(), "TALLY_ADMIN_TOKEN", TOKEN,
+                    "TALLY_POLL_HOLD_MS", "1000", "TALLY_STORE_CHECK_MS", "200", "TALLY_REDIS_TIMEOUT_MS", "500");
+            TallyServer c = TallyServer.start(settings);
+            TallyServer d = TallyServer.start(settings);
+            try {
+                ApiClient onC = new ApiClient(c.baseUrl());
+                ApiClient onD = new ApiClient(d.baseUrl());
+                String id = (String) onC.post("/api/games", Map.of("home", "Before", "away", "Restart"), auth(TOKEN)).game().get("id");
+                for (int i = 0; i < 3; i++) assertEquals(200, onD.post("/api/games/" + id + "/events", score("home", 1), auth(TOKEN)).status());
+                ApiClient.Response snap = onC.get("/api/games/" + id);
+                LongPollViewer viewer = new LongPollViewer("game-" + id, snap.json().get("position"));
+
+                volatileRedis.kill9();
+                volatileRedis.restart();
+
+                // Scoring resumes once both Redis clients have reconnected; the game is back from memory.
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                ApiClient.Response r = null;
+                while (System.nanoTime() < deadline) {
+                    r = onC.post("/api/games/" + id + "/events", score("away", 2), auth(TOKEN, "Idempotency-Key", "after-restart"));
+                    if (r.status() == 200) break;
+                    Thread.sleep(100);
+                }
+                assertEquals(200, r.status(), r.body());
+                ApiClient.Response read = onD.get("/api/games/" + id);
+                while (read.status() != 200 && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                    read = onD.get("/api/games/" + id);
+                }
+                assertEquals(200, read.status(), read.body());
+                Map<String, Object> game = read.game();
+                assertEquals(3L, ((Map<String, Object>) game.get("home")).get("score"), "scores from before the restart survive");
+                assertEquals(2L, ((Map<String, Object>) game.get("away")).get("score"));
+
+                // The viewer's history is gone (new epoch): it is told to reset, reloads the snapshot
+                // (the state above), and from then on receives new events live.
+                long resetDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (viewer.resets == 0 && System.nanoTime() < resetDeadline) viewer.pollOnce(d.baseUrl());
+                assertEquals(1, viewer.resets, "the viewer is told its history is gone");
+                ApiClient.Response next = onD.post("/api/games/" + id + "/events", score("home", 3), auth(TOKEN));
+                assertEquals(200, next.status(), next.body());
+                viewer.pollUntil(d.baseUrl(), 1, Duration.ofSeconds(10));
+                assertEquals(List.of(next.game().get("version")), viewer.versions());
+            } finally {
+                c.stop();
+                d.stop();
+            }
+        }
+    }
+
+    @Test
     void sharingRedisWithoutAConfiguredTokenIsAStartUpError() {
         assertThrows(IllegalStateException.class, () -> TallyServer.start(Map.of("REDIS_URL", redis.url())));
     }
