@@ -69,7 +69,8 @@ public final class Scoreboard {
         Scorekeeper scorekeeper = new Scorekeeper(stores.games(), feed, clock);
         if (sample) SampleGame.seed(scorekeeper, clock);
 
-        StatusReport status = new StatusReport(stores.games(), () -> report(realtime.status()), version(ctx));
+        StatusReport status = new StatusReport(stores.games(), () -> report(realtime.status()), version(ctx),
+                realtime.config().instanceId());
         WriteLimiter limiter = new WriteLimiter(api.writesPerSecond(), api.writeBurst(), System::nanoTime);
 
         FilterRegistration.Dynamic headers = ctx.addFilter("tally-security-headers", new SecurityHeadersFilter());
@@ -118,7 +119,7 @@ public final class Scoreboard {
         details.put("connections", connections);
         details.put("activeRooms", s.activeRooms());
         details.put("messagesPublished", s.messagesPublished());
-        return new RealtimeReport(s.brokerAvailable() && !s.draining(), s.instanceId(), details);
+        return new RealtimeReport(s.brokerAvailable() && !s.draining(), details);
     }
 
     private static String version(ServletContext ctx) {

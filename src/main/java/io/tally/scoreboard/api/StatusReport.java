@@ -21,15 +21,17 @@ public final class StatusReport extends HttpServlet {
     private final GameStore store;
     private final Supplier<RealtimeReport> realtime;
     private final String version;
+    private final String instance;
 
-    public StatusReport(GameStore store, Supplier<RealtimeReport> realtime, String version) {
+    public StatusReport(GameStore store, Supplier<RealtimeReport> realtime, String version, String instance) {
         this.store = store;
         this.realtime = realtime;
         this.version = version;
+        this.instance = instance;
     }
 
     public String instance() {
-        return realtime.get().instance();
+        return instance;
     }
 
     @Override
@@ -44,7 +46,7 @@ public final class StatusReport extends HttpServlet {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", ready ? "ready" : "degraded");
         body.put("version", version);
-        body.put("instance", r.instance());
+        body.put("instance", instance);
         Map<String, Object> storeJson = new LinkedHashMap<>();
         storeJson.put("available", s.available());
         storeJson.put("mode", s.mode());

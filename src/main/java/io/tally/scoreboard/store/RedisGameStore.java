@@ -119,10 +119,15 @@ public final class RedisGameStore implements GameStore {
     public StoreHealth health() {
         try {
             long n = redis.hlen(versions);
-            return new StoreHealth(true, endpoint.cluster() ? "redis-cluster" : "redis", (n == 1 ? "1 game" : n + " games") + " in " + endpoint);
+            // No host names here: the status endpoint is public.
+            return new StoreHealth(true, mode(), (n == 1 ? "1 game" : n + " games") + " in Redis" + (endpoint.tls() ? " (TLS)" : ""));
         } catch (JedisException e) {
-            return new StoreHealth(false, endpoint.cluster() ? "redis-cluster" : "redis", "unreachable: " + endpoint + " (" + e.getClass().getSimpleName() + ")");
+            return new StoreHealth(false, mode(), "Redis unreachable (" + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    private String mode() {
+        return endpoint.cluster() ? "redis-cluster" : "redis";
     }
 
     @Override
