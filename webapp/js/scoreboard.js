@@ -62,8 +62,10 @@ function upsert(game, { flash = true, atTop = true } = {}) {
 
 async function loadSnapshot() {
   const { games, position } = await getJson('/api/games');
-  // The snapshot is newest first; appending keeps that order on the first load.
-  for (const g of games) upsert(g, { flash: shown.size > 0, atTop: false });
+  // The snapshot is newest first; appending keeps that order on the first load. Only later loads
+  // (after a reset) highlight what changed.
+  const firstLoad = shown.size === 0;
+  for (const g of games) upsert(g, { flash: !firstLoad, atTop: false });
   empty.hidden = shown.size > 0;
   return position;
 }

@@ -133,6 +133,13 @@ class PagesSmokeIT {
         byTestId(scorer, "away-plus-1").click();
         waitFor(viewer, d -> "1".equals(byTestId(d, "away-score").getText()));
         screenshot(viewer, "game");
+        viewer.manage().window().setSize(new org.openqa.selenium.Dimension(1920, 1080));
+        screenshot(viewer, "game-big-screen");
+        viewer.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        screenshot(viewer, "game-phone");
+        viewer.get(server.baseUrl() + "/");
+        waitFor(viewer, d -> "5".equals(byTestId(d, "home-score-" + id).getText()));
+        screenshot(viewer, "board-phone");
         screenshot(scorer, "console");
         assertEquals(null, ((JavascriptExecutor) viewer).executeScript("return window.__pwned === undefined ? null : window.__pwned"));
         assertNoCspViolations(viewer);
