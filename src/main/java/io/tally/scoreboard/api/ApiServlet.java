@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -82,7 +83,7 @@ public final class ApiServlet extends HttpServlet {
         String method = req.getMethod();
         if (parts.length == 1 && parts[0].equals("games")) {
             if (method.equals("GET")) listGames(resp);
-            else if (method.equals("POST")) write(req, resp, () -> createGame(req.getAttribute(BODY)));
+            else if (method.equals("POST")) write(req, resp, this::createGame);
             else notAllowed("GET, POST");
         } else if (parts.length == 2 && parts[0].equals("games")) {
             if (method.equals("GET")) getGame(parts[1], resp);
@@ -91,7 +92,7 @@ public final class ApiServlet extends HttpServlet {
             if (!method.equals("POST")) notAllowed("POST");
             String id = parts[1];
             boolean undo = parts[2].equals("undo");
-            write(req, resp, () -> applyEvent(id, undo, req));
+            write(req, resp, body -> applyEvent(id, undo, body, req.getHeader("If-Match")));
         } else if (parts.length == 1 && parts[0].equals("session")) {
             if (!method.equals("GET")) notAllowed("GET");
             authorize(req);
@@ -122,14 +123,11 @@ public final class ApiServlet extends HttpServlet {
 
     // ---- writes ----
 
-    private static final String BODY = "io.tally.scoreboard.body";
-
-    /** The checks every write shares, then {@code action} under the idempotency key. */
-    private void write(HttpServletRequest req, HttpServletResponse resp, Supplier<Result> action) throws IOException {
+    /** The checks every write shares, then {@code action} (given the body text) under the idempotency key. */
+    private void write(HttpServletRequest req, HttpServletResponse resp, Function<String, Result> action) throws IOException {
         authorize(req);
         String text = JsonBody.read(req, settings.maxBodyBytes());
-        req.setAttribute(BODY, text);
-        Result result = idempotency.run(req, text, action);
+        Result result = idempotency.run(req, text, () -> action.apply(text));
         resp.setStatus(result.status());
         if (result.replayed()) resp.setHeader("Idempotent-Replayed", "true");
         if (!result.location().isEmpty()) resp.setHeader("Location", result.location());
@@ -158,17 +156,16 @@ public final class ApiServlet extends HttpServlet {
         }
     }
 
-    private Result createGame(Object bodyText) {
-        NewGame request = valid(() -> NewGame.fromJson(JsonBody.parse((String) bodyText, settings.maxJsonDepth())));
+    private Result createGame(String body) {
+        NewGame request = valid(() -> NewGame.fromJson(JsonBody.parse(body, settings.maxJsonDepth())));
         Scorekeeper.Snapshot s = scorekeeper.create(request);
         return Result.json(201, "/api/games/" + s.game().id(), etag(s.game()), JsonWriter.write(snapshotBody(s)));
     }
 
-    private Result applyEvent(String id, boolean undoPath, HttpServletRequest req) {
-        String text = (String) req.getAttribute(BODY);
+    private Result applyEvent(String id, boolean undoPath, String body, String ifMatchHeader) {
         GameEvent event = undoPath ? new GameEvent.Undo()
-                : valid(() -> GameEvent.fromJson(JsonBody.parse(text, settings.maxJsonDepth())));
-        OptionalLong ifMatch = ifMatch(req.getHeader("If-Match"));
+                : valid(() -> GameEvent.fromJson(JsonBody.parse(body, settings.maxJsonDepth())));
+        OptionalLong ifMatch = ifMatch(ifMatchHeader);
         try {
             Scorekeeper.Snapshot s = scorekeeper.apply(id, event, ifMatch);
             return Result.json(200, "", etag(s.game()), JsonWriter.write(snapshotBody(s)));
@@ -235,8 +232,7 @@ public final class ApiServlet extends HttpServlet {
 
         static Result replay(StoredResponse r) {
             boolean problem = r.status() >= 400;
-            String etag = null;
-            return new Result(r.status(), problem ? "application/problem+json" : "application/json", r.location(), etag, r.body(), true);
+            return new Result(r.status(), problem ? "application/problem+json" : "application/json", r.location(), null, r.body(), true);
         }
     }
 }
