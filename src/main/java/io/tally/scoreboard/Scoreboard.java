@@ -85,16 +85,19 @@ public final class Scoreboard {
         return stores;
     }
 
-    /** From TALLY_ADMIN_TOKEN; a local run (no Redis) without one gets a random token, printed once. */
+    /**
+     * From TALLY_ADMIN_TOKEN. Without one, a random token is generated for this run and printed once
+     * on the console (not the log: log files get shipped and kept). There is no built-in default.
+     */
     private static AdminToken adminToken(Settings settings, boolean shared, PrintStream console) {
         String configured = settings.string("TALLY_ADMIN_TOKEN", null);
         if (configured != null) return new AdminToken(configured);
         if (shared) {
-            // Instances sharing Redis must share one token; a per-instance random one would half-work.
-            throw new IllegalArgumentException("TALLY_ADMIN_TOKEN must be set when REDIS_URL is set (all instances share one scorer token)");
+            // Instances sharing Redis should share one token; each generated one works only on its own instance.
+            LOG.warning("TALLY_ADMIN_TOKEN is not set: this instance generated its own scorer token (printed on the console); "
+                    + "instances sharing Redis will not accept each other's. Set TALLY_ADMIN_TOKEN.");
         }
         String generated = AdminToken.generate();
-        // On purpose to the console and not to the logger: log files get shipped and kept.
         console.println();
         console.println("  Scorer token (generated for this run; set TALLY_ADMIN_TOKEN to choose one):");
         console.println("    " + generated);
