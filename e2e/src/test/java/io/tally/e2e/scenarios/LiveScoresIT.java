@@ -233,7 +233,7 @@ class LiveScoresIT extends StandInScenario {
         assertEquals(home, console.homeName());
         assertEquals(away, console.awayName());
         assertEquals(0L, ((Number) console.js(
-                "return document.querySelectorAll('#c-home-name *, #c-away-name *, #game-select option *, #c-log *').length;")).longValue());
+                "return document.querySelectorAll('#c-home-name *, #c-away-name *, #game-select option *, #c-log li *').length;")).longValue());
         assertNoScriptRan(b, console.js("return window.__xss === undefined ? null : String(window.__xss);"));
     }
 

@@ -30,14 +30,14 @@ public final class TallyApi {
 
     /** Creates a game; returns its id. */
     public String createGame(String home, String away) {
-        Map<String, Object> game = game(write("/api/games",
+        Map<String, Object> game = gameOf(write("/api/games",
                 "{\"sport\":\"basketball\",\"home\":" + quote(home) + ",\"away\":" + quote(away) + ",\"status\":\"live\"}"));
         return (String) game.get("id");
     }
 
     /** Adds {@code points} to a team ("home" or "away"); returns the game's new version. */
     public int score(String gameId, String team, int points) {
-        Map<String, Object> game = game(write("/api/games/" + gameId + "/events",
+        Map<String, Object> game = gameOf(write("/api/games/" + gameId + "/events",
                 "{\"type\":\"score\",\"team\":\"" + team + "\",\"points\":" + points + "}"));
         return ((Number) game.get("version")).intValue();
     }
@@ -85,7 +85,7 @@ public final class TallyApi {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> game(String body) {
+    private static Map<String, Object> gameOf(String body) {
         return (Map<String, Object>) ((Map<String, Object>) Json.parse(body)).get("game");
     }
 
