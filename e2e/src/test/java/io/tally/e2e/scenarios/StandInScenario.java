@@ -73,7 +73,7 @@ abstract class StandInScenario {
     @BeforeEach
     void watchBrowsers() {
         for (String e : ENGINES) artifacts.watch(viewers.get(e));
-        artifacts.watch(scorer());
+        artifacts.watch(scorer(), "scorer-chromium");
     }
 
     @AfterEach
