@@ -63,6 +63,35 @@ final class HeadlessChromium implements AutoCloseable {
         return String.valueOf(((JavascriptExecutor) driver).executeAsyncScript(script));
     }
 
+    /**
+     * Loads {@code url} and waits until the element {@code id} has {@code attribute} = {@code value};
+     * returns the element's text, or fails with it after {@code timeout}.
+     */
+    String awaitAttribute(String url, String id, String attribute, String value, Duration timeout) {
+        driver.get(url);
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        String read = "const e = document.getElementById(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;";
+        try {
+            Await.until(id + "[" + attribute + "] = " + value, timeout,
+                    () -> value.equals(js.executeScript(read, id, attribute)));
+        } catch (IllegalStateException e) {
+            throw new AssertionError(e.getMessage() + "; page shows: " + text(id), e);
+        }
+        return text(id);
+    }
+
+    /** The current value of an attribute of the element {@code id} on the loaded page. */
+    String attribute(String id, String attribute) {
+        return String.valueOf(((JavascriptExecutor) driver).executeScript(
+                "const e = document.getElementById(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;", id, attribute));
+    }
+
+    private String text(String id) {
+        Object t = ((JavascriptExecutor) driver).executeScript(
+                "const e = document.getElementById(arguments[0]); return e ? e.textContent : '(no #' + arguments[0] + ')';", id);
+        return String.valueOf(t);
+    }
+
     @Override
     public void close() throws IOException {
         try {
