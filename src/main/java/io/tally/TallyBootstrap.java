@@ -32,6 +32,7 @@ public final class TallyBootstrap implements ServletContextListener {
         realtime.install(context);
         context.setAttribute(Realtime.class.getName(), realtime);
         context.addServlet("tally-healthz", new Healthz()).addMapping("/healthz");
+        io.tally.doctor.Doctor.install(context, realtime, settings);
         LOG.info("Tally started: instance " + config.instanceId() + ", broker " + realtime.status().brokerMode()
                 + ", heartbeat " + config.heartbeatMillis() + " ms, poll hold " + config.pollHoldMillis() + " ms");
     }
