@@ -63,6 +63,8 @@ public final class DoctorCli {
 
     // What the checks learn and share.
     private Map<String, Object> config;
+    private String configProblem;
+    private String redisProblem;
     private Map<String, Object> whoami;
     private Map<String, Object> redis;
     private String wsInstance;
@@ -137,9 +139,13 @@ public final class DoctorCli {
 
     List<Result> runAll(PrintStream out) {
         if (out != null) out.println("Tally doctor: " + base);
-        config = getJson("doctor/api/config").body;
+        Response c = getJson("doctor/api/config");
+        config = c.status == 200 ? c.body : null;
+        configProblem = c.problem();
         whoami = getJson("doctor/api/whoami?origin=" + URLEncoder.encode(origin, StandardCharsets.UTF_8)).body;
-        redis = getJson("doctor/api/redis").body;
+        Response r = getJson("doctor/api/redis");
+        redis = r.status == 200 ? r.body : null;
+        redisProblem = r.problem();
         try {
             report(out, checkWebSocket());
             report(out, checkPolling());
@@ -154,8 +160,8 @@ public final class DoctorCli {
             if (socket != null) socket.close();
         }
         if (out != null) {
-            long fails = results.stream().filter(r -> r.status().equals("fail")).count();
-            long warns = results.stream().filter(r -> r.status().equals("warn")).count();
+            long fails = results.stream().filter(x -> x.status().equals("fail")).count();
+            long warns = results.stream().filter(x -> x.status().equals("warn")).count();
             out.println((results.size() - fails - warns) + " passed, " + warns + " warned, " + fails + " failed");
         }
         return results;
@@ -257,7 +263,7 @@ public final class DoctorCli {
                     "Retry in a moment; raise TALLY_MAX_CONNECTIONS / TALLY_MAX_CONNECTIONS_PER_ADDRESS if it persists.", details);
         }
         return new Result("websocket", "fail",
-                status == 0 ? "The WebSocket handshake failed before reaching Tally." : "The WebSocket handshake was answered with HTTP " + status + " before reaching Tally.",
+                status == 0 ? "The WebSocket handshake failed before reaching Tally (" + details.get(details.size() - 1).replace("error: ", "") + ")." : "The WebSocket handshake was answered with HTTP " + status + " before reaching Tally.",
                 "Use an Application Load Balancer (a Classic LB with HTTP listeners answers upgrades with 400), keep nginx as the proxy "
                         + "with Tally's .platform/nginx files, and check the nginx error log on the instance.",
                 details);
@@ -390,7 +396,8 @@ public final class DoctorCli {
 
     private Result checkConfig() {
         if (config == null || !(config.get("verdict") instanceof Map<?, ?> v)) {
-            return new Result("config", "fail", "Could not read /doctor/api/config.", "Check that the WAR deployed and /doctor/api is routed to Tomcat.", List.of());
+            return new Result("config", "fail", "Could not read /doctor/api/config (" + configProblem + ").",
+                    "Check that this WAR (with the doctor) is deployed and that the load balancer routes to Tomcat.", List.of());
         }
         List<String> details = List.of("instance " + config.get("instance") + " on " + config.get("container") + ", Java " + config.get("java"),
                 "heartbeat " + config.get("heartbeatMs") + " ms, dead-peer timeout " + config.get("peerTimeoutMs") + " ms, poll hold " + config.get("pollHoldMs") + " ms");
@@ -399,7 +406,8 @@ public final class DoctorCli {
 
     private Result checkRedis() {
         if (redis == null || !(redis.get("verdict") instanceof Map<?, ?> v)) {
-            return new Result("redis", "fail", "Could not read /doctor/api/redis.", "Check that the WAR deployed and /doctor/api is routed to Tomcat.", List.of());
+            return new Result("redis", "fail", "Could not read /doctor/api/redis (" + redisProblem + ").",
+                    "Check that this WAR (with the doctor) is deployed and that the load balancer routes to Tomcat.", List.of());
         }
         List<String> details = new ArrayList<>();
         details.add("mode " + redis.get("mode") + ", " + (Boolean.TRUE.equals(redis.get("available")) ? "available" : "unavailable")
@@ -602,10 +610,17 @@ public final class DoctorCli {
         return s.length() > n ? s.substring(0, n) + "…" : s;
     }
 
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException) return "cannot connect (" + (t.getMessage() == null ? "refused" : t.getMessage()) + ")";
+            if (t instanceof java.net.UnknownHostException) return "unknown host " + t.getMessage();
+            if (t instanceof java.net.http.HttpTimeoutException) return "timed out";
+            if (t instanceof javax.net.ssl.SSLException) return "TLS failed: " + t.getMessage();
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        String top = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return root == e ? top : top + " (" + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
     }
 
     private static void sleep(long ms) {
