@@ -272,8 +272,10 @@ function checkInstances(ctx) {
   const c = check('instances');
   const polls = ctx.polls || [];
   const all = new Set([...polls, ...(ctx.wsInstance ? [ctx.wsInstance] : [])]);
-  const cookie = ctx.whoamiAfter?.awsalbCookie || ctx.whoami?.awsalbCookie;
-  const cors = ctx.whoamiAfter?.awsalbcorsCookie || ctx.whoami?.awsalbcorsCookie;
+  // The server sees the cookie if the balancer passes it on; the page sees it unless it is HttpOnly.
+  const jar = document.cookie.split(';').map(c => c.trim().split('=')[0]);
+  const cookie = ctx.whoamiAfter?.awsalbCookie || ctx.whoami?.awsalbCookie || jar.includes('AWSALB');
+  const cors = ctx.whoamiAfter?.awsalbcorsCookie || ctx.whoami?.awsalbcorsCookie || jar.includes('AWSALBCORS');
   const known = (ctx.redis?.instances || []).map(i => i.id);
   const details = [
     `WebSocket: ${ctx.wsInstance || '(no WebSocket)'}`,
@@ -282,7 +284,7 @@ function checkInstances(ctx) {
     known.length ? `Instances the broker saw recently: ${known.join(', ')}` : null,
   ];
   if (!all.size) {
-    c.set('warn', 'No request told which instance served it (both transports failed).', 'Fix the transport checks above first.', details);
+    c.set('warn', 'No request told which instance served it (both transports failed).', 'Make the transport checks above pass first.', details);
     return;
   }
   const spread = new Set(polls).size > 1;
@@ -301,9 +303,9 @@ function checkRtt(ctx, wsRtts) {
     Number.isNaN(pollMedian) ? 'Long-polling: not measured' : `Long-poll request: median ${ms(pollMedian)} over ${ctx.pollRtts.length} (${ctx.pollRtts.map(x => Math.round(x)).join(', ')} ms)`,
   ];
   if (Number.isNaN(wsMedian) && Number.isNaN(pollMedian)) {
-    c.set('warn', 'Nothing to measure: both transports failed.', 'Fix the transport checks above first.', details);
+    c.set('warn', 'Nothing to measure: both transports failed.', 'Make the transport checks above pass first.', details);
   } else if (Number.isNaN(wsMedian)) {
-    c.set('warn', `Long-polling round trip ${ms(pollMedian)}; WebSocket not measured (it failed).`, 'Fix the WebSocket check above.', details);
+    c.set('warn', `Long-polling round trip ${ms(pollMedian)}; WebSocket not measured (it failed).`, 'Make the WebSocket check above pass first.', details);
   } else if (Math.max(wsMedian, Number.isNaN(pollMedian) ? 0 : pollMedian) > RTT_WARN_MS) {
     c.set('warn', `Slow round trips: WebSocket ${ms(wsMedian)}, polling ${ms(pollMedian)}.`,
       'Check the instances\' CPU and the distance between viewers and the region; scores will feel late.', details);
@@ -319,7 +321,7 @@ async function checkIdle(ctx, proto) {
   const asked = params.get('idle');
   const seconds = asked === null ? Math.ceil(heartbeat / 1000) + 3 : asked === 'long' ? 70 : Number(asked);
   if (!proto) {
-    c.set('warn', 'Not run: it needs a working WebSocket (see above).', 'Fix the WebSocket check first.');
+    c.set('warn', 'Not run: it needs a working WebSocket (see above).', 'Make the WebSocket check above pass first.');
     return;
   }
   if (!(seconds > 0)) {

@@ -181,7 +181,12 @@ final class DoctorServlet extends HttpServlet {
         if (origin != null && origin.length() <= 300) {
             String seenAs = (forwardedProto != null ? forwardedProto.split(",")[0].trim() : request.getScheme()) + "://" + host;
             m.put("originSeenAs", seenAs);
-            m.put("originMatches", origin.equalsIgnoreCase(seenAs) || origin.equalsIgnoreCase(withoutDefaultPort(seenAs)));
+            // nginx's platform "location /" passes Host without the port ($host); /live/ passes it with the
+            // port. So a port-less Host here is compared without the port.
+            boolean hostHasPort = host != null && host.matches(".*:\\d+$");
+            String compared = hostHasPort ? origin : origin.replaceFirst(":\\d+$", "");
+            m.put("originMatches", compared.equalsIgnoreCase(seenAs) || compared.equalsIgnoreCase(withoutDefaultPort(seenAs))
+                    || origin.equalsIgnoreCase(withoutDefaultPort(seenAs)));
         }
         return m;
     }

@@ -30,7 +30,7 @@ final class Presence {
     private static final int READ_LIMIT = 2_000;
 
     /** Where the room ended at a moment: read after it to see every beat since. */
-    private record Anchor(long atMillis, Position position) {
+    record Anchor(long atMillis, Position position) {
     }
 
     /** The outcome of the last beat, for the report. */
@@ -55,6 +55,10 @@ final class Presence {
         long t0 = System.nanoTime();
         try {
             Position before = realtime.tip(ROOM);
+            if (anchors.isEmpty()) {
+                Anchor earlier = windowAgo(before, now);
+                if (earlier != null) anchors.addLast(earlier);
+            }
             anchors.addLast(new Anchor(now, before));
             pruneAnchors(now);
             realtime.publish(ROOM, JsonWriter.write(Map.of("instance", realtime.config().instanceId(), "at", now)));
@@ -69,6 +73,25 @@ final class Presence {
     synchronized Beat freshBeat(long maxAgeMillis) {
         if (lastBeat == null || clock.getAsLong() - lastBeat.atMillis() >= maxAgeMillis) return beat();
         return lastBeat;
+    }
+
+    /**
+     * On the first beat, a position one window back, so the beats other instances sent before this one
+     * started count too. Only possible when offsets are Redis stream ids ("millis-seq", see
+     * docs/PROTOCOL.md); otherwise (counters) null, and this instance sees others from its first beat on.
+     */
+    static Anchor windowAgo(Position tip, long now) {
+        String offset = tip.offset();
+        int dash = offset.indexOf('-');
+        if (dash <= 0) return null;
+        try {
+            long millis = Long.parseLong(offset.substring(0, dash));
+            if (millis < 1_000_000_000_000L) return null; // not a clock reading
+            long from = Math.min(millis, now - WINDOW_MILLIS);
+            return new Anchor(now - WINDOW_MILLIS, new Position(tip.epoch(), from + "-0"));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private void pruneAnchors(long now) {

@@ -18,6 +18,7 @@ final class Redaction {
         String s = URL.matcher(detail).replaceAll("(redis url)");
         s = USER_INFO.matcher(s).replaceAll("");
         for (String host : hosts(redisUrl)) s = s.replace(host, "(redis host)");
+        s = s.replaceAll("\\(redis host\\):\\d+", "(redis host)");
         if (redisUrl != null && !redisUrl.isEmpty()) s = s.replace(redisUrl, "(redis url)");
         return s.length() > 300 ? s.substring(0, 300) + "…" : s;
     }

@@ -20,7 +20,8 @@ class RedactionTest {
         assertFalse(s.contains("s3cret"), s);
         assertFalse(s.contains("app:"), s);
         assertTrue(s.contains("for 300 ms"), s);
-        assertTrue(s.contains("(redis host):6379"), s);
+        assertTrue(s.contains("Failed to connect to (redis host)"), s);
+        assertFalse(s.contains("6379"), s);
     }
 
     @Test

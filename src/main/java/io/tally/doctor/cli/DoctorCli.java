@@ -59,6 +59,7 @@ public final class DoctorCli {
     private final int idleSeconds;
     private final int polls;
     private final HttpClient http;
+    private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     private final List<Result> results = new ArrayList<>();
 
     // What the checks learn and share.
@@ -82,7 +83,6 @@ public final class DoctorCli {
         this.idleSeconds = idleSeconds;
         this.polls = polls;
         // Cookies like a browser: the load balancer's stickiness cookie comes back on later requests.
-        CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).cookieHandler(cookies)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -319,7 +319,9 @@ public final class DoctorCli {
         Set<String> all = new LinkedHashSet<>(pollInstances);
         if (wsInstance != null) all.add(wsInstance);
         Map<String, Object> who = getJson("doctor/api/whoami").body;
-        boolean cookie = who != null && Boolean.TRUE.equals(who.get("awsalbCookie"));
+        // The server sees the cookie if the balancer passes it on; our cookie store sees it when it was set.
+        boolean cookie = who != null && Boolean.TRUE.equals(who.get("awsalbCookie"))
+                || cookies.getCookieStore().getCookies().stream().anyMatch(c -> c.getName().equals("AWSALB"));
         List<String> details = new ArrayList<>();
         details.add("WebSocket: " + (wsInstance == null ? "(no WebSocket)" : wsInstance));
         details.add("polls: " + (pollInstances.isEmpty() ? "(none answered)" : String.join(", ", pollInstances)));
@@ -327,7 +329,7 @@ public final class DoctorCli {
         List<String> known = instancesSeenByBroker();
         if (!known.isEmpty()) details.add("instances the broker saw recently: " + String.join(", ", known));
         if (all.isEmpty()) {
-            return new Result("instances", "warn", "No request told which instance served it (both transports failed).", "Fix the transport checks first.", details);
+            return new Result("instances", "warn", "No request told which instance served it (both transports failed).", "Make the transport checks pass first.", details);
         }
         int distinct = new LinkedHashSet<>(pollInstances).size();
         String how = distinct > 1 ? "Requests were spread over " + distinct + " instances" + (cookie ? " despite the stickiness cookie" : "")
@@ -347,10 +349,10 @@ public final class DoctorCli {
         List<String> details = new ArrayList<>();
         details.add(wsRtts.isEmpty() ? "WebSocket: not measured" : "WebSocket ping/pong: " + wsRtts + " ms");
         details.add(pollRtts.isEmpty() ? "long-polling: not measured" : "long-poll request: " + pollRtts + " ms");
-        if (wsRtts.isEmpty() && pollRtts.isEmpty()) return new Result("rtt", "warn", "Nothing to measure: both transports failed.", "Fix the transport checks first.", details);
+        if (wsRtts.isEmpty() && pollRtts.isEmpty()) return new Result("rtt", "warn", "Nothing to measure: both transports failed.", "Make the transport checks pass first.", details);
         if (wsRtts.isEmpty()) {
             return new Result("rtt", "warn", "Long-polling round trip " + median(pollRtts) + " ms; WebSocket not measured (it failed).",
-                    "Fix the WebSocket check.", details);
+                    "Make the WebSocket check pass first.", details);
         }
         long ws = median(wsRtts);
         long poll = pollRtts.isEmpty() ? 0 : median(pollRtts);
@@ -365,7 +367,7 @@ public final class DoctorCli {
         long hb = heartbeat != null ? heartbeat.longValue()
                 : config != null && config.get("heartbeatMs") instanceof Number n ? n.longValue() : 25_000;
         int seconds = idleSeconds >= 0 ? idleSeconds : (int) ((hb + 999) / 1000) + 3;
-        if (socket == null) return new Result("idle", "warn", "Not run: it needs a working WebSocket.", "Fix the WebSocket check first.", List.of());
+        if (socket == null) return new Result("idle", "warn", "Not run: it needs a working WebSocket.", "Make the WebSocket check pass first.", List.of());
         if (seconds == 0) return new Result("idle", "warn", "Skipped (--idle 0).", "Run without --idle 0 to check it.", List.of());
         if (out != null) out.println("                 (keeping a WebSocket idle for " + seconds + " s…)");
         int before = socket.serverPings.get();
