@@ -396,7 +396,7 @@ function checkRedis(ctx) {
     r.detail ? `Detail: ${r.detail}` : null,
     r.instances ? `Instances seen in the last ${r.windowS} s: ${r.instances.map(i => `${i.id} (${Math.round(i.lastSeenMs / 1000)} s ago)`).join(', ') || 'none'}`
       : 'Instances seen: unknown',
-    r.presence === 'shared' && r.watchedS < r.windowS ? `(${r.instance} has watched for ${r.watchedS} s only)` : null,
+    r.presence === 'shared' && r.watchedS < r.windowS && (r.instances || []).length < 2 ? `(${r.instance} has watched for ${r.watchedS} s only)` : null,
   ];
   if (r.mode === 'memory' && observed.size > 1) {
     c.set('fail', `Several instances answer (${[...observed].join(', ')}) but they use the in-memory broker: viewers on different instances see different scores.`,
