@@ -30,9 +30,9 @@ public final class TallyBootstrap implements ServletContextListener {
         RealtimeConfig config = RealtimeConfig.from(settings);
         realtime = Realtime.create(config);
         realtime.install(context);
+        io.tally.doctor.Doctor.install(context, realtime, settings);
         context.setAttribute(Realtime.class.getName(), realtime);
         context.addServlet("tally-healthz", new Healthz()).addMapping("/healthz");
-        io.tally.doctor.Doctor.install(context, realtime, settings);
         LOG.info("Tally started: instance " + config.instanceId() + ", broker " + realtime.status().brokerMode()
                 + ", heartbeat " + config.heartbeatMillis() + " ms, poll hold " + config.pollHoldMillis() + " ms");
     }
