@@ -135,9 +135,11 @@ class DoctorStandInIT {
             standIn.stopRedis();
             try {
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (!get(standIn.url(), "/doctor/api/redis").contains("\"available\":false")) {
-                    if (System.nanoTime() > deadline) fail("the instance behind the balancer never noticed Redis stopped");
-                    sleepBriefly();
+                for (int i = 0; i < standIn.instances(); i++) {
+                    while (!get(standIn.url(i), "/doctor/api/redis").contains("\"available\":false")) {
+                        if (System.nanoTime() > deadline) fail("instance " + (i + 1) + " never noticed that Redis stopped");
+                        sleepBriefly();
+                    }
                 }
                 DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=" + IDLE, PAGE_TIMEOUT);
                 page.screenshot(SHOTS.resolve("doctor-redis-stopped.png"));
