@@ -4,7 +4,6 @@ import io.tally.json.JsonWriter;
 import io.tally.realtime.Position;
 import io.tally.realtime.Realtime;
 import io.tally.realtime.RealtimeStatus;
-import io.tally.realtime.UnavailableException;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -135,7 +134,8 @@ final class DoctorServlet extends HttpServlet {
             try {
                 seen = presence.seen();
                 m.put("presence", "shared");
-            } catch (UnavailableException e) {
+            } catch (RuntimeException e) {
+                // UnavailableException: history unreadable right now; the verdict still reports the broker.
                 m.put("presence", "unknown");
             }
         } else {

@@ -63,7 +63,8 @@ final class Presence {
             pruneAnchors(now);
             realtime.publish(ROOM, JsonWriter.write(Map.of("instance", realtime.config().instanceId(), "at", now)));
             lastBeat = new Beat(now, (System.nanoTime() - t0) / 1_000_000, null);
-        } catch (UnavailableException | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // UnavailableException when Redis is down; anything else must not stop the periodic beat either.
             lastBeat = new Beat(now, -1, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
         return lastBeat;

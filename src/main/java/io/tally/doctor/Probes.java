@@ -4,7 +4,6 @@ import io.tally.json.Json;
 import io.tally.json.JsonWriter;
 import io.tally.realtime.Position;
 import io.tally.realtime.Realtime;
-import io.tally.realtime.UnavailableException;
 
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
@@ -53,8 +52,8 @@ final class Probes {
         Position since = null;
         try {
             since = realtime.tip(ROOM);
-        } catch (UnavailableException e) {
-            // Redis down: records stay instance-local; the lookup still finds those made here.
+        } catch (RuntimeException e) {
+            // UnavailableException (Redis down): records stay instance-local; the lookup still finds those made here.
         }
         m.put("since", since);
         m.put("instance", realtime.config().instanceId());
@@ -85,8 +84,8 @@ final class Probes {
         if (publish) {
             try {
                 realtime.publish(ROOM, JsonWriter.write(r));
-            } catch (UnavailableException e) {
-                // Kept locally; the lookup on this instance still finds it.
+            } catch (RuntimeException e) {
+                // UnavailableException (Redis down): kept locally; the lookup on this instance still finds it.
             }
         }
     }
@@ -104,8 +103,8 @@ final class Probes {
                 Map<String, Object> r = Json.parseObject(payload, 4);
                 if (nonce.equals(r.get("probe"))) return r;
             }
-        } catch (UnavailableException | IllegalArgumentException e) {
-            // Nothing found that we could read.
+        } catch (RuntimeException e) {
+            // UnavailableException, or a record that is not ours (not JSON): nothing found that we could read.
         }
         return null;
     }
