@@ -32,6 +32,7 @@ public final class TallyBootstrap implements ServletContextListener {
         RealtimeConfig config = RealtimeConfig.from(settings);
         realtime = Realtime.create(config);
         realtime.install(context);
+        io.tally.doctor.Doctor.install(context, realtime, settings);
         context.setAttribute(Realtime.class.getName(), realtime);
         context.addServlet("tally-healthz", new Healthz()).addMapping("/healthz");
         try {

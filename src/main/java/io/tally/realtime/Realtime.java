@@ -117,6 +117,30 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         return broker.tip(Rooms.require(room));
     }
 
+    /** Part of a room's history read back for diagnostics: payloads (JSON text) in offset order. */
+    public record HistoryExcerpt(java.util.List<String> payloads, Position last, Position tip, boolean reset) {
+    }
+
+    /**
+     * Read-only, for diagnostics (the doctor): up to {@code limit} payloads published to the room after
+     * {@code since}, oldest first, with the position of the last one returned ({@code since} when none).
+     * When {@code since} cannot be served (another epoch, or trimmed) {@code reset} is true, nothing is
+     * returned, and {@code tip} tells where the room's history now ends.
+     *
+     * @throws UnavailableException when history cannot be read now
+     */
+    public HistoryExcerpt readHistory(String room, Position since, int limit) {
+        io.tally.realtime.broker.History h = broker.history(Rooms.require(room), since, limit);
+        if (h.isReset()) return new HistoryExcerpt(java.util.List.of(), since, h.tip(), true);
+        java.util.List<String> payloads = new java.util.ArrayList<>(h.messages().size());
+        Position last = since;
+        for (io.tally.realtime.broker.Message m : h.messages()) {
+            payloads.add(m.payload());
+            last = m.position();
+        }
+        return new HistoryExcerpt(payloads, last, h.tip(), false);
+    }
+
     public RealtimeConfig config() {
         return config;
     }
