@@ -175,6 +175,7 @@ public final class FanOut {
             List<Map<String, Object>> full = new ArrayList<>();
             for (Cluster.Instance i : instances) full.add(Cluster.stats(i, true));
 
+            double[][] split0 = instances.stream().map(i -> Proc.cpuSplit(i.pid())).toArray(double[][]::new);
             double[] cpu0 = instances.stream().mapToDouble(i -> Proc.cpuSeconds(i.pid())).toArray();
             double self0 = Proc.cpuSeconds(selfPid);
             long expected = (long) n * Math.round(o.rate() * o.duration());
@@ -190,7 +191,15 @@ public final class FanOut {
                 progress.publishing(tp, expected);
             }
             double[] cpu1 = instances.stream().mapToDouble(i -> Proc.cpuSeconds(i.pid())).toArray();
+            double[][] split1 = instances.stream().map(i -> Proc.cpuSplit(i.pid())).toArray(double[][]::new);
             double self1 = Proc.cpuSeconds(selfPid);
+            double user = 0, sys = 0;
+            for (int k = 0; k < instances.size(); k++) {
+                user += split1[k][0] - split0[k][0];
+                sys += split1[k][1] - split0[k][1];
+            }
+            r.put("server_cpu_user_s", round(user, 2));
+            r.put("server_cpu_sys_s", round(sys, 2));
             long lastDelivery = 0;
             for (EventLoop l : loops) lastDelivery = Math.max(lastDelivery, l.recorder.lastDeliveryNanos);
             Map<String, Object> pubStats = Cluster.stats(instances.get(0), false);

@@ -22,6 +22,17 @@ final class Proc {
         }
     }
 
+    /** {user, system} CPU seconds of a process; NaNs when it cannot be read. */
+    static double[] cpuSplit(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new double[]{Long.parseLong(f[11]) / TICKS, Long.parseLong(f[12]) / TICKS};
+        } catch (IOException | RuntimeException e) {
+            return new double[]{Double.NaN, Double.NaN};
+        }
+    }
+
     /** Resident set size in bytes; -1 when it cannot be read. */
     static long rssBytes(long pid) {
         try {
