@@ -119,6 +119,21 @@ final class ClientSession implements ConnectionHandler.Inbound {
         return false;
     }
 
+    /**
+     * Lets a history replay wait for the client to read (up to the dead-peer time), keeping half
+     * the queue free for live messages. False when the client does not keep up or left.
+     */
+    boolean awaitCapacity() {
+        try {
+            long patience = (long) core.config().heartbeatMillis() + core.config().peerTimeoutMillis();
+            if (connection.awaitCapacity(core.config().sendQueueLimit() / 2, patience)) return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!closed) slowConsumer();
+        return false;
+    }
+
     void slowConsumer() {
         core.metrics().rejected("slow-consumer");
         close(CLOSE_TRY_AGAIN, "slow-consumer");

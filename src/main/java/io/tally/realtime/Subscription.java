@@ -65,7 +65,7 @@ final class Subscription implements Hub.Subscriber {
                 return h.tip();
             }
             for (Message m : h.messages()) {
-                if (!session.send(m.frame())) return null;
+                if (!session.awaitCapacity() || !session.send(m.frame())) return null;
                 cursor = m.position();
             }
             if (h.messages().size() < HISTORY_BATCH) return cursor;

@@ -17,6 +17,13 @@ public interface Connection {
      */
     boolean send(String frame);
 
+    /**
+     * Waits until at most {@code maxQueued} frames are waiting to be sent, or the timeout passes.
+     * Returns false on timeout or when closed. For bulk senders (history replay) that must not
+     * overrun the queue; live fan-out never waits.
+     */
+    boolean awaitCapacity(int maxQueued, long timeoutMillis) throws InterruptedException;
+
     /** Closes with a WebSocket close code and a short reason; asynchronous, idempotent. */
     void close(int code, String reason);
 }

@@ -56,6 +56,17 @@ final class WebSocketConnection implements Connection, SendHandler {
         return true;
     }
 
+    @Override
+    public synchronized boolean awaitCapacity(int maxQueued, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (!closed && queue.size() > maxQueued) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) return false;
+            wait(left);
+        }
+        return !closed;
+    }
+
     private void pump() {
         if (PUMPING.get()) return;
         PUMPING.set(true);
@@ -83,6 +94,7 @@ final class WebSocketConnection implements Connection, SendHandler {
     public void onResult(SendResult result) {
         synchronized (this) {
             sending = false;
+            notifyAll(); // a history replay may be waiting for room in the queue
         }
         if (!result.isOK()) {
             close(CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode(), "send failed");
@@ -97,6 +109,7 @@ final class WebSocketConnection implements Connection, SendHandler {
             if (closed) return;
             closed = true;
             queue.clear();
+            notifyAll();
         }
         // Closing can block on a stuck peer: never on the caller's (possibly the publisher's) thread.
         closer.execute(() -> {

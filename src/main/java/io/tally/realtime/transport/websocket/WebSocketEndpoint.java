@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
  * The JSR-356 endpoint at {@code /live/ws}: standard API only, so it runs in Tomcat 10.1/11 and in
  * Tyrus alike. It moves text frames between the socket and the protocol; nothing else.
  */
-final class WebSocketEndpoint extends Endpoint {
+public final class WebSocketEndpoint extends Endpoint {
     /** The container's per-connection text buffer; frames up to maxFrameBytes still arrive whole (see {@link FrameAssembler}). */
     static final int TEXT_BUFFER_CHARS = 512;
 

@@ -1,0 +1,34 @@
+package io.tally.realtime;
+
+import io.tally.testing.RawWebSocket;
+import io.tally.testing.TyrusTally;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The same suite in Tyrus on Grizzly: the endpoint depends on the Jakarta WebSocket API alone. */
+class TyrusWebSocketConformanceIT extends WebSocketConformance {
+    private TyrusTally server;
+
+    @Override
+    protected String start(Map<String, String> settings) {
+        server = TyrusTally.start(settings);
+        closeLater(server);
+        return server.wsUrl();
+    }
+
+    @Override
+    protected Realtime realtime() {
+        return server.realtime();
+    }
+
+    @Test
+    void aCrossSiteConnectionIsClosedWithPolicyViolationWhereNoServletGateExists() {
+        String url = start(Map.of());
+        RawWebSocket ws = RawWebSocket.connect(url, "https://evil.example", true);
+        closeLater(ws);
+        assertEquals(1008, ws.awaitClose());
+    }
+}

@@ -1,0 +1,37 @@
+package io.tally.realtime.transport;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OriginPolicyTest {
+    private final OriginPolicy sameOrigin = new OriginPolicy(List.of());
+
+    @Test
+    void acceptsTheRequestsOwnOriginAlsoBehindATlsTerminatingProxy() {
+        assertTrue(sameOrigin.allows("http://localhost:8080", "localhost:8080", null, "http"));
+        assertTrue(sameOrigin.allows("https://scores.example.com", "scores.example.com", "https", "http"));
+        assertTrue(sameOrigin.allows("https://Scores.Example.com:443", "scores.example.com", "https", "http"));
+        assertTrue(sameOrigin.allows(null, "x", null, "http"), "non-browser clients send no Origin");
+    }
+
+    @Test
+    void refusesOtherSitesSchemesAndPorts() {
+        assertFalse(sameOrigin.allows("https://evil.example", "scores.example.com", "https", "http"));
+        assertFalse(sameOrigin.allows("http://scores.example.com", "scores.example.com", "https", "http"));
+        assertFalse(sameOrigin.allows("http://localhost:8081", "localhost:8080", null, "http"));
+        assertFalse(sameOrigin.allows("null", "localhost", null, "http"));
+        assertFalse(sameOrigin.allows("http://a.com", null, null, "http"));
+    }
+
+    @Test
+    void honoursTheAllowList() {
+        OriginPolicy listed = new OriginPolicy(List.of("https://board.example.com"));
+        assertTrue(listed.allows("https://board.example.com", "api.example.com", "https", "http"));
+        assertFalse(listed.allows("https://other.example.com", "api.example.com", "https", "http"));
+        assertTrue(new OriginPolicy(List.of("*")).allows("https://anything.example", "x", null, "http"));
+    }
+}
