@@ -426,6 +426,15 @@ public final class FanOut {
                           Map<String, String> settings, Map<String, String> connector, Map<String, String> contextParams,
                           Path outDir, Path loadgen) {
 
+        /** Tomcat connector attributes recommended for many idle connections (server.xml on Beanstalk). */
+        public static final Map<String, String> TUNED_CONNECTOR = Map.of(
+                "socket.appReadBufSize", "1024",
+                "socket.appWriteBufSize", "1024");
+        /** WebSocket buffer sizes (context parameters: web.xml, or Tomcat's context.xml). */
+        public static final Map<String, String> TUNED_CONTEXT = Map.of(
+                "org.apache.tomcat.websocket.textBufferSize", "512",
+                "org.apache.tomcat.websocket.binaryBufferSize", "512");
+
         public static String usage() {
             return String.join("\n",
                     "usage: bench/run.sh [options]",
@@ -446,6 +455,8 @@ public final class FanOut {
                     "  --set KEY=VALUE        Tally setting of each instance (e.g. TALLY_HEARTBEAT_MS=25000)",
                     "  --connector k=v        Tomcat connector property (e.g. socket.appReadBufSize=1024)",
                     "  --context-param k=v    context parameter (e.g. org.apache.tomcat.websocket.textBufferSize=1024)",
+                    "  --tuned                the recommended buffer sizes (docs/PERFORMANCE.md): 1 KiB socket and",
+                    "                         WebSocket buffers (-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=1024)",
                     "  --max-seconds S        hard deadline of the whole run (default 600)");
         }
 
@@ -459,6 +470,7 @@ public final class FanOut {
             List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+ExitOnOutOfMemoryError"));
             Map<String, String> settings = new LinkedHashMap<>(), connector = new LinkedHashMap<>(), params = new LinkedHashMap<>();
             Path loadgen = null;
+            boolean tuned = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 java.util.function.Supplier<String> next = () -> {
@@ -488,7 +500,7 @@ public final class FanOut {
                     case "--connector" -> { put(connector, next.get()); i++; }
                     case "--context-param" -> { put(params, next.get()); i++; }
                     case "--max-seconds" -> { maxSeconds = Long.parseLong(next.get()); i++; }
-                    case "--out" -> { i++; }
+                    case "--tuned" -> tuned = true;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
@@ -498,6 +510,12 @@ public final class FanOut {
             if (embedded && instances != 1) throw new IllegalArgumentException("--embedded runs one instance");
             if (viewers < 1 || rate <= 0 || duration <= 0 || threads < 1) throw new IllegalArgumentException("N, R, D and threads must be positive");
             boolean useRedis = redis != null ? redis : instances > 1;
+            if (tuned) {
+                // The recommended production settings (docs/PERFORMANCE.md); explicit options win.
+                jvm.add(0, "-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=1024");
+                TUNED_CONNECTOR.forEach(connector::putIfAbsent);
+                TUNED_CONTEXT.forEach(params::putIfAbsent);
+            }
             Path root = BenchInstance.webappDir().getParent();
             if (label == null) {
                 label = String.format("%s-%s-n%d-r%s-d%s-%s", generator, transport, viewers, fmt(rate), fmt(duration),
