@@ -16,5 +16,10 @@ if [[ -z "${BENCH_NO_COMPILE:-}" ]]; then
   mvn -q test-compile
 fi
 if [[ "${1:-}" == "--help" ]]; then set -- --viewers 0; fi
-exec java ${BENCH_TOOL_JVM:--Xmx2g -XX:+UseParallelGC} -cp "target/classes:target/test-classes:$(cat target/bench/classpath.txt)" \
+# A private copy of the compiled classes for this run (tool and instances), so a rebuild meanwhile
+# (another terminal, an IDE) cannot pull classes from under a running benchmark.
+snap=$(mktemp -d "${TMPDIR:-/tmp}/tally-bench-classes.XXXXXX")
+trap 'rm -rf "$snap"' EXIT
+cp -r target/classes "$snap/classes"; cp -r target/test-classes "$snap/test-classes"
+java ${BENCH_TOOL_JVM:--Xmx2g -XX:+UseParallelGC} -cp "$snap/classes:$snap/test-classes:$(cat target/bench/classpath.txt)" \
   io.tally.bench.FanOut "$@"

@@ -97,6 +97,11 @@ public final class BenchInstance implements AutoCloseable {
             Wrapper files = Tomcat.addServlet(context, "default", new DefaultServlet());
             files.setLoadOnStartup(1);
             context.addServletMappingDecoded("/", "default");
+            if (Boolean.getBoolean("tally.bench.bare")) {
+                Wrapper bare = Tomcat.addServlet(context, "bare", new BareBroadcaster.Servlet());
+                bare.setAsyncSupported(true);
+                context.addServletMappingDecoded(BareBroadcaster.PATH, "bare");
+            }
             Map<String, String> params = new LinkedHashMap<>(BENCH_SETTINGS);
             params.putAll(settings);
             params.putAll(contextParams);
@@ -148,6 +153,7 @@ public final class BenchInstance implements AutoCloseable {
     }
 
     public boolean publish(double rate, double duration) {
+        if (Boolean.getBoolean("tally.bench.bare")) return publisher.start(rate, duration, BareBroadcaster::publish);
         Realtime rt = realtime();
         return publisher.start(rate, duration, json -> rt.publish(ROOM, json));
     }

@@ -24,6 +24,9 @@ final class WsViewer extends Viewer {
     private static final byte[] PONG = ascii("{\"type\":\"pong\"}");
     private static final byte[] SUBSCRIBE = ascii("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + BenchInstance.ROOM + "\"}");
 
+    /** The endpoint: /live/ws, or the measuring prototype's /bare/ws (-Dtally.bench.path). */
+    static final String PATH = System.getProperty("tally.bench.path", "/live/ws");
+
     private boolean upgraded;
     private ByteArrayOutputStream fragments; // a fragmented text message being reassembled (rare)
 
@@ -35,7 +38,7 @@ final class WsViewer extends Viewer {
     void connected() throws IOException {
         String key = java.util.Base64.getEncoder().encodeToString(
                 java.nio.ByteBuffer.allocate(16).putLong(ThreadLocalRandom.current().nextLong()).putLong(index).array());
-        send(ascii("GET /live/ws HTTP/1.1\r\n"
+        send(ascii("GET " + PATH + " HTTP/1.1\r\n"
                 + "Host: " + hostHeader + "\r\n"
                 + "Upgrade: websocket\r\n"
                 + "Connection: Upgrade\r\n"
