@@ -66,6 +66,12 @@ final class Cluster implements AutoCloseable {
         throw new IOException("redis-server did not start; see " + logDir.resolve("redis.log"));
     }
 
+    /** The redis-server's pid (a child of {@code timeout}), or -1. */
+    long redisPid() {
+        if (redis == null) return -1;
+        return redis.toHandle().children().findFirst().map(ProcessHandle::pid).orElse(redis.pid());
+    }
+
     /** Starts one Tally instance as its own JVM and waits for its BENCH-READY line. */
     Instance spawn(String name, List<String> jvmOptions, Map<String, String> settings, Map<String, String> connector,
                    Map<String, String> contextParams, long maxSeconds, Path logDir) throws IOException {

@@ -114,7 +114,7 @@ public final class FanOut {
             if (o.generator().equals("node")) {
                 runNode(o, instances, r);
             } else {
-                runJava(o, instances, r);
+                runJava(o, instances, r, cluster.redisPid());
             }
         }
         r.put("load_avg_after", Proc.loadAverage());
@@ -123,7 +123,7 @@ public final class FanOut {
 
     // ---- our own generator -----------------------------------------------------------------
 
-    private static void runJava(Options o, List<Cluster.Instance> instances, Map<String, Object> r)
+    private static void runJava(Options o, List<Cluster.Instance> instances, Map<String, Object> r, long redisPid)
             throws IOException, InterruptedException {
         int n = o.viewers();
         long selfPid = Proc.self();
@@ -178,6 +178,7 @@ public final class FanOut {
             double[][] split0 = instances.stream().map(i -> Proc.cpuSplit(i.pid())).toArray(double[][]::new);
             double[] cpu0 = instances.stream().mapToDouble(i -> Proc.cpuSeconds(i.pid())).toArray();
             double self0 = Proc.cpuSeconds(selfPid);
+            double redis0 = redisPid > 0 ? Proc.cpuSeconds(redisPid) : Double.NaN;
             long expected = (long) n * Math.round(o.rate() * o.duration());
             long tp = System.nanoTime();
             Cluster.post(instances.get(0).controlUrl() + "/publish?rate=" + o.rate() + "&duration=" + o.duration());
@@ -193,6 +194,7 @@ public final class FanOut {
             double[] cpu1 = instances.stream().mapToDouble(i -> Proc.cpuSeconds(i.pid())).toArray();
             double[][] split1 = instances.stream().map(i -> Proc.cpuSplit(i.pid())).toArray(double[][]::new);
             double self1 = Proc.cpuSeconds(selfPid);
+            if (redisPid > 0) r.put("redis_cpu_s_publish", round(Proc.cpuSeconds(redisPid) - redis0, 2));
             double user = 0, sys = 0;
             for (int k = 0; k < instances.size(); k++) {
                 user += split1[k][0] - split0[k][0];
