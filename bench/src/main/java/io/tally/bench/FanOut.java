@@ -227,14 +227,21 @@ public final class FanOut {
                 pollErrors += x.pollErrors;
             }
             long perViewer = Math.round(o.rate() * o.duration());
-            long shortfall = 0;
-            for (int v = 0; v < n; v++) shortfall += Math.max(0, perViewer - shared.lastSeq[v]);
+            long publishedCount = ((Number) pubStats.get("sent")).longValue();
+            long shortfall = 0, shortOfPublished = 0;
+            for (int v = 0; v < n; v++) {
+                shortfall += Math.max(0, perViewer - shared.lastSeq[v]);
+                shortOfPublished += Math.max(0, publishedCount - shared.lastSeq[v]);
+            }
             double elapsed = lastDelivery > tp ? (lastDelivery - tp) / 1e9 : o.duration();
             r.put("expected", expected);
             r.put("published", ((Number) pubStats.get("sent")).longValue());
             r.put("delivered", delivered);
             r.put("delivered_per_s", Math.round(delivered / Math.max(o.duration(), elapsed)));
+            // As the Node generator counts it: against N*R*D, whether late, lost or never published.
             r.put("undelivered", gaps + shortfall);
+            // Published by instance A (a publisher held back by the fan-out publishes fewer) but not received.
+            r.put("lost_of_published", gaps + shortOfPublished);
             r.put("duplicated", dup);
             r.put("out_of_order", ooo);
             r.put("resets", resets);

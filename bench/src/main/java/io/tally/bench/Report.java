@@ -18,10 +18,10 @@ import java.util.Map;
  * {@code summary.jsonl} and rewrites {@code summary.md}: one table row per run, newest last.
  */
 final class Report {
-    static final String HEADER = "| run | tool | transport | N | R | D | inst. | broker | expected | delivered | delivered/s "
+    static final String HEADER = "| run | tool | transport | N | R | D | inst. | broker | published | expected | delivered | delivered/s "
             + "| undelivered | dup | ooo | p50 ms | p90 ms | p99 ms | max ms | connect s | RSS KiB/conn | heap KiB/conn "
             + "| server CPU s | server µs/delivery | server CPU s/100k | tool CPU s | load avg |\n"
-            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
     private Report() {
     }
@@ -58,7 +58,8 @@ final class Report {
         }
         if (rss.isEmpty() && r.get("server_kib_per_conn") instanceof List<?> l) for (Object x : l) rss.add(num(x));
         return "| " + r.get("label") + " | " + r.get("tool") + " | " + r.get("transport") + " | " + r.get("N") + " | " + num(r.get("R"))
-                + " | " + num(r.get("D")) + " | " + r.get("instances") + " | " + r.get("broker") + " | " + num(r.get("expected"))
+                + " | " + num(r.get("D")) + " | " + r.get("instances") + " | " + r.get("broker") + " | " + num(r.get("published"))
+                + " | " + num(r.get("expected"))
                 + " | " + num(r.get("delivered")) + " | " + num(r.get("delivered_per_s")) + " | " + num(r.get("undelivered"))
                 + " | " + num(r.get("duplicated")) + " | " + num(r.get("out_of_order")) + " | " + num(lat.get("p50"))
                 + " | " + num(lat.get("p90")) + " | " + num(lat.get("p99")) + " | " + num(lat.get("max"))
