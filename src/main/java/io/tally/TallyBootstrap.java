@@ -3,6 +3,7 @@ package io.tally;
 import io.tally.config.Settings;
 import io.tally.realtime.Realtime;
 import io.tally.realtime.RealtimeConfig;
+import io.tally.scoreboard.Scoreboard;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -22,6 +23,7 @@ public final class TallyBootstrap implements ServletContextListener {
     private static final Logger LOG = Logger.getLogger(TallyBootstrap.class.getName());
 
     private Realtime realtime;
+    private AutoCloseable scoreboard;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -32,6 +34,12 @@ public final class TallyBootstrap implements ServletContextListener {
         realtime.install(context);
         context.setAttribute(Realtime.class.getName(), realtime);
         context.addServlet("tally-healthz", new Healthz()).addMapping("/healthz");
+        try {
+            scoreboard = Scoreboard.install(context, realtime, settings);
+        } catch (RuntimeException e) {
+            realtime.close(); // a failed start must not leave the core's threads running
+            throw e;
+        }
         LOG.info("Tally started: instance " + config.instanceId() + ", broker " + realtime.status().brokerMode()
                 + ", heartbeat " + config.heartbeatMillis() + " ms, poll hold " + config.pollHoldMillis() + " ms");
     }
@@ -41,6 +49,13 @@ public final class TallyBootstrap implements ServletContextListener {
         if (realtime != null) {
             LOG.info("Tally stopping: draining connections");
             realtime.close();
+        }
+        if (scoreboard != null) {
+            try {
+                scoreboard.close();
+            } catch (Exception e) {
+                LOG.warning("closing the scoreboard's stores failed: " + e);
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.util.SafeEncoder;
 
@@ -61,6 +62,9 @@ final class RedisCommands {
 
     History history(String room, Position since, int limit) {
         if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
+        // A valid protocol offset can exceed what a stream id holds (two unsigned 64-bit numbers); no
+        // entry of ours ever had it, so it is a position from some other history.
+        if (!fitsStreamId(since.offset())) return History.reset(History.EPOCH_CHANGED, tip(room));
         List<?> r = (List<?>) read(room, randomId(), since.epoch(), streamId(since.offset()), Integer.toString(limit));
         Position tip = new Position(text(r.get(0)), offset(text(r.get(1))));
         String reason = text(r.get(2));
@@ -110,6 +114,8 @@ final class RedisCommands {
             T result = command.get();
             health.commandsUp();
             return result;
+        } catch (JedisMovedDataException e) {
+            throw new UnavailableException("Redis answered MOVED: it is a cluster; set REDIS_CLUSTER=true", e);
         } catch (JedisDataException e) {
             // Redis answered, with an error (OOM, a script error, a read-only replica): not a lost connection.
             throw new UnavailableException("Redis refused the command: " + e.getMessage(), e);
@@ -130,6 +136,17 @@ final class RedisCommands {
         String ms = dash < 0 ? offset : offset.substring(0, dash);
         String seq = dash < 0 ? "0" : offset.substring(dash + 1);
         return strip(ms) + "-" + strip(seq);
+    }
+
+    private static final String MAX_U64 = "18446744073709551615";
+
+    static boolean fitsStreamId(String offset) {
+        for (String part : streamId(offset).split("-")) {
+            if (part.length() > MAX_U64.length() || part.length() == MAX_U64.length() && part.compareTo(MAX_U64) > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Our form of a stream id: the empty stream's "0-0" reads as the protocol's "0". */

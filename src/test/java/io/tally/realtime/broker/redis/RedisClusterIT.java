@@ -1,6 +1,7 @@
 package io.tally.realtime.broker.redis;
 
 import io.tally.realtime.Position;
+import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.RecordingListener;
 import io.tally.testing.RedisCluster;
 import io.tally.testing.RedisServer;
@@ -84,28 +85,26 @@ class RedisClusterIT {
         }
     }
 
-    private Set<String> nodesServing(List<String> rooms) {
-        Set<String> nodes = new HashSet<>();
-        for (String room : rooms) {
-            String slot = cluster.nodes().get(0).command("CLUSTER", "KEYSLOT", RoomKeys.channel(room));
-            for (RedisServer node : cluster.nodes()) {
-                if (ownsSlot(node, Integer.parseInt(slot))) nodes.add(node.hostAndPort());
+    @Test
+    void aClusterConfiguredAsASingleRedisSaysWhatToChange() {
+        try (RedisBroker b = new RedisBroker(RedisTarget.parse(cluster.nodes().get(0).url(), false), "c", 1_000)) {
+            b.start(new RecordingListener());
+            // some room lands on a slot this node does not serve
+            UnavailableException e = null;
+            for (int i = 0; i < 20 && e == null; i++) {
+                try {
+                    b.tip("moved-room-" + i);
+                } catch (UnavailableException caught) {
+                    e = caught;
+                }
             }
+            assertTrue(e != null && e.getMessage().contains("REDIS_CLUSTER=true"), String.valueOf(e));
         }
-        return nodes;
     }
 
-    private static boolean ownsSlot(RedisServer node, int slot) {
-        for (String line : node.command("CLUSTER", "NODES").split("\n")) {
-            if (!line.contains("myself")) continue;
-            String[] parts = line.split(" ");
-            for (int i = 8; i < parts.length; i++) {
-                String[] range = parts[i].split("-");
-                int lo = Integer.parseInt(range[0]);
-                int hi = range.length > 1 ? Integer.parseInt(range[1]) : lo;
-                if (slot >= lo && slot <= hi) return true;
-            }
-        }
-        return false;
+    private Set<String> nodesServing(List<String> rooms) {
+        Set<String> nodes = new HashSet<>();
+        for (String room : rooms) nodes.add(cluster.masterFor(RoomKeys.channel(room)).hostAndPort());
+        return nodes;
     }
 }
