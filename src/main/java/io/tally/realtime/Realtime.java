@@ -190,13 +190,16 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         ClientSession session = new ClientSession(this, connection, System.nanoTime());
         sessions.add(session);
         perAddress.computeIfAbsent(connection.clientAddress(), a -> new AtomicInteger()).incrementAndGet();
+        return session;
+    }
+
+    /** The {@code welcome} frame for a transport. */
+    String welcome(String transport) {
         Map<String, Object> limits = new LinkedHashMap<>();
         limits.put("maxFrameBytes", config.maxFrameBytes());
         limits.put("maxRooms", config.maxRoomsPerConnection());
         limits.put("pollHold", config.pollHoldMillis());
-        session.send(Frames.welcome(config.instanceId(), connection.transport(), config.heartbeatMillis(),
-                config.peerTimeoutMillis(), limits));
-        return session;
+        return Frames.welcome(config.instanceId(), transport, config.heartbeatMillis(), config.peerTimeoutMillis(), limits);
     }
 
     void sessionClosed(ClientSession session) {
@@ -225,13 +228,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
                 return;
             }
         }
-        if (request.hello()) {
-            Map<String, Object> limits = new LinkedHashMap<>();
-            limits.put("maxFrameBytes", config.maxFrameBytes());
-            limits.put("maxRooms", config.maxRoomsPerConnection());
-            limits.put("pollHold", config.pollHoldMillis());
-            welcome = Frames.welcome(config.instanceId(), "polling", config.heartbeatMillis(), config.peerTimeoutMillis(), limits);
-        }
+        if (request.hello()) welcome = welcome("polling");
         Poll poll = new Poll(this, request.rooms(), welcome, reply);
         worker.execute(poll::start);
     }
