@@ -32,8 +32,9 @@ public final class TallyBootstrap implements ServletContextListener {
         RealtimeConfig config = RealtimeConfig.from(settings);
         realtime = Realtime.create(config);
         realtime.install(context);
+        io.tally.doctor.Doctor.install(context, realtime, settings);
         context.setAttribute(Realtime.class.getName(), realtime);
-        context.addServlet("tally-healthz", new Healthz()).addMapping("/healthz");
+        context.addServlet("tally-healthz", new Healthz(realtime)).addMapping("/healthz");
         try {
             scoreboard = Scoreboard.install(context, realtime, settings);
         } catch (RuntimeException e) {
@@ -59,13 +60,28 @@ public final class TallyBootstrap implements ServletContextListener {
         }
     }
 
-    /** Liveness for the load balancer: answers at once and touches nothing external. */
+    /**
+     * Liveness for the load balancer: answers at once and touches nothing external (a Redis outage
+     * must not take every instance out of the balancer). 503 while draining, so the balancer stops
+     * sending new clients to an instance that is shutting down.
+     */
     private static final class Healthz extends HttpServlet {
+        private final Realtime realtime;
+
+        Healthz(Realtime realtime) {
+            this.realtime = realtime;
+        }
+
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
             response.setContentType("text/plain;charset=UTF-8");
             response.setHeader("Cache-Control", "no-store");
-            response.getWriter().write("ok\n");
+            if (realtime.isDraining()) {
+                response.setStatus(503);
+                response.getWriter().write("draining\n");
+            } else {
+                response.getWriter().write("ok\n");
+            }
         }
     }
 }

@@ -43,6 +43,11 @@ final class ClientSession implements ConnectionHandler.Inbound {
     }
 
     @Override
+    public void onStart() {
+        send(core.welcome(connection.transport()));
+    }
+
+    @Override
     public void onFrame(String text) {
         long now = System.nanoTime();
         lastHeardNanos = now;
