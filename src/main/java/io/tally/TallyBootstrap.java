@@ -1,6 +1,8 @@
 package io.tally;
 
 import io.tally.config.Settings;
+import io.tally.observability.Observability;
+import io.tally.observability.StructuredLogging;
 import io.tally.realtime.Realtime;
 import io.tally.realtime.RealtimeConfig;
 import jakarta.servlet.ServletContext;
@@ -22,14 +24,19 @@ public final class TallyBootstrap implements ServletContextListener {
     private static final Logger LOG = Logger.getLogger(TallyBootstrap.class.getName());
 
     private Realtime realtime;
+    private StructuredLogging logging;
+    private long drainGraceMillis;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         Settings settings = Settings.fromEnvironment().overriddenBy(context::getInitParameter);
         RealtimeConfig config = RealtimeConfig.from(settings);
+        logging = Observability.installLogging(config.instanceId(), settings);
+        drainGraceMillis = settings.integer("TALLY_DRAIN_GRACE_MS", 5_000, 0, 120_000);
         realtime = Realtime.create(config);
         realtime.install(context);
+        Observability.installMetrics(context, realtime, settings);
         context.setAttribute(Realtime.class.getName(), realtime);
         context.addServlet("tally-healthz", new Healthz()).addMapping("/healthz");
         LOG.info("Tally started: instance " + config.instanceId() + ", broker " + realtime.status().brokerMode()
@@ -40,8 +47,10 @@ public final class TallyBootstrap implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         if (realtime != null) {
             LOG.info("Tally stopping: draining connections");
+            realtime.drain(drainGraceMillis);
             realtime.close();
         }
+        if (logging != null) logging.close();
     }
 
     /** Liveness for the load balancer: answers at once and touches nothing external. */

@@ -62,7 +62,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("tally-timer"));
         timer.setRemoveOnCancelPolicy(true);
         this.scheduler = timer;
-        broker.start(hub);
+        broker.start(new TimedFanout(hub, metrics));
         long tick = Math.max(20, Math.min(1000, Math.min(config.heartbeatMillis(), config.peerTimeoutMillis()) / 5));
         scheduler.scheduleWithFixedDelay(this::heartbeat, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -173,6 +173,9 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         limits.put("pollHold", config.pollHoldMillis());
         session.send(Frames.welcome(config.instanceId(), connection.transport(), config.heartbeatMillis(),
                 config.peerTimeoutMillis(), limits));
+        // A drain that began while this connection opened may have walked the sessions before it
+        // was added: tell it too (a second reconnect frame, if it got one, is harmless).
+        if (draining) session.send(Frames.reconnect(reconnectDelay()));
         return session;
     }
 
@@ -268,10 +271,19 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
      * polls, and after {@code graceMillis} closes what is left with 1001.
      */
     public void drain(long graceMillis) {
+        long start = System.nanoTime();
         draining = true;
-        for (ClientSession s : sessions) s.send(Frames.reconnect(reconnectDelay()));
-        for (Poll p : polls) p.endNow();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        int told = 0;
+        int answered = 0;
+        for (ClientSession s : sessions) {
+            s.send(Frames.reconnect(reconnectDelay()));
+            told++;
+        }
+        for (Poll p : polls) {
+            p.endNow();
+            answered++;
+        }
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(graceMillis);
         while ((!sessions.isEmpty() || !polls.isEmpty()) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20); // waiting for clients to leave; bounded by the grace deadline
@@ -280,7 +292,14 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
                 break;
             }
         }
-        for (ClientSession s : sessions) s.close(ClientSession.CLOSE_GOING_AWAY, "going-away");
+        int cut = 0;
+        for (ClientSession s : sessions) {
+            s.close(ClientSession.CLOSE_GOING_AWAY, "going-away");
+            cut++;
+        }
+        LOG.info("drained in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms: " + told
+                + " WebSocket clients told to reconnect within " + config.drainWindowMillis() + " ms, " + answered
+                + " held polls answered, " + cut + " connections closed after the " + graceMillis + " ms grace");
     }
 
     @Override
