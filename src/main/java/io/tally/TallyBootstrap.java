@@ -25,7 +25,6 @@ public final class TallyBootstrap implements ServletContextListener {
 
     private Realtime realtime;
     private StructuredLogging logging;
-    private long drainGraceMillis;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -33,9 +32,9 @@ public final class TallyBootstrap implements ServletContextListener {
         Settings settings = Settings.fromEnvironment().overriddenBy(context::getInitParameter);
         RealtimeConfig config = RealtimeConfig.from(settings);
         logging = Observability.installLogging(config.instanceId(), settings);
-        drainGraceMillis = settings.integer("TALLY_DRAIN_GRACE_MS", 5_000, 0, 120_000);
         realtime = Realtime.create(config);
         realtime.install(context);
+        context.addFilter("tally-drain", new DrainOnStop(realtime, settings.integer("TALLY_DRAIN_GRACE_MS", 5_000, 0, 120_000)));
         Observability.installMetrics(context, realtime, settings);
         context.setAttribute(Realtime.class.getName(), realtime);
         context.addServlet("tally-healthz", new Healthz()).addMapping("/healthz");
@@ -46,9 +45,8 @@ public final class TallyBootstrap implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         if (realtime != null) {
-            LOG.info("Tally stopping: draining connections");
-            realtime.drain(drainGraceMillis);
-            realtime.close();
+            LOG.info("Tally stopping");
+            realtime.close(); // drained already by DrainOnStop; close() drains briefly itself if not
         }
         if (logging != null) logging.close();
     }

@@ -1,6 +1,7 @@
 package io.tally.observability;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes the Prometheus text exposition format (version 0.0.4): a HELP and TYPE line per family,
@@ -26,7 +27,7 @@ final class PrometheusText {
         if (!labels.isEmpty()) {
             out.append('{');
             boolean first = true;
-            for (Map.Entry<String, String> l : labels.entrySet()) {
+            for (Map.Entry<String, String> l : new TreeMap<>(labels).entrySet()) { // a stable order, whatever map was given
                 if (!first) out.append(',');
                 first = false;
                 out.append(l.getKey()).append("=\"").append(escapeLabel(l.getValue())).append('"');

@@ -145,7 +145,8 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
             metrics.rejected("draining");
             return new Refusal(503, "draining", "this instance is shutting down; reconnect to another", 2);
         }
-        if (webSocket && sessions.size() >= config.maxConnections()) {
+        // A held poll holds a socket as a WebSocket does: both count against both limits.
+        if (sessions.size() + polls.size() >= config.maxConnections()) {
             metrics.rejected("over-capacity");
             return new Refusal(503, "over-capacity", "this instance holds its maximum of " + config.maxConnections() + " connections", 5);
         }
@@ -180,9 +181,21 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
     }
 
     void sessionClosed(ClientSession session) {
-        if (sessions.remove(session)) {
-            perAddress.computeIfPresent(session.connection().clientAddress(), (a, n) -> n.decrementAndGet() <= 0 ? null : n);
-        }
+        if (sessions.remove(session)) releaseAddress(session.connection().clientAddress());
+    }
+
+    private void releaseAddress(String address) {
+        perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
+    /** Counts the poll against its address until it is answered, whichever way that happens. */
+    private PollReply countedPerAddress(String address, PollReply reply) {
+        perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        return (status, contentType, body, retryAfterSeconds) -> {
+            if (released.compareAndSet(false, true)) releaseAddress(address);
+            reply.send(status, contentType, body, retryAfterSeconds);
+        };
     }
 
     @Override
@@ -212,7 +225,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
             limits.put("pollHold", config.pollHoldMillis());
             welcome = Frames.welcome(config.instanceId(), "polling", config.heartbeatMillis(), config.peerTimeoutMillis(), limits);
         }
-        Poll poll = new Poll(this, request.rooms(), welcome, reply);
+        Poll poll = new Poll(this, request.rooms(), welcome, countedPerAddress(clientAddress, reply));
         worker.execute(poll::start);
     }
 
@@ -309,6 +322,8 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         worker.shutdown();
         try {
             worker.awaitTermination(2, TimeUnit.SECONDS);
+            // Tomcat reports threads still running after stop as leaks: let the timer finish first.
+            scheduler.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
