@@ -2,6 +2,7 @@ package io.tally.realtime;
 
 import io.tally.realtime.broker.Broker;
 import io.tally.realtime.broker.memory.MemoryBroker;
+import io.tally.realtime.broker.redis.RedisBroker;
 
 /** Chooses the broker the configuration asks for. */
 final class Brokers {
@@ -9,9 +10,7 @@ final class Brokers {
     }
 
     static Broker create(RealtimeConfig config) {
-        if (config.redisUrl() != null) {
-            throw new IllegalStateException("REDIS_URL is set but the Redis broker is not built into this version");
-        }
+        if (config.redisUrl() != null) return new RedisBroker(config);
         return new MemoryBroker(config.historySize());
     }
 }

@@ -6,6 +6,9 @@ import io.tally.realtime.broker.Message;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Rooms on this instance: who listens to which room, and the fan-out of each broker message to
@@ -20,11 +23,16 @@ final class Hub implements BrokerListener {
         void reset(String reason, Position tip);
     }
 
+    /** How long a room stays watched after its last local subscriber left: polls come and go. */
+    static final long LINGER_MILLIS = 30_000;
+
     private final Broker broker;
+    private final ScheduledExecutorService scheduler;
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
 
-    Hub(Broker broker) {
+    Hub(Broker broker, ScheduledExecutorService scheduler) {
         this.broker = broker;
+        this.scheduler = scheduler;
     }
 
     /**
@@ -60,6 +68,19 @@ final class Hub implements BrokerListener {
         if (r == null) return;
         synchronized (r) {
             if (!r.subscribers.remove(subscriber) || !r.subscribers.isEmpty()) return;
+        }
+        // A long-poller detaches and re-attaches every poll: keep watching for a while rather than
+        // paying a broker round trip (a Redis SUBSCRIBE) each time.
+        try {
+            scheduler.schedule(() -> unwatchIfIdle(room, r), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            unwatchIfIdle(room, r);
+        }
+    }
+
+    private void unwatchIfIdle(String room, Room r) {
+        synchronized (r) {
+            if (r.removed || !r.subscribers.isEmpty()) return;
             r.removed = true;
             rooms.remove(room, r);
             if (r.watched) {

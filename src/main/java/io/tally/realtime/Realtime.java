@@ -2,7 +2,6 @@ package io.tally.realtime;
 
 import io.tally.realtime.broker.Broker;
 import io.tally.realtime.broker.BrokerStatus;
-import io.tally.realtime.broker.memory.MemoryBroker;
 import io.tally.realtime.protocol.FrameDecoder;
 import io.tally.realtime.protocol.Frames;
 import io.tally.realtime.protocol.PollRequest;
@@ -54,7 +53,6 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
     private Realtime(RealtimeConfig config, Broker broker) {
         this.config = config;
         this.broker = broker;
-        this.hub = new Hub(broker);
         this.decoder = new FrameDecoder(config.maxJsonDepth());
         int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
         this.worker = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -62,6 +60,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("tally-timer"));
         timer.setRemoveOnCancelPolicy(true);
         this.scheduler = timer;
+        this.hub = new Hub(broker, scheduler);
         broker.start(new TimedFanout(hub, metrics));
         long tick = Math.max(20, Math.min(1000, Math.min(config.heartbeatMillis(), config.peerTimeoutMillis()) / 5));
         scheduler.scheduleWithFixedDelay(this::heartbeat, tick, tick, TimeUnit.MILLISECONDS);

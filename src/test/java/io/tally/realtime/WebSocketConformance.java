@@ -195,6 +195,14 @@ abstract class WebSocketConformance {
     }
 
     @Test
+    void aLargeFrameWithinTheLimitIsAccepted() {
+        RawWebSocket ws = connect(start(Map.of("TALLY_MAX_FRAME_BYTES", "40000")));
+        ws.nextOfType("welcome");
+        ws.send("{\"type\":\"ping\",\"id\":1,\"pad\":\"" + "x".repeat(30_000) + "\"}");
+        assertEquals(1L, ws.nextOfType("pong").get("id"));
+    }
+
+    @Test
     void anOversizedFrameClosesTheConnectionWith1009() {
         RawWebSocket ws = connect(start(Map.of("TALLY_MAX_FRAME_BYTES", "1024")));
         ws.nextOfType("welcome");

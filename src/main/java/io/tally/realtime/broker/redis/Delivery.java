@@ -1,0 +1,118 @@
+package io.tally.realtime.broker.redis;
+
+import io.tally.realtime.Position;
+import io.tally.realtime.broker.BrokerListener;
+import io.tally.realtime.broker.History;
+import io.tally.realtime.broker.Message;
+
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Turns what subscriber connections hear into listener calls with no gap and no duplicate. Live
+ * messages are delivered when they follow the room's last delivered position; after a (re)subscription
+ * the room is back-filled from its stream first, and anything the channel then repeats is dropped.
+ * A room whose history restarted (new epoch) or was trimmed past us is reported with onReset.
+ */
+final class Delivery {
+    private static final Logger LOG = Logger.getLogger(Delivery.class.getName());
+    static final int PAGE = 500;
+
+    private final RedisCommands commands;
+    private final Health health;
+    private final Map<String, RoomFeed> feeds;
+    private final Supplier<BrokerListener> listener;
+
+    Delivery(RedisCommands commands, Health health, Map<String, RoomFeed> feeds, Supplier<BrokerListener> listener) {
+        this.commands = commands;
+        this.health = health;
+        this.feeds = feeds;
+        this.listener = listener;
+    }
+
+    /** The room's channel is subscribed on a fresh connection. Throws (dropping that connection) if Redis fails. */
+    void subscribed(String room) {
+        RoomFeed f = feeds.get(room);
+        if (f == null) return;
+        synchronized (f) {
+            // First time: everything from the tip on will come through the channel. Later: fill the gap.
+            if (f.last == null) f.last = commands.tip(room);
+            else catchUp(f);
+        }
+        f.confirmed.complete(null);
+    }
+
+    void received(String room, String text) {
+        RoomFeed f = feeds.get(room);
+        Envelope e = f == null ? null : Envelope.parse(text);
+        if (e == null) return;
+        synchronized (f) {
+            if (f.last == null) return; // before the first confirmation, whose tip already covers this message
+            if (!e.position().epoch().equals(f.last.epoch())) {
+                catchUp(f); // the room's history restarted under us: reset, then replay the new one
+                return;
+            }
+            if (!e.position().isAfter(f.last)) return; // already delivered by a back-fill
+            deliver(f, new Message(room, e.position(), e.payload()));
+        }
+    }
+
+    /** Delivers everything after {@code f.last} from the stream, or resets the room. Caller holds f's monitor. */
+    private void catchUp(RoomFeed f) {
+        while (true) {
+            History h = commands.history(f.room, f.last, PAGE);
+            if (h.isReset()) {
+                Position restart = h.tip();
+                if (History.EPOCH_CHANGED.equals(h.resetReason()) && !h.tip().epoch().equals(f.last.epoch())) {
+                    // A new life of the room began while we were away; if it is still whole, replay it from
+                    // its start so subscribers lose nothing of it.
+                    Position start = new Position(h.tip().epoch(), Position.START);
+                    if (!commands.history(f.room, start, 1).isReset()) restart = start;
+                }
+                reset(f, h.resetReason(), restart);
+                if (restart == h.tip()) return;
+                continue;
+            }
+            for (Message m : h.messages()) {
+                if (m.position().isAfter(f.last)) deliver(f, m);
+            }
+            if (h.messages().size() < PAGE) return;
+        }
+    }
+
+    private void deliver(RoomFeed f, Message m) {
+        f.last = m.position();
+        health.delivered(publishedAt(m.position().offset()));
+        BrokerListener l = listener.get();
+        if (l == null) return;
+        try {
+            l.onMessage(m);
+        } catch (RuntimeException e) {
+            // A listener's bug must not tear down the connection that every room shares.
+            LOG.log(Level.WARNING, "listener failed on " + m, e);
+        }
+    }
+
+    private void reset(RoomFeed f, String reason, Position tip) {
+        f.last = tip;
+        BrokerListener l = listener.get();
+        if (l == null) return;
+        try {
+            l.onReset(f.room, reason, tip);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "listener failed on reset of " + f.room, e);
+        }
+    }
+
+    /** A stream id's first part is Redis's clock in milliseconds when the entry was added. */
+    private static long publishedAt(String offset) {
+        int dash = offset.indexOf('-');
+        try {
+            return Long.parseLong(dash < 0 ? offset : offset.substring(0, dash));
+        } catch (NumberFormatException e) {
+            return System.currentTimeMillis();
+        }
+    }
+}

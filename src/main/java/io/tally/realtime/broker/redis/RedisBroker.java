@@ -1,0 +1,248 @@
+package io.tally.realtime.broker.redis;
+
+import io.tally.realtime.Position;
+import io.tally.realtime.RealtimeConfig;
+import io.tally.realtime.Rooms;
+import io.tally.realtime.UnavailableException;
+import io.tally.realtime.broker.Broker;
+import io.tally.realtime.broker.BrokerListener;
+import io.tally.realtime.broker.BrokerStatus;
+import io.tally.realtime.broker.History;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+
+/**
+ * The broker for several instances: each room's history is a Redis Stream (entry ids are offsets,
+ * trimmed with {@code MAXLEN ~}), fan-out is Redis pub/sub (sharded pub/sub on a cluster), and one
+ * Lua script appends and publishes atomically, so a room's channel order is its stream order.
+ *
+ * <p>Commands use pooled connections with bounded timeouts: while Redis is unreachable, publish,
+ * history and tip fail fast with {@link UnavailableException}. Messages reach listeners through one
+ * subscriber connection per Redis node, which reconnects with backoff and back-fills every watched
+ * room from its stream, so a dropped connection never leaves a silent gap (see {@link Delivery}).
+ */
+public final class RedisBroker implements Broker {
+    private static final Logger LOG = Logger.getLogger(RedisBroker.class.getName());
+    private static final int TIMEOUT_MILLIS = 2_000;
+    private static final long WATCH_TIMEOUT_MILLIS = 5_000;
+    private static final long HEARTBEAT_MILLIS = 5_000;
+    /** A subscriber that heard nothing, not even its own heartbeats, for this long is presumed dead. */
+    private static final long SILENCE_LIMIT_MILLIS = 3 * HEARTBEAT_MILLIS;
+
+    private final RedisTarget target;
+    private final String instanceId;
+    private final JedisClientConfig subscriberConfig;
+    private final RedisClients clients;
+    private final Health health;
+    private final RedisCommands commands;
+    private final Map<String, RoomFeed> feeds = new ConcurrentHashMap<>();
+    private final Map<HostAndPort, Subscriber> subscribers = new ConcurrentHashMap<>();
+    private final Delivery delivery;
+    private final Backoff backoff = new Backoff(100, 5_000);
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tally-redis-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile BrokerListener listener;
+    private volatile boolean closed;
+
+    /** Connects to {@code config.redisUrl()}; Redis Cluster when {@code config.redisCluster()} or the URL says so. */
+    public RedisBroker(RealtimeConfig config) {
+        this(RedisTarget.parse(config.redisUrl(), config.redisCluster()), config.instanceId(), config.streamMaxLength());
+    }
+
+    public RedisBroker(RedisTarget target, String instanceId, int streamMaxLength) {
+        this.target = target;
+        this.instanceId = instanceId;
+        String name = "tally-" + safe(instanceId);
+        this.subscriberConfig = target.clientConfig(TIMEOUT_MILLIS, name + "-sub");
+        this.clients = new RedisClients(target, target.clientConfig(TIMEOUT_MILLIS, name), TIMEOUT_MILLIS);
+        this.health = new Health(target.mode(), target.toString());
+        this.commands = new RedisCommands(clients::client, target.cluster(), streamMaxLength, instanceId, health);
+        this.delivery = new Delivery(commands, health, feeds, () -> listener);
+    }
+
+    @Override
+    public void start(BrokerListener listener) {
+        this.listener = listener;
+        if (!target.cluster()) {
+            HostAndPort node = target.hosts().get(0);
+            subscribers.computeIfAbsent(node, n -> newSubscriber(n, "tally:ctl:{" + safe(instanceId) + "}"));
+        }
+        heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+        LOG.info("Redis broker (" + target.mode() + ") for " + target + ", instance " + instanceId);
+    }
+
+    @Override
+    public Position publish(String room, String payload) {
+        open();
+        return commands.publish(Rooms.require(room), payload);
+    }
+
+    @Override
+    public History history(String room, Position since, int limit) {
+        open();
+        return commands.history(Rooms.require(room), since, limit);
+    }
+
+    @Override
+    public Position tip(String room) {
+        open();
+        return commands.tip(Rooms.require(room));
+    }
+
+    @Override
+    public void watch(String room) {
+        open();
+        RoomFeed feed = feeds.computeIfAbsent(Rooms.require(room), RoomFeed::new);
+        try {
+            Subscriber via = subscriberFor(feed.channel);
+            feed.via = via;
+            if (via.downForMillis() > WATCH_TIMEOUT_MILLIS) {
+                // A long outage, not a blink: answer now rather than hold the caller for the full timeout.
+                throw new UnavailableException("Redis is unavailable: " + health.status(closed).detail());
+            }
+            via.add(feed.channel);
+            feed.confirmed.get(WATCH_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException | JedisException e) {
+            forget(feed);
+            throw new UnavailableException("Redis did not confirm the subscription to room " + room
+                    + " within " + WATCH_TIMEOUT_MILLIS + " ms: " + health.status(closed).detail(), e);
+        } catch (UnavailableException e) {
+            forget(feed);
+            throw e;
+        } catch (InterruptedException e) {
+            forget(feed);
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while subscribing to room " + room, e);
+        }
+    }
+
+    @Override
+    public void unwatch(String room) {
+        RoomFeed feed = feeds.get(room);
+        if (feed != null) forget(feed);
+    }
+
+    @Override
+    public BrokerStatus status() {
+        return health.status(closed);
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        heartbeat.shutdownNow();
+        subscribers.values().forEach(Subscriber::close);
+        try {
+            // Undeploy must leave no thread of ours behind (Tomcat reports it as a leak).
+            heartbeat.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        subscribers.clear();
+        clients.close();
+        listener = null;
+    }
+
+    private void forget(RoomFeed feed) {
+        if (!feeds.remove(feed.room, feed)) return;
+        Subscriber via = feed.via;
+        if (via != null) via.remove(feed.channel);
+    }
+
+    private void open() {
+        if (closed) throw new UnavailableException("the Redis broker is closed");
+    }
+
+    /** The subscriber for the node serving the channel's slot (the only one, without a cluster). */
+    private Subscriber subscriberFor(String channel) {
+        if (!target.cluster()) return subscribers.values().iterator().next();
+        HostAndPort node = clients.nodeFor(channel);
+        return subscribers.computeIfAbsent(node, n -> newSubscriber(n, clients.controlChannelOn(n, "tally:ctl:" + safe(instanceId))));
+    }
+
+    private Subscriber newSubscriber(HostAndPort node, String controlChannel) {
+        Subscriber s = new Subscriber(node, subscriberConfig, target.cluster(), controlChannel, new Subscriber.Handler() {
+            @Override
+            public void onSubscribed(Subscriber from, String channel) {
+                String room = RoomKeys.roomOf(channel);
+                if (room != null) delivery.subscribed(room);
+            }
+
+            @Override
+            public void onMessage(Subscriber from, String channel, String message) {
+                String room = RoomKeys.roomOf(channel);
+                if (room != null) delivery.received(room, message);
+            }
+
+            @Override
+            public void onDown(Subscriber from) {
+                if (target.cluster()) reroute(from);
+            }
+        }, health, backoff);
+        s.start();
+        return s;
+    }
+
+    /**
+     * After a cluster node's subscriber lost its connection, the node may have failed over or given
+     * away slots: move each room whose slot now lives elsewhere to that node's subscriber. The room
+     * keeps its last delivered position, so the new subscription back-fills the gap.
+     */
+    private void reroute(Subscriber from) {
+        clients.refreshTopology();
+        for (String channel : from.channels()) {
+            HostAndPort node = clients.nodeFor(channel);
+            if (node.equals(from.node())) continue;
+            RoomFeed feed = feeds.get(RoomKeys.roomOf(channel));
+            from.remove(channel);
+            if (feed == null || closed) continue;
+            Subscriber to = subscriberFor(channel);
+            feed.via = to;
+            to.add(channel);
+        }
+    }
+
+    /** Heartbeats prove each subscriber still hears; one that went silent is dropped and reconnects. */
+    private void beat() {
+        if (subscribers.isEmpty()) {
+            // A cluster instance that watches no room yet still owes readiness checks a current answer.
+            try {
+                commands.probe();
+            } catch (RuntimeException e) {
+                // recorded in the health
+            }
+        }
+        for (Subscriber s : subscribers.values()) {
+            if (!s.isLive()) continue;
+            if (s.millisSinceHeard() > SILENCE_LIMIT_MILLIS) {
+                LOG.warning("Redis subscriber for " + s.node() + " silent for " + s.millisSinceHeard() + " ms; reconnecting");
+                s.abort();
+                continue;
+            }
+            try {
+                commands.ping(s.controlChannel());
+            } catch (RuntimeException e) {
+                // already recorded in the health; the next beat tries again
+            }
+        }
+    }
+
+    /** Instance ids go into channel names and hash tags: keep them to room-name characters. */
+    private static String safe(String id) {
+        return id.replaceAll("[^A-Za-z0-9_.-]", "_");
+    }
+}

@@ -1,0 +1,320 @@
+package io.tally.realtime.broker.redis;
+
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.JedisShardedPubSub;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One pub/sub connection to one Redis node, on its own thread, holding the channels it is asked to.
+ * When the connection drops it reconnects with backoff and subscribes again; each room channel's
+ * confirmation on a new connection is reported to the {@link Handler}, which back-fills what was
+ * missed. A control channel, subscribed first and always, keeps the connection in subscribed mode
+ * with no rooms, marks the connection live, and carries heartbeats that prove it still hears.
+ */
+final class Subscriber {
+    private static final Logger LOG = Logger.getLogger(Subscriber.class.getName());
+
+    interface Handler {
+        /**
+         * The channel's subscription is now confirmed on a fresh connection. Runs on the subscriber
+         * thread before any later message of the channel; throwing drops the connection (and retries).
+         */
+        void onSubscribed(Subscriber from, String channel);
+
+        /** A message on a room channel, on the subscriber thread, in the channel's order. */
+        void onMessage(Subscriber from, String channel, String message);
+
+        /** The connection was lost or could not be made; called before the backoff pause. */
+        void onDown(Subscriber from);
+    }
+
+    private final String name;
+    private final HostAndPort node;
+    private final JedisClientConfig config;
+    private final boolean sharded;
+    private final String controlChannel;
+    private final Handler handler;
+    private final Health health;
+    private final Backoff backoff;
+    private final Set<String> channels = ConcurrentHashMap.newKeySet();
+    private final Object sendLock = new Object();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile Session live;
+    private volatile Connection connection;
+    private volatile long lastHeardNanos = System.nanoTime();
+    private boolean wasEverLive; // subscriber thread only
+    private volatile long downSinceMillis = System.currentTimeMillis();
+
+    Subscriber(HostAndPort node, JedisClientConfig config, boolean sharded, String controlChannel,
+               Handler handler, Health health, Backoff backoff) {
+        this.name = node.getHost() + ":" + node.getPort();
+        this.node = node;
+        this.config = config;
+        this.sharded = sharded;
+        this.controlChannel = controlChannel;
+        this.handler = handler;
+        this.health = health;
+        this.backoff = backoff;
+        this.thread = new Thread(this::run, "tally-redis-subscriber-" + name);
+        this.thread.setDaemon(true);
+        health.subscriberDown(name, null);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    HostAndPort node() {
+        return node;
+    }
+
+    String controlChannel() {
+        return controlChannel;
+    }
+
+    boolean isLive() {
+        return live != null;
+    }
+
+    /** How long this subscriber has been without a live connection (0 while live). */
+    long downForMillis() {
+        return live != null ? 0 : System.currentTimeMillis() - downSinceMillis;
+    }
+
+    long millisSinceHeard() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
+    }
+
+    Set<String> channels() {
+        return Set.copyOf(channels);
+    }
+
+    /** Subscribes now if connected, else on the next connection; the confirmation goes to the handler. */
+    void add(String channel) {
+        synchronized (sendLock) {
+            if (!channels.add(channel)) return;
+            Session s = live;
+            try {
+                if (s != null) s.subscribe(channel);
+            } catch (JedisException e) {
+                // The connection is failing; the reader notices, and the next connection subscribes every channel.
+            }
+        }
+    }
+
+    void remove(String channel) {
+        synchronized (sendLock) {
+            if (!channels.remove(channel)) return;
+            Session s = live;
+            try {
+                if (s != null) s.unsubscribe(channel);
+            } catch (JedisException e) {
+                // As above: the next connection will not subscribe it.
+            }
+        }
+    }
+
+    /** Drops the current connection (a reconnect follows): used when heartbeats stop arriving. */
+    void abort() {
+        Connection c = connection;
+        if (c != null) c.disconnect();
+    }
+
+    void close() {
+        closing.countDown();
+        abort();
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        health.subscriberGone(name);
+    }
+
+    private boolean closed() {
+        return closing.getCount() == 0;
+    }
+
+    private void run() {
+        int failures = 0;
+        while (!closed()) {
+            Session session = null;
+            try (Connection c = new Connection(node, config)) {
+                connection = c;
+                if (closed()) break;
+                session = new Session(c);
+                session.run();
+            } catch (RuntimeException e) {
+                if (!closed()) {
+                    health.subscriberDown(name, e);
+                    boolean wasLive = session != null && session.wasLive;
+                    LOG.log(wasLive ? Level.WARNING : Level.FINE, "Redis subscriber " + name
+                            + (wasLive ? " lost its connection, reconnecting: " : " cannot connect: ") + Health.describe(e));
+                }
+            } finally {
+                connection = null;
+                synchronized (sendLock) {
+                    if (live != null) downSinceMillis = System.currentTimeMillis();
+                    live = null;
+                }
+            }
+            if (closed()) break;
+            if (session != null && session.wasLive) failures = 0;
+            try {
+                handler.onDown(this);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Redis subscriber " + name + ": " + Health.describe(e));
+            }
+            long pause = backoff.delayMillis(failures++);
+            try {
+                if (closing.await(pause, TimeUnit.MILLISECONDS)) break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+    }
+
+    /** One connection's subscriptions. Counts requests in flight per channel to pair replies with requests. */
+    private final class Session {
+        private final Connection connection;
+        private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
+        private final Set<String> initial = new HashSet<>();
+        private final JedisPubSub plain;
+        private final JedisShardedPubSub shardedPubSub;
+        private boolean wasLive;
+
+        Session(Connection connection) {
+            this.connection = connection;
+            if (sharded) {
+                plain = null;
+                shardedPubSub = new JedisShardedPubSub() {
+                    @Override
+                    public void onSMessage(String channel, String message) {
+                        message(channel, message);
+                    }
+
+                    @Override
+                    public void onSSubscribe(String channel, int count) {
+                        subscribed(channel);
+                    }
+
+                    @Override
+                    public void onSUnsubscribe(String channel, int count) {
+                        unsubscribed(channel);
+                    }
+                };
+            } else {
+                shardedPubSub = null;
+                plain = new JedisPubSub() {
+                    @Override
+                    public void onMessage(String channel, String message) {
+                        message(channel, message);
+                    }
+
+                    @Override
+                    public void onSubscribe(String channel, int count) {
+                        subscribed(channel);
+                    }
+
+                    @Override
+                    public void onUnsubscribe(String channel, int count) {
+                        unsubscribed(channel);
+                    }
+                };
+            }
+        }
+
+        /** Blocks, reading replies, until the connection fails or is aborted. */
+        void run() {
+            List<String> first = new ArrayList<>();
+            first.add(controlChannel);
+            synchronized (sendLock) {
+                // Redis wants all channels of one SSUBSCRIBE in one slot: sharded rooms follow once live.
+                if (!sharded) first.addAll(channels);
+                initial.addAll(first);
+                first.forEach(ch -> inFlight.merge(ch, 1, Integer::sum));
+            }
+            lastHeardNanos = System.nanoTime();
+            if (sharded) shardedPubSub.proceed(connection, controlChannel);
+            else plain.proceed(connection, first.toArray(String[]::new));
+            if (!closed()) throw new JedisConnectionException("subscriber connection ended");
+        }
+
+        void subscribe(String channel) {
+            inFlight.merge(channel, 1, Integer::sum);
+            if (sharded) shardedPubSub.ssubscribe(channel);
+            else plain.subscribe(channel);
+        }
+
+        void unsubscribe(String channel) {
+            inFlight.merge(channel, 1, Integer::sum);
+            if (sharded) shardedPubSub.sunsubscribe(channel);
+            else plain.unsubscribe(channel);
+        }
+
+        private void message(String channel, String message) {
+            lastHeardNanos = System.nanoTime();
+            if (!channel.equals(controlChannel)) handler.onMessage(Subscriber.this, channel, message);
+        }
+
+        private void subscribed(String channel) {
+            lastHeardNanos = System.nanoTime();
+            if (!settle(channel)) return;
+            if (channel.equals(controlChannel)) {
+                goLive();
+            } else if (channels.contains(channel)) {
+                handler.onSubscribed(Subscriber.this, channel);
+            }
+        }
+
+        private void unsubscribed(String channel) {
+            lastHeardNanos = System.nanoTime();
+            if (inFlight.getOrDefault(channel, 0) <= 0 && channels.contains(channel)) {
+                // Not asked for: the server moved the channel's slot away. Start over, back-filling on the way.
+                throw new JedisConnectionException("Redis dropped the subscription to " + channel);
+            }
+            settle(channel);
+        }
+
+        /** True once every request sent for the channel on this connection has been answered. */
+        private boolean settle(String channel) {
+            Integer left = inFlight.computeIfPresent(channel, (k, n) -> n > 1 ? n - 1 : null);
+            return left == null;
+        }
+
+        private void goLive() {
+            synchronized (sendLock) {
+                wasLive = true;
+                live = this;
+                // Rooms watched or unwatched while the connection was being made.
+                for (String ch : channels) {
+                    if (!initial.contains(ch)) subscribe(ch);
+                }
+                for (String ch : initial) {
+                    if (!ch.equals(controlChannel) && !channels.contains(ch)) unsubscribe(ch);
+                }
+            }
+            health.subscriberUp(name, wasEverLive);
+            if (wasEverLive) LOG.info("Redis subscriber " + name + " reconnected; back-filling watched rooms");
+            wasEverLive = true;
+        }
+    }
+
+}
