@@ -5,6 +5,7 @@ import io.tally.observability.Observability;
 import io.tally.observability.StructuredLogging;
 import io.tally.realtime.Realtime;
 import io.tally.realtime.RealtimeConfig;
+import io.tally.scoreboard.Scoreboard;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -24,6 +25,7 @@ public final class TallyBootstrap implements ServletContextListener {
     private static final Logger LOG = Logger.getLogger(TallyBootstrap.class.getName());
 
     private Realtime realtime;
+    private AutoCloseable scoreboard;
     private StructuredLogging logging;
 
     @Override
@@ -38,6 +40,12 @@ public final class TallyBootstrap implements ServletContextListener {
         Observability.installMetrics(context, realtime, settings);
         context.setAttribute(Realtime.class.getName(), realtime);
         context.addServlet("tally-healthz", new Healthz()).addMapping("/healthz");
+        try {
+            scoreboard = Scoreboard.install(context, realtime, settings);
+        } catch (RuntimeException e) {
+            realtime.close(); // a failed start must not leave the core's threads running
+            throw e;
+        }
         LOG.info("Tally started: instance " + config.instanceId() + ", broker " + realtime.status().brokerMode()
                 + ", heartbeat " + config.heartbeatMillis() + " ms, poll hold " + config.pollHoldMillis() + " ms");
     }
@@ -48,7 +56,14 @@ public final class TallyBootstrap implements ServletContextListener {
             LOG.info("Tally stopping");
             realtime.close(); // drained already by DrainOnStop; close() drains briefly itself if not
         }
-        if (logging != null) logging.close();
+        if (scoreboard != null) {
+            try {
+                scoreboard.close();
+            } catch (Exception e) {
+                LOG.warning("closing the scoreboard's stores failed: " + e);
+            }
+        }
+        if (logging != null) logging.close(); // last, so the lines above are structured too
     }
 
     /** Liveness for the load balancer: answers at once and touches nothing external. */

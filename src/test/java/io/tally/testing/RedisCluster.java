@@ -16,14 +16,21 @@ public final class RedisCluster implements AutoCloseable {
     private static final Duration READY_DEADLINE = Duration.ofSeconds(30);
 
     private final List<RedisServer> nodes = new ArrayList<>();
+    private final int replicasPerMaster;
 
-    private RedisCluster() {
+    private RedisCluster(int replicasPerMaster) {
+        this.replicasPerMaster = replicasPerMaster;
     }
 
     public static RedisCluster start() {
-        RedisCluster cluster = new RedisCluster();
+        return start(0);
+    }
+
+    /** Three masters, each with {@code replicasPerMaster} replicas (so a master's death fails over). */
+    public static RedisCluster start(int replicasPerMaster) {
+        RedisCluster cluster = new RedisCluster(replicasPerMaster);
         try {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 3 * (1 + replicasPerMaster); i++) {
                 cluster.nodes.add(RedisServer.start(List.of(
                         "--cluster-enabled", "yes",
                         "--cluster-config-file", "nodes.conf",
@@ -52,7 +59,7 @@ public final class RedisCluster implements AutoCloseable {
     private void create() {
         List<String> cmd = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
         nodes.forEach(n -> cmd.add(n.hostAndPort()));
-        cmd.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        cmd.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             p.getOutputStream().close();
@@ -69,13 +76,52 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
-    private void awaitOk() {
+    /** The master that serves the slot of {@code key} now (by asking the nodes, not a client's cache). */
+    public RedisServer masterFor(String key) {
+        int slot = Integer.parseInt(nodes.get(0).command("CLUSTER", "KEYSLOT", key));
+        for (RedisServer node : live()) {
+            if (ownsSlot(node, slot)) return node;
+        }
+        throw new IllegalStateException("no live master serves slot " + slot);
+    }
+
+    /** Waits until every live node agrees the cluster is whole and every replica is in sync with its master. */
+    public void awaitOk() {
         long deadline = System.nanoTime() + READY_DEADLINE.toNanos();
         while (System.nanoTime() < deadline) {
-            if (nodes.stream().allMatch(n -> n.command("CLUSTER", "INFO").contains("cluster_state:ok"))) return;
+            if (live().stream().allMatch(this::ready)) return;
             RedisServer.pause(50);
         }
         throw new IllegalStateException("cluster did not reach cluster_state:ok within " + READY_DEADLINE);
+    }
+
+    private boolean ready(RedisServer node) {
+        try {
+            if (!node.command("CLUSTER", "INFO").contains("cluster_state:ok")) return false;
+            String replication = node.command("INFO", "replication");
+            return replication.contains("role:master") || replication.contains("master_link_status:up");
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    private List<RedisServer> live() {
+        return nodes.stream().filter(RedisServer::isRunning).toList();
+    }
+
+    private static boolean ownsSlot(RedisServer node, int slot) {
+        for (String line : node.command("CLUSTER", "NODES").split("\n")) {
+            if (!line.contains("myself") || !line.contains("master")) continue;
+            String[] parts = line.trim().split(" ");
+            for (int i = 8; i < parts.length; i++) {
+                if (parts[i].startsWith("[")) continue; // a slot being migrated
+                String[] range = parts[i].split("-");
+                int lo = Integer.parseInt(range[0]);
+                int hi = range.length > 1 ? Integer.parseInt(range[1]) : lo;
+                if (slot >= lo && slot <= hi) return true;
+            }
+        }
+        return false;
     }
 
     @Override

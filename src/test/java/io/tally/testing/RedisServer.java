@@ -81,6 +81,10 @@ public final class RedisServer implements AutoCloseable {
         return dir;
     }
 
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
     /** SIGKILL: the server vanishes without closing anything gracefully, and loses all data. */
     public synchronized void kill9() {
         if (process == null) return;

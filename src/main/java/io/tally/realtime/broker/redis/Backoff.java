@@ -11,6 +11,6 @@ record Backoff(long baseMillis, long maxMillis) {
     long delayMillis(int failures) {
         long cap = baseMillis << Math.min(failures, 20);
         cap = Math.min(maxMillis, cap);
-        return ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+        return ThreadLocalRandom.current().nextLong(cap + 1);
     }
 }

@@ -33,13 +33,9 @@ import java.util.logging.Logger;
  */
 public final class RedisBroker implements Broker {
     private static final Logger LOG = Logger.getLogger(RedisBroker.class.getName());
-    private static final int TIMEOUT_MILLIS = 2_000;
-    private static final long WATCH_TIMEOUT_MILLIS = 5_000;
-    private static final long HEARTBEAT_MILLIS = 5_000;
-    /** A subscriber that heard nothing, not even its own heartbeats, for this long is presumed dead. */
-    private static final long SILENCE_LIMIT_MILLIS = 3 * HEARTBEAT_MILLIS;
 
     private final RedisTarget target;
+    private final Timing timing;
     private final String instanceId;
     private final JedisClientConfig subscriberConfig;
     private final RedisClients clients;
@@ -63,11 +59,16 @@ public final class RedisBroker implements Broker {
     }
 
     public RedisBroker(RedisTarget target, String instanceId, int streamMaxLength) {
+        this(target, instanceId, streamMaxLength, Timing.DEFAULT);
+    }
+
+    RedisBroker(RedisTarget target, String instanceId, int streamMaxLength, Timing timing) {
         this.target = target;
+        this.timing = timing;
         this.instanceId = instanceId;
         String name = "tally-" + safe(instanceId);
-        this.subscriberConfig = target.clientConfig(TIMEOUT_MILLIS, name + "-sub");
-        this.clients = new RedisClients(target, target.clientConfig(TIMEOUT_MILLIS, name), TIMEOUT_MILLIS);
+        this.subscriberConfig = target.clientConfig(timing.commandMillis(), name + "-sub");
+        this.clients = new RedisClients(target, target.clientConfig(timing.commandMillis(), name), timing.commandMillis());
         this.health = new Health(target.mode(), target.toString());
         this.commands = new RedisCommands(clients::client, target.cluster(), streamMaxLength, instanceId, health);
         this.delivery = new Delivery(commands, health, feeds, () -> listener);
@@ -80,7 +81,7 @@ public final class RedisBroker implements Broker {
             HostAndPort node = target.hosts().get(0);
             subscribers.computeIfAbsent(node, n -> newSubscriber(n, "tally:ctl:{" + safe(instanceId) + "}"));
         }
-        heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+        heartbeat.scheduleWithFixedDelay(this::beat, timing.heartbeatMillis(), timing.heartbeatMillis(), TimeUnit.MILLISECONDS);
         LOG.info("Redis broker (" + target.mode() + ") for " + target + ", instance " + instanceId);
     }
 
@@ -109,16 +110,16 @@ public final class RedisBroker implements Broker {
         try {
             Subscriber via = subscriberFor(feed.channel);
             feed.via = via;
-            if (via.downForMillis() > WATCH_TIMEOUT_MILLIS) {
+            if (via.downForMillis() > timing.watchMillis()) {
                 // A long outage, not a blink: answer now rather than hold the caller for the full timeout.
                 throw new UnavailableException("Redis is unavailable: " + health.status(closed).detail());
             }
             via.add(feed.channel);
-            feed.confirmed.get(WATCH_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            feed.confirmed.get(timing.watchMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException | JedisException e) {
             forget(feed);
             throw new UnavailableException("Redis did not confirm the subscription to room " + room
-                    + " within " + WATCH_TIMEOUT_MILLIS + " ms: " + health.status(closed).detail(), e);
+                    + " within " + timing.watchMillis() + " ms: " + health.status(closed).detail(), e);
         } catch (UnavailableException e) {
             forget(feed);
             throw e;
@@ -204,15 +205,23 @@ public final class RedisBroker implements Broker {
      */
     private void reroute(Subscriber from) {
         clients.refreshTopology();
+        int moved = 0;
         for (String channel : from.channels()) {
             HostAndPort node = clients.nodeFor(channel);
             if (node.equals(from.node())) continue;
+            moved++;
             RoomFeed feed = feeds.get(RoomKeys.roomOf(channel));
             from.remove(channel);
             if (feed == null || closed) continue;
             Subscriber to = subscriberFor(channel);
             feed.via = to;
             to.add(channel);
+        }
+        if (moved > 0) LOG.info("Redis Cluster: moved " + moved + " rooms away from " + from.node() + " after a topology change");
+        if (from.channels().isEmpty() && !clients.servesAnySlot(from.node())) {
+            // The node serves no slot any more (failed over, removed): stop calling it.
+            subscribers.remove(from.node(), from);
+            from.stop();
         }
     }
 
@@ -228,7 +237,7 @@ public final class RedisBroker implements Broker {
         }
         for (Subscriber s : subscribers.values()) {
             if (!s.isLive()) continue;
-            if (s.millisSinceHeard() > SILENCE_LIMIT_MILLIS) {
+            if (s.millisSinceHeard() > timing.silenceLimitMillis()) {
                 LOG.warning("Redis subscriber for " + s.node() + " silent for " + s.millisSinceHeard() + " ms; reconnecting");
                 s.abort();
                 continue;

@@ -5,6 +5,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -71,6 +72,15 @@ final class RedisClients implements AutoCloseable {
             if (node.equals(nodeFor(channel))) return channel;
         }
         throw new JedisConnectionException("no slot of " + node + " found");
+    }
+
+    /** Whether the slot map (as last refreshed) gives the node any slot. */
+    boolean servesAnySlot(HostAndPort node) {
+        client();
+        for (int slot = 0; slot < Protocol.CLUSTER_HASHSLOTS; slot++) {
+            if (node.equals(provider.getNode(slot))) return true;
+        }
+        return false;
     }
 
     void refreshTopology() {

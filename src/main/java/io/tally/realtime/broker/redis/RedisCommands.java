@@ -61,6 +61,9 @@ final class RedisCommands {
 
     History history(String room, Position since, int limit) {
         if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
+        // A valid protocol offset can exceed what a stream id holds (two unsigned 64-bit numbers); no
+        // entry of ours ever had it, so it is a position from some other history.
+        if (!fitsStreamId(since.offset())) return History.reset(History.EPOCH_CHANGED, tip(room));
         List<?> r = (List<?>) read(room, randomId(), since.epoch(), streamId(since.offset()), Integer.toString(limit));
         Position tip = new Position(text(r.get(0)), offset(text(r.get(1))));
         String reason = text(r.get(2));
@@ -130,6 +133,17 @@ final class RedisCommands {
         String ms = dash < 0 ? offset : offset.substring(0, dash);
         String seq = dash < 0 ? "0" : offset.substring(dash + 1);
         return strip(ms) + "-" + strip(seq);
+    }
+
+    private static final String MAX_U64 = "18446744073709551615";
+
+    static boolean fitsStreamId(String offset) {
+        for (String part : streamId(offset).split("-")) {
+            if (part.length() > MAX_U64.length() || part.length() == MAX_U64.length() && part.compareTo(MAX_U64) > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Our form of a stream id: the empty stream's "0-0" reads as the protocol's "0". */

@@ -58,6 +58,7 @@ final class Subscriber {
     private volatile Session live;
     private volatile Connection connection;
     private volatile long lastHeardNanos = System.nanoTime();
+    private volatile boolean busy;
     private boolean wasEverLive; // subscriber thread only
     private volatile long downSinceMillis = System.currentTimeMillis();
 
@@ -97,8 +98,22 @@ final class Subscriber {
         return live != null ? 0 : System.currentTimeMillis() - downSinceMillis;
     }
 
+    /**
+     * How long the connection has been silent. Zero while a handler runs: the thread is not reading
+     * then, so silence says nothing about the connection (a long back-fill must not look like a dead one).
+     */
     long millisSinceHeard() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
+        return busy ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
+    }
+
+    private void busy(Runnable work) {
+        busy = true;
+        try {
+            work.run();
+        } finally {
+            lastHeardNanos = System.nanoTime();
+            busy = false;
+        }
     }
 
     Set<String> channels() {
@@ -136,15 +151,20 @@ final class Subscriber {
         if (c != null) c.disconnect();
     }
 
-    void close() {
+    /** Stops without waiting: safe from this subscriber's own thread. */
+    void stop() {
         closing.countDown();
         abort();
+        health.subscriberGone(name);
+    }
+
+    void close() {
+        stop();
         try {
             thread.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        health.subscriberGone(name);
     }
 
     private boolean closed() {
@@ -271,7 +291,7 @@ final class Subscriber {
 
         private void message(String channel, String message) {
             lastHeardNanos = System.nanoTime();
-            if (!channel.equals(controlChannel)) handler.onMessage(Subscriber.this, channel, message);
+            if (!channel.equals(controlChannel)) busy(() -> handler.onMessage(Subscriber.this, channel, message));
         }
 
         private void subscribed(String channel) {
@@ -280,7 +300,7 @@ final class Subscriber {
             if (channel.equals(controlChannel)) {
                 goLive();
             } else if (channels.contains(channel)) {
-                handler.onSubscribed(Subscriber.this, channel);
+                busy(() -> handler.onSubscribed(Subscriber.this, channel));
             }
         }
 

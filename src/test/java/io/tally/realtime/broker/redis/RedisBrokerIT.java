@@ -6,6 +6,7 @@ import io.tally.realtime.broker.Await;
 import io.tally.realtime.broker.BrokerStatus;
 import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.RecordingListener;
+import io.tally.testing.BlackholeProxy;
 import io.tally.testing.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -216,6 +217,21 @@ class RedisBrokerIT {
     }
 
     @Test
+    void offsetsBeyondWhatAStreamIdHoldsAreForeignPositions() {
+        RedisServer redis = redis();
+        RedisBroker broker = broker(redis.url(), "solo", new RecordingListener());
+        String room = room();
+        Position p = broker.publish(room, json(1));
+        for (String offset : List.of("0-99999999999999999999", "99999999999999999999", "18446744073709551616-0")) {
+            History h = broker.history(room, new Position(p.epoch(), offset), 10);
+            assertEquals(History.EPOCH_CHANGED, h.resetReason(), offset);
+            assertEquals(p, h.tip());
+        }
+        assertEquals(List.of(json(1)), broker.history(room, new Position(p.epoch(), "0-18446744073709551615"), 10)
+                .messages().stream().map(m -> m.payload()).toList());
+    }
+
+    @Test
     void trimmedHistoryIsReportedNeverSilentlySkipped() {
         RedisServer redis = redis("--stream-node-max-entries", "5");
         RedisBroker broker = new RedisBroker(RedisTarget.parse(redis.url(), false), "trim", 10);
@@ -255,6 +271,31 @@ class RedisBrokerIT {
         listener.awaitPayload(room, json(2), WAIT);
         assertEquals(List.of(json(1), json(2)), listener.payloads(room));
         assertEquals(2, broker.history(room, start, 10).messages().size());
+    }
+
+    @Test
+    void aSilentlyDeadSubscriberConnectionIsNoticedByItsHeartbeatAndBackFilled() {
+        RedisServer redis = redis();
+        BlackholeProxy proxy = new BlackholeProxy(redis.port());
+        toClose.add(proxy);
+        RecordingListener onB = new RecordingListener();
+        RedisBroker a = broker(redis.url(), "a", new RecordingListener());
+        RedisBroker b = new RedisBroker(RedisTarget.parse("redis://127.0.0.1:" + proxy.port(), false), "b", 1_000,
+                new Timing(500, 200, 5_000));
+        toClose.add(b);
+        b.start(onB);
+        String room = room();
+        b.watch(room);
+        a.publish(room, json(1));
+        onB.awaitPayload(room, json(1), WAIT);
+
+        proxy.blackholeExisting(); // B's connections stay open but carry nothing, in either direction
+        a.publish(room, json(2));
+        a.publish(room, json(3));
+
+        onB.awaitPayload(room, json(3), WAIT);
+        assertEquals(List.of(json(1), json(2), json(3)), onB.payloads(room));
+        assertTrue(b.status().reconnects() >= 1, b.status().toString());
     }
 
     /** Publishes 1, 2, 3, ... as fast as it can, remembering which were acknowledged and which refused. */

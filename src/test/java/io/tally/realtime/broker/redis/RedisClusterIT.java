@@ -86,26 +86,7 @@ class RedisClusterIT {
 
     private Set<String> nodesServing(List<String> rooms) {
         Set<String> nodes = new HashSet<>();
-        for (String room : rooms) {
-            String slot = cluster.nodes().get(0).command("CLUSTER", "KEYSLOT", RoomKeys.channel(room));
-            for (RedisServer node : cluster.nodes()) {
-                if (ownsSlot(node, Integer.parseInt(slot))) nodes.add(node.hostAndPort());
-            }
-        }
+        for (String room : rooms) nodes.add(cluster.masterFor(RoomKeys.channel(room)).hostAndPort());
         return nodes;
-    }
-
-    private static boolean ownsSlot(RedisServer node, int slot) {
-        for (String line : node.command("CLUSTER", "NODES").split("\n")) {
-            if (!line.contains("myself")) continue;
-            String[] parts = line.split(" ");
-            for (int i = 8; i < parts.length; i++) {
-                String[] range = parts[i].split("-");
-                int lo = Integer.parseInt(range[0]);
-                int hi = range.length > 1 ? Integer.parseInt(range[1]) : lo;
-                if (slot >= lo && slot <= hi) return true;
-            }
-        }
-        return false;
     }
 }

@@ -1,0 +1,138 @@
+package io.tally.scoreboard;
+
+import io.tally.config.Settings;
+import io.tally.realtime.Realtime;
+import io.tally.realtime.RealtimeStatus;
+import io.tally.scoreboard.api.AdminToken;
+import io.tally.scoreboard.api.ApiServlet;
+import io.tally.scoreboard.api.ApiSettings;
+import io.tally.scoreboard.api.RealtimeReport;
+import io.tally.scoreboard.api.StatusReport;
+import io.tally.scoreboard.api.WriteLimiter;
+import io.tally.scoreboard.store.RedisEndpoint;
+import io.tally.scoreboard.store.Stores;
+import io.tally.scoreboard.web.SecurityHeadersFilter;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * The app's wiring, called by {@code TallyBootstrap} once the real-time core is up: builds the stores,
+ * the scorer's token, the API and status servlets and the security-headers filter, and seeds the
+ * sample game. The returned handle closes the stores.
+ */
+public final class Scoreboard {
+    private static final Logger LOG = Logger.getLogger(Scoreboard.class.getName());
+
+    private Scoreboard() {
+    }
+
+    public static AutoCloseable install(ServletContext ctx, Realtime realtime, Settings settings) {
+        return install(ctx, realtime, settings, System.out);
+    }
+
+    static AutoCloseable install(ServletContext ctx, Realtime realtime, Settings settings, PrintStream console) {
+        Clock clock = Clock.systemUTC();
+        ApiSettings api = ApiSettings.from(settings);
+        String redisUrl = settings.string("REDIS_URL", null);
+        AdminToken token = adminToken(settings, redisUrl != null, console);
+        boolean sample = settings.bool("TALLY_SAMPLE_GAME", redisUrl == null);
+        Stores stores = redisUrl == null
+                ? Stores.memory(clock)
+                : Stores.redis(RedisEndpoint.parse(redisUrl, settings.bool("REDIS_CLUSTER", false)),
+                        settings.string("TALLY_REDIS_PREFIX", "tally"),
+                        settings.integer("TALLY_REDIS_TIMEOUT_MS", 2_000, 100, 60_000),
+                        settings.integer("TALLY_STORE_CHECK_MS", 2_000, 50, 600_000));
+
+        RoomFeed feed = new RoomFeed() {
+            @Override
+            public io.tally.realtime.Position publish(String room, String payloadJson) {
+                return realtime.publish(room, payloadJson);
+            }
+
+            @Override
+            public io.tally.realtime.Position tip(String room) {
+                return realtime.tip(room);
+            }
+        };
+        Scorekeeper scorekeeper = new Scorekeeper(stores.games(), feed, clock);
+        if (sample) SampleGame.seed(scorekeeper, clock);
+
+        StatusReport status = new StatusReport(stores.games(), () -> report(realtime.status()), version(ctx),
+                realtime.config().instanceId());
+        WriteLimiter limiter = new WriteLimiter(api.writesPerSecond(), api.writeBurst(), System::nanoTime);
+
+        FilterRegistration.Dynamic headers = ctx.addFilter("tally-security-headers", new SecurityHeadersFilter());
+        headers.setAsyncSupported(true);
+        headers.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
+
+        ServletRegistration.Dynamic apiServlet = ctx.addServlet("tally-api",
+                new ApiServlet(scorekeeper, token, api, limiter, stores.idempotency(), status));
+        apiServlet.addMapping("/api/*");
+        ctx.addServlet("tally-readyz", status).addMapping("/readyz");
+        LOG.info("Scoreboard ready: store " + stores.games().health().mode() + (sample ? ", sample game on" : ""));
+        return stores;
+    }
+
+    /**
+     * From TALLY_ADMIN_TOKEN. Without one, a random token is generated for this run and printed once
+     * on the console (not the log: log files get shipped and kept). There is no built-in default.
+     */
+    private static AdminToken adminToken(Settings settings, boolean shared, PrintStream console) {
+        String configured = settings.string("TALLY_ADMIN_TOKEN", null);
+        if (configured != null) return new AdminToken(configured);
+        if (shared) {
+            // Instances sharing Redis should share one token; each generated one works only on its own instance.
+            LOG.warning("TALLY_ADMIN_TOKEN is not set: this instance generated its own scorer token (printed on the console); "
+                    + "instances sharing Redis will not accept each other's. Set TALLY_ADMIN_TOKEN.");
+        }
+        String generated = AdminToken.generate();
+        console.println();
+        console.println("  Scorer token (generated for this run; set TALLY_ADMIN_TOKEN to choose one):");
+        console.println("    " + generated);
+        console.println();
+        console.flush();
+        return new AdminToken(generated);
+    }
+
+    static RealtimeReport report(RealtimeStatus s) {
+        Map<String, Object> broker = new LinkedHashMap<>();
+        broker.put("mode", s.brokerMode());
+        broker.put("available", s.brokerAvailable());
+        broker.put("detail", s.brokerDetail());
+        broker.put("lagMillis", s.brokerLagMillis());
+        broker.put("reconnects", s.brokerReconnects());
+        Map<String, Object> connections = new LinkedHashMap<>();
+        connections.put("websocket", s.webSocketConnections());
+        connections.put("polling", s.pollsWaiting());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("draining", s.draining());
+        details.put("broker", broker);
+        details.put("connections", connections);
+        details.put("activeRooms", s.activeRooms());
+        details.put("messagesPublished", s.messagesPublished());
+        return new RealtimeReport(s.brokerAvailable() && !s.draining(), details);
+    }
+
+    private static String version(ServletContext ctx) {
+        try (InputStream in = ctx.getResourceAsStream("/META-INF/maven/io.tally/tally/pom.properties")) {
+            if (in == null) return "dev";
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.tally.scoreboard;
+
+import io.tally.json.JsonWriter;
+import io.tally.realtime.Position;
+import io.tally.realtime.UnavailableException;
+import io.tally.scoreboard.game.Game;
+import io.tally.scoreboard.game.GameEvent;
+import io.tally.scoreboard.game.GameIds;
+import io.tally.scoreboard.game.GameJson;
+import io.tally.scoreboard.game.GameRules;
+import io.tally.scoreboard.game.LogEntry;
+import io.tally.scoreboard.game.NewGame;
+import io.tally.scoreboard.game.Rejected;
+import io.tally.scoreboard.store.GameStore;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Applies scorers' events: read the game, apply the rules, compare-and-set it in the store, publish
+ * it to the game's room and to the {@value #GAMES_ROOM} room.
+ *
+ * <h2>Why viewers never miss or double-apply an event (the snapshot hand-off)</h2>
+ * Writers <b>save, then publish</b>; readers of a snapshot <b>read the room's tip, then the game</b>.
+ * Every published payload carries the whole game and its version, and viewers render a payload only
+ * if its version is newer than what they show. Then, for a viewer that loads a snapshot (game at
+ * version V, tip position P) and subscribes from P:
+ * <ul>
+ *   <li>an event at an offset &le; P was published before the tip was read, so it was saved before
+ *       that too, so the game read afterwards already includes it: nothing before P is missing;</li>
+ *   <li>an event at an offset &gt; P is delivered by the subscription; if the snapshot already
+ *       included it (saved before the read, published after the tip) its version is &le; V and the
+ *       viewer drops it: nothing is applied twice;</li>
+ *   <li>every version above V is saved after the game was read, hence published after the tip, hence
+ *       delivered.</li>
+ * </ul>
+ * The alternative order (publish, then save) would let a viewer see an event for a version that then
+ * fails its compare-and-set. Within one instance writes to a game are serialised by a lock held
+ * across save and publish, so the room's order is the version order; across instances two writers
+ * may publish in the opposite order of their versions, and the version rule keeps every viewer on the
+ * newest state (each payload is the full state, so nothing is lost by dropping an older one).
+ *
+ * <p>If publishing fails (broker down) after the save, the save is compensated: the previous content
+ * is stored again under a <em>new</em> version (never an old number, which a viewer may already have
+ * seen in a snapshot) and the caller gets a 503, so a scorer's retry applies the event once.
+ */
+public final class Scorekeeper {
+    public static final String GAMES_ROOM = "games";
+    private static final Logger LOG = Logger.getLogger(Scorekeeper.class.getName());
+    private static final int MAX_ATTEMPTS = 8;
+
+    public record Snapshot(Game game, Position position) {
+    }
+
+    public record Listing(List<Game> games, Position position) {
+    }
+
+    private final GameStore store;
+    private final RoomFeed feed;
+    private final Clock clock;
+    private final GameIds ids = new GameIds();
+    private final ReentrantLock[] locks = new ReentrantLock[64];
+
+    public Scorekeeper(GameStore store, RoomFeed feed, Clock clock) {
+        this.store = store;
+        this.feed = feed;
+        this.clock = clock;
+        for (int i = 0; i < locks.length; i++) locks[i] = new ReentrantLock();
+    }
+
+    /** All games (up to {@code limit}), and the {@value #GAMES_ROOM} room position to subscribe from. */
+    public Listing list(int limit) {
+        Position tip = feed.tip(GAMES_ROOM);
+        return new Listing(store.list(limit), tip);
+    }
+
+    /** One game and its room's position to subscribe from (tip first: see the class comment). */
+    public Snapshot snapshot(String id) {
+        if (!GameIds.isValid(id)) throw new GameNotFound(id);
+        Position tip = feed.tip(Game.roomOf(id));
+        Game game = store.find(id).orElseThrow(() -> new GameNotFound(id));
+        return new Snapshot(game, tip);
+    }
+
+    /** Creates a game; its snapshot's position is null if the broker could not announce it. */
+    public Snapshot create(NewGame request) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Game game = request.start(ids.next(), clock.instant());
+            if (store.create(game)) {
+                // A new game that could not be announced still exists (no compensation: nobody can have
+                // seen it yet); viewers learn of it from the next event or their next snapshot.
+                Position position = null;
+                try {
+                    position = publish(game, null, () -> { });
+                } catch (UnavailableException e) {
+                    LOG.warning("game " + game.id() + " created but not announced: " + e.getMessage());
+                }
+                return new Snapshot(game, position);
+            }
+        }
+        throw new IllegalStateException("could not find a free game id");
+    }
+
+    /** Stores a game as-is unless its id exists (the start-up sample game). Not published: nobody watches yet. */
+    public boolean createIfAbsent(Game game) {
+        return store.create(game);
+    }
+
+    /**
+     * Applies one event. With {@code ifMatch}, the game must be at that version (else a
+     * {@link Conflict} "version-mismatch"); without, a concurrent writer just means another try.
+     */
+    public Snapshot apply(String id, GameEvent event, OptionalLong ifMatch) {
+        if (!GameIds.isValid(id)) throw new GameNotFound(id);
+        ReentrantLock lock = locks[Math.floorMod(id.hashCode(), locks.length)];
+        lock.lock();
+        try {
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                Game current = store.find(id).orElseThrow(() -> new GameNotFound(id));
+                if (ifMatch.isPresent() && ifMatch.getAsLong() != current.version()) {
+                    throw new Conflict("version-mismatch", "the game changed since you loaded it (you had version "
+                            + ifMatch.getAsLong() + ", it is now at " + current.version() + ")", current);
+                }
+                Game next;
+                try {
+                    next = GameRules.apply(current, event, clock.instant());
+                } catch (Rejected r) {
+                    throw new Conflict(r.code(), r.getMessage(), current);
+                }
+                if (!store.replace(current.version(), next)) continue; // another instance wrote first: re-read
+                LogEntry entry = next.log().get(next.log().size() - 1);
+                Position position = publish(next, entry, () -> compensate(current, next));
+                return new Snapshot(next, position);
+            }
+            Game current = store.find(id).orElseThrow(() -> new GameNotFound(id));
+            throw new Conflict("busy", "the game is being changed by others too quickly; try again", current);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Publishes to the game's room (must succeed) and then the games room (best effort: the state is saved). */
+    private Position publish(Game game, LogEntry entry, Runnable onFailure) {
+        Position position;
+        try {
+            position = feed.publish(game.room(), JsonWriter.write(gamePayload(game, entry)));
+        } catch (UnavailableException e) {
+            onFailure.run();
+            throw e;
+        }
+        try {
+            feed.publish(GAMES_ROOM, JsonWriter.write(boardPayload(game)));
+        } catch (UnavailableException e) {
+            LOG.log(Level.WARNING, "game {0} v{1} saved and published to its room, but not to the games room: {2}",
+                    new Object[]{game.id(), game.version(), e.getMessage()});
+        }
+        return position;
+    }
+
+    private void compensate(Game previous, Game failed) {
+        Game restored = new Game(previous.id(), previous.sport(), previous.home(), previous.away(), previous.period(),
+                previous.status(), failed.version() + 1, previous.created(), clock.instant().toString(), previous.log());
+        try {
+            if (!store.replace(failed.version(), restored)) {
+                LOG.warning("game " + failed.id() + " v" + failed.version() + " was not published and was already overwritten");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "game " + failed.id() + " v" + failed.version() + " was saved but not published, and could not be restored", e);
+        }
+    }
+
+    /** What a game's viewers receive: the event (null for a new game) and the whole new state. */
+    static Map<String, Object> gamePayload(Game game, LogEntry entry) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", entry == null ? "created" : "event");
+        if (entry != null) m.put("event", GameJson.entry(entry));
+        m.put("game", GameJson.full(game));
+        return m;
+    }
+
+    /** What the all-games board receives: a game's summary, without its log. */
+    static Map<String, Object> boardPayload(Game game) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "game");
+        m.put("game", GameJson.summary(game));
+        return m;
+    }
+}

@@ -1,0 +1,238 @@
+package io.tally.scoreboard.api;
+
+import io.tally.json.JsonWriter;
+import io.tally.realtime.UnavailableException;
+import io.tally.scoreboard.Conflict;
+import io.tally.scoreboard.GameNotFound;
+import io.tally.scoreboard.Scorekeeper;
+import io.tally.scoreboard.game.Game;
+import io.tally.scoreboard.game.GameEvent;
+import io.tally.scoreboard.game.GameJson;
+import io.tally.scoreboard.game.InvalidInput;
+import io.tally.scoreboard.game.NewGame;
+import io.tally.scoreboard.store.IdempotencyStore;
+import io.tally.scoreboard.store.StoreUnavailableException;
+import io.tally.scoreboard.store.StoredResponse;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The REST API under {@code /api} (see docs/API.md). Reads are open; writes pass, in this order: the
+ * origin check (403), the rate limit (429), the token (401), the body rules (415, 413, 400), the
+ * idempotency key, then the game rules (404, 409). Every error is a {@link Problem}.
+ */
+public final class ApiServlet extends HttpServlet {
+    private static final Logger LOG = Logger.getLogger(ApiServlet.class.getName());
+
+    private final Scorekeeper scorekeeper;
+    private final AdminToken token;
+    private final ApiSettings settings;
+    private final WriteLimiter limiter;
+    private final ClientAddresses clients;
+    private final WriteOrigins origins;
+    private final Idempotency idempotency;
+    private final StatusReport status;
+
+    public ApiServlet(Scorekeeper scorekeeper, AdminToken token, ApiSettings settings, WriteLimiter limiter,
+                      IdempotencyStore idempotencyStore, StatusReport status) {
+        this.scorekeeper = scorekeeper;
+        this.token = token;
+        this.settings = settings;
+        this.limiter = limiter;
+        this.clients = new ClientAddresses(settings.trustedProxyHops());
+        this.origins = new WriteOrigins(settings.allowedOrigins());
+        this.idempotency = new Idempotency(idempotencyStore, settings.idempotencyTtl());
+        this.status = status;
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        try {
+            route(req, resp);
+        } catch (Problem p) {
+            p.send(resp);
+        } catch (GameNotFound e) {
+            new Problem(404, "game-not-found", e.getMessage()).send(resp);
+        } catch (StoreUnavailableException e) {
+            new Problem(503, "store-unavailable", "the game store cannot be reached right now; try again in a moment")
+                    .header("Retry-After", "2").send(resp);
+        } catch (UnavailableException e) {
+            new Problem(503, "broker-unavailable", "live updates cannot be delivered right now, so nothing was changed; try again in a moment")
+                    .header("Retry-After", "2").send(resp);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "unexpected error on " + req.getMethod() + " " + req.getRequestURI(), e);
+            new Problem(500, "internal", "something went wrong on the server").send(resp);
+        }
+    }
+
+    private void route(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
+        String[] parts = path.substring(1).split("/", -1);
+        String method = req.getMethod();
+        if (parts.length == 1 && parts[0].equals("games")) {
+            if (method.equals("GET")) listGames(resp);
+            else if (method.equals("POST")) write(req, resp, this::createGame);
+            else notAllowed("GET, POST");
+        } else if (parts.length == 2 && parts[0].equals("games")) {
+            if (method.equals("GET")) getGame(parts[1], resp);
+            else notAllowed("GET");
+        } else if (parts.length == 3 && parts[0].equals("games") && (parts[2].equals("events") || parts[2].equals("undo"))) {
+            if (!method.equals("POST")) notAllowed("POST");
+            String id = parts[1];
+            boolean undo = parts[2].equals("undo");
+            write(req, resp, body -> applyEvent(id, undo, body, req.getHeader("If-Match")));
+        } else if (parts.length == 1 && parts[0].equals("session")) {
+            if (!method.equals("GET")) notAllowed("GET");
+            authorize(req);
+            ok(resp, 200, Map.of("authorized", true, "instance", status.instance()));
+        } else if (parts.length == 1 && parts[0].equals("status")) {
+            if (!method.equals("GET")) notAllowed("GET");
+            status.send(resp);
+        } else {
+            throw new Problem(404, "not-found", "there is no API at " + req.getRequestURI());
+        }
+    }
+
+    private void listGames(HttpServletResponse resp) throws IOException {
+        Scorekeeper.Listing listing = scorekeeper.list(settings.listLimit());
+        List<Object> games = new ArrayList<>();
+        for (Game g : listing.games()) games.add(GameJson.summary(g));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("games", games);
+        body.put("position", listing.position());
+        ok(resp, 200, body);
+    }
+
+    private void getGame(String id, HttpServletResponse resp) throws IOException {
+        Scorekeeper.Snapshot s = scorekeeper.snapshot(id);
+        resp.setHeader("ETag", etag(s.game()));
+        ok(resp, 200, snapshotBody(s));
+    }
+
+    // ---- writes ----
+
+    /** The checks every write shares, then {@code action} (given the body text) under the idempotency key. */
+    private void write(HttpServletRequest req, HttpServletResponse resp, Function<String, Result> action) throws IOException {
+        authorize(req);
+        String text = JsonBody.read(req, settings.maxBodyBytes());
+        Result result = idempotency.run(req, text, () -> action.apply(text));
+        resp.setStatus(result.status());
+        if (result.replayed()) resp.setHeader("Idempotent-Replayed", "true");
+        if (!result.location().isEmpty()) resp.setHeader("Location", result.location());
+        if (result.etag() != null) resp.setHeader("ETag", result.etag());
+        Responses.write(resp, result.contentType(), result.body());
+    }
+
+    /** Origin, rate limit and token: for writes and the console's token check. */
+    private void authorize(HttpServletRequest req) {
+        if (!origins.allows(req)) {
+            throw new Problem(403, "origin-forbidden", "writes are only accepted from this site's own pages");
+        }
+        long wait = limiter.acquire(clients.of(req));
+        if (wait > 0) {
+            throw new Problem(429, "rate-limited", "too many changes at once; wait " + wait + " s and try again")
+                    .header("Retry-After", Long.toString(wait));
+        }
+        String auth = req.getHeader("Authorization");
+        if (auth == null || auth.isBlank()) {
+            throw new Problem(401, "token-missing", "enter the scorer token to make changes")
+                    .header("WWW-Authenticate", "Bearer realm=\"tally\"");
+        }
+        if (!auth.regionMatches(true, 0, "Bearer ", 0, 7) || !token.matches(auth.substring(7).trim())) {
+            throw new Problem(401, "token-invalid", "the scorer token is not correct")
+                    .header("WWW-Authenticate", "Bearer realm=\"tally\", error=\"invalid_token\"");
+        }
+    }
+
+    private Result createGame(String body) {
+        NewGame request = valid(() -> NewGame.fromJson(JsonBody.parse(body, settings.maxJsonDepth())));
+        Scorekeeper.Snapshot s = scorekeeper.create(request);
+        return Result.json(201, "/api/games/" + s.game().id(), etag(s.game()), JsonWriter.write(snapshotBody(s)));
+    }
+
+    private Result applyEvent(String id, boolean undoPath, String body, String ifMatchHeader) {
+        GameEvent event = undoPath ? new GameEvent.Undo()
+                : valid(() -> GameEvent.fromJson(JsonBody.parse(body, settings.maxJsonDepth())));
+        OptionalLong ifMatch = ifMatch(ifMatchHeader);
+        try {
+            Scorekeeper.Snapshot s = scorekeeper.apply(id, event, ifMatch);
+            return Result.json(200, "", etag(s.game()), JsonWriter.write(snapshotBody(s)));
+        } catch (Conflict c) {
+            Problem p = new Problem(409, c.code(), c.getMessage()).with("game", GameJson.full(c.current()));
+            return Result.problem(p);
+        } catch (GameNotFound e) {
+            return Result.problem(new Problem(404, "game-not-found", e.getMessage()));
+        }
+    }
+
+    /** {@code If-Match: "7"} (or 7, or W/"7"): the game version the scorer last saw. */
+    static OptionalLong ifMatch(String header) {
+        if (header == null || header.isBlank()) return OptionalLong.empty();
+        String v = header.trim();
+        if (v.startsWith("W/")) v = v.substring(2);
+        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) v = v.substring(1, v.length() - 1);
+        try {
+            long n = Long.parseLong(v);
+            if (n < 1) throw new NumberFormatException();
+            return OptionalLong.of(n);
+        } catch (NumberFormatException e) {
+            throw new Problem(400, "bad-if-match", "If-Match must be the game's version, like \"7\"");
+        }
+    }
+
+    private static <T> T valid(Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (InvalidInput e) {
+            throw new Problem(400, "invalid", e.getMessage());
+        }
+    }
+
+    private static String etag(Game g) {
+        return "\"" + g.version() + "\"";
+    }
+
+    private static Map<String, Object> snapshotBody(Scorekeeper.Snapshot s) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("game", GameJson.full(s.game()));
+        body.put("position", s.position());
+        return body;
+    }
+
+    private static void notAllowed(String allow) {
+        throw new Problem(405, "method-not-allowed", "use " + allow).header("Allow", allow);
+    }
+
+    private static void ok(HttpServletResponse resp, int status, Object body) throws IOException {
+        resp.setStatus(status);
+        Responses.write(resp, "application/json", JsonWriter.write(body));
+    }
+
+    /** A write's answer, as sent and as remembered for its idempotency key. */
+    record Result(int status, String contentType, String location, String etag, String body, boolean replayed) {
+        static Result json(int status, String location, String etag, String body) {
+            return new Result(status, "application/json", location, etag, body, false);
+        }
+
+        static Result problem(Problem p) {
+            return new Result(p.status(), "application/problem+json", "", null, p.body(), false);
+        }
+
+        static Result replay(StoredResponse r) {
+            boolean problem = r.status() >= 400;
+            return new Result(r.status(), problem ? "application/problem+json" : "application/json", r.location(), null, r.body(), true);
+        }
+    }
+}

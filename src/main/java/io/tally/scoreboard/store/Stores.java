@@ -1,0 +1,27 @@
+package io.tally.scoreboard.store;
+
+import redis.clients.jedis.UnifiedJedis;
+
+import java.time.Clock;
+
+/** The app's two stores and what must be closed with them: in memory, or both on one Redis pool. */
+public record Stores(GameStore games, IdempotencyStore idempotency, AutoCloseable resources) implements AutoCloseable {
+
+    public static Stores memory(Clock clock) {
+        return new Stores(new MemoryGameStore(), new MemoryIdempotencyStore(clock), () -> { });
+    }
+
+    /** Games in Redis, restored from this instance's memory if Redis loses them (checked every {@code checkMillis}). */
+    public static Stores redis(RedisEndpoint endpoint, String prefix, int timeoutMillis, long checkMillis) {
+        UnifiedJedis redis = endpoint.connect(timeoutMillis);
+        GameStore games = new RecoveringGameStore(new RedisGameStore(redis, endpoint, prefix), 5_000, checkMillis);
+        return new Stores(games, new RedisIdempotencyStore(redis, prefix), redis);
+    }
+
+    @Override
+    public void close() throws Exception {
+        games.close();
+        idempotency.close();
+        resources.close();
+    }
+}

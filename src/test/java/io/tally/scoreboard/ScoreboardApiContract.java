@@ -1,0 +1,335 @@
+package io.tally.scoreboard;
+
+import io.tally.testing.TallyServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.tally.scoreboard.ApiClient.auth;
+import static io.tally.scoreboard.ApiClient.score;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every success and error path of the REST API, against a real server. Run once per store: the
+ * subclasses say which (memory, Redis).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ScoreboardApiContract {
+    static final String TOKEN = "test-token-0123456789abcdef";
+
+    TallyServer server;
+    ApiClient api;
+
+    /** Settings of the server under test, beyond the token and the limits set here. */
+    abstract Map<String, String> storeSettings();
+
+    @BeforeAll
+    void startServer() {
+        Map<String, String> s = new HashMap<>(storeSettings());
+        s.put("TALLY_ADMIN_TOKEN", TOKEN);
+        s.put("TALLY_MAX_BODY_BYTES", "1024");
+        s.put("TALLY_POLL_HOLD_MS", "1500");
+        s.put("TALLY_WRITE_RATE", "1000");
+        s.put("TALLY_WRITE_BURST", "1000");
+        server = TallyServer.start(s);
+        api = new ApiClient(server.baseUrl());
+    }
+
+    @AfterAll
+    void stopServer() {
+        if (server != null) server.stop();
+    }
+
+    Map<String, Object> createGame(String home, String away) {
+        ApiClient.Response r = api.post("/api/games", Map.of("sport", "hockey", "home", home, "away", away), auth(TOKEN));
+        assertEquals(201, r.status(), r.body());
+        return r.game();
+    }
+
+    static String id(Map<String, Object> game) {
+        return (String) game.get("id");
+    }
+
+    static long version(Map<String, Object> game) {
+        return (Long) game.get("version");
+    }
+
+    @SuppressWarnings("unchecked")
+    static long homeScore(Map<String, Object> game) {
+        return (Long) ((Map<String, Object>) game.get("home")).get("score");
+    }
+
+    // ---- reads ----
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theGameListHasEveryGameAndThePositionOfTheGamesRoom() {
+        Map<String, Object> g = createGame("Listed", "Too");
+        ApiClient.Response r = api.get("/api/games");
+        assertEquals(200, r.status());
+        assertTrue(r.header("Content-Type").startsWith("application/json"));
+        assertEquals("no-store", r.header("Cache-Control"));
+        List<Map<String, Object>> games = (List<Map<String, Object>>) r.json().get("games");
+        assertTrue(games.stream().anyMatch(x -> id(g).equals(x.get("id"))));
+        assertNull(games.get(0).get("log"), "the list is summaries, without logs");
+        assertNotNull(((Map<String, Object>) r.json().get("position")).get("epoch"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSnapshotHasTheWholeGameItsVersionAsETagAndItsRoomPosition() {
+        Map<String, Object> g = createGame("Snap", "Shot");
+        api.post("/api/games/" + id(g) + "/events", score("home", 2), auth(TOKEN));
+        ApiClient.Response r = api.get("/api/games/" + id(g));
+        assertEquals(200, r.status());
+        assertEquals("\"2\"", r.header("ETag"));
+        assertEquals(2L, version(r.game()));
+        assertEquals(1, ((List<Object>) r.game().get("log")).size());
+        Map<String, Object> position = (Map<String, Object>) r.json().get("position");
+        assertNotNull(position.get("epoch"));
+        assertNotNull(position.get("offset"));
+    }
+
+    @Test
+    void anUnknownGameIsA404Problem() {
+        ApiClient.Response r = api.get("/api/games/nosuchgame");
+        assertEquals(404, r.status());
+        assertTrue(r.header("Content-Type").startsWith("application/problem+json"));
+        assertEquals("game-not-found", r.code());
+        assertEquals(404L, r.json().get("status"));
+        assertNotNull(r.json().get("title"));
+        assertNotNull(r.json().get("detail"));
+        assertEquals(404, api.get("/api/games/%3Cscript%3E").status());
+        assertEquals(404, api.post("/api/games/nosuchgame/events", score("home", 1), auth(TOKEN)).status());
+        assertEquals("not-found", api.get("/api/nothing-here").code());
+    }
+
+    @Test
+    void aWrongMethodIs405WithAllow() {
+        ApiClient.Response r = api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/api/games")).DELETE());
+        assertEquals(405, r.status());
+        assertEquals("GET, POST", r.header("Allow"));
+    }
+
+    // ---- auth ----
+
+    @Test
+    void writesWithoutATokenAre401AndSayWhy() {
+        ApiClient.Response r = api.post("/api/games", Map.of("home", "A", "away", "B"));
+        assertEquals(401, r.status());
+        assertEquals("token-missing", r.code());
+        assertTrue(r.header("WWW-Authenticate").startsWith("Bearer"));
+    }
+
+    @Test
+    void writesWithAWrongTokenAre401() {
+        ApiClient.Response r = api.post("/api/games", Map.of("home", "A", "away", "B"), auth(TOKEN + "x"));
+        assertEquals(401, r.status());
+        assertEquals("token-invalid", r.code());
+        assertEquals("token-invalid", api.post("/api/games", Map.of("home", "A", "away", "B"), "Authorization", "Basic " + TOKEN).code());
+    }
+
+    @Test
+    void theConsoleCanCheckItsToken() {
+        assertEquals(200, api.get("/api/session", auth(TOKEN)).status());
+        assertEquals(401, api.get("/api/session", auth("wrong-token-wrong-token")).status());
+        assertEquals(401, api.get("/api/session").status());
+    }
+
+    @Test
+    void writesFromAnotherSitesPageAre403EvenWithTheToken() {
+        ApiClient.Response r = api.post("/api/games", Map.of("home", "A", "away", "B"), auth(TOKEN, "Origin", "https://evil.example"));
+        assertEquals(403, r.status());
+        assertEquals("origin-forbidden", r.code());
+        ApiClient.Response same = api.post("/api/games", Map.of("home", "A", "away", "B"), auth(TOKEN, "Origin", server.baseUrl()));
+        assertEquals(201, same.status(), same.body());
+    }
+
+    // ---- bodies ----
+
+    @Test
+    void aBodyThatIsNotJsonIs415() {
+        ApiClient.Response r = api.post("/api/games", "home=A&away=B", auth(TOKEN, "Content-Type", "application/x-www-form-urlencoded"));
+        assertEquals(415, r.status());
+        assertEquals("not-json", r.code());
+        ApiClient.Response untyped = api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/api/games"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"home\":\"A\",\"away\":\"B\"}")), auth(TOKEN));
+        assertEquals(415, untyped.status(), "a body without Content-Type is refused");
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413() {
+        ApiClient.Response r = api.post("/api/games", Map.of("home", "A".repeat(2000), "away", "B"), auth(TOKEN));
+        assertEquals(413, r.status());
+        assertEquals("body-too-large", r.code());
+    }
+
+    @Test
+    void malformedOrInvalidBodiesAre400WithTheReason() {
+        assertEquals("bad-json", api.post("/api/games", "{\"home\":", auth(TOKEN)).code());
+        assertEquals("bad-json", api.post("/api/games", "[".repeat(100) + "]".repeat(100), auth(TOKEN)).code());
+        ApiClient.Response r = api.post("/api/games", Map.of("home", "A"), auth(TOKEN));
+        assertEquals(400, r.status());
+        assertEquals("invalid", r.code());
+        assertTrue(((String) r.json().get("detail")).contains("away"));
+        Map<String, Object> g = createGame("Bad", "Events");
+        assertEquals("invalid", api.post("/api/games/" + id(g) + "/events", Map.of("type", "score", "team", "both", "points", 1L), auth(TOKEN)).code());
+    }
+
+    // ---- events ----
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void scoringPeriodStatusAndUndoChangeTheGame() {
+        Map<String, Object> g = createGame("Eagles", "Bears");
+        String path = "/api/games/" + id(g);
+        assertEquals(2L, version(api.post(path + "/events", Map.of("type", "status", "status", "live"), auth(TOKEN)).game()));
+        assertEquals(3L, homeScore(api.post(path + "/events", score("home", 3), auth(TOKEN)).game()));
+        assertEquals("P2", api.post(path + "/events", Map.of("type", "period", "period", "P2"), auth(TOKEN)).game().get("period"));
+        ApiClient.Response set = api.post(path + "/events", Map.of("type", "score", "team", "home", "set", 7L), auth(TOKEN));
+        assertEquals(7L, homeScore(set.game()));
+        assertEquals("\"5\"", set.header("ETag"));
+        ApiClient.Response undo = api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + path + "/undo"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()), auth(TOKEN)); // as curl -X POST sends it
+        assertEquals(200, undo.status(), undo.body());
+        assertEquals(3L, homeScore(undo.game()));
+        ApiClient.Response undo2 = api.post(path + "/events", Map.of("type", "undo"), auth(TOKEN));
+        assertEquals("", undo2.game().get("period"), "the second undo reverts the period change");
+        List<Map<String, Object>> log = (List<Map<String, Object>>) undo2.game().get("log");
+        assertEquals("undo", log.get(log.size() - 1).get("type"));
+        assertNotNull(undo2.json().get("position"));
+    }
+
+    @Test
+    void aStaleIfMatchIs409WithTheCurrentGame() {
+        Map<String, Object> g = createGame("Match", "Point");
+        String path = "/api/games/" + id(g) + "/events";
+        assertEquals(200, api.post(path, score("home", 1), auth(TOKEN, "If-Match", "\"1\"")).status());
+        ApiClient.Response r = api.post(path, score("home", 1), auth(TOKEN, "If-Match", "\"1\"")); // a second scorer, still on v1
+        assertEquals(409, r.status());
+        assertEquals("version-mismatch", r.code());
+        assertEquals(2L, version(r.game()));
+        assertEquals(1L, homeScore(r.game()));
+        assertEquals("bad-if-match", api.post(path, score("home", 1), auth(TOKEN, "If-Match", "*")).code());
+    }
+
+    @Test
+    void anEventTheGameDoesNotAllowIs409WithTheCurrentGame() {
+        Map<String, Object> g = createGame("Zero", "Sum");
+        ApiClient.Response r = api.post("/api/games/" + id(g) + "/events", score("away", -1), auth(TOKEN));
+        assertEquals(409, r.status());
+        assertEquals("score-negative", r.code());
+        assertEquals(1L, version(r.game()));
+        assertEquals("nothing-to-undo", api.post("/api/games/" + id(g) + "/undo", "", auth(TOKEN)).code());
+    }
+
+    // ---- idempotency ----
+
+    @Test
+    void aRetriedPostWithTheSameIdempotencyKeyScoresOnce() {
+        Map<String, Object> g = createGame("Retry", "Safe");
+        String path = "/api/games/" + id(g) + "/events";
+        String key = UUID.randomUUID().toString();
+        ApiClient.Response first = api.post(path, score("home", 2), auth(TOKEN, "Idempotency-Key", key));
+        ApiClient.Response again = api.post(path, score("home", 2), auth(TOKEN, "Idempotency-Key", key));
+        assertEquals(200, again.status());
+        assertEquals("true", again.header("Idempotent-Replayed"));
+        assertEquals(first.body(), again.body());
+        assertEquals(2L, homeScore(api.get("/api/games/" + id(g)).game()));
+        assertEquals(2L, version(api.get("/api/games/" + id(g)).game()));
+    }
+
+    @Test
+    void aRetriedCreateMakesOneGame() {
+        String key = UUID.randomUUID().toString();
+        ApiClient.Response a = api.post("/api/games", Map.of("home", "Once", "away", "Only"), auth(TOKEN, "Idempotency-Key", key));
+        ApiClient.Response b = api.post("/api/games", Map.of("home", "Once", "away", "Only"), auth(TOKEN, "Idempotency-Key", key));
+        assertEquals(201, b.status());
+        assertEquals(id(a.game()), id(b.game()));
+        assertEquals(a.header("Location"), b.header("Location"));
+    }
+
+    @Test
+    void anIdempotencyKeyReusedForAnotherRequestIs422() {
+        Map<String, Object> g = createGame("Key", "Reuse");
+        String path = "/api/games/" + id(g) + "/events";
+        String key = UUID.randomUUID().toString();
+        assertEquals(200, api.post(path, score("home", 1), auth(TOKEN, "Idempotency-Key", key)).status());
+        ApiClient.Response r = api.post(path, score("home", 3), auth(TOKEN, "Idempotency-Key", key));
+        assertEquals(422, r.status());
+        assertEquals("idempotency-key-reused", r.code());
+        assertEquals("bad-idempotency-key", api.post(path, score("home", 1), auth(TOKEN, "Idempotency-Key", "")).code());
+    }
+
+    // ---- status and headers ----
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void readinessReportsStoreRealtimeAndVersion() {
+        ApiClient.Response r = api.get("/readyz");
+        assertEquals(200, r.status(), r.body());
+        assertEquals("ready", r.json().get("status"));
+        assertNotNull(r.json().get("version"));
+        assertNotNull(r.json().get("instance"));
+        assertEquals(true, ((Map<String, Object>) r.json().get("store")).get("available"));
+        Map<String, Object> realtime = (Map<String, Object>) r.json().get("realtime");
+        assertTrue(((Map<String, Object>) realtime.get("connections")).containsKey("websocket"));
+        assertEquals(200, api.get("/api/status").status());
+    }
+
+    @Test
+    void everyResponseCarriesTheSecurityHeaders() {
+        for (ApiClient.Response r : List.of(api.get("/api/games"), api.get("/api/games/nosuchgame"), api.get("/index.html"), api.get("/healthz"))) {
+            String csp = r.header("Content-Security-Policy");
+            assertNotNull(csp);
+            assertTrue(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), csp);
+            assertEquals("nosniff", r.header("X-Content-Type-Options"));
+            assertNotNull(r.header("Referrer-Policy"));
+        }
+    }
+
+    // ---- the snapshot hand-off ----
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aViewerSubscribedFromTheSnapshotPositionGetsEveryLaterEventOnceAndNoEarlierOne() throws Exception {
+        Map<String, Object> g = createGame("Before", "After");
+        String path = "/api/games/" + id(g);
+        api.post(path + "/events", score("home", 1), auth(TOKEN));
+        ApiClient.Response snap = api.get(path);
+        long snapVersion = version(snap.game());
+        LongPollViewer viewer = new LongPollViewer("game-" + id(g), snap.json().get("position"));
+        for (int i = 0; i < 3; i++) api.post(path + "/events", score("away", 1), auth(TOKEN));
+        viewer.pollUntil(server.baseUrl(), 3, Duration.ofSeconds(10));
+        assertEquals(List.of(snapVersion + 1, snapVersion + 2, snapVersion + 3), viewer.versions());
+        Map<String, Object> last = viewer.payloads.get(2);
+        assertEquals("event", last.get("kind"));
+        assertEquals(3L, ((Map<String, Object>) ((Map<String, Object>) last.get("game")).get("away")).get("score"));
+        assertEquals("score", ((Map<String, Object>) last.get("event")).get("type"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theGamesRoomAnnouncesNewGamesAndScoreChanges() throws Exception {
+        ApiClient.Response list = api.get("/api/games");
+        LongPollViewer board = new LongPollViewer("games", list.json().get("position"));
+        Map<String, Object> g = createGame("Board", "Watch");
+        api.post("/api/games/" + id(g) + "/events", score("home", 2), auth(TOKEN));
+        board.pollUntil(server.baseUrl(), 2, Duration.ofSeconds(10));
+        List<Map<String, Object>> mine = board.payloads.stream()
+                .map(p -> (Map<String, Object>) p.get("game"))
+                .filter(x -> id(g).equals(x.get("id"))).toList();
+        assertEquals(List.of(1L, 2L), mine.stream().map(ScoreboardApiContract::version).toList());
+        assertNull(mine.get(1).get("log"));
+    }
+}

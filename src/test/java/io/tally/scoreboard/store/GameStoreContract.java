@@ -1,0 +1,128 @@
+package io.tally.scoreboard.store;
+
+import io.tally.scoreboard.game.Game;
+import io.tally.scoreboard.game.GameEvent;
+import io.tally.scoreboard.game.GameRules;
+import io.tally.scoreboard.game.GameStatus;
+import io.tally.scoreboard.game.NewGame;
+import io.tally.scoreboard.game.Side;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One contract for every GameStore and IdempotencyStore: run against memory and against real Redis. */
+abstract class GameStoreContract {
+    abstract GameStore games();
+
+    abstract IdempotencyStore idempotency();
+
+    static Game game(String id, Instant created) {
+        return new NewGame("football", "Home " + id, "Away " + id, "", GameStatus.LIVE).start(id, created);
+    }
+
+    @Test
+    void aCreatedGameIsFoundAsStored() {
+        Game g = GameRules.apply(game("c1", Instant.now()), new GameEvent.AddPoints(Side.HOME, 2), Instant.now());
+        assertTrue(games().create(g));
+        assertEquals(g, games().find("c1").orElseThrow());
+        assertTrue(games().find("nope").isEmpty());
+    }
+
+    @Test
+    void anIdCanOnlyBeCreatedOnce() {
+        assertTrue(games().create(game("dup", Instant.now())));
+        assertFalse(games().create(game("dup", Instant.now())));
+    }
+
+    @Test
+    void theListIsNewestFirstAndLimited() {
+        Instant t = Instant.parse("2030-01-01T00:00:00Z");
+        games().create(game("l1", t));
+        games().create(game("l2", t.plusSeconds(1)));
+        games().create(game("l3", t.plusSeconds(2)));
+        List<Game> top = games().list(2);
+        assertEquals(List.of("l3", "l2"), top.stream().map(Game::id).toList());
+    }
+
+    @Test
+    void replaceSucceedsOnlyFromTheExpectedVersion() {
+        Game g = game("cas", Instant.now());
+        games().create(g);
+        Game v2 = GameRules.apply(g, new GameEvent.AddPoints(Side.AWAY, 1), Instant.now());
+        assertTrue(games().replace(1, v2));
+        Game other = GameRules.apply(g, new GameEvent.AddPoints(Side.HOME, 5), Instant.now());
+        assertFalse(games().replace(1, other), "a writer still on version 1 must not overwrite version 2");
+        assertEquals(v2, games().find("cas").orElseThrow());
+        assertFalse(games().replace(1, game("ghost", Instant.now())), "no game, nothing replaced");
+        assertTrue(games().find("ghost").isEmpty());
+    }
+
+    @Test
+    void concurrentWritersRetryingOnConflictLoseNoUpdate() throws Exception {
+        games().create(game("race", Instant.now()));
+        int writers = 4;
+        int each = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        AtomicInteger conflicts = new AtomicInteger();
+        try {
+            List<Callable<Void>> jobs = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                jobs.add(() -> {
+                    for (int i = 0; i < each; i++) {
+                        while (true) {
+                            Game cur = games().find("race").orElseThrow();
+                            Game next = GameRules.apply(cur, new GameEvent.AddPoints(Side.HOME, 1), Instant.now());
+                            if (games().replace(cur.version(), next)) break;
+                            conflicts.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+            for (Future<Void> f : pool.invokeAll(jobs)) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        Game end = games().find("race").orElseThrow();
+        assertEquals(writers * each, end.home().score());
+        assertEquals(1 + writers * each, end.version());
+    }
+
+    @Test
+    void anIdempotencyKeyIsClaimedOnceThenAnswersWithTheStoredResponse() {
+        IdempotencyStore s = idempotency();
+        assertTrue(s.claim("k1", "fp", Duration.ofSeconds(30)).isEmpty());
+        StoredResponse pending = s.claim("k1", "fp", Duration.ofSeconds(30)).orElseThrow();
+        assertTrue(pending.isPending());
+        s.complete("k1", new StoredResponse("fp", 201, "/api/games/x", "{\"a\":1}\n{\"b\":2}"), Duration.ofMinutes(5));
+        StoredResponse done = s.claim("k1", "fp", Duration.ofSeconds(30)).orElseThrow();
+        assertEquals(new StoredResponse("fp", 201, "/api/games/x", "{\"a\":1}\n{\"b\":2}"), done);
+        s.release("k1");
+        assertTrue(s.claim("k1", "fp", Duration.ofSeconds(30)).isEmpty(), "a released key can be claimed again");
+    }
+
+    @Test
+    void anAbandonedClaimExpires() throws InterruptedException {
+        IdempotencyStore s = idempotency();
+        assertTrue(s.claim("k2", "fp", Duration.ofMillis(100)).isEmpty());
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        boolean reclaimed = false;
+        while (!reclaimed && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            reclaimed = s.claim("k2", "fp", Duration.ofMillis(100)).isEmpty();
+        }
+        assertTrue(reclaimed);
+    }
+}

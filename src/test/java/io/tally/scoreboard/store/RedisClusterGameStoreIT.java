@@ -1,0 +1,45 @@
+package io.tally.scoreboard.store;
+
+import io.tally.testing.RedisCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.util.UUID;
+
+/** The store contract on a three-master Redis Cluster: the {games} hash tag keeps the scripts on one slot. */
+class RedisClusterGameStoreIT extends GameStoreContract {
+    private static RedisCluster cluster;
+    private Stores stores;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = RedisCluster.start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
+
+    @BeforeEach
+    void connect() {
+        stores = Stores.redis(RedisEndpoint.parse(cluster.url(), true), "t" + UUID.randomUUID().toString().substring(0, 8), 2000, 200);
+    }
+
+    @AfterEach
+    void disconnect() throws Exception {
+        stores.close();
+    }
+
+    @Override
+    GameStore games() {
+        return stores.games();
+    }
+
+    @Override
+    IdempotencyStore idempotency() {
+        return stores.idempotency();
+    }
+}
