@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -190,7 +191,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
     /** Counts the poll against its address until it is answered, whichever way that happens. */
     private PollReply countedPerAddress(String address, PollReply reply) {
         perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
-        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean released = new AtomicBoolean();
         return (status, contentType, body, retryAfterSeconds) -> {
             if (released.compareAndSet(false, true)) releaseAddress(address);
             reply.send(status, contentType, body, retryAfterSeconds);
