@@ -2,6 +2,9 @@ package io.tally.scoreboard;
 
 import io.tally.realtime.Position;
 
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
 /**
  * The two things the app needs from the real-time core, as one seam: in production the
  * {@code Realtime} facade's methods, in unit tests a list. Both methods throw
@@ -13,4 +16,19 @@ public interface RoomFeed {
 
     /** The position of the room's last message (offset "0" of its epoch when it has none). */
     Position tip(String room);
+
+    /** A feed from two functions (in production, {@code Realtime::publish} and {@code Realtime::tip}). */
+    static RoomFeed of(BiFunction<String, String, Position> publish, Function<String, Position> tip) {
+        return new RoomFeed() {
+            @Override
+            public Position publish(String room, String payloadJson) {
+                return publish.apply(room, payloadJson);
+            }
+
+            @Override
+            public Position tip(String room) {
+                return tip.apply(room);
+            }
+        };
+    }
 }

@@ -55,18 +55,7 @@ public final class Scoreboard {
                         settings.integer("TALLY_REDIS_TIMEOUT_MS", 2_000, 100, 60_000),
                         settings.integer("TALLY_STORE_CHECK_MS", 2_000, 50, 600_000));
 
-        RoomFeed feed = new RoomFeed() {
-            @Override
-            public io.tally.realtime.Position publish(String room, String payloadJson) {
-                return realtime.publish(room, payloadJson);
-            }
-
-            @Override
-            public io.tally.realtime.Position tip(String room) {
-                return realtime.tip(room);
-            }
-        };
-        Scorekeeper scorekeeper = new Scorekeeper(stores.games(), feed, clock);
+        Scorekeeper scorekeeper = new Scorekeeper(stores.games(), RoomFeed.of(realtime::publish, realtime::tip), clock);
         if (sample) SampleGame.seed(scorekeeper, clock);
 
         StatusReport status = new StatusReport(stores.games(), () -> report(realtime.status()), version(ctx),

@@ -295,7 +295,10 @@ abstract class ScoreboardApiContract {
             assertTrue(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), csp);
             assertEquals("nosniff", r.header("X-Content-Type-Options"));
             assertNotNull(r.header("Referrer-Policy"));
+            assertNull(r.header("Strict-Transport-Security"), "plain HTTP gets no HSTS");
         }
+        assertNotNull(api.get("/", "X-Forwarded-Proto", "https").header("Strict-Transport-Security"),
+                "HSTS when the balancer ended TLS");
     }
 
     // ---- the snapshot hand-off ----

@@ -8,6 +8,7 @@ import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.util.SafeEncoder;
 
@@ -113,6 +114,8 @@ final class RedisCommands {
             T result = command.get();
             health.commandsUp();
             return result;
+        } catch (JedisMovedDataException e) {
+            throw new UnavailableException("Redis answered MOVED: it is a cluster; set REDIS_CLUSTER=true", e);
         } catch (JedisDataException e) {
             // Redis answered, with an error (OOM, a script error, a read-only replica): not a lost connection.
             throw new UnavailableException("Redis refused the command: " + e.getMessage(), e);

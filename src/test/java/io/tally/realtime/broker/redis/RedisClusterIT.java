@@ -1,6 +1,7 @@
 package io.tally.realtime.broker.redis;
 
 import io.tally.realtime.Position;
+import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.RecordingListener;
 import io.tally.testing.RedisCluster;
 import io.tally.testing.RedisServer;
@@ -81,6 +82,23 @@ class RedisClusterIT {
             }
             assertTrue(onB.overlaps().isEmpty());
             assertTrue(b.status().reconnects() >= 1, b.status().toString());
+        }
+    }
+
+    @Test
+    void aClusterConfiguredAsASingleRedisSaysWhatToChange() {
+        try (RedisBroker b = new RedisBroker(RedisTarget.parse(cluster.nodes().get(0).url(), false), "c", 1_000)) {
+            b.start(new RecordingListener());
+            // some room lands on a slot this node does not serve
+            UnavailableException e = null;
+            for (int i = 0; i < 20 && e == null; i++) {
+                try {
+                    b.tip("moved-room-" + i);
+                } catch (UnavailableException caught) {
+                    e = caught;
+                }
+            }
+            assertTrue(e != null && e.getMessage().contains("REDIS_CLUSTER=true"), String.valueOf(e));
         }
     }
 
