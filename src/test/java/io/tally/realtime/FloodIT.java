@@ -92,15 +92,17 @@ class FloodIT {
 
             Arrays.sort(latencyMicros);
             long p50 = latencyMicros[latencyMicros.length / 2];
+            long p95 = latencyMicros[latencyMicros.length * 95 / 100];
             long p99 = latencyMicros[latencyMicros.length * 99 / 100];
             long max = latencyMicros[latencyMicros.length - 1];
             System.out.println("FloodIT: " + sent.get() + " junk frames over " + reconnects.get() + " attacker connections; viewer latency p50="
-                    + p50 / 1000.0 + " ms p99=" + p99 / 1000.0 + " ms max=" + max / 1000.0 + " ms; rejected " + server.realtime().metrics().rejected());
+                    + p50 / 1000.0 + " ms p95=" + p95 / 1000.0 + " ms p99=" + p99 / 1000.0 + " ms max=" + max / 1000.0 + " ms; rejected " + server.realtime().metrics().rejected());
             assertTrue(sent.get() > ATTACKERS * 50L, "the flood was real: " + sent.get() + " frames");
             // Generous bounds: the flood, the server and the viewers share one small test machine, so
-            // the tail reflects CPU contention; an instance that stalls or crashes blows them by far.
+            // a lone pause (GC, a starved core) shows in the last percent; a stalled instance
+            // moves the median and p95, and a crashed one never delivers.
             assertTrue(p50 < 250_000, "median latency " + p50 / 1000.0 + " ms");
-            assertTrue(p99 < 2_000_000, "p99 latency " + p99 / 1000.0 + " ms");
+            assertTrue(p95 < 1_000_000, "p95 latency " + p95 / 1000.0 + " ms");
             assertTrue(max < 5_000_000, "max latency " + max / 1000.0 + " ms");
 
             try (RawWebSocket fresh = RawWebSocket.connect(viewing, server.wsUrl())) {
