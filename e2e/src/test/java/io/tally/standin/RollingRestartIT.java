@@ -99,7 +99,7 @@ class RollingRestartIT {
             pumpUntil(() -> stopped.isDone() && viewers.stream().allMatch(Viewer::live) && viewers.stream().noneMatch(v -> id.equals(v.instance)),
                     Duration.ofSeconds(90), "viewers of " + id + " moved");
             stopped.get();
-            System.out.println("RollingRestartIT: " + id + " had " + connected + " viewers, stopped in "
+            System.out.println("RollingRestartIT: " + id + " had " + connected + " viewers; stopped, and all of them resumed elsewhere, within "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
             CompletableFuture<Void> started = CompletableFuture.runAsync(() -> standIn.startTomcat(stopping));
             pumpUntil(started::isDone, Duration.ofSeconds(120), id + " back");
