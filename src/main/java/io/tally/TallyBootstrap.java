@@ -38,8 +38,9 @@ public final class TallyBootstrap implements ServletContextListener {
         realtime.install(context);
         context.addFilter("tally-drain", new DrainOnStop(realtime, settings.integer("TALLY_DRAIN_GRACE_MS", 5_000, 0, 120_000)));
         Observability.installMetrics(context, realtime, settings);
+        io.tally.doctor.Doctor.install(context, realtime, settings);
         context.setAttribute(Realtime.class.getName(), realtime);
-        context.addServlet("tally-healthz", new Healthz()).addMapping("/healthz");
+        context.addServlet("tally-healthz", new Healthz(realtime)).addMapping("/healthz");
         try {
             scoreboard = Scoreboard.install(context, realtime, settings);
         } catch (RuntimeException e) {
@@ -66,13 +67,28 @@ public final class TallyBootstrap implements ServletContextListener {
         if (logging != null) logging.close(); // last, so the lines above are structured too
     }
 
-    /** Liveness for the load balancer: answers at once and touches nothing external. */
+    /**
+     * Liveness for the load balancer: answers at once and touches nothing external (a Redis outage
+     * must not take every instance out of the balancer). 503 while draining, so the balancer stops
+     * sending new clients to an instance that is shutting down.
+     */
     private static final class Healthz extends HttpServlet {
+        private final Realtime realtime;
+
+        Healthz(Realtime realtime) {
+            this.realtime = realtime;
+        }
+
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
             response.setContentType("text/plain;charset=UTF-8");
             response.setHeader("Cache-Control", "no-store");
-            response.getWriter().write("ok\n");
+            if (realtime.isDraining()) {
+                response.setStatus(503);
+                response.getWriter().write("draining\n");
+            } else {
+                response.getWriter().write("ok\n");
+            }
         }
     }
 }

@@ -118,6 +118,30 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         return broker.tip(Rooms.require(room));
     }
 
+    /** Part of a room's history read back for diagnostics: payloads (JSON text) in offset order. */
+    public record HistoryExcerpt(java.util.List<String> payloads, Position last, Position tip, boolean reset) {
+    }
+
+    /**
+     * Read-only, for diagnostics (the doctor): up to {@code limit} payloads published to the room after
+     * {@code since}, oldest first, with the position of the last one returned ({@code since} when none).
+     * When {@code since} cannot be served (another epoch, or trimmed) {@code reset} is true, nothing is
+     * returned, and {@code tip} tells where the room's history now ends.
+     *
+     * @throws UnavailableException when history cannot be read now
+     */
+    public HistoryExcerpt readHistory(String room, Position since, int limit) {
+        io.tally.realtime.broker.History h = broker.history(Rooms.require(room), since, limit);
+        if (h.isReset()) return new HistoryExcerpt(java.util.List.of(), since, h.tip(), true);
+        java.util.List<String> payloads = new java.util.ArrayList<>(h.messages().size());
+        Position last = since;
+        for (io.tally.realtime.broker.Message m : h.messages()) {
+            payloads.add(m.payload());
+            last = m.position();
+        }
+        return new HistoryExcerpt(payloads, last, h.tip(), false);
+    }
+
     public RealtimeConfig config() {
         return config;
     }
@@ -168,16 +192,16 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         ClientSession session = new ClientSession(this, connection, System.nanoTime());
         sessions.add(session);
         perAddress.computeIfAbsent(connection.clientAddress(), a -> new AtomicInteger()).incrementAndGet();
+        return session;
+    }
+
+    /** The {@code welcome} frame for a transport. */
+    String welcome(String transport) {
         Map<String, Object> limits = new LinkedHashMap<>();
         limits.put("maxFrameBytes", config.maxFrameBytes());
         limits.put("maxRooms", config.maxRoomsPerConnection());
         limits.put("pollHold", config.pollHoldMillis());
-        session.send(Frames.welcome(config.instanceId(), connection.transport(), config.heartbeatMillis(),
-                config.peerTimeoutMillis(), limits));
-        // A drain that began while this connection opened may have walked the sessions before it
-        // was added: tell it too (a second reconnect frame, if it got one, is harmless).
-        if (draining) session.send(Frames.reconnect(reconnectDelay()));
-        return session;
+        return Frames.welcome(config.instanceId(), transport, config.heartbeatMillis(), config.peerTimeoutMillis(), limits);
     }
 
     void sessionClosed(ClientSession session) {
@@ -218,13 +242,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
                 return;
             }
         }
-        if (request.hello()) {
-            Map<String, Object> limits = new LinkedHashMap<>();
-            limits.put("maxFrameBytes", config.maxFrameBytes());
-            limits.put("maxRooms", config.maxRoomsPerConnection());
-            limits.put("pollHold", config.pollHoldMillis());
-            welcome = Frames.welcome(config.instanceId(), "polling", config.heartbeatMillis(), config.peerTimeoutMillis(), limits);
-        }
+        if (request.hello()) welcome = welcome("polling");
         Poll poll = new Poll(this, request.rooms(), welcome, countedPerAddress(clientAddress, reply));
         worker.execute(poll::start);
     }

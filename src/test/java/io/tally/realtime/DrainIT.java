@@ -155,7 +155,7 @@ class DrainIT {
         assertEquals(503, poll.statusCode());
         assertEquals("draining", parse(poll.body()).get("code"));
         assertTrue(poll.headers().firstValue("Retry-After").isPresent());
-        assertEquals(200, Http.get(server.baseUrl() + "/healthz").statusCode(), "liveness is not readiness: still alive");
+        assertEquals(503, Http.get(server.baseUrl() + "/healthz").statusCode(), "the balancer is told to send no one new");
 
         assertEquals(1001, straggler.awaitClose(), "cut with going-away once the grace is over");
         long ms = drained.get(GRACE_MS + 5_000, TimeUnit.MILLISECONDS);

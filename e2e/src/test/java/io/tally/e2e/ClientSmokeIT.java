@@ -5,6 +5,7 @@ import io.tally.e2e.browser.BrowserPool;
 import io.tally.e2e.browser.E2eArtifacts;
 import io.tally.realtime.Position;
 import io.tally.realtime.Realtime;
+import io.tally.standin.NetworkPath;
 import io.tally.testing.RedisServer;
 import io.tally.testing.TallyServer;
 import org.junit.jupiter.api.AfterAll;
@@ -81,6 +82,11 @@ class ClientSmokeIT {
     }
 
     private ClientTestPage open(TallyServer on, String engine, String query, TestInfo test) {
+        return open(on.baseUrl(), on, engine, query, test);
+    }
+
+    /** Opens the page at {@code pageBase} (the server itself, or a path in front of it) on server {@code on}. */
+    private ClientTestPage open(String pageBase, TallyServer on, String engine, String query, TestInfo test) {
         target = on;
         room = test.getTestMethod().orElseThrow().getName() + "-" + engine;
         browser = artifacts.watch(browsers.get(engine));
@@ -88,7 +94,7 @@ class ClientSmokeIT {
         // what the test publishes next is delivered even if it is published before the ack.
         Position tip = realtime().tip(room);
         String since = URLEncoder.encode(room + ":" + tip.epoch() + ":" + tip.offset(), StandardCharsets.UTF_8);
-        return ClientTestPage.open(browser.driver(), on.baseUrl(),
+        return ClientTestPage.open(browser.driver(), pageBase,
                 "rooms=" + room + "&since=" + since + (query.isEmpty() ? "" : "&" + query), WAIT);
     }
 
@@ -270,16 +276,15 @@ class ClientSmokeIT {
 
     @Test
     void fallsBackWhenTheUpgradeHangsWithoutAWelcomeAndKeepsPollingWhileProbesFail(TestInfo test) throws Exception {
-        // A socket that accepts and never answers: the proxy that swallows the upgrade.
-        try (MuteServer silent = MuteServer.neverAnswering()) {
-            ClientTestPage page = open("chromium", "wsUrl=" + URLEncoder.encode(silent.wsUrl(), StandardCharsets.UTF_8)
-                    + "&welcomeTimeout=1000&probeInterval=1000", test);
+        // A proxy that swallows WebSocket upgrades: no refusal, just no answer.
+        try (UpgradeSwallowingProxy proxy = new UpgradeSwallowingProxy(server.port())) {
+            ClientTestPage page = open(proxy.url(), server, "chromium", "welcomeTimeout=1000&probeInterval=1000", test);
             page.waitForState("connected", "polling");
             publish(3);
             page.waitForCount(3);
-            // The client keeps probing WebSocket (and the probes keep failing) while it polls.
-            new FluentWait<>(silent).withTimeout(WAIT).withMessage("a second upgrade attempt (a probe)")
-                    .until(s -> s.accepted() >= 2);
+            // The client keeps probing WebSocket (and the probes keep hanging) while it polls.
+            new FluentWait<>(proxy).withTimeout(WAIT).withMessage("a second upgrade attempt (a probe)")
+                    .until(p -> p.upgradesSwallowed() >= 2);
             publish(3);
             page.waitForCount(6);
             assertEquals("polling", page.transportHistory());
@@ -288,20 +293,28 @@ class ClientSmokeIT {
     }
 
     @Test
-    void treatsAServerSilentForHeartbeatPlusTimeoutAsDeadAndReconnects(TestInfo test) throws Exception {
-        // The peer welcomes with a 300 ms heartbeat and 300 ms timeout, then never speaks again.
-        String welcome = "{\"type\":\"welcome\",\"v\":1,\"instance\":\"mute\",\"transport\":\"websocket\","
-                + "\"heartbeat\":300,\"timeout\":300,\"limits\":{\"maxFrameBytes\":65536,\"maxRooms\":50,\"pollHold\":25000}}";
-        try (MuteServer mute = MuteServer.welcomingThenSilent(welcome)) {
-            ClientTestPage page = open("chromium", "wsUrl=" + URLEncoder.encode(mute.wsUrl(), StandardCharsets.UTF_8)
-                    + "&backoffMax=500", test);
+    void detectsADeadPathAfterHeartbeatPlusTimeoutAndCatchesUpWhenItReturns(TestInfo test) throws Exception {
+        // Heartbeat 500 ms + timeout 1 s: a path silent for 1.5 s is dead to the client. Paused, the
+        // path closes nothing, so only the client's own timer can notice.
+        try (TallyServer fast = TallyServer.start(Map.of(
+                "TALLY_HEARTBEAT_MS", "500", "TALLY_PEER_TIMEOUT_MS", "1000", "TALLY_DRAIN_WINDOW_MS", "0"));
+             NetworkPath path = new NetworkPath(fast.port())) {
+            ClientTestPage page = open(path.url().toString(), fast, "chromium",
+                    "welcomeTimeout=1000&probeInterval=1000&backoffMax=1000", test);
             page.waitForState("connected", "websocket");
-            // Each connection is given up after ~600 ms of silence and replaced by a new one.
-            new FluentWait<>(mute).withTimeout(WAIT).withMessage("the client to reconnect twice")
-                    .until(m -> m.accepted() >= 3);
-            // A WebSocket that said welcome works: the client reconnects, it does not fall back.
-            assertEquals("websocket", page.transportHistory());
-            assertTrue(page.connects() >= 2, "reconnected after the silence, connects: " + page.connects());
+            publish(2);
+            page.waitForCount(2);
+
+            path.pause();
+            page.waitForState("reconnecting", "");
+            publish(3); // missed while the path is down
+            path.resume();
+
+            page.waitForCount(5);
+            publish(2);
+            page.waitForCount(7);
+            assertReceivedExactlyOnceInOrder(page);
+            page.waitForState("connected", "websocket"); // back on WebSocket, after polling if need be
         }
     }
 

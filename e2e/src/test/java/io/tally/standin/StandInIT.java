@@ -115,6 +115,18 @@ class StandInIT {
         }
 
         @Test
+        void aBrowserOpensAWebSocketThroughTheChain() throws IOException {
+            org.junit.jupiter.api.Assumptions.assumeTrue(HeadlessChromium.installed(), "Chromium not installed");
+            try (HeadlessChromium browser = new HeadlessChromium()) {
+                String ws = browser.run(standIn.url() + "/", HeadlessChromium.TRY_WEBSOCKET);
+                assertTrue(ws.startsWith("open:") && ws.contains("\"type\":\"welcome\""), ws);
+                // The scoreboard page at the environment's URL goes live over WebSocket.
+                String shown = browser.awaitAttribute(standIn.url() + "/", "connection", "data-status", "connected", Duration.ofSeconds(30));
+                assertEquals("websocket", browser.attribute("connection", "data-transport"), shown);
+            }
+        }
+
+        @Test
         void originCheckSeesTheHostWithItsPortAndRefusesForeignOrigins() throws IOException {
             // nginx forwards Host with the port; a foreign page must be refused.
             RawHttp.Response foreign = RawHttp.upgrade(standIn.url(), "/live/ws", "http://evil.example", 5_000);
@@ -218,6 +230,20 @@ class StandInIT {
             RawHttp.Response poll = RawHttp.get(standIn.url(), "/live/poll");
             assertEquals(200, poll.status(), poll.body());
             assertEquals(standIn.instanceId(0), instanceOf(poll));
+        }
+
+        @Test
+        void inABrowserTheWebSocketFailsAndPollingWorks() throws IOException {
+            org.junit.jupiter.api.Assumptions.assumeTrue(HeadlessChromium.installed(), "Chromium not installed");
+            try (HeadlessChromium browser = new HeadlessChromium()) {
+                String ws = browser.run(standIn.url() + "/", HeadlessChromium.TRY_WEBSOCKET);
+                assertTrue(ws.startsWith("failed:"), "the upgrade must fail behind the broken proxy: " + ws);
+                String poll = browser.run(standIn.url() + "/", HeadlessChromium.POLL);
+                assertTrue(poll.startsWith("200:") && poll.contains(standIn.instanceId(0)), poll);
+                // The scoreboard page still goes live, on long-polling.
+                String shown = browser.awaitAttribute(standIn.url() + "/", "connection", "data-transport", "polling", Duration.ofSeconds(30));
+                assertEquals("connected", browser.attribute("connection", "data-status"), shown);
+            }
         }
     }
 

@@ -55,6 +55,9 @@ public final class WebSocketEndpoint extends Endpoint {
                 closeQuietly(session, CloseReason.CloseCodes.CANNOT_ACCEPT, "binary frames are not part of the protocol");
             }
         });
+        // Only now: a client answers the welcome at once, and a frame arriving before the handlers
+        // are registered would make the container close the connection (1003).
+        in.onStart();
     }
 
     @Override

@@ -1,0 +1,68 @@
+package io.tally.e2e.doctor;
+
+import io.tally.e2e.browser.Browser;
+import io.tally.e2e.browser.Browsers;
+import io.tally.e2e.browser.E2eArtifacts;
+import io.tally.testing.TallyServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The doctor page in both supported engines against one embedded instance (in-memory broker): the
+ * page's own code works in Chromium and WebKit, every check passes, and the rerun button runs it again.
+ */
+class DoctorPageIT {
+    private static TallyServer server;
+
+    @RegisterExtension
+    final E2eArtifacts artifacts = new E2eArtifacts();
+
+    private Browser browser;
+
+    @BeforeAll
+    static void start() {
+        server = TallyServer.start(Map.of("TALLY_INSTANCE_ID", "page-1", "TALLY_HEARTBEAT_MS", "1000"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.stop();
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) browser.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"chromium", "webkit"})
+    void aSingleInstanceOnTheMemoryBrokerPassesEveryCheck(String engine) {
+        browser = artifacts.watch(Browsers.open(engine));
+        DoctorPage page = DoctorPage.open(browser.driver(), server.baseUrl(), "idle=2", Duration.ofSeconds(60));
+        for (Map.Entry<String, String> e : page.statuses().entrySet()) {
+            assertEquals("pass", e.getValue(), e.getKey() + page.describe());
+        }
+        assertTrue(page.summary("websocket").contains("page-1"), page.describe());
+        assertTrue(page.summary("redis").contains("In-memory broker"), page.describe());
+        assertTrue(page.summary("idle").contains("Kept idle 2 s"), page.describe());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"chromium"})
+    void skippingTheIdleCheckIsAWarningNotAFailure(String engine) {
+        browser = artifacts.watch(Browsers.open(engine));
+        DoctorPage page = DoctorPage.open(browser.driver(), server.baseUrl(), "idle=0", Duration.ofSeconds(60));
+        assertEquals("warn", page.status("idle"), page.describe());
+        assertEquals("warn", page.overall());
+    }
+}

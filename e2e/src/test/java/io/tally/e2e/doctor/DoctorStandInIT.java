@@ -1,0 +1,272 @@
+package io.tally.e2e.doctor;
+
+import io.tally.doctor.cli.DoctorCli;
+import io.tally.e2e.browser.Browser;
+import io.tally.e2e.browser.Browsers;
+import io.tally.e2e.browser.E2eArtifacts;
+import io.tally.standin.StandIn;
+import io.tally.standin.StandInOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The doctor's verdicts through the Beanstalk stand-in (HAProxy as the ALB → nginx with our
+ * .platform files → Tomcat 11 and 10.1 → Redis), in the page (headless Chromium) and in the
+ * command: all pass in the normal chain; with Redis stopped only Redis fails; behind a proxy that
+ * strips the upgrade headers the WebSocket fails, explained, while polling passes.
+ *
+ * <p>Screenshots of the page land in target/doctor-screenshots/ (docs/img/ holds copies).
+ */
+class DoctorStandInIT {
+    /** Short heartbeat so the idle check (heartbeat + 2 s) stays short. */
+    private static final String HEARTBEAT_MS = "3000";
+    private static final String IDLE = "5";
+    private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(90);
+    private static final Path SHOTS = Path.of("target", "doctor-screenshots");
+
+    record Cli(int exit, String out) {
+        boolean line(String status, String check) {
+            return out.lines().anyMatch(l -> l.matches(status + "\\s+" + check + "\\s.*"));
+        }
+    }
+
+    static Cli cli(URI url) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = DoctorCli.run(new String[] {"--idle", IDLE, url.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        return new Cli(exit, out.toString(StandardCharsets.UTF_8));
+    }
+
+    static StandInOptions options() {
+        return StandInOptions.defaults().instances(2).sticky(true).redis(true).env("TALLY_HEARTBEAT_MS", HEARTBEAT_MS);
+    }
+
+    static String get(URI base, String path) {
+        try {
+            HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()
+                    .send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.body();
+        } catch (Exception e) {
+            throw new AssertionError("GET " + path, e);
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    class NormalThenRedisStopped {
+        StandIn standIn;
+        Browser browser;
+
+        @RegisterExtension
+        final E2eArtifacts artifacts = new E2eArtifacts();
+
+        @BeforeAll
+        void start() {
+            standIn = StandIn.start(options());
+        }
+
+        @AfterAll
+        void stop() {
+            if (standIn != null) standIn.close();
+        }
+
+        @BeforeEach
+        void openBrowser() {
+            browser = artifacts.watch(Browsers.chromium());
+        }
+
+        @AfterEach
+        void closeBrowser() {
+            if (browser != null) browser.close();
+        }
+
+        @Test
+        @Order(1)
+        void normalChainEveryCheckPassesInThePage() {
+            DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=" + IDLE, PAGE_TIMEOUT);
+            page.screenshot(SHOTS.resolve("doctor-healthy.png"));
+            for (Map.Entry<String, String> e : page.statuses().entrySet()) {
+                assertEquals("pass", e.getValue(), e.getKey() + page.describe());
+            }
+            assertEquals("pass", page.overall());
+            String ws = page.summary("websocket");
+            assertTrue(ws.contains(standIn.instanceId(0)) || ws.contains(standIn.instanceId(1)), ws);
+            assertTrue(page.details("instances").contains("AWSALB yes"), page.describe());
+            assertTrue(page.summary("redis").contains("Connected (redis)"), page.describe());
+            assertTrue(page.summary("idle").contains("server ping(s) arrived and were answered"), page.describe());
+        }
+
+        @Test
+        @Order(2)
+        void normalChainTheCommandPassesAndExitsZero() {
+            Cli r = cli(standIn.url());
+            assertEquals(0, r.exit(), r.out());
+            for (String c : DoctorPage.CHECKS) assertTrue(r.line("PASS", c), c + ":\n" + r.out());
+        }
+
+        @Test
+        @Order(3)
+        void redisStoppedOnlyRedisFailsInThePageAndTheCommand() {
+            standIn.stopRedis();
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                for (int i = 0; i < standIn.instances(); i++) {
+                    while (!get(standIn.url(i), "/doctor/api/redis").contains("\"available\":false")) {
+                        if (System.nanoTime() > deadline) fail("instance " + (i + 1) + " never noticed that Redis stopped");
+                        sleepBriefly();
+                    }
+                }
+                DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=" + IDLE, PAGE_TIMEOUT);
+                page.screenshot(SHOTS.resolve("doctor-redis-stopped.png"));
+                Map<String, String> statuses = page.statuses();
+                assertEquals("fail", statuses.get("redis"), page.describe());
+                assertTrue(page.summary("redis").contains("unavailable"), page.describe());
+                assertTrue(page.fix("redis").contains("REDIS_URL"), page.describe());
+                for (String c : List.of("websocket", "polling", "instances", "rtt", "idle", "config", "tls")) {
+                    assertEquals("pass", statuses.get(c), c + page.describe());
+                }
+                assertTrue(!page.describe().contains(String.valueOf(URI.create(standIn.redisUrl()).getPort())),
+                        "the Redis address is not shown: " + page.describe());
+
+                Cli r = cli(standIn.url());
+                assertEquals(1, r.exit(), r.out());
+                assertTrue(r.line("FAIL", "redis"), r.out());
+                for (String c : List.of("websocket", "polling", "idle", "config", "tls")) assertTrue(r.line("PASS", c), c + ":\n" + r.out());
+            } finally {
+                standIn.startRedis();
+            }
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class BrokenProxy {
+        StandIn standIn;
+        Browser browser;
+
+        @RegisterExtension
+        final E2eArtifacts artifacts = new E2eArtifacts();
+
+        @BeforeAll
+        void start() {
+            standIn = StandIn.start(options().brokenProxy(true));
+        }
+
+        @AfterAll
+        void stop() {
+            if (standIn != null) standIn.close();
+        }
+
+        @AfterEach
+        void closeBrowser() {
+            if (browser != null) browser.close();
+        }
+
+        @Test
+        void thePageBlamesTheProxyForTheWebSocketWhilePollingPasses() {
+            browser = artifacts.watch(Browsers.chromium());
+            DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=" + IDLE, PAGE_TIMEOUT);
+            page.screenshot(SHOTS.resolve("doctor-broken.png"));
+            assertEquals("fail", page.status("websocket"), page.describe());
+            assertTrue(page.summary("websocket").contains("proxy stripped the upgrade headers"), page.describe());
+            assertTrue(page.fix("websocket").contains("proxy_set_header Upgrade"), page.describe());
+            assertTrue(page.details("websocket").contains("Upgrade: (missing)"), page.describe());
+            assertEquals("pass", page.status("polling"), page.describe());
+            for (String c : List.of("instances", "config", "redis", "tls")) assertEquals("pass", page.status(c), c + page.describe());
+            assertEquals("warn", page.status("idle"), "needs a WebSocket: " + page.describe());
+            assertEquals("warn", page.status("rtt"), "WebSocket RTT not measurable: " + page.describe());
+            assertEquals("fail", page.overall());
+        }
+
+        @Test
+        void theCommandBlamesTheProxyAndExitsOne() {
+            Cli r = cli(standIn.url());
+            assertEquals(1, r.exit(), r.out());
+            assertTrue(r.line("FAIL", "websocket"), r.out());
+            assertTrue(r.out().contains("The proxy stripped the upgrade headers"), r.out());
+            assertTrue(r.out().contains("HTTP 400"), r.out());
+            assertTrue(r.line("PASS", "polling"), r.out());
+            assertTrue(r.line("PASS", "redis"), r.out());
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class IdleTimeoutShorterThanHeartbeat {
+        StandIn standIn;
+        Browser browser;
+
+        @RegisterExtension
+        final E2eArtifacts artifacts = new E2eArtifacts();
+
+        @BeforeAll
+        void start() {
+            // The balancer cuts connections idle for 3 s; the server pings every 5 s; the deployer said so.
+            standIn = StandIn.start(StandInOptions.defaults().instances(1).redis(true).idleTimeout(Duration.ofSeconds(3))
+                    .env("TALLY_HEARTBEAT_MS", "5000").env("TALLY_LB_IDLE_TIMEOUT_S", "3"));
+        }
+
+        @AfterAll
+        void stop() {
+            if (standIn != null) standIn.close();
+        }
+
+        @AfterEach
+        void closeBrowser() {
+            if (browser != null) browser.close();
+        }
+
+        @Test
+        void theIdleWebSocketIsSeenCutAndTheConfigurationIsFlagged() {
+            browser = artifacts.watch(Browsers.chromium());
+            DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=8", PAGE_TIMEOUT);
+            assertEquals("pass", page.status("websocket"), page.describe());
+            assertEquals("fail", page.status("idle"), page.describe());
+            assertTrue(page.summary("idle").contains("was closed after"), page.describe());
+            assertEquals("warn", page.status("config"), page.describe());
+            assertTrue(page.summary("config").contains("heartbeat 5 s is not shorter than the load balancer's 3 s idle timeout"), page.describe());
+
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int exit = DoctorCli.run(new String[] {"--idle", "8", standIn.url().toString()}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+            Cli r = new Cli(exit, out.toString(StandardCharsets.UTF_8));
+            assertEquals(1, r.exit(), r.out());
+            assertTrue(r.line("FAIL", "idle"), r.out());
+            assertTrue(r.line("WARN", "config"), r.out());
+            assertTrue(r.line("PASS", "websocket"), r.out());
+        }
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(200); // polling a condition under a deadline
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}

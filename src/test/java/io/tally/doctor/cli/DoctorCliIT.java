@@ -1,0 +1,71 @@
+package io.tally.doctor.cli;
+
+import io.tally.testing.TallyServer;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command-line doctor against the embedded server: its lines and its exit status. */
+class DoctorCliIT {
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = DoctorCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aHealthySingleInstancePassesEveryCheckAndExitsZero() {
+        try (TallyServer server = TallyServer.start(Map.of("TALLY_INSTANCE_ID", "cli-1", "TALLY_HEARTBEAT_MS", "1000"))) {
+            Run r = run("--idle", "2", server.baseUrl());
+            assertEquals(0, r.exit(), r.out() + r.err());
+            for (String id : new String[] {"websocket", "polling", "instances", "rtt", "idle", "config", "redis", "tls"}) {
+                assertTrue(r.out().lines().anyMatch(l -> l.matches("PASS\\s+" + id + "\\s+.*")), id + " should pass:\n" + r.out());
+            }
+            assertTrue(r.out().contains("welcomed by instance cli-1"), r.out());
+            assertTrue(r.out().contains("8 passed, 0 warned, 0 failed"), r.out());
+        }
+    }
+
+    @Test
+    void jsonOutputCarriesTheSameVerdicts() {
+        try (TallyServer server = TallyServer.start(Map.of("TALLY_HEARTBEAT_MS", "1000"))) {
+            Run r = run("--json", "--idle", "0", server.baseUrl());
+            assertEquals(0, r.exit(), r.out());
+            assertTrue(r.out().contains("{\"id\":\"websocket\",\"status\":\"pass\""), r.out());
+            assertTrue(r.out().contains("{\"id\":\"idle\",\"status\":\"warn\""), "skipped idle check is a warning: " + r.out());
+        }
+    }
+
+    @Test
+    void nothingListeningFailsWithExitOne() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Run r = run("--idle", "0", "--polls", "1", "http://127.0.0.1:" + port);
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("FAIL  websocket")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("FAIL  polling")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("FAIL  config")), r.out());
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertEquals(2, run().exit());
+        assertEquals(2, run("ftp://example.com").exit());
+        assertEquals(2, run("--idle").exit());
+        assertEquals(0, run("--help").exit());
+    }
+}
