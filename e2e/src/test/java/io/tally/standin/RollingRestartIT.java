@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,10 +41,14 @@ class RollingRestartIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Viewer> viewers = new ArrayList<>();
+    /** Connecting and closing block (handshake, close frame): off the pumping thread, so 500 viewers keep up. */
+    private final ExecutorService io = Executors.newFixedThreadPool(16);
     private StandIn standIn;
 
     @AfterEach
-    void stop() {
+    void stop() throws InterruptedException {
+        io.shutdownNow();
+        io.awaitTermination(10, TimeUnit.SECONDS);
         viewers.forEach(Viewer::close);
         if (standIn != null) standIn.close();
     }
@@ -97,7 +102,7 @@ class RollingRestartIT {
             int stopping = i;
             CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> standIn.stopTomcat(stopping, Duration.ofSeconds(30)));
             pumpUntil(() -> stopped.isDone() && viewers.stream().allMatch(Viewer::live) && viewers.stream().noneMatch(v -> id.equals(v.instance)),
-                    Duration.ofSeconds(90), "viewers of " + id + " moved");
+                    Duration.ofSeconds(180), "viewers of " + id + " moved");
             stopped.get();
             System.out.println("RollingRestartIT: " + id + " had " + connected + " viewers; stopped, and all of them resumed elsewhere, within "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
@@ -181,40 +186,49 @@ class RollingRestartIT {
         final List<Long> delays = new ArrayList<>();
         String epoch;
         String offset;
-        String instance;
-        RawWebSocket ws;
-        boolean acked;
-        long reconnectAt;
+        volatile String instance;
+        volatile RawWebSocket ws;
+        volatile boolean connecting;
+        volatile boolean acked;
+        volatile long reconnectAt;
         long toldToReconnect;
         long cutWithoutNotice;
-        long refused;
+        volatile long refused;
 
         Viewer(String url, String room, String epoch, String offset) {
             this.url = url;
             this.room = room;
             this.epoch = epoch;
             this.offset = offset;
-            connect();
+            connectLater();
+        }
+
+        private void connectLater() {
+            connecting = true;
+            io.execute(this::connect);
         }
 
         boolean live() {
-            return ws != null && acked;
+            return !connecting && ws != null && acked;
         }
 
         long lastVersion() {
             return versions.isEmpty() ? 1 : versions.get(versions.size() - 1);
         }
 
+        /** On an io thread; the pumping thread leaves this viewer alone while {@code connecting}. */
         private void connect() {
             try {
-                ws = RawWebSocket.connect(http, url);
+                RawWebSocket s = RawWebSocket.connect(http, url);
+                s.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"since\":" + position(epoch, offset) + "}");
+                acked = false;
+                ws = s;
             } catch (RuntimeException refusedOrReset) {
                 refused++;
                 retryIn(200 + (long) (Math.random() * 500));
-                return;
+            } finally {
+                connecting = false;
             }
-            acked = false;
-            ws.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"since\":" + position(epoch, offset) + "}");
         }
 
         private void retryIn(long ms) {
@@ -226,9 +240,10 @@ class RollingRestartIT {
 
         /** Handles whatever has arrived; true if it did anything. */
         boolean pump() {
+            if (connecting) return false;
             if (ws == null) {
                 if (System.nanoTime() < reconnectAt) return false;
-                connect();
+                connectLater();
                 return true;
             }
             boolean closed = ws.isClosed(); // read first: frames that came before the close are all queued by now
@@ -247,7 +262,7 @@ class RollingRestartIT {
                         long after = (Long) f.get("after");
                         toldToReconnect++;
                         delays.add(after);
-                        ws.close();
+                        closeLater(ws);
                         retryIn(after);
                         return true;
                     }
@@ -258,15 +273,20 @@ class RollingRestartIT {
             }
             if (closed) {
                 cutWithoutNotice++;
-                ws.close();
+                closeLater(ws);
                 retryIn(200 + (long) (Math.random() * 500));
                 return true;
             }
             return !frames.isEmpty();
         }
 
+        private void closeLater(RawWebSocket s) {
+            io.execute(s::close);
+        }
+
         void close() {
-            if (ws != null) ws.close();
+            RawWebSocket s = ws;
+            if (s != null) s.close();
         }
     }
 }
