@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -61,7 +62,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         timer.setRemoveOnCancelPolicy(true);
         this.scheduler = timer;
         this.hub = new Hub(broker, scheduler);
-        broker.start(hub);
+        broker.start(new TimedFanout(hub, metrics));
         long tick = Math.max(20, Math.min(1000, Math.min(config.heartbeatMillis(), config.peerTimeoutMillis()) / 5));
         scheduler.scheduleWithFixedDelay(this::heartbeat, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -168,7 +169,8 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
             metrics.rejected("draining");
             return new Refusal(503, "draining", "this instance is shutting down; reconnect to another", 2);
         }
-        if (webSocket && sessions.size() >= config.maxConnections()) {
+        // A held poll holds a socket as a WebSocket does: both count against both limits.
+        if (sessions.size() + polls.size() >= config.maxConnections()) {
             metrics.rejected("over-capacity");
             return new Refusal(503, "over-capacity", "this instance holds its maximum of " + config.maxConnections() + " connections", 5);
         }
@@ -203,9 +205,21 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
     }
 
     void sessionClosed(ClientSession session) {
-        if (sessions.remove(session)) {
-            perAddress.computeIfPresent(session.connection().clientAddress(), (a, n) -> n.decrementAndGet() <= 0 ? null : n);
-        }
+        if (sessions.remove(session)) releaseAddress(session.connection().clientAddress());
+    }
+
+    private void releaseAddress(String address) {
+        perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
+    /** Counts the poll against its address until it is answered, whichever way that happens. */
+    private PollReply countedPerAddress(String address, PollReply reply) {
+        perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+        AtomicBoolean released = new AtomicBoolean();
+        return (status, contentType, body, retryAfterSeconds) -> {
+            if (released.compareAndSet(false, true)) releaseAddress(address);
+            reply.send(status, contentType, body, retryAfterSeconds);
+        };
     }
 
     @Override
@@ -229,7 +243,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
             }
         }
         if (request.hello()) welcome = welcome("polling");
-        Poll poll = new Poll(this, request.rooms(), welcome, reply);
+        Poll poll = new Poll(this, request.rooms(), welcome, countedPerAddress(clientAddress, reply));
         worker.execute(poll::start);
     }
 
@@ -288,10 +302,19 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
      * polls, and after {@code graceMillis} closes what is left with 1001.
      */
     public void drain(long graceMillis) {
+        long start = System.nanoTime();
         draining = true;
-        for (ClientSession s : sessions) s.send(Frames.reconnect(reconnectDelay()));
-        for (Poll p : polls) p.endNow();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        int told = 0;
+        int answered = 0;
+        for (ClientSession s : sessions) {
+            s.send(Frames.reconnect(reconnectDelay()));
+            told++;
+        }
+        for (Poll p : polls) {
+            p.endNow();
+            answered++;
+        }
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(graceMillis);
         while ((!sessions.isEmpty() || !polls.isEmpty()) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20); // waiting for clients to leave; bounded by the grace deadline
@@ -300,7 +323,14 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
                 break;
             }
         }
-        for (ClientSession s : sessions) s.close(ClientSession.CLOSE_GOING_AWAY, "going-away");
+        int cut = 0;
+        for (ClientSession s : sessions) {
+            s.close(ClientSession.CLOSE_GOING_AWAY, "going-away");
+            cut++;
+        }
+        LOG.info("drained in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms: " + told
+                + " WebSocket clients told to reconnect within " + config.drainWindowMillis() + " ms, " + answered
+                + " held polls answered, " + cut + " connections closed after the " + graceMillis + " ms grace");
     }
 
     @Override
@@ -310,6 +340,8 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         worker.shutdown();
         try {
             worker.awaitTermination(2, TimeUnit.SECONDS);
+            // Tomcat reports threads still running after stop as leaks: let the timer finish first.
+            scheduler.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
