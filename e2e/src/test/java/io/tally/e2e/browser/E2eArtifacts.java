@@ -28,7 +28,7 @@ import java.util.List;
  */
 public final class E2eArtifacts implements AfterTestExecutionCallback {
     private final Path root;
-    private final List<Browser> watched = new ArrayList<>();
+    private final java.util.Map<Browser, String> watched = new java.util.LinkedHashMap<>();
 
     public E2eArtifacts() {
         this(Path.of("target", "e2e-artifacts"));
@@ -40,7 +40,15 @@ public final class E2eArtifacts implements AfterTestExecutionCallback {
 
     /** Keeps {@code browser}'s state if the current test fails; returns it for chaining. */
     public Browser watch(Browser browser) {
-        watched.add(browser);
+        return watch(browser, browser.name());
+    }
+
+    /**
+     * Like {@link #watch(Browser)}, with the file prefix {@code label} instead of the engine name:
+     * for a test with two browsers of one engine (e.g. a viewer and the scorer's session).
+     */
+    public Browser watch(Browser browser, String label) {
+        watched.put(browser, label);
         return browser;
     }
 
@@ -52,7 +60,7 @@ public final class E2eArtifacts implements AfterTestExecutionCallback {
             Path dir = root.resolve(folderName(context));
             Files.createDirectories(dir);
             write(dir.resolve("failure.txt"), stackTrace(failure));
-            for (Browser b : watched) save(b, dir);
+            for (java.util.Map.Entry<Browser, String> w : watched.entrySet()) save(w.getKey(), w.getValue(), dir);
         } catch (IOException e) {
             throw new IllegalStateException("could not save e2e artefacts", e);
         } finally {
@@ -68,8 +76,8 @@ public final class E2eArtifacts implements AfterTestExecutionCallback {
     }
 
     // Each artefact is attempted on its own: a dead browser may still give its log but no screenshot.
-    private static void save(Browser browser, Path dir) throws IOException {
-        String prefix = browser.name() + "-";
+    private static void save(Browser browser, String label, Path dir) throws IOException {
+        String prefix = label + "-";
         WebDriver driver = browser.driver();
         List<String> notes = new ArrayList<>();
         try {

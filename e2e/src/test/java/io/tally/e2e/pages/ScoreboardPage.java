@@ -1,0 +1,57 @@
+package io.tally.e2e.pages;
+
+import org.openqa.selenium.WebDriver;
+
+import java.net.URI;
+import java.time.Duration;
+
+/** {@code /}: every game, live. */
+public final class ScoreboardPage extends Page {
+    private ScoreboardPage(WebDriver driver) {
+        super(driver);
+    }
+
+    public static ScoreboardPage open(WebDriver driver, URI base) {
+        driver.get(join(base, "/"));
+        ScoreboardPage page = new ScoreboardPage(driver);
+        page.recordConsole();
+        page.awaitLoaded();
+        return page;
+    }
+
+    /** Has loaded: the list of games (or the "no games" notice) is on screen. */
+    public ScoreboardPage awaitLoaded() {
+        waitFor("the board shows its games", LOAD, d -> js(
+                "return document.querySelector('#games li') || !document.getElementById('empty').hidden ? true : null;"));
+        return this;
+    }
+
+    public boolean shows(String gameId) {
+        return Boolean.TRUE.equals(js("return !!document.querySelector(arguments[0]);", "[data-testid=\"game-" + gameId + "\"]"));
+    }
+
+    public void awaitGame(String gameId, Duration timeout) {
+        waitFor("game " + gameId + " on the board", timeout, d -> shows(gameId) ? true : null);
+    }
+
+    public String homeName(String gameId) {
+        return textContent("home-name-" + gameId);
+    }
+
+    public String awayName(String gameId) {
+        return textContent("away-name-" + gameId);
+    }
+
+    public int homeScore(String gameId) {
+        return Integer.parseInt(textContent("home-score-" + gameId));
+    }
+
+    public int awayScore(String gameId) {
+        return Integer.parseInt(textContent("away-score-" + gameId));
+    }
+
+    public long elementsInsideNames(String gameId) {
+        return ((Number) js("return document.querySelectorAll(arguments[0]).length;",
+                "[data-testid=\"home-name-" + gameId + "\"] *, [data-testid=\"away-name-" + gameId + "\"] *")).longValue();
+    }
+}
