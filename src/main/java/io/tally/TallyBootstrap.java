@@ -1,6 +1,8 @@
 package io.tally;
 
 import io.tally.config.Settings;
+import io.tally.observability.Observability;
+import io.tally.observability.StructuredLogging;
 import io.tally.realtime.Realtime;
 import io.tally.realtime.RealtimeConfig;
 import io.tally.scoreboard.Scoreboard;
@@ -24,17 +26,21 @@ public final class TallyBootstrap implements ServletContextListener {
 
     private Realtime realtime;
     private AutoCloseable scoreboard;
+    private StructuredLogging logging;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         Settings settings = Settings.fromEnvironment().overriddenBy(context::getInitParameter);
         RealtimeConfig config = RealtimeConfig.from(settings);
+        logging = Observability.installLogging(config.instanceId(), settings);
         realtime = Realtime.create(config);
         realtime.install(context);
+        context.addFilter("tally-drain", new DrainOnStop(realtime, settings.integer("TALLY_DRAIN_GRACE_MS", 5_000, 0, 120_000)));
+        Observability.installMetrics(context, realtime, settings);
         io.tally.doctor.Doctor.install(context, realtime, settings);
         context.setAttribute(Realtime.class.getName(), realtime);
-        context.addServlet("tally-healthz", new Healthz()).addMapping("/healthz");
+        context.addServlet("tally-healthz", new Healthz(realtime)).addMapping("/healthz");
         try {
             scoreboard = Scoreboard.install(context, realtime, settings);
         } catch (RuntimeException e) {
@@ -48,8 +54,8 @@ public final class TallyBootstrap implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         if (realtime != null) {
-            LOG.info("Tally stopping: draining connections");
-            realtime.close();
+            LOG.info("Tally stopping");
+            realtime.close(); // drained already by DrainOnStop; close() drains briefly itself if not
         }
         if (scoreboard != null) {
             try {
@@ -58,15 +64,31 @@ public final class TallyBootstrap implements ServletContextListener {
                 LOG.warning("closing the scoreboard's stores failed: " + e);
             }
         }
+        if (logging != null) logging.close(); // last, so the lines above are structured too
     }
 
-    /** Liveness for the load balancer: answers at once and touches nothing external. */
+    /**
+     * Liveness for the load balancer: answers at once and touches nothing external (a Redis outage
+     * must not take every instance out of the balancer). 503 while draining, so the balancer stops
+     * sending new clients to an instance that is shutting down.
+     */
     private static final class Healthz extends HttpServlet {
+        private final Realtime realtime;
+
+        Healthz(Realtime realtime) {
+            this.realtime = realtime;
+        }
+
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
             response.setContentType("text/plain;charset=UTF-8");
             response.setHeader("Cache-Control", "no-store");
-            response.getWriter().write("ok\n");
+            if (realtime.isDraining()) {
+                response.setStatus(503);
+                response.getWriter().write("draining\n");
+            } else {
+                response.getWriter().write("ok\n");
+            }
         }
     }
 }

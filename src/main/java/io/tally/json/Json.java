@@ -112,6 +112,11 @@ public final class Json {
                 return s;
             }
             if (c < 0x20) throw error("control character in string");
+            if (Character.isSurrogate(c)) {
+                checkPair(c, pos + 1 < text.length() ? text.charAt(pos + 1) : '\0');
+                pos += 2;
+                continue;
+            }
             if (c == '\\') {
                 if (sb == null) sb = new StringBuilder();
                 sb.append(text, start, pos);
@@ -127,7 +132,18 @@ public final class Json {
                     case 'n': sb.append('\n'); break;
                     case 'r': sb.append('\r'); break;
                     case 't': sb.append('\t'); break;
-                    case 'u': sb.append(unicodeEscape()); break;
+                    case 'u': {
+                        char u = unicodeEscape();
+                        if (Character.isSurrogate(u)) {
+                            char low = text.startsWith("\\u", pos) ? peekUnicodeEscape(pos + 2) : '\0';
+                            checkPair(u, low);
+                            pos += 6;
+                            sb.append(u).append(low);
+                        } else {
+                            sb.append(u);
+                        }
+                        break;
+                    }
                     default: pos--; throw error("bad escape '\\" + printable(e) + "'");
                 }
                 start = pos;
@@ -146,6 +162,29 @@ public final class Json {
             v = v * 16 + d;
         }
         pos += 4;
+        return (char) v;
+    }
+
+    /**
+     * Strings must be well-formed Unicode (I-JSON, RFC 7493): a lone surrogate, raw or escaped,
+     * could not be encoded back into UTF-8 — a WebSocket frame carrying it fails to send, for every
+     * viewer of a room. Fails unless {@code high} is a high surrogate followed by the low {@code next}.
+     */
+    private void checkPair(char high, char next) {
+        if (!Character.isHighSurrogate(high) || !Character.isLowSurrogate(next)) {
+            throw error("unpaired surrogate in string (not well-formed Unicode)");
+        }
+    }
+
+    /** The value of the {@code \\uXXXX} escape whose hex digits start at {@code at}, or '\0' if there is none. */
+    private char peekUnicodeEscape(int at) {
+        if (at + 4 > text.length()) return '\0';
+        int v = 0;
+        for (int i = 0; i < 4; i++) {
+            int d = Character.digit(text.charAt(at + i), 16);
+            if (d < 0) return '\0';
+            v = v * 16 + d;
+        }
         return (char) v;
     }
 

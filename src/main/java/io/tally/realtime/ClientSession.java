@@ -43,6 +43,14 @@ final class ClientSession implements ConnectionHandler.Inbound {
     }
 
     @Override
+    public void onStart() {
+        send(core.welcome(connection.transport()));
+        // A drain that began while this connection opened may have walked the sessions before it
+        // was added: tell it too (a second reconnect frame, if it got one, is harmless).
+        if (core.isDraining()) send(Frames.reconnect(core.reconnectDelay()));
+    }
+
+    @Override
     public void onFrame(String text) {
         long now = System.nanoTime();
         lastHeardNanos = now;

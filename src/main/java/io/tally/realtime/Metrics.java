@@ -11,6 +11,8 @@ public final class Metrics {
     final LongAdder framesOut = new LongAdder();
     final LongAdder published = new LongAdder();
     final LongAdder polls = new LongAdder();
+    final LongAdder delivered = new LongAdder();
+    final LatencyHistogram fanout = new LatencyHistogram();
     private final ConcurrentHashMap<String, LongAdder> rejected = new ConcurrentHashMap<>();
 
     void rejected(String reason) {
@@ -31,6 +33,16 @@ public final class Metrics {
 
     public long polls() {
         return polls.sum();
+    }
+
+    /** Messages the broker handed to this instance for its local subscribers. */
+    public long delivered() {
+        return delivered.sum();
+    }
+
+    /** Time from a message reaching this instance to its frames being queued for every local subscriber. */
+    public LatencyHistogram fanoutLatency() {
+        return fanout;
     }
 
     /** Rejections by reason (e.g. "rate-limited", "slow-consumer", "bad-json"). */

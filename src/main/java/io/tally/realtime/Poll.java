@@ -28,6 +28,17 @@ final class Poll implements Hub.Subscriber {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicBoolean collectQueued = new AtomicBoolean();
     private final List<String> attached = new ArrayList<>();
+    // Deliveries come on the broker's thread and must never wait for a poll's history read, so the
+    // arrivals have a lock of their own.
+    private final Object arrivals = new Object();
+    private final List<Message> arrived = new ArrayList<>(); // guarded by arrivals
+    /**
+     * Set after a history read found nothing new. From then on, what the broker delivers for the
+     * poll's rooms is exactly the continuation (it delivers every message in order, and the poll was
+     * attached before it read), so a wake-up answers from the delivered messages without reading
+     * history again: one broker read per poll instead of one per poll per message.
+     */
+    private volatile boolean caughtUp;
     private ScheduledFuture<?> expiry;
 
     Poll(Realtime core, Map<String, Position> rooms, String welcome, PollReply reply) {
@@ -57,11 +68,16 @@ final class Poll implements Hub.Subscriber {
 
     @Override
     public void deliver(Message message) {
+        if (finished.get()) return;
+        synchronized (arrivals) {
+            arrived.add(message);
+        }
         wake();
     }
 
     @Override
     public void reset(String reason, Position tip) {
+        caughtUp = false; // the next collect reads history, which reports the reset
         wake();
     }
 
@@ -76,6 +92,39 @@ final class Poll implements Hub.Subscriber {
     /** Answers if anything is pending (or always, when the hold is over). */
     private synchronized void collect(boolean holdOver) {
         if (finished.get()) return;
+        List<String> frames = caughtUp ? fromArrived() : null;
+        if (frames == null) frames = fromHistory();
+        if (frames == null) return; // failed and answered
+        if (frames.isEmpty() && !holdOver && !core.isDraining()) {
+            caughtUp = true;
+            return;
+        }
+        if (core.isDraining()) frames.add(Frames.reconnect(core.reconnectDelay()));
+        finish(200, batch(frames), 0);
+    }
+
+    /** The delivered messages after the poll's positions; null when they can't be trusted (new epoch). */
+    private List<String> fromArrived() {
+        List<Message> copy;
+        synchronized (arrivals) {
+            copy = new ArrayList<>(arrived);
+        }
+        List<String> frames = new ArrayList<>();
+        for (Message m : copy) {
+            Position since = rooms.get(m.room());
+            if (since == null) continue;
+            if (!since.epoch().equals(m.position().epoch())) return null;
+            if (m.position().isAfter(since)) frames.add(m.frame());
+        }
+        return frames;
+    }
+
+    /** Reads every room after its position; null after answering 503 when the broker failed. */
+    private List<String> fromHistory() {
+        // Whatever was delivered before this read is in it; whatever comes during or after is kept.
+        synchronized (arrivals) {
+            arrived.clear();
+        }
         List<String> frames = new ArrayList<>();
         if (welcome != null) frames.add(welcome);
         try {
@@ -96,11 +145,9 @@ final class Poll implements Hub.Subscriber {
             }
         } catch (UnavailableException e) {
             fail();
-            return;
+            return null;
         }
-        if (frames.isEmpty() && !holdOver && !core.isDraining()) return;
-        if (core.isDraining()) frames.add(Frames.reconnect(core.reconnectDelay()));
-        finish(200, batch(frames), 0);
+        return frames;
     }
 
     /** Ends the hold now with whatever is pending (used when the instance drains). */

@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -61,7 +62,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         timer.setRemoveOnCancelPolicy(true);
         this.scheduler = timer;
         this.hub = new Hub(broker, scheduler);
-        broker.start(hub);
+        broker.start(new TimedFanout(hub, metrics));
         long tick = Math.max(20, Math.min(1000, Math.min(config.heartbeatMillis(), config.peerTimeoutMillis()) / 5));
         scheduler.scheduleWithFixedDelay(this::heartbeat, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -168,7 +169,8 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
             metrics.rejected("draining");
             return new Refusal(503, "draining", "this instance is shutting down; reconnect to another", 2);
         }
-        if (webSocket && sessions.size() >= config.maxConnections()) {
+        // A held poll holds a socket as a WebSocket does: both count against both limits.
+        if (sessions.size() + polls.size() >= config.maxConnections()) {
             metrics.rejected("over-capacity");
             return new Refusal(503, "over-capacity", "this instance holds its maximum of " + config.maxConnections() + " connections", 5);
         }
@@ -190,19 +192,34 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         ClientSession session = new ClientSession(this, connection, System.nanoTime());
         sessions.add(session);
         perAddress.computeIfAbsent(connection.clientAddress(), a -> new AtomicInteger()).incrementAndGet();
+        return session;
+    }
+
+    /** The {@code welcome} frame for a transport. */
+    String welcome(String transport) {
         Map<String, Object> limits = new LinkedHashMap<>();
         limits.put("maxFrameBytes", config.maxFrameBytes());
         limits.put("maxRooms", config.maxRoomsPerConnection());
         limits.put("pollHold", config.pollHoldMillis());
-        session.send(Frames.welcome(config.instanceId(), connection.transport(), config.heartbeatMillis(),
-                config.peerTimeoutMillis(), limits));
-        return session;
+        return Frames.welcome(config.instanceId(), transport, config.heartbeatMillis(), config.peerTimeoutMillis(), limits);
     }
 
     void sessionClosed(ClientSession session) {
-        if (sessions.remove(session)) {
-            perAddress.computeIfPresent(session.connection().clientAddress(), (a, n) -> n.decrementAndGet() <= 0 ? null : n);
-        }
+        if (sessions.remove(session)) releaseAddress(session.connection().clientAddress());
+    }
+
+    private void releaseAddress(String address) {
+        perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
+    /** Counts the poll against its address until it is answered, whichever way that happens. */
+    private PollReply countedPerAddress(String address, PollReply reply) {
+        perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+        AtomicBoolean released = new AtomicBoolean();
+        return (status, contentType, body, retryAfterSeconds) -> {
+            if (released.compareAndSet(false, true)) releaseAddress(address);
+            reply.send(status, contentType, body, retryAfterSeconds);
+        };
     }
 
     @Override
@@ -225,14 +242,8 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
                 return;
             }
         }
-        if (request.hello()) {
-            Map<String, Object> limits = new LinkedHashMap<>();
-            limits.put("maxFrameBytes", config.maxFrameBytes());
-            limits.put("maxRooms", config.maxRoomsPerConnection());
-            limits.put("pollHold", config.pollHoldMillis());
-            welcome = Frames.welcome(config.instanceId(), "polling", config.heartbeatMillis(), config.peerTimeoutMillis(), limits);
-        }
-        Poll poll = new Poll(this, request.rooms(), welcome, reply);
+        if (request.hello()) welcome = welcome("polling");
+        Poll poll = new Poll(this, request.rooms(), welcome, countedPerAddress(clientAddress, reply));
         worker.execute(poll::start);
     }
 
@@ -291,10 +302,19 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
      * polls, and after {@code graceMillis} closes what is left with 1001.
      */
     public void drain(long graceMillis) {
+        long start = System.nanoTime();
         draining = true;
-        for (ClientSession s : sessions) s.send(Frames.reconnect(reconnectDelay()));
-        for (Poll p : polls) p.endNow();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        int told = 0;
+        int answered = 0;
+        for (ClientSession s : sessions) {
+            s.send(Frames.reconnect(reconnectDelay()));
+            told++;
+        }
+        for (Poll p : polls) {
+            p.endNow();
+            answered++;
+        }
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(graceMillis);
         while ((!sessions.isEmpty() || !polls.isEmpty()) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20); // waiting for clients to leave; bounded by the grace deadline
@@ -303,7 +323,14 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
                 break;
             }
         }
-        for (ClientSession s : sessions) s.close(ClientSession.CLOSE_GOING_AWAY, "going-away");
+        int cut = 0;
+        for (ClientSession s : sessions) {
+            s.close(ClientSession.CLOSE_GOING_AWAY, "going-away");
+            cut++;
+        }
+        LOG.info("drained in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms: " + told
+                + " WebSocket clients told to reconnect within " + config.drainWindowMillis() + " ms, " + answered
+                + " held polls answered, " + cut + " connections closed after the " + graceMillis + " ms grace");
     }
 
     @Override
@@ -313,6 +340,8 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         worker.shutdown();
         try {
             worker.awaitTermination(2, TimeUnit.SECONDS);
+            // Tomcat reports threads still running after stop as leaks: let the timer finish first.
+            scheduler.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

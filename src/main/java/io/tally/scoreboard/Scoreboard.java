@@ -1,5 +1,6 @@
 package io.tally.scoreboard;
 
+import io.tally.redis.RedisTarget;
 import io.tally.config.Settings;
 import io.tally.realtime.Realtime;
 import io.tally.realtime.RealtimeStatus;
@@ -9,7 +10,6 @@ import io.tally.scoreboard.api.ApiSettings;
 import io.tally.scoreboard.api.RealtimeReport;
 import io.tally.scoreboard.api.StatusReport;
 import io.tally.scoreboard.api.WriteLimiter;
-import io.tally.scoreboard.store.RedisEndpoint;
 import io.tally.scoreboard.store.Stores;
 import io.tally.scoreboard.web.SecurityHeadersFilter;
 import jakarta.servlet.DispatcherType;
@@ -50,7 +50,7 @@ public final class Scoreboard {
         boolean sample = settings.bool("TALLY_SAMPLE_GAME", redisUrl == null);
         Stores stores = redisUrl == null
                 ? Stores.memory(clock)
-                : Stores.redis(RedisEndpoint.parse(redisUrl, settings.bool("REDIS_CLUSTER", false)),
+                : Stores.redis(RedisTarget.parse(redisUrl, settings.bool("REDIS_CLUSTER", false)),
                         settings.string("TALLY_REDIS_PREFIX", "tally"),
                         settings.integer("TALLY_REDIS_TIMEOUT_MS", 2_000, 100, 60_000),
                         settings.integer("TALLY_STORE_CHECK_MS", 2_000, 50, 600_000));

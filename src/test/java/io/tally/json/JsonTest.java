@@ -38,6 +38,15 @@ class JsonTest {
     }
 
     @Test
+    void acceptsOnlyWellFormedUnicodeStrings() {
+        assertEquals("\uD83D\uDE00", Json.parse("\"\\ud83d\\ude00\""), "an escaped pair");
+        assertEquals("\uD83D\uDE00", Json.parse("\"\uD83D\uDE00\""), "a raw pair");
+        for (String bad : new String[]{"\"\\ud800\"", "\"\\udc00\"", "\"\\ud800x\"", "\"\\ud800\\u0041\"", "\"\uD800\"", "\"\uDC00\uD800\""}) {
+            assertThrows(JsonException.class, () -> Json.parse(bad), bad);
+        }
+    }
+
+    @Test
     void boundsNestingDepth() {
         String deep = "[".repeat(5) + "]".repeat(5);
         assertEquals(1, ((List<?>) Json.parse(deep, 5)).size());

@@ -212,11 +212,13 @@ abstract class WebSocketConformance {
 
     @Test
     void theServerPingsOnItsHeartbeatAndKeepsAPeerThatAnswers() {
-        String url = start(Map.of("TALLY_HEARTBEAT_MS", "100", "TALLY_PEER_TIMEOUT_MS", "150"));
+        // Ten heartbeats outlast heartbeat + timeout (1.7 s): only answering kept the peer. The
+        // timeout is generous so a loaded machine's slow pong is not mistaken for a dead peer.
+        String url = start(Map.of("TALLY_HEARTBEAT_MS", "200", "TALLY_PEER_TIMEOUT_MS", "1500"));
         RawWebSocket ws = RawWebSocket.connect(url, null, false);
         closeLater(ws);
         ws.nextOfType("welcome");
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 10; i++) {
             ws.nextOfType("ping");
             ws.send("{\"type\":\"pong\"}");
         }

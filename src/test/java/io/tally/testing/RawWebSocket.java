@@ -37,6 +37,17 @@ public final class RawWebSocket implements AutoCloseable {
         return connect(url, null, true);
     }
 
+    /**
+     * Connects through a shared client (hundreds of sockets need not start hundreds of selector
+     * threads) with extra request headers as name/value pairs, e.g. {@code "X-Forwarded-For", "…"}.
+     * Fails with the handshake's {@link java.util.concurrent.CompletionException} when refused.
+     */
+    public static RawWebSocket connect(HttpClient client, String url, String... headers) {
+        WebSocket.Builder b = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        for (int i = 0; i + 1 < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        return new RawWebSocket(b, URI.create(url), true);
+    }
+
     public static RawWebSocket connect(String url, String origin, boolean autoPong) {
         WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (origin != null) b.header("Origin", origin);

@@ -75,7 +75,9 @@ public final class FrameDecoder {
         }
         Object v = f.get("v");
         if (v != null && !Long.valueOf(VERSION).equals(v)) {
-            throw new ProtocolException(ErrorCode.BAD_VERSION, null, "protocol version " + v + " is not supported; this server speaks " + VERSION);
+            // Not echoed: "v" may be any value, up to the whole body (found by FrameDecoderFuzzTest).
+            String given = v instanceof Long n ? "protocol version " + n : "a \"v\" that is not a version number";
+            throw new ProtocolException(ErrorCode.BAD_VERSION, null, given + " is not supported; this server speaks " + VERSION);
         }
         Object hello = f.get("hello");
         if (hello != null && !(hello instanceof Boolean)) throw new ProtocolException(ErrorCode.BAD_FRAME, null, "\"hello\" must be true or false");
@@ -117,7 +119,21 @@ public final class FrameDecoder {
         return r;
     }
 
-    private static String truncate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    /**
+     * Client text made safe to echo in an error frame: at most 40 characters, and no lone surrogate
+     * (a cut pair, or one the client sent as a JSON escape), which cannot be encoded into a WebSocket text frame.
+     */
+    static String truncate(String s) {
+        int limit = Math.min(s.length(), 40);
+        StringBuilder out = new StringBuilder(limit + 1);
+        for (int i = 0; i < limit; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < limit && Character.isLowSurrogate(s.charAt(i + 1))) {
+                out.append(c).append(s.charAt(++i));
+            } else {
+                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return s.length() > limit ? out.append('…').toString() : out.toString();
     }
 }

@@ -11,6 +11,12 @@ public interface ConnectionHandler {
 
     /** Frames and the end of one connection, in the order the transport saw them. */
     interface Inbound {
+        /**
+         * The transport is ready to deliver frames (its handlers are in place): the protocol may
+         * now greet the client, who answers straight away.
+         */
+        void onStart();
+
         void onFrame(String text);
 
         void onClose();

@@ -29,7 +29,9 @@ final class Text {
 
     /** Echoing user input in an error message: short and printable. */
     static String clip(String s) {
-        String t = s.length() > 30 ? s.substring(0, 30) + "…" : s;
+        // Never cut between the two halves of a surrogate pair (found by ApiBodyFuzzTest).
+        int end = s.length() > 30 && Character.isHighSurrogate(s.charAt(29)) ? 29 : 30;
+        String t = s.length() > 30 ? s.substring(0, end) + "…" : s;
         return t.replaceAll("\\p{Cntrl}", "?");
     }
 }

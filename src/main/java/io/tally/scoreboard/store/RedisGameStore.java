@@ -1,5 +1,6 @@
 package io.tally.scoreboard.store;
 
+import io.tally.redis.RedisTarget;
 import io.tally.json.Json;
 import io.tally.json.JsonWriter;
 import io.tally.scoreboard.game.Game;
@@ -48,14 +49,14 @@ public final class RedisGameStore implements GameStore {
             return false""";
 
     private final UnifiedJedis redis;
-    private final RedisEndpoint endpoint;
+    private final RedisTarget endpoint;
     private final String versions;
     private final String states;
     private final String index;
     private final String marker;
     private final int maxJsonDepth;
 
-    public RedisGameStore(UnifiedJedis redis, RedisEndpoint endpoint, String prefix) {
+    public RedisGameStore(UnifiedJedis redis, RedisTarget endpoint, String prefix) {
         this.redis = redis;
         this.endpoint = endpoint;
         this.versions = prefix + ":{games}:version";

@@ -1,5 +1,6 @@
 package io.tally.scoreboard.store;
 
+import io.tally.redis.RedisTarget;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Clock;
@@ -12,8 +13,8 @@ public record Stores(GameStore games, IdempotencyStore idempotency, AutoCloseabl
     }
 
     /** Games in Redis, restored from this instance's memory if Redis loses them (checked every {@code checkMillis}). */
-    public static Stores redis(RedisEndpoint endpoint, String prefix, int timeoutMillis, long checkMillis) {
-        UnifiedJedis redis = endpoint.connect(timeoutMillis);
+    public static Stores redis(RedisTarget endpoint, String prefix, int timeoutMillis, long checkMillis) {
+        UnifiedJedis redis = endpoint.connect(timeoutMillis, "tally-app");
         GameStore games = new RecoveringGameStore(new RedisGameStore(redis, endpoint, prefix), 5_000, checkMillis);
         return new Stores(games, new RedisIdempotencyStore(redis, prefix), redis);
     }

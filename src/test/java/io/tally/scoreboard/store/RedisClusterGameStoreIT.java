@@ -1,5 +1,7 @@
 package io.tally.scoreboard.store;
 
+import io.tally.redis.RedisTarget;
+
 import io.tally.testing.RedisCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +27,7 @@ class RedisClusterGameStoreIT extends GameStoreContract {
 
     @BeforeEach
     void connect() {
-        stores = Stores.redis(RedisEndpoint.parse(cluster.url(), true), "t" + UUID.randomUUID().toString().substring(0, 8), 2000, 200);
+        stores = Stores.redis(RedisTarget.parse(cluster.url(), true), "t" + UUID.randomUUID().toString().substring(0, 8), 2000, 200);
     }
 
     @AfterEach

@@ -1,5 +1,7 @@
 package io.tally.scoreboard.store;
 
+import io.tally.redis.RedisTarget;
+
 import io.tally.scoreboard.game.Game;
 import io.tally.scoreboard.game.GameEvent;
 import io.tally.scoreboard.game.GameRules;
@@ -39,7 +41,7 @@ class RedisGameStoreIT extends GameStoreContract {
 
     @BeforeEach
     void connect() {
-        stores = Stores.redis(RedisEndpoint.parse(redis.url(), false), "t" + UUID.randomUUID().toString().substring(0, 8), 1000, 200);
+        stores = Stores.redis(RedisTarget.parse(redis.url(), false), "t" + UUID.randomUUID().toString().substring(0, 8), 1000, 200);
     }
 
     @AfterEach
@@ -60,8 +62,8 @@ class RedisGameStoreIT extends GameStoreContract {
     @Test
     void gamesRedisLosesArePutBackFromTheInstancesMemoryNewestCopyFirst() throws Exception {
         try (RedisServer volatileRedis = RedisServer.start();
-             Stores a = Stores.redis(RedisEndpoint.parse(volatileRedis.url(), false), "r", 500, 100);
-             Stores b = Stores.redis(RedisEndpoint.parse(volatileRedis.url(), false), "r", 500, 100)) {
+             Stores a = Stores.redis(RedisTarget.parse(volatileRedis.url(), false), "r", 500, 100);
+             Stores b = Stores.redis(RedisTarget.parse(volatileRedis.url(), false), "r", 500, 100)) {
             Game v1 = game("lost", Instant.now());
             assertTrue(a.games().create(v1));
             Game v2 = GameRules.apply(b.games().find("lost").orElseThrow(),
@@ -71,8 +73,8 @@ class RedisGameStoreIT extends GameStoreContract {
 
             volatileRedis.restart(); // empty, as after a restart without persistence
 
-            RedisEndpoint endpoint = RedisEndpoint.parse(volatileRedis.url(), false);
-            UnifiedJedis client = endpoint.connect(500);
+            RedisTarget endpoint = RedisTarget.parse(volatileRedis.url(), false);
+            UnifiedJedis client = endpoint.connect(500, "tally-test");
             RedisGameStore raw = new RedisGameStore(client, endpoint, "r"); // no memory of its own
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             Optional<Game> back = Optional.empty();
@@ -95,7 +97,7 @@ class RedisGameStoreIT extends GameStoreContract {
     @Test
     void anUnreachableRedisIsReportedAsUnavailableNotAsMissingGames() throws Exception {
         try (RedisServer doomed = RedisServer.start();
-             Stores s = Stores.redis(RedisEndpoint.parse(doomed.url(), false), "x", 500, 200)) {
+             Stores s = Stores.redis(RedisTarget.parse(doomed.url(), false), "x", 500, 200)) {
             assertTrue(s.games().health().available());
             doomed.kill9();
             assertThrows(StoreUnavailableException.class, () -> s.games().find("a"));

@@ -1,5 +1,6 @@
 package io.tally.realtime.broker.redis;
 
+import io.tally.redis.RedisTarget;
 import io.tally.realtime.Position;
 import io.tally.realtime.RealtimeConfig;
 import io.tally.realtime.Rooms;

@@ -1,5 +1,6 @@
 package io.tally.realtime.broker.redis;
 
+import io.tally.redis.RedisTarget;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;

@@ -15,6 +15,9 @@ import java.nio.ByteBuffer;
  * Tyrus alike. It moves text frames between the socket and the protocol; nothing else.
  */
 public final class WebSocketEndpoint extends Endpoint {
+    /** The container's per-connection text buffer; frames up to maxFrameBytes still arrive whole (see {@link FrameAssembler}). */
+    static final int TEXT_BUFFER_CHARS = 512;
+
     private final WebSocketTransport transport;
     private ConnectionHandler.Inbound inbound;
 
@@ -24,7 +27,10 @@ public final class WebSocketEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        session.setMaxTextMessageBufferSize(transport.settings().maxFrameBytes());
+        // Tomcat keeps a text buffer of this many chars for the connection's whole life (64 Ki chars =
+        // 128 KiB per viewer at maxFrameBytes): a small buffer plus a partial handler that assembles the
+        // rare larger frame, up to maxFrameBytes, costs 1 KiB instead.
+        session.setMaxTextMessageBufferSize(Math.min(transport.settings().maxFrameBytes(), TEXT_BUFFER_CHARS));
         session.setMaxBinaryMessageBufferSize(1024);
         session.setMaxIdleTimeout(transport.settings().idleTimeoutMillis());
         if (Boolean.FALSE.equals(session.getUserProperties().get(WebSocketTransport.ORIGIN_ALLOWED))) {
@@ -37,24 +43,16 @@ public final class WebSocketEndpoint extends Endpoint {
         ConnectionHandler.Inbound in = transport.handler().open(connection);
         if (in == null) return;
         inbound = in;
-        session.addMessageHandler(String.class, new MessageHandler.Whole<String>() {
-            @Override
-            public void onMessage(String text) {
-                // Containers enforce the buffer size differently (Tyrus only for partial frames):
-                // check it here too, so an oversized frame is refused the same way everywhere.
-                if (text.length() > transport.settings().maxFrameBytes()) {
-                    closeQuietly(session, CloseReason.CloseCodes.TOO_BIG, "frame larger than " + transport.settings().maxFrameBytes() + " bytes");
-                    return;
-                }
-                in.onFrame(text);
-            }
-        });
+        session.addMessageHandler(String.class, new FrameAssembler(session, in, transport.settings().maxFrameBytes()));
         session.addMessageHandler(ByteBuffer.class, new MessageHandler.Whole<ByteBuffer>() {
             @Override
             public void onMessage(ByteBuffer ignored) {
                 closeQuietly(session, CloseReason.CloseCodes.CANNOT_ACCEPT, "binary frames are not part of the protocol");
             }
         });
+        // Only now: a client answers the welcome at once, and a frame arriving before the handlers
+        // are registered would make the container close the connection (1003).
+        in.onStart();
     }
 
     @Override
@@ -75,6 +73,55 @@ public final class WebSocketEndpoint extends Endpoint {
             session.close(new CloseReason(code, reason));
         } catch (IOException | RuntimeException ignored) {
             // Already gone.
+        }
+    }
+
+    /**
+     * Joins the parts of a text frame larger than the container's buffer and hands whole frames on;
+     * a frame over {@code maxFrameBytes} closes the connection with 1009, as a whole-message handler
+     * with a buffer of that size would.
+     */
+    static final class FrameAssembler implements MessageHandler.Partial<String> {
+        private final Session session;
+        private final ConnectionHandler.Inbound in;
+        private final int max;
+        private StringBuilder parts;
+        private boolean tooBig;
+
+        FrameAssembler(Session session, ConnectionHandler.Inbound in, int max) {
+            this.session = session;
+            this.in = in;
+            this.max = max;
+        }
+
+        @Override
+        public void onMessage(String part, boolean last) {
+            if (tooBig) return;
+            if (parts == null && last) {
+                if (part.length() > max) {
+                    tooBig();
+                    return;
+                }
+                in.onFrame(part); // the usual case: the whole frame in one part, nothing copied
+                return;
+            }
+            if (parts == null) parts = new StringBuilder(Math.min(max, Math.max(2 * part.length(), 1024)));
+            if (parts.length() + part.length() > max) {
+                tooBig();
+                return;
+            }
+            parts.append(part);
+            if (last) {
+                String whole = parts.toString();
+                parts = null;
+                in.onFrame(whole);
+            }
+        }
+
+        private void tooBig() {
+            tooBig = true;
+            parts = null;
+            closeQuietly(session, CloseReason.CloseCodes.TOO_BIG, "frame larger than limits.maxFrameBytes");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.tally.realtime.broker.redis;
 
+import io.tally.redis.RedisTarget;
 import io.tally.realtime.broker.Broker;
 import io.tally.realtime.broker.BrokerContract;
 import io.tally.testing.RedisServer;

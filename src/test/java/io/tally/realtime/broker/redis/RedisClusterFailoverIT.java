@@ -1,5 +1,6 @@
 package io.tally.realtime.broker.redis;
 
+import io.tally.redis.RedisTarget;
 import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.Await;
 import io.tally.realtime.broker.RecordingListener;

@@ -1,8 +1,11 @@
-package io.tally.realtime.broker.redis;
+package io.tally.redis;
 
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
@@ -11,11 +14,13 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Where Redis is and how to log in, parsed from {@code REDIS_URL}:
+ * Where Redis is and how to log in, parsed from {@code REDIS_URL}, for the real-time broker and the
+ * app's store alike (one grammar, one TLS policy):
  * {@code redis[s]://[[user]:password@]host[:port][,host:port...][/db]}. {@code rediss} means TLS
  * (ElastiCache in-transit encryption). Several hosts, or {@code cluster=true}, mean Redis Cluster;
  * the hosts are then only seeds for discovering the cluster. {@link #toString()} never shows the password.
@@ -126,7 +131,7 @@ public final class RedisTarget {
      * This target, trusting the CA behind {@code factory} instead of the JVM's default trust store (for a
      * private CA; in production, {@code -Djavax.net.ssl.trustStore} does the same without code).
      */
-    RedisTarget trusting(SSLSocketFactory factory) {
+    public RedisTarget trusting(SSLSocketFactory factory) {
         return new RedisTarget(hosts, user, password, database, tls, cluster, factory);
     }
 
@@ -150,7 +155,7 @@ public final class RedisTarget {
         return password != null;
     }
 
-    int database() {
+    public int database() {
         return database;
     }
 
@@ -163,7 +168,7 @@ public final class RedisTarget {
      * Jedis settings with bounded timeouts: a command against an unreachable Redis fails within about
      * {@code timeoutMillis} instead of hanging a request thread.
      */
-    JedisClientConfig clientConfig(int timeoutMillis, String clientName) {
+    public JedisClientConfig clientConfig(int timeoutMillis, String clientName) {
         DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeoutMillis)
                 .socketTimeoutMillis(timeoutMillis)
@@ -179,6 +184,12 @@ public final class RedisTarget {
             if (trust != null) b.sslSocketFactory(trust);
         }
         return b.build();
+    }
+
+    /** A pooled command client (a cluster client in cluster mode) with bounded timeouts. */
+    public UnifiedJedis connect(int timeoutMillis, String clientName) {
+        JedisClientConfig config = clientConfig(timeoutMillis, clientName);
+        return cluster ? new JedisCluster(new LinkedHashSet<>(hosts), config) : new JedisPooled(hosts.get(0), config);
     }
 
     @Override

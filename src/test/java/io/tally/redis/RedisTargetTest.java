@@ -1,4 +1,4 @@
-package io.tally.realtime.broker.redis;
+package io.tally.redis;
 
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.HostAndPort;
