@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Tally on embedded Tomcat 11, as the WAR runs: {@code webapp/} as the document root, its
@@ -37,6 +38,15 @@ public final class TallyServer implements AutoCloseable {
     }
 
     public static TallyServer start(String host, int port, Map<String, String> settings) {
+        return start(host, port, settings, Map.of(), context -> { });
+    }
+
+    /**
+     * With Tomcat connector properties (e.g. {@code maxConnections}) and a last look at the context
+     * before it starts (extra servlets for benchmarks).
+     */
+    public static TallyServer start(String host, int port, Map<String, String> settings,
+                                    Map<String, String> connectorProperties, Consumer<Context> customizer) {
         try {
             Path baseDir = Files.createTempDirectory("tally-tomcat-");
             Tomcat tomcat = new Tomcat();
@@ -44,6 +54,9 @@ public final class TallyServer implements AutoCloseable {
             Connector connector = new Connector();
             connector.setPort(port);
             connector.setProperty("address", host);
+            connectorProperties.forEach((k, v) -> {
+                if (!connector.setProperty(k, v)) throw new IllegalArgumentException("unknown connector property " + k);
+            });
             tomcat.setConnector(connector);
             tomcat.getHost().setAutoDeploy(false);
             tomcat.setAddDefaultWebXmlToWebapp(false); // no JSP servlet: it is not on the classpath
@@ -59,6 +72,7 @@ public final class TallyServer implements AutoCloseable {
             files.setLoadOnStartup(1);
             context.addServletMappingDecoded("/", "default");
             settings.forEach(context::addParameter);
+            customizer.accept(context);
             tomcat.start();
             if (!context.getState().isAvailable()) {
                 tomcat.stop();
@@ -72,7 +86,7 @@ public final class TallyServer implements AutoCloseable {
     }
 
     /** The WAR's web root: {@code webapp/} of the project, found from the working directory up. */
-    static Path webappDir() {
+    public static Path webappDir() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null) {
             Path candidate = dir.resolve("webapp");

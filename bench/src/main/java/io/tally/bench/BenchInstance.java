@@ -4,13 +4,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tally.realtime.Realtime;
 import io.tally.realtime.RealtimeStatus;
-import org.apache.catalina.Context;
-import org.apache.catalina.LifecycleException;
+import io.tally.testing.TallyServer;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
-import org.apache.catalina.servlets.DefaultServlet;
 import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.scan.StandardJarScanner;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,8 +16,6 @@ import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -55,76 +50,45 @@ public final class BenchInstance implements AutoCloseable {
             "maxConnections", "30000",
             "acceptCount", "1024");
 
-    private final Tomcat tomcat;
-    private final Context context;
-    private final Path baseDir;
+    private final TallyServer server;
     private final HttpServer control;
     private final Publisher publisher = new Publisher();
     private final int port;
 
-    private BenchInstance(Tomcat tomcat, Context context, Path baseDir, HttpServer control) {
-        this.tomcat = tomcat;
-        this.context = context;
-        this.baseDir = baseDir;
+    private BenchInstance(TallyServer server, HttpServer control) {
+        this.server = server;
         this.control = control;
-        this.port = tomcat.getConnector().getLocalPort();
+        this.port = server.port();
     }
 
     public static BenchInstance start(int port, int controlPort, Map<String, String> settings,
                                       Map<String, String> connectorProps, Map<String, String> contextParams) {
-        Path baseDir = null;
-        try {
-            baseDir = Files.createTempDirectory("tally-bench-");
-            Tomcat tomcat = new Tomcat();
-            tomcat.setBaseDir(baseDir.toString());
-            Connector connector = new Connector();
-            connector.setPort(port);
-            connector.setProperty("address", "127.0.0.1");
-            Map<String, String> props = new LinkedHashMap<>(BENCH_CONNECTOR);
-            props.putAll(connectorProps);
-            props.forEach((k, v) -> {
-                if (!connector.setProperty(k, v)) throw new IllegalArgumentException("unknown connector property " + k);
-            });
-            tomcat.setConnector(connector);
-            tomcat.getHost().setAutoDeploy(false);
-            tomcat.setAddDefaultWebXmlToWebapp(false);
-            Context context = tomcat.addWebapp("", webappDir().toString());
-            context.setParentClassLoader(BenchInstance.class.getClassLoader());
-            StandardJarScanner scanner = new StandardJarScanner();
-            scanner.setScanClassPath(false);
-            context.setJarScanner(scanner);
-            Tomcat.addDefaultMimeTypeMappings(context);
-            Wrapper files = Tomcat.addServlet(context, "default", new DefaultServlet());
-            files.setLoadOnStartup(1);
-            context.addServletMappingDecoded("/", "default");
+        Map<String, String> props = new LinkedHashMap<>(BENCH_CONNECTOR);
+        props.putAll(connectorProps);
+        Map<String, String> params = new LinkedHashMap<>(BENCH_SETTINGS);
+        params.putAll(settings);
+        params.putAll(contextParams);
+        TallyServer server = TallyServer.start("127.0.0.1", port, params, props, context -> {
             if (Boolean.getBoolean("tally.bench.bare")) {
                 Wrapper bare = Tomcat.addServlet(context, "bare", new BareBroadcaster.Servlet());
                 bare.setAsyncSupported(true);
                 context.addServletMappingDecoded(BareBroadcaster.PATH, "bare");
             }
-            Map<String, String> params = new LinkedHashMap<>(BENCH_SETTINGS);
-            params.putAll(settings);
-            params.putAll(contextParams);
-            params.forEach(context::addParameter);
-            tomcat.start();
-            if (!context.getState().isAvailable()) {
-                tomcat.stop();
-                tomcat.destroy();
-                throw new IllegalStateException("Tally failed to start; see the log above");
-            }
+        });
+        try {
             HttpServer control = HttpServer.create(new InetSocketAddress("127.0.0.1", controlPort), 50);
             control.setExecutor(Executors.newFixedThreadPool(2, r -> {
                 Thread t = new Thread(r, "bench-control");
                 t.setDaemon(true);
                 return t;
             }));
-            BenchInstance instance = new BenchInstance(tomcat, context, baseDir, control);
+            BenchInstance instance = new BenchInstance(server, control);
             control.createContext("/", instance::handle);
             control.start();
             return instance;
-        } catch (IOException | LifecycleException e) {
-            deleteQuietly(baseDir);
-            throw new IllegalStateException("cannot start the bench instance", e);
+        } catch (IOException e) {
+            server.stop();
+            throw new IllegalStateException("cannot start the bench instance's control server", e);
         }
     }
 
@@ -145,7 +109,7 @@ public final class BenchInstance implements AutoCloseable {
     }
 
     public Realtime realtime() {
-        return (Realtime) context.getServletContext().getAttribute(Realtime.class.getName());
+        return server.realtime();
     }
 
     public Publisher publisher() {
@@ -234,33 +198,7 @@ public final class BenchInstance implements AutoCloseable {
     @Override
     public void close() {
         control.stop(0);
-        try {
-            tomcat.stop();
-            tomcat.destroy();
-        } catch (LifecycleException e) {
-            throw new IllegalStateException(e);
-        } finally {
-            deleteQuietly(baseDir);
-        }
-    }
-
-    static Path webappDir() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            Path candidate = dir.resolve("webapp");
-            if (Files.isRegularFile(candidate.resolve("WEB-INF/web.xml"))) return candidate;
-            dir = dir.getParent();
-        }
-        throw new IllegalStateException("webapp/WEB-INF/web.xml not found from " + Path.of("").toAbsolutePath());
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) return;
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp directory
-        }
+        server.stop();
     }
 
     /**

@@ -525,7 +525,7 @@ public final class FanOut {
                 TUNED_CONNECTOR.forEach(connector::putIfAbsent);
                 TUNED_CONTEXT.forEach(params::putIfAbsent);
             }
-            Path root = BenchInstance.webappDir().getParent();
+            Path root = io.tally.testing.TallyServer.webappDir().getParent();
             if (label == null) {
                 label = String.format("%s-%s-n%d-r%s-d%s-%s", generator, transport, viewers, fmt(rate), fmt(duration),
                         instances + (useRedis ? "x-redis" : "x-memory"));

@@ -16,15 +16,14 @@ import java.util.concurrent.Executor;
  * {@link #send} says so and the protocol closes the connection; the client resumes from its offsets.
  */
 final class WebSocketConnection implements Connection, SendHandler {
-    /** Set while this thread runs {@link #pump}: a send that completes inline must not recurse. */
-    private static final ThreadLocal<Boolean> PUMPING = ThreadLocal.withInitial(() -> false);
 
     private final Session session;
     private final String clientAddress;
     private final int queueLimit;
     private final Executor closer;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
-    private boolean sending;
+    private boolean sending; // a frame is in flight; guarded by this
+    private boolean pumping; // a thread runs pump()'s loop; guarded by this
     private boolean closed;
 
     WebSocketConnection(Session session, String clientAddress, int queueLimit, Executor closer) {
@@ -67,26 +66,33 @@ final class WebSocketConnection implements Connection, SendHandler {
         return !closed;
     }
 
+    /**
+     * Sends queued frames, one in flight at a time. Only one thread runs the loop per connection
+     * ({@code pumping}); a completion that arrives meanwhile, inline or from another thread, just
+     * clears {@code sending} and the loop picks the next frame. Both flags change under this
+     * object's lock, so either the loop sees the completion or the completion sees no loop: no
+     * frame is left stranded, and an inline completion never recurses.
+     */
     private void pump() {
-        if (PUMPING.get()) return;
-        PUMPING.set(true);
-        try {
-            while (true) {
-                String next;
-                synchronized (this) {
-                    if (sending || closed) return;
-                    next = queue.poll();
-                    if (next == null) return;
-                    sending = true;
+        synchronized (this) {
+            if (pumping) return;
+            pumping = true;
+        }
+        while (true) {
+            String next;
+            synchronized (this) {
+                next = sending || closed ? null : queue.poll();
+                if (next == null) {
+                    pumping = false;
+                    return;
                 }
-                try {
-                    session.getAsyncRemote().sendText(next, this);
-                } catch (RuntimeException e) {
-                    onResult(new SendResult(e));
-                }
+                sending = true;
             }
-        } finally {
-            PUMPING.set(false);
+            try {
+                session.getAsyncRemote().sendText(next, this);
+            } catch (RuntimeException e) {
+                onResult(new SendResult(e));
+            }
         }
     }
 
@@ -100,7 +106,7 @@ final class WebSocketConnection implements Connection, SendHandler {
             close(CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode(), "send failed");
             return;
         }
-        pump(); // a no-op when completing inline: the pumping loop picks up the next frame
+        pump(); // returns at once when a loop is running (e.g. this completion is inline): it goes on
     }
 
     @Override
