@@ -227,7 +227,7 @@ abstract class WebSocketConformance {
 
     @Test
     void aSilentPeerIsClosedAsDead() {
-        String url = start(Map.of("TALLY_HEARTBEAT_MS", "100", "TALLY_PEER_TIMEOUT_MS", "100"));
+        String url = start(Map.of("TALLY_HEARTBEAT_MS", "300", "TALLY_PEER_TIMEOUT_MS", "300"));
         RawWebSocket ws = RawWebSocket.connect(url, null, false);
         closeLater(ws);
         ws.nextOfType("welcome");

@@ -23,7 +23,7 @@ final class WebSocketConnection implements Connection, SendHandler {
     private final Executor closer;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     private boolean sending; // a frame is in flight; guarded by this
-    private boolean pumping; // a thread runs pump()'s loop; guarded by this
+    private Thread sender; // the thread inside sendText, if any; guarded by this
     private boolean closed;
 
     WebSocketConnection(Session session, String clientAddress, int queueLimit, Executor closer) {
@@ -67,46 +67,47 @@ final class WebSocketConnection implements Connection, SendHandler {
     }
 
     /**
-     * Sends queued frames, one in flight at a time. Only one thread runs the loop per connection
-     * ({@code pumping}); a completion that arrives meanwhile, inline or from another thread, just
-     * clears {@code sending} and the loop picks the next frame. Both flags change under this
-     * object's lock, so either the loop sees the completion or the completion sees no loop: no
-     * frame is left stranded, and an inline completion never recurses.
+     * Sends queued frames, one in flight at a time ({@code sending}). Any thread may drive it; the
+     * thread inside {@code sendText} is remembered so that a completion arriving inline on it only
+     * clears {@code sending} and lets its loop continue, rather than recursing. A completion on any
+     * other thread drives the queue itself, so progress never depends on one thread returning from
+     * the container (Tyrus has been seen to complete a send inline and then not return promptly).
      */
     private void pump() {
-        synchronized (this) {
-            if (pumping) return;
-            pumping = true;
-        }
+        Thread me = Thread.currentThread();
         while (true) {
             String next;
             synchronized (this) {
                 next = sending || closed ? null : queue.poll();
-                if (next == null) {
-                    pumping = false;
-                    return;
-                }
+                if (next == null) return;
                 sending = true;
+                sender = me;
             }
             try {
                 session.getAsyncRemote().sendText(next, this);
             } catch (RuntimeException e) {
                 onResult(new SendResult(e));
+            } finally {
+                synchronized (this) {
+                    if (sender == me) sender = null;
+                }
             }
         }
     }
 
     @Override
     public void onResult(SendResult result) {
+        boolean inline;
         synchronized (this) {
             sending = false;
+            inline = sender == Thread.currentThread();
             notifyAll(); // a history replay may be waiting for room in the queue
         }
         if (!result.isOK()) {
-            close(CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode(), "send failed");
+            close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed");
             return;
         }
-        pump(); // returns at once when a loop is running (e.g. this completion is inline): it goes on
+        if (!inline) pump(); // inline: the sending thread's loop goes on by itself
     }
 
     @Override

@@ -51,8 +51,10 @@ public final class WebSocketEndpoint extends Endpoint {
             }
         });
         // Only now: a client answers the welcome at once, and a frame arriving before the handlers
-        // are registered would make the container close the connection (1003).
-        in.onStart();
+        // are registered would make the container close the connection (1003). And not from inside
+        // onOpen: Tyrus sometimes never completes an asynchronous send started before the handshake
+        // has finished, which would leave every later frame queued behind it.
+        transport.closer().execute(in::onStart);
     }
 
     @Override
