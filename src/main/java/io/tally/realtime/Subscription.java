@@ -108,8 +108,13 @@ final class Subscription implements Hub.Subscriber {
             }
             return;
         }
-        if (sent != null && !isAfter(message.position(), sent)) return;
-        sent = message.position();
+        if (sent != null) {
+            // A replay may have run ahead of the live feed: drop what it already sent. The first
+            // live message past it proves the feed has caught up; the broker's per-room order
+            // makes every later one newer, so the hot path stops comparing offsets from here on.
+            if (!isAfter(message.position(), sent)) return;
+            sent = null;
+        }
         session.send(message.frame());
     }
 
