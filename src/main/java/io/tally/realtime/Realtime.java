@@ -86,7 +86,6 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         return new TransportSettings(
                 config.maxFrameBytes(),
                 config.sendQueueLimit(),
-                (long) config.heartbeatMillis() + config.peerTimeoutMillis() + 5_000,
                 (long) config.pollHoldMillis() + 15_000,
                 new OriginPolicy(config.allowedOrigins()),
                 new ClientAddress(config.trustedProxyHops()));

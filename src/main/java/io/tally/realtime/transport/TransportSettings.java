@@ -7,7 +7,6 @@ package io.tally.realtime.transport;
 public record TransportSettings(
         int maxFrameBytes,
         int sendQueueLimit,
-        long idleTimeoutMillis,
         long pollTimeoutMillis,
         OriginPolicy origins,
         ClientAddress clientAddress) {

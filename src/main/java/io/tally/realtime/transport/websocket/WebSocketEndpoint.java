@@ -32,7 +32,9 @@ public final class WebSocketEndpoint extends Endpoint {
         // rare larger frame, up to maxFrameBytes, costs 1 KiB instead.
         session.setMaxTextMessageBufferSize(Math.min(transport.settings().maxFrameBytes(), TEXT_BUFFER_CHARS));
         session.setMaxBinaryMessageBufferSize(1024);
-        session.setMaxIdleTimeout(transport.settings().idleTimeoutMillis());
+        // No container idle timeout: the protocol's heartbeat already closes a silent peer
+        // (ClientSession.tick), and in Tyrus setting one here races the zero-delay idle task it
+        // schedules at session creation, which then closes the session before the welcome.
         if (Boolean.FALSE.equals(session.getUserProperties().get(WebSocketTransport.ORIGIN_ALLOWED))) {
             closeQuietly(session, CloseReason.CloseCodes.VIOLATED_POLICY, "origin-forbidden");
             return;
