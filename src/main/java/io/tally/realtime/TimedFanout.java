@@ -5,8 +5,8 @@ import io.tally.realtime.broker.Message;
 
 /**
  * Sits between the broker and the hub and measures each message's fan-out: from the broker handing
- * it to this instance until every local subscriber has it queued. Two clock reads per message, not
- * per viewer.
+ * it to this instance until every local subscriber has it queued (or, on the memory broker, which
+ * delivers inside publish, from publish to queued). Two clock reads per message, not per viewer.
  */
 final class TimedFanout implements BrokerListener {
     private final BrokerListener hub;

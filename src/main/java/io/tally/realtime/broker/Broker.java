@@ -17,8 +17,8 @@ public interface Broker extends AutoCloseable {
 
     /**
      * Appends {@code payload} (JSON text) to the room's history and fans it out to every instance
-     * watching the room: per room, offset order is delivery order. Returns the new message's
-     * position once the message is durable in the history; delivery to listeners may follow.
+     * watching the room. Appending and fan-out are atomic together, so offset order is delivery order.
+     * Returns the new message's position only once the message is durable in the history.
      *
      * @throws UnavailableException when the message could not be accepted: it was not
      *                                    published, and will not appear later (never accepted-then-lost)

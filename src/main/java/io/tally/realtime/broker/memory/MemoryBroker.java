@@ -15,18 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The single-instance broker: each room's history is a counter and a ring of its last
  * {@code historySize} messages. Each room gets a fresh random epoch when first used, so positions
- * from an earlier run of the process are recognised as foreign and answered with a reset. Messages
- * reach the listener on a delivery thread, as they do from Redis, never on the publisher's.
+ * from an earlier run of the process are recognised as foreign and answered with a reset.
  */
 public final class MemoryBroker implements Broker {
     private final int historySize;
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Set<String> watched = ConcurrentHashMap.newKeySet();
-    private final DeliveryThread delivery = new DeliveryThread(DELIVERY_QUEUE, this::deliver);
     private volatile BrokerListener listener;
-
-    /** Messages published but not yet handed to the listener, at most; publishers wait beyond it. */
-    static final int DELIVERY_QUEUE = 4096;
 
     public MemoryBroker(int historySize) {
         if (historySize < 1) throw new IllegalArgumentException("historySize must be at least 1");
@@ -43,15 +38,11 @@ public final class MemoryBroker implements Broker {
         Room r = room(room);
         synchronized (r) {
             Message m = r.append(payload);
-            // Queued under the room's lock onto one thread: per room, offset order is delivery order.
-            if (watched.contains(room)) delivery.enqueue(m);
+            // Delivered under the room's lock: per room, offset order is delivery order.
+            BrokerListener l = listener;
+            if (l != null && watched.contains(room)) l.onMessage(m);
             return m.position();
         }
-    }
-
-    private void deliver(Message m) {
-        BrokerListener l = listener;
-        if (l != null) l.onMessage(m);
     }
 
     @Override
@@ -88,7 +79,6 @@ public final class MemoryBroker implements Broker {
     @Override
     public void close() {
         listener = null;
-        delivery.close();
     }
 
     private Room room(String name) {
