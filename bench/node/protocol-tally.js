@@ -4,8 +4,9 @@
 //   welcome  -> subscribe to room game-1 from now (no position)
 //   ack id 1 -> events.joined()
 //   message  -> events.message(data)   (data is the publisher's payload: seq, t, ...)
+//   [ ... ]  -> a batch of message frames: events.message(data) for each
 //   ping     -> pong (server heartbeat)
-exports.wsUrl = base => `${base.replace(/^http/, 'ws')}/live/ws`;
+exports.wsUrl = base => `${base.replace(/^http/, 'ws')}/live/ws?batch=1`;
 
 const SUBSCRIBE = JSON.stringify({ type: 'subscribe', id: 1, room: 'game-1' });
 const PONG = '{"type":"pong"}';
@@ -13,6 +14,8 @@ const PONG = '{"type":"pong"}';
 exports.onFrame = (ws, text, events) => {
   // Fast path for the hot frame: a message frame starts with its type.
   if (text.startsWith('{"type":"message"')) { events.message(JSON.parse(text).data); return; }
+  // A batch (we ask for them with batch=1): message frames of one room, in order.
+  if (text.startsWith('[')) { for (const f of JSON.parse(text)) events.message(f.data); return; }
   const f = JSON.parse(text);
   switch (f.type) {
     case 'welcome': ws.send(SUBSCRIBE); return;

@@ -69,6 +69,8 @@ class Live {
     base.pathname = base.pathname.replace(/live\/ws$/, '').replace(/\/?$/, '/');
     const ws = new URL(this.options.wsUrl ?? 'live/ws', this.options.wsUrl ? page : base);
     ws.protocol = ws.protocol.replace(/^http/, 'ws'); // http: -> ws:, https: -> wss:
+    // Accept batches: a busy server may send several message frames as one JSON array (PROTOCOL.md).
+    ws.searchParams.set('batch', '1');
     this._wsUrl = ws.href;
     this._pollUrl = new URL(this.options.pollUrl ?? 'live/poll', this.options.pollUrl ? page : base).href;
     this._rooms = new Map();          // name -> {name, position, listeners}
@@ -373,6 +375,12 @@ class WebSocketTransport {
     let f;
     try { f = JSON.parse(text); } catch { return; }
     if (!f || typeof f !== 'object') return;
+    if (Array.isArray(f)) { // a batch: message frames of one room, in order
+      if (!this.welcomed) return;
+      this.alive();
+      for (const m of f) if (m && typeof m === 'object' && !this.stopped) this.live._onFrame(this, m);
+      return;
+    }
     if (f.type === 'welcome') {
       this.welcomed = true;
       this.live._onOpen(this, f);

@@ -1,5 +1,6 @@
 package io.tally.realtime;
 
+import io.tally.realtime.broker.Message;
 import io.tally.realtime.protocol.ClientFrame;
 import io.tally.realtime.protocol.ErrorCode;
 import io.tally.realtime.protocol.Frames;
@@ -125,6 +126,15 @@ final class ClientSession implements ConnectionHandler.Inbound {
         }
         slowConsumer();
         return false;
+    }
+
+    /** Sends a room's batch: as one frame to a client that accepts batches, else a frame per message. */
+    boolean send(Batch batch) {
+        if (batch.size() == 1 || connection.acceptsBatches()) return send(batch.frame());
+        for (Message m : batch.messages()) {
+            if (!send(m.frame())) return false;
+        }
+        return true;
     }
 
     /**

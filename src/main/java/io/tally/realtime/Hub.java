@@ -1,8 +1,6 @@
 package io.tally.realtime;
 
 import io.tally.realtime.broker.Broker;
-import io.tally.realtime.broker.BrokerListener;
-import io.tally.realtime.broker.Message;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,11 +12,11 @@ import java.util.concurrent.TimeUnit;
  * Rooms on this instance: who listens to which room, and the fan-out of each broker message to
  * them. The broker is asked to watch a room while at least one local subscriber needs it.
  */
-final class Hub implements BrokerListener {
+final class Hub implements Fanout.Sink {
 
     /** Something local that receives a room's live messages: a WebSocket subscription or a held poll. */
     interface Subscriber {
-        void deliver(Message message);
+        void deliver(Batch batch);
 
         void reset(String reason, Position tip);
     }
@@ -98,14 +96,14 @@ final class Hub implements BrokerListener {
     }
 
     @Override
-    public void onMessage(Message message) {
-        Room r = rooms.get(message.room());
+    public void deliver(String room, Batch batch) {
+        Room r = rooms.get(room);
         if (r == null) return;
-        for (Subscriber s : r.subscribers) s.deliver(message);
+        for (Subscriber s : r.subscribers) s.deliver(batch);
     }
 
     @Override
-    public void onReset(String room, String reason, Position tip) {
+    public void reset(String room, String reason, Position tip) {
         Room r = rooms.get(room);
         if (r == null) return;
         for (Subscriber s : r.subscribers) s.reset(reason, tip);

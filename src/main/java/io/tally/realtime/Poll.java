@@ -67,10 +67,10 @@ final class Poll implements Hub.Subscriber {
     }
 
     @Override
-    public void deliver(Message message) {
+    public void deliver(Batch batch) {
         if (finished.get()) return;
         synchronized (arrivals) {
-            arrived.add(message);
+            arrived.addAll(batch.messages());
         }
         wake();
     }

@@ -42,6 +42,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
     private final RealtimeConfig config;
     private final Broker broker;
     private final Hub hub;
+    private final Fanout fanout;
     private final FrameDecoder decoder;
     private final Metrics metrics = new Metrics();
     private final ExecutorService worker;
@@ -62,7 +63,8 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         timer.setRemoveOnCancelPolicy(true);
         this.scheduler = timer;
         this.hub = new Hub(broker, scheduler);
-        broker.start(new TimedFanout(hub, metrics));
+        this.fanout = new Fanout(hub, metrics);
+        broker.start(fanout);
         long tick = Math.max(20, Math.min(1000, Math.min(config.heartbeatMillis(), config.peerTimeoutMillis()) / 5));
         scheduler.scheduleWithFixedDelay(this::heartbeat, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -346,6 +348,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         }
         worker.shutdownNow();
         broker.close();
+        fanout.close();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -96,26 +96,29 @@ final class Subscription implements Hub.Subscriber {
     }
 
     @Override
-    public synchronized void deliver(Message message) {
+    public synchronized void deliver(Batch batch) {
         if (cancelled) return;
+        List<Message> messages = batch.messages();
         if (pending != null) {
-            if (pending.size() >= session.bufferLimit()) {
+            if (pending.size() + messages.size() > session.bufferLimit()) {
                 pending = null;
                 cancelled = true;
                 session.slowConsumer();
             } else {
-                pending.add(message);
+                pending.addAll(messages);
             }
             return;
         }
+        int from = 0;
         if (sent != null) {
             // A replay may have run ahead of the live feed: drop what it already sent. The first
             // live message past it proves the feed has caught up; the broker's per-room order
             // makes every later one newer, so the hot path stops comparing offsets from here on.
-            if (!isAfter(message.position(), sent)) return;
+            while (from < messages.size() && !isAfter(messages.get(from).position(), sent)) from++;
+            if (from == messages.size()) return;
             sent = null;
         }
-        session.send(message.frame());
+        session.send(batch.from(from));
     }
 
     @Override

@@ -21,6 +21,8 @@ import java.util.function.Predicate;
  */
 public final class RawWebSocket implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(10);
+    /** The type under which an array frame (a batch of messages) is queued. */
+    public static final String BATCH = "[batch]";
 
     private final WebSocket socket;
     private final LinkedBlockingQueue<Map<String, Object>> frames = new LinkedBlockingQueue<>();
@@ -137,6 +139,13 @@ public final class RawWebSocket implements AutoCloseable {
         socket.abort();
     }
 
+    /** A batch (a JSON array of message frames) is queued as {@code {"type": "[batch]", "frames": [...]}}. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> frame(Object parsed) {
+        if (parsed instanceof List<?> batch) return Map.of("type", BATCH, "frames", batch);
+        return (Map<String, Object>) parsed;
+    }
+
     private final class Listener implements WebSocket.Listener {
         private final StringBuilder partial = new StringBuilder();
 
@@ -144,8 +153,7 @@ public final class RawWebSocket implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> f = (Map<String, Object>) Json.parse(partial.toString());
+                Map<String, Object> f = frame(Json.parse(partial.toString()));
                 partial.setLength(0);
                 if (autoPong && "ping".equals(f.get("type")) && f.get("id") == null) {
                     ws.sendText("{\"type\":\"pong\"}", true);

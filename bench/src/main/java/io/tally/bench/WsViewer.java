@@ -24,8 +24,12 @@ final class WsViewer extends Viewer {
     private static final byte[] PONG = ascii("{\"type\":\"pong\"}");
     private static final byte[] SUBSCRIBE = ascii("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + BenchInstance.ROOM + "\"}");
 
-    /** The endpoint: /live/ws, or the measuring prototype's /bare/ws (-Dtally.bench.path). */
-    static final String PATH = System.getProperty("tally.bench.path", "/live/ws");
+    /**
+     * The endpoint: /live/ws accepting batches as tally.js does (a JSON array of message frames when
+     * several waited at once), or another path such as the measuring prototype's /bare/ws
+     * (-Dtally.bench.path; "/live/ws" alone measures one frame per message).
+     */
+    static final String PATH = System.getProperty("tally.bench.path", "/live/ws?batch=1");
 
     private boolean upgraded;
     private ByteArrayOutputStream fragments; // a fragmented text message being reassembled (rare)
@@ -120,15 +124,16 @@ final class WsViewer extends Viewer {
 
     private void text(byte[] a, int s, int e, double nowMs, long nowNanos) throws IOException {
         if (startsWith(a, s, e, T_MESSAGE)) {
-            int q = indexOf(a, s, e, K_SEQ);
-            int r = q < 0 ? -1 : indexOf(a, q, e, K_T);
-            if (q < 0 || r < 0) {
-                loop.recorder.errors++;
-                return;
+            if (message(a, s, e, nowMs, nowNanos) < 0) loop.recorder.errors++;
+        } else if (s < e && a[s] == '[') { // a batch: message frames in order, each with its seq and t
+            int p = s;
+            while ((p = indexOf(a, p, e, T_MESSAGE)) >= 0) {
+                p = message(a, p, e, nowMs, nowNanos);
+                if (p < 0) {
+                    loop.recorder.errors++;
+                    return;
+                }
             }
-            long seq = (long) parseNumber(a, q + K_SEQ.length, e);
-            double t = parseNumber(a, r + K_T.length, e);
-            loop.recorder.message(shared, index, seq, t, nowMs, nowNanos);
         } else if (startsWith(a, s, e, T_PING)) {
             sendFrame(0x1, PONG);
         } else if (startsWith(a, s, e, T_WELCOME)) {
@@ -141,6 +146,17 @@ final class WsViewer extends Viewer {
             loop.recorder.errors++;
             if (shared.firstFailure == null) shared.firstFailure = new String(a, s, e - s, java.nio.charset.StandardCharsets.UTF_8);
         }
+    }
+
+    /** Records the message frame starting at {@code s}; returns where its data ends, or -1 if malformed. */
+    private int message(byte[] a, int s, int e, double nowMs, long nowNanos) {
+        int q = indexOf(a, s, e, K_SEQ);
+        int r = q < 0 ? -1 : indexOf(a, q, e, K_T);
+        if (q < 0 || r < 0) return -1;
+        long seq = (long) parseNumber(a, q + K_SEQ.length, e);
+        double t = parseNumber(a, r + K_T.length, e);
+        loop.recorder.message(shared, index, seq, t, nowMs, nowNanos);
+        return r + K_T.length;
     }
 
     /** A masked client frame (RFC 6455 §5.3). */

@@ -12,6 +12,12 @@ public interface Connection {
     String clientAddress();
 
     /**
+     * Whether the client accepts a text frame holding a JSON array of {@code message} frames
+     * (it asked with {@code batch=1}); otherwise it gets one message per frame.
+     */
+    boolean acceptsBatches();
+
+    /**
      * Queues a text frame for sending. Never blocks. Returns false when the outbound queue is full
      * (a slow consumer): the frame was not queued and the caller should close the connection.
      */

@@ -19,6 +19,7 @@ final class WebSocketConnection implements Connection, SendHandler {
 
     private final Session session;
     private final String clientAddress;
+    private final boolean acceptsBatches;
     private final int queueLimit;
     private final Executor closer;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
@@ -26,9 +27,10 @@ final class WebSocketConnection implements Connection, SendHandler {
     private Thread sender; // the thread inside sendText, if any; guarded by this
     private boolean closed;
 
-    WebSocketConnection(Session session, String clientAddress, int queueLimit, Executor closer) {
+    WebSocketConnection(Session session, String clientAddress, boolean acceptsBatches, int queueLimit, Executor closer) {
         this.session = session;
         this.clientAddress = clientAddress;
+        this.acceptsBatches = acceptsBatches;
         this.queueLimit = queueLimit;
         this.closer = closer;
     }
@@ -41,6 +43,11 @@ final class WebSocketConnection implements Connection, SendHandler {
     @Override
     public String clientAddress() {
         return clientAddress;
+    }
+
+    @Override
+    public boolean acceptsBatches() {
+        return acceptsBatches;
     }
 
     @Override

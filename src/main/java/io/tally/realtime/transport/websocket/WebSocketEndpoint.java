@@ -9,6 +9,7 @@ import jakarta.websocket.Session;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The JSR-356 endpoint at {@code /live/ws}: standard API only, so it runs in Tomcat 10.1/11 and in
@@ -40,8 +41,9 @@ public final class WebSocketEndpoint extends Endpoint {
             return;
         }
         Object address = session.getUserProperties().get(WebSocketTransport.CLIENT_ADDRESS);
-        WebSocketConnection connection = new WebSocketConnection(session,
-                address instanceof String a ? a : "unknown", transport.settings().sendQueueLimit(), transport.closer());
+        List<String> batch = session.getRequestParameterMap().get("batch");
+        WebSocketConnection connection = new WebSocketConnection(session, address instanceof String a ? a : "unknown",
+                batch != null && batch.contains("1"), transport.settings().sendQueueLimit(), transport.closer());
         ConnectionHandler.Inbound in = transport.handler().open(connection);
         if (in == null) return;
         inbound = in;

@@ -1,0 +1,131 @@
+package io.tally.realtime;
+
+import io.tally.realtime.broker.BrokerListener;
+import io.tally.realtime.broker.Message;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Takes the broker's messages off its thread and fans them out on a thread of its own. What piled up
+ * for a room while the previous fan-out ran goes out together as one {@link Batch}: under load a
+ * viewer gets fewer, larger frames (one container send for several messages) instead of a growing
+ * delay. Unloaded, every batch is one message and nothing waits. Per room, order is kept, resets
+ * included. The queue is bounded: a broker that outruns the fan-out waits for room.
+ */
+final class Fanout implements BrokerListener, AutoCloseable {
+
+    /** Where batches go: the hub. */
+    interface Sink {
+        void deliver(String room, Batch batch);
+
+        void reset(String room, String reason, Position tip);
+    }
+
+    static final int QUEUE = 8192;
+    /** Messages per frame at most, so a long backlog does not become one huge frame. */
+    static final int MAX_BATCH = 100;
+
+    private record Arrival(Message message, long atNanos) {
+    }
+
+    private record Reset(String room, String reason, Position tip) {
+    }
+
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final Sink sink;
+    private final Metrics metrics;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    Fanout(Sink sink, Metrics metrics) {
+        this.sink = sink;
+        this.metrics = metrics;
+        this.thread = new Thread(this::run, "tally-fanout");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void onMessage(Message message) {
+        metrics.delivered.increment();
+        enqueue(new Arrival(message, System.nanoTime()));
+    }
+
+    @Override
+    public void onReset(String room, String reason, Position tip) {
+        enqueue(new Reset(room, reason, tip));
+    }
+
+    private void enqueue(Object item) {
+        boolean interrupted = false;
+        while (!closed) {
+            try {
+                queue.put(item);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the message is in the history already: deliver it all the same
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    private void run() {
+        List<Object> items = new ArrayList<>();
+        while (!closed) {
+            try {
+                items.add(queue.take());
+            } catch (InterruptedException e) {
+                continue; // closing; the loop condition decides
+            }
+            queue.drainTo(items, QUEUE);
+            try {
+                pass(items);
+            } catch (RuntimeException e) {
+                // A subscriber's bug must not stop every later delivery; each logs its own failures.
+            }
+            items.clear();
+        }
+    }
+
+    /** Delivers one drained run of items: messages grouped per room, each reset after what preceded it. */
+    private void pass(List<Object> items) {
+        Map<String, List<Arrival>> runs = new LinkedHashMap<>();
+        for (Object item : items) {
+            if (item instanceof Arrival a) {
+                runs.computeIfAbsent(a.message().room(), r -> new ArrayList<>()).add(a);
+            } else if (item instanceof Reset r) {
+                List<Arrival> before = runs.remove(r.room());
+                if (before != null) deliver(r.room(), before);
+                sink.reset(r.room(), r.reason(), r.tip());
+            }
+        }
+        runs.forEach(this::deliver);
+    }
+
+    private void deliver(String room, List<Arrival> run) {
+        for (int from = 0; from < run.size(); from += MAX_BATCH) {
+            List<Arrival> part = run.subList(from, Math.min(run.size(), from + MAX_BATCH));
+            List<Message> messages = new ArrayList<>(part.size());
+            for (Arrival a : part) messages.add(a.message());
+            sink.deliver(room, new Batch(messages));
+            metrics.fanout.record(System.nanoTime() - part.get(0).atNanos());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        queue.clear();
+        try {
+            thread.join(1_000); // a container reports threads left running after stop as leaks
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
