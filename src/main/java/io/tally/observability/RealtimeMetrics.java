@@ -42,7 +42,7 @@ final class RealtimeMetrics {
         out.counter("tally_polls_total", "Long-poll requests received.", m.polls());
 
         histogram(out, "tally_fanout_seconds",
-                "Time from a message reaching this instance to its frame being queued for every local subscriber.",
+                "Time from a message reaching this instance to its frame being queued for every local subscriber; one observation per batch of messages that left together.",
                 m.fanoutLatency().snapshot());
 
         out.gauge("tally_broker_up", "1 when the broker is reachable.", s.brokerAvailable() ? 1 : 0);

@@ -40,7 +40,7 @@ public final class Metrics {
         return delivered.sum();
     }
 
-    /** Time from a message reaching this instance to its frames being queued for every local subscriber. */
+    /** Time from a message reaching this instance to its frames being queued for every local subscriber (per batch). */
     public LatencyHistogram fanoutLatency() {
         return fanout;
     }

@@ -56,9 +56,11 @@ class MetricsIT {
             assertEquals(3, m.get("tally_messages_delivered_total"));
             assertTrue(m.get("tally_frames_received_total") >= 2);
             assertTrue(m.get("tally_frames_sent_total") >= 6, "welcome, ack, 3 messages, error");
-            assertEquals(3, m.get("tally_fanout_seconds_count"));
-            assertEquals(3, m.get("tally_fanout_seconds_bucket{le=\"+Inf\"}"));
-            assertTrue(m.get("tally_fanout_seconds_bucket{le=\"2.5\"}") <= 3);
+            // One observation per batch: the three messages may have left together.
+            double fanouts = m.get("tally_fanout_seconds_count");
+            assertTrue(fanouts >= 1 && fanouts <= 3, "fan-outs: " + fanouts);
+            assertEquals(fanouts, m.get("tally_fanout_seconds_bucket{le=\"+Inf\"}"));
+            assertTrue(m.get("tally_fanout_seconds_bucket{le=\"2.5\"}") <= fanouts);
             assertEquals(1, m.get("tally_rejected_total{reason=\"bad-json\"}"));
             assertEquals(0, m.get("tally_rejected_total{reason=\"over-capacity\"}"), "known reasons are there at zero");
             assertEquals(1, m.get("tally_broker_up"));

@@ -71,7 +71,7 @@ public final class StandIn implements AutoCloseable {
             env.put("TALLY_ADMIN_TOKEN", options.adminToken);
             env.putAll(options.env);
             TomcatInstance tomcat = new TomcatInstance("tomcat-" + n, dist, runDir.resolve("tomcat-" + n),
-                    Ports.free(), war, env, options.healthPath);
+                    Ports.free(), war, env, options.healthPath, projectDir.resolve(CONNECTOR_HOOK));
             tomcats.add(tomcat);
             BeanstalkNginx layout = new BeanstalkNginx(projectDir).upstreamPort(tomcat.port())
                     .brokenProxy(options.brokenProxy);
@@ -181,6 +181,9 @@ public final class StandIn implements AutoCloseable {
     public Path runDir() {
         return runDir;
     }
+
+    /** The platform hook that sizes Tomcat's connector on Beanstalk; the stand-in's Tomcats get it too. */
+    static final String CONNECTOR_HOOK = ".platform/hooks/predeploy/20-tomcat-connector.sh";
 
     /** The project whose .platform and .ebextensions this stand-in uses. */
     public Path projectDir() {

@@ -27,15 +27,16 @@ public final class TomcatInstance {
     private Proc proc;
     private long logOffset; // where this run's part of catalina.out starts (restarts append to it)
 
+    /** @param connectorHook the project's predeploy hook that edits server.xml, run on this copy; null for none */
     public TomcatInstance(String name, TomcatDistribution dist, Path base, int port, Path war,
-                          Map<String, String> env, String healthPath) {
+                          Map<String, String> env, String healthPath, Path connectorHook) {
         this.name = name;
         this.dist = dist;
         this.base = base;
         this.port = port;
         this.env = new LinkedHashMap<>(env);
         this.healthPath = healthPath;
-        prepareBase(war);
+        prepareBase(war, connectorHook);
     }
 
     public String name() {
@@ -58,7 +59,7 @@ public final class TomcatInstance {
         return base;
     }
 
-    private void prepareBase(Path war) {
+    private void prepareBase(Path war, Path connectorHook) {
         try {
             for (String d : List.of("logs", "temp", "work", "webapps")) Files.createDirectories(base.resolve(d));
             Path conf = base.resolve("conf");
@@ -69,10 +70,22 @@ public final class TomcatInstance {
                 }
             }
             Path serverXml = conf.resolve("server.xml");
+            if (connectorHook != null) runConnectorHook(connectorHook, serverXml);
             Files.writeString(serverXml, templateServerXml(Files.readString(serverXml), port));
             Files.copy(war, base.resolve("webapps/ROOT.war"), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare CATALINA_BASE " + base, e);
+        }
+    }
+
+    /**
+     * Runs the project's connector hook on the stock server.xml, as a deployment does on the
+     * platform's, and checks that it took: the stand-in's Tomcat then starts with those attributes.
+     */
+    private void runConnectorHook(Path hook, Path serverXml) throws IOException {
+        Proc.Result r = Proc.run(List.of("env", "TALLY_SERVER_XML=" + serverXml, "bash", hook.toString()), base, 30_000);
+        if (r.status() != 0 || !Files.readString(serverXml).contains("maxConnections=")) {
+            throw new IllegalStateException("connector hook did not apply (" + r.status() + "): " + r.output());
         }
     }
 
