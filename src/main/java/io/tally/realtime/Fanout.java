@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Takes the broker's messages off its thread and fans them out on a thread of its own. What piled up
@@ -18,6 +20,7 @@ import java.util.concurrent.BlockingQueue;
  * included. The queue is bounded: a broker that outruns the fan-out waits for room.
  */
 final class Fanout implements BrokerListener, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Fanout.class.getName());
 
     /** Where batches go: the hub. */
     interface Sink {
@@ -85,8 +88,8 @@ final class Fanout implements BrokerListener, AutoCloseable {
             queue.drainTo(items, QUEUE);
             try {
                 pass(items);
-            } catch (RuntimeException e) {
-                // A subscriber's bug must not stop every later delivery; each logs its own failures.
+            } catch (RuntimeException e) { // a bug here must not stop every later delivery
+                LOG.log(Level.WARNING, "fan-out pass failed", e);
             }
             items.clear();
         }

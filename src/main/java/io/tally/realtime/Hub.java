@@ -7,12 +7,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Rooms on this instance: who listens to which room, and the fan-out of each broker message to
  * them. The broker is asked to watch a room while at least one local subscriber needs it.
  */
 final class Hub implements Fanout.Sink {
+    private static final Logger LOG = Logger.getLogger(Hub.class.getName());
 
     /** Something local that receives a room's live messages: a WebSocket subscription or a held poll. */
     interface Subscriber {
@@ -99,14 +102,26 @@ final class Hub implements Fanout.Sink {
     public void deliver(String room, Batch batch) {
         Room r = rooms.get(room);
         if (r == null) return;
-        for (Subscriber s : r.subscribers) s.deliver(batch);
+        for (Subscriber s : r.subscribers) {
+            try {
+                s.deliver(batch);
+            } catch (RuntimeException e) { // one subscriber's bug must not cost the others the batch
+                LOG.log(Level.WARNING, "delivery to a subscriber of " + room + " failed", e);
+            }
+        }
     }
 
     @Override
     public void reset(String room, String reason, Position tip) {
         Room r = rooms.get(room);
         if (r == null) return;
-        for (Subscriber s : r.subscribers) s.reset(reason, tip);
+        for (Subscriber s : r.subscribers) {
+            try {
+                s.reset(reason, tip);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "reset of a subscriber of " + room + " failed", e);
+            }
+        }
     }
 
     private static final class Room {
