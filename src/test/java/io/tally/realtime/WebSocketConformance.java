@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import static io.tally.testing.Frames.data;
 import static io.tally.testing.Frames.epoch;
@@ -112,47 +110,24 @@ abstract class WebSocketConformance {
             ws.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-1\"}");
             ws.nextOfType("ack");
         }
-        // A local subscriber that holds the fan-out thread inside message 1's delivery, so that
-        // messages 2-6 are all waiting when it comes back: they leave as one batch.
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Hub.Subscriber staller = new Hub.Subscriber() {
-            @Override
-            public void deliver(Batch batch) {
-                holding.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-
-            @Override
-            public void reset(String reason, Position tip) {
-            }
-        };
-        realtime().hub().attach("game-1", staller);
-        try {
+        // The fan-out is held inside message 1's delivery, so messages 2-6 are all waiting when it
+        // comes back: they leave as one batch.
+        try (FanoutHold hold = FanoutHold.on(realtime(), "game-1")) {
             realtime().publish("game-1", payload(1));
-            assertTrue(holding.await(10, TimeUnit.SECONDS), "the fan-out reached the staller");
+            hold.awaitHeld();
             for (int i = 2; i <= 6; i++) realtime().publish("game-1", payload(i));
-            release.countDown();
-
-            assertEquals(1L, data(batching.nextOfType("message")).get("n"));
-            List<?> frames = (List<?>) batching.nextOfType(RawWebSocket.BATCH).get("frames");
-            assertEquals(5, frames.size());
-            for (int i = 0; i < 5; i++) {
-                assertEquals("message", map(frames.get(i)).get("type"));
-                assertEquals((long) i + 2, data(map(frames.get(i))).get("n"));
-            }
-            for (int i = 1; i <= 6; i++) assertEquals((long) i, data(plain.nextOfType("message")).get("n"));
-            for (RawWebSocket ws : List.of(batching, plain)) {
-                assertTrue(ws.drain(Duration.ofMillis(200)).stream()
-                        .noneMatch(f -> "message".equals(f.get("type")) || RawWebSocket.BATCH.equals(f.get("type"))), "no duplicates");
-            }
-        } finally {
-            release.countDown();
-            realtime().hub().detach("game-1", staller);
+        }
+        assertEquals(1L, data(batching.nextOfType("message")).get("n"));
+        List<?> frames = (List<?>) batching.nextOfType(RawWebSocket.BATCH).get("frames");
+        assertEquals(5, frames.size());
+        for (int i = 0; i < 5; i++) {
+            assertEquals("message", map(frames.get(i)).get("type"));
+            assertEquals((long) i + 2, data(map(frames.get(i))).get("n"));
+        }
+        for (int i = 1; i <= 6; i++) assertEquals((long) i, data(plain.nextOfType("message")).get("n"));
+        for (RawWebSocket ws : List.of(batching, plain)) {
+            assertTrue(ws.drain(Duration.ofMillis(200)).stream()
+                    .noneMatch(f -> "message".equals(f.get("type")) || RawWebSocket.BATCH.equals(f.get("type"))), "no duplicates");
         }
     }
 

@@ -3,6 +3,7 @@ package io.tally.e2e;
 import io.tally.e2e.browser.Browser;
 import io.tally.e2e.browser.BrowserPool;
 import io.tally.e2e.browser.E2eArtifacts;
+import io.tally.realtime.FanoutHold;
 import io.tally.realtime.Position;
 import io.tally.realtime.Realtime;
 import io.tally.standin.NetworkPath;
@@ -107,6 +108,22 @@ class ClientSmokeIT {
 
         publish(5);
         page.waitForCount(5);
+        assertReceivedExactlyOnceInOrder(page);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"chromium", "webkit"})
+    void messagesThatLeaveAsOneBatchEachReachTheAppOnceInOrder(String engine, TestInfo test) throws Exception {
+        ClientTestPage page = open(engine, "", test);
+        page.waitForState("connected", "websocket");
+        page.waitForSubscribed(1);
+        // tally.js asks for batches; holding the fan-out while 2-6 are published makes them one frame.
+        try (FanoutHold hold = FanoutHold.on(realtime(), room)) {
+            publish(1);
+            hold.awaitHeld();
+            publish(5);
+        }
+        page.waitForCount(6);
         assertReceivedExactlyOnceInOrder(page);
     }
 
