@@ -19,8 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reaches this instance, or with an empty batch when the hold ends. Any instance can serve it.
  */
 final class Poll implements Hub.Subscriber {
-    static final int HISTORY_BATCH = 500;
-
     private final Realtime core;
     private final Map<String, Position> rooms; // null position: "from the room's end"
     private final String welcome;
@@ -136,7 +134,7 @@ final class Poll implements Hub.Subscriber {
                     frames.add(Frames.ack(null, room, broker.tip(room)));
                     continue;
                 }
-                History h = broker.history(room, since, HISTORY_BATCH);
+                History h = broker.history(room, since, History.PAGE);
                 if (h.isReset()) {
                     frames.add(Frames.reset(room, h.resetReason(), h.tip()));
                 } else {

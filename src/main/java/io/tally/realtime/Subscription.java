@@ -14,8 +14,6 @@ import java.util.List;
  * the history reached and goes live: in order, each message once.
  */
 final class Subscription implements Hub.Subscriber {
-    static final int HISTORY_BATCH = 500;
-
     private final ClientSession session;
     private final String room;
     private List<Message> pending = new ArrayList<>(); // non-null while catching up; guarded by this
@@ -66,7 +64,7 @@ final class Subscription implements Hub.Subscriber {
     private Position catchUp(Broker broker, Position since) {
         Position cursor = since;
         while (true) {
-            History h = broker.history(room, cursor, HISTORY_BATCH);
+            History h = broker.history(room, cursor, History.PAGE);
             if (h.isReset()) {
                 if (!session.send(Frames.reset(room, h.resetReason(), h.tip()))) return null;
                 return h.tip();
@@ -75,7 +73,7 @@ final class Subscription implements Hub.Subscriber {
                 if (!session.awaitCapacity() || !session.send(m.frame())) return null;
                 cursor = m.position();
             }
-            if (h.messages().size() < HISTORY_BATCH) return cursor;
+            if (h.messages().size() < History.PAGE) return cursor;
         }
     }
 

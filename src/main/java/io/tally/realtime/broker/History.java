@@ -13,6 +13,8 @@ import java.util.List;
 public record History(List<Message> messages, String resetReason, Position tip) {
     public static final String EPOCH_CHANGED = "epoch-changed";
     public static final String HISTORY_TRIMMED = "history-trimmed";
+    /** How many messages a reader asks for at once (a replay or a poll answer): bounded reads, bounded frames. */
+    public static final int PAGE = 500;
 
     public static History of(List<Message> messages, Position tip) {
         return new History(List.copyOf(messages), null, tip);
