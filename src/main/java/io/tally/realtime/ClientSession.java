@@ -30,6 +30,8 @@ final class ClientSession implements ConnectionHandler.Inbound {
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
     private int strikes; // rate-limit violations; guarded by this
+    private boolean started; // the welcome is queued; guarded by this
+    private boolean toldToReconnect; // guarded by this
 
     ClientSession(Realtime core, Connection connection, long nowNanos) {
         this.core = core;
@@ -45,10 +47,23 @@ final class ClientSession implements ConnectionHandler.Inbound {
 
     @Override
     public void onStart() {
-        send(core.welcome(connection.transport()));
-        // A drain that began while this connection opened may have walked the sessions before it
-        // was added: tell it too (a second reconnect frame, if it got one, is harmless).
-        if (core.isDraining()) send(Frames.reconnect(core.reconnectDelay()));
+        synchronized (this) {
+            send(core.welcome(connection.transport()));
+            started = true;
+            // A drain that began while this connection opened skipped it (no welcome yet): tell it now.
+            if (core.isDraining()) tellToReconnect();
+        }
+    }
+
+    /** Drain: tells the client, once, to reconnect elsewhere; never before its welcome (onStart then does). */
+    synchronized void drain() {
+        if (started) tellToReconnect();
+    }
+
+    private void tellToReconnect() { // the caller holds this
+        if (toldToReconnect) return;
+        toldToReconnect = true;
+        send(Frames.reconnect(core.reconnectDelay()));
     }
 
     @Override

@@ -63,7 +63,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         timer.setRemoveOnCancelPolicy(true);
         this.scheduler = timer;
         this.hub = new Hub(broker, scheduler);
-        this.fanout = new Fanout(hub, metrics);
+        this.fanout = new Fanout(hub, metrics, Fanout.defaultLanes());
         broker.start(fanout);
         long tick = Math.max(20, Math.min(1000, Math.min(config.heartbeatMillis(), config.peerTimeoutMillis()) / 5));
         scheduler.scheduleWithFixedDelay(this::heartbeat, tick, tick, TimeUnit.MILLISECONDS);
@@ -308,7 +308,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         int told = 0;
         int answered = 0;
         for (ClientSession s : sessions) {
-            s.send(Frames.reconnect(reconnectDelay()));
+            s.drain();
             told++;
         }
         for (Poll p : polls) {

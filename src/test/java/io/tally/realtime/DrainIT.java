@@ -160,6 +160,7 @@ class DrainIT {
         assertEquals(1001, straggler.awaitClose(), "cut with going-away once the grace is over");
         long ms = drained.get(GRACE_MS + 5_000, TimeUnit.MILLISECONDS);
         assertTrue(ms >= GRACE_MS - 100 && ms < GRACE_MS + 1_500, "drain waited for the straggler for the grace: " + ms + " ms");
-        assertTrue(straggler.drain(Duration.ofMillis(100)).isEmpty());
+        List<Map<String, Object>> after = straggler.drain(Duration.ofMillis(100));
+        assertTrue(after.isEmpty(), "nothing after the close: " + after);
     }
 }

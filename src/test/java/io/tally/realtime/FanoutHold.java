@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
  * Tests only: holds an instance's fan-out thread inside the delivery of a room's next message, so
  * that whatever is published meanwhile leaves together as one batch when the hold is closed.
  * Deterministic batching without timing: publish one message, {@link #awaitHeld()}, publish more,
- * close.
+ * close. The room's subscriptions must be live first (a message received proves it): one still
+ * catching up replays its buffer a frame per message.
  */
 public final class FanoutHold implements AutoCloseable {
     private final Realtime realtime;

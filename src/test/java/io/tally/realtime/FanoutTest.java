@@ -58,7 +58,7 @@ class FanoutTest {
     @Test
     void whatPiledUpDuringAFanOutLeavesAsOneBatchPerRoomInOrderWithResetsInPlace() throws Exception {
         HoldingSink sink = new HoldingSink();
-        Fanout fanout = new Fanout(sink, new Metrics());
+        Fanout fanout = new Fanout(sink, new Metrics(), 1);
         try {
             fanout.onMessage(message("a", 1));
             assertTrue(sink.holding.await(10, TimeUnit.SECONDS));
@@ -82,7 +82,7 @@ class FanoutTest {
     @Test
     void aLongBacklogIsSplitIntoBatchesOfAtMostMaxBatch() throws Exception {
         HoldingSink sink = new HoldingSink();
-        Fanout fanout = new Fanout(sink, new Metrics());
+        Fanout fanout = new Fanout(sink, new Metrics(), 1);
         try {
             fanout.onMessage(message("a", 0));
             assertTrue(sink.holding.await(10, TimeUnit.SECONDS));
@@ -99,6 +99,45 @@ class FanoutTest {
             }
             assertEquals(backlog + 1, next);
         } finally {
+            fanout.close();
+        }
+    }
+
+    @Test
+    void roomsOnDifferentLanesDoNotWaitForEachOther() throws Exception {
+        // Two room names that land on different lanes of two.
+        String a = "room-a";
+        String b = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "room-b" + i)
+                .filter(n -> Math.floorMod(n.hashCode(), 2) != Math.floorMod(a.hashCode(), 2)).findFirst().orElseThrow();
+        CountDownLatch aHeld = new CountDownLatch(1);
+        CountDownLatch releaseA = new CountDownLatch(1);
+        CountDownLatch bDelivered = new CountDownLatch(3);
+        Fanout fanout = new Fanout(new Fanout.Sink() {
+            @Override
+            public void deliver(String room, Batch batch) {
+                if (room.equals(a)) {
+                    aHeld.countDown();
+                    try {
+                        releaseA.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                } else {
+                    for (int i = 0; i < batch.size(); i++) bDelivered.countDown();
+                }
+            }
+
+            @Override
+            public void reset(String room, String reason, Position tip) {
+            }
+        }, new Metrics(), 2);
+        try {
+            fanout.onMessage(message(a, 1));
+            assertTrue(aHeld.await(10, TimeUnit.SECONDS));
+            for (int i = 1; i <= 3; i++) fanout.onMessage(message(b, i));
+            assertTrue(bDelivered.await(10, TimeUnit.SECONDS), "room b delivered while room a's lane is busy");
+        } finally {
+            releaseA.countDown();
             fanout.close();
         }
     }

@@ -110,6 +110,10 @@ abstract class WebSocketConformance {
             ws.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-1\"}");
             ws.nextOfType("ack");
         }
+        // Message 0 proves both subscriptions live (the ack can come before the subscription
+        // leaves its catch-up, whose buffer is replayed a frame per message).
+        realtime().publish("game-1", payload(0));
+        for (RawWebSocket ws : List.of(batching, plain)) assertEquals(0L, data(ws.nextOfType("message")).get("n"));
         // The fan-out is held inside message 1's delivery, so messages 2-6 are all waiting when it
         // comes back: they leave as one batch.
         try (FanoutHold hold = FanoutHold.on(realtime(), "game-1")) {

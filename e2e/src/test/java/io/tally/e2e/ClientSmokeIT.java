@@ -116,14 +116,15 @@ class ClientSmokeIT {
     void messagesThatLeaveAsOneBatchEachReachTheAppOnceInOrder(String engine, TestInfo test) throws Exception {
         ClientTestPage page = open(engine, "", test);
         page.waitForState("connected", "websocket");
-        page.waitForSubscribed(1);
-        // tally.js asks for batches; holding the fan-out while 2-6 are published makes them one frame.
+        publish(1);
+        page.waitForCount(1); // the subscription is live
+        // tally.js asks for batches; holding the fan-out while 3-7 are published makes them one frame.
         try (FanoutHold hold = FanoutHold.on(realtime(), room)) {
             publish(1);
             hold.awaitHeld();
             publish(5);
         }
-        page.waitForCount(6);
+        page.waitForCount(7);
         assertReceivedExactlyOnceInOrder(page);
     }
 
