@@ -126,7 +126,7 @@ class NginxConfigIT {
             assertTrue(other.contains("Host=127.0.0.1"), other);
             // Enhanced health's request log sees the page/API request but none of the /live/ ones.
             Path healthd = conf.getParent().resolve("logs/healthd");
-            Await.until("healthd log written", Duration.ofSeconds(20), () -> healthdLog(healthd).contains("\"/api/games\""));
+            Await.until("healthd log written", Duration.ofSeconds(5), () -> healthdLog(healthd).contains("\"/api/games\""));
             assertFalse(healthdLog(healthd).contains("/live/"), healthdLog(healthd));
             assertTrue(Files.readString(conf.getParent().resolve("logs/access.log")).contains("GET /live/ws"));
         } finally {

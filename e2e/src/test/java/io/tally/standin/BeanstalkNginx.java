@@ -23,6 +23,14 @@ import java.util.stream.Stream;
  */
 public final class BeanstalkNginx {
     private static final Pattern USER = Pattern.compile("(?m)^\\s*user\\s+[^;]*;");
+    /**
+     * The platform's {@code user nginx;} cannot apply here. Started as root, the workers would
+     * otherwise switch to nobody and could not open the per-hour health log when the run directory
+     * sits under a private one (a checkout in a 0700 temporary directory): they stay root, like the
+     * master. Started as anyone else, nginx cannot switch users at all.
+     */
+    private static final String WORKER_USER = "root".equals(System.getProperty("user.name"))
+            ? "user root; # the stand-in's workers keep the master's user" : "# user: dropped by the stand-in (no root)";
     private static final Pattern PID = Pattern.compile("(?m)^(\\s*pid\\s+)[^;]+;");
     private static final Pattern LISTEN_80 = Pattern.compile("(listen\\s+)80(?=[\\s;])");
     private static final Pattern UPGRADE_HEADERS =
@@ -138,7 +146,7 @@ public final class BeanstalkNginx {
 
     private void write(Path target, String text, Path prefix) throws IOException {
         String p = prefix.toAbsolutePath().toString();
-        String s = USER.matcher(text).replaceAll("# user: dropped by the stand-in (runs without root's user switch)");
+        String s = USER.matcher(text).replaceAll(Matcher.quoteReplacement(WORKER_USER));
         s = PID.matcher(s).replaceAll(Matcher.quoteReplacement("pid " + p + "/nginx.pid;"));
         s = s.replace("/var/log/nginx/", p + "/logs/").replace("/etc/nginx/", p + "/");
         s = LISTEN_80.matcher(s).replaceAll(Matcher.quoteReplacement("listen 127.0.0.1:" + listenPort));
