@@ -4,13 +4,30 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Free loopback ports. A port is free when asked; the stand-in binds it within milliseconds. */
+/**
+ * Free loopback ports. A port is free when asked and its process binds it a moment later; the
+ * stand-in asks for several before any binds, and the kernel may offer a port it just offered
+ * again (it did: nginx and Tomcat were once given the same one). So a port is handed out at most
+ * once per JVM.
+ */
 public final class Ports {
+    private static final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();
+
     private Ports() {
     }
 
     public static int free() {
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            int port = probe();
+            if (handedOut.add(port)) return port;
+        }
+        throw new IllegalStateException("no loopback port left that was not handed out already");
+    }
+
+    private static int probe() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();
