@@ -98,10 +98,22 @@ final class Hub implements Fanout.Sink {
         return rooms.size();
     }
 
+    /**
+     * Whether {@code position} is the last message this instance's live feed brought for the room,
+     * with no reset since and the room watched throughout. A poll attached before asking, and told
+     * yes, misses nothing by skipping the history read: everything newer reaches it through the
+     * feed (the fan-out records a batch's end before handing the batch to subscribers).
+     */
+    boolean isLastSeen(String room, Position position) {
+        Room r = rooms.get(room);
+        return r != null && position.equals(r.lastSeen);
+    }
+
     @Override
     public void deliver(String room, Batch batch) {
         Room r = rooms.get(room);
         if (r == null) return;
+        r.lastSeen = batch.messages().get(batch.size() - 1).position();
         for (Subscriber s : r.subscribers) {
             try {
                 s.deliver(batch);
@@ -115,6 +127,7 @@ final class Hub implements Fanout.Sink {
     public void reset(String room, String reason, Position tip) {
         Room r = rooms.get(room);
         if (r == null) return;
+        r.lastSeen = null; // the feed may have a gap here
         for (Subscriber s : r.subscribers) {
             try {
                 s.reset(reason, tip);
@@ -128,6 +141,8 @@ final class Hub implements Fanout.Sink {
         final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
         boolean watched;
         boolean removed;
+        /** The newest position the feed brought since the room was first watched; null after a reset. */
+        volatile Position lastSeen;
 
         Room(String name) {
         }

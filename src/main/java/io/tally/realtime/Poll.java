@@ -31,7 +31,8 @@ final class Poll implements Hub.Subscriber {
     private final Object arrivals = new Object();
     private final List<Message> arrived = new ArrayList<>(); // guarded by arrivals
     /**
-     * Set after a history read found nothing new. From then on, what the broker delivers for the
+     * Set after a history read found nothing new, or from the start when every position is where
+     * this instance's feed stands ({@link Hub#isLastSeen}). From then on, what the broker delivers for the
      * poll's rooms is exactly the continuation (it delivers every message in order, and the poll was
      * attached before it read), so a wake-up answers from the delivered messages without reading
      * history again: one broker read per poll instead of one per poll per message.
@@ -58,6 +59,10 @@ final class Poll implements Hub.Subscriber {
             fail();
             return;
         }
+        // A poll resuming exactly where this instance's feed stands (the common case: it polls again
+        // right after an answer) has nothing to read: it waits for the feed, without a history read.
+        caughtUp = welcome == null && !rooms.isEmpty() && rooms.entrySet().stream()
+                .allMatch(e -> e.getValue() != null && core.hub().isLastSeen(e.getKey(), e.getValue()));
         core.pollStarted(this);
         expiry = core.scheduler().schedule(() -> core.worker().execute(() -> collect(true)),
                 core.config().pollHoldMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
