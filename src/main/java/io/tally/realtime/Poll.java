@@ -47,7 +47,7 @@ final class Poll implements Hub.Subscriber {
         this.reply = reply;
     }
 
-    /** Runs on a worker thread. */
+    /** Runs on the request's thread; the broker may block it. */
     void start() {
         try {
             for (Map.Entry<String, Position> e : rooms.entrySet()) {

@@ -245,7 +245,9 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         }
         if (request.hello()) welcome = welcome("polling");
         Poll poll = new Poll(this, request.rooms(), welcome, countedPerAddress(clientAddress, reply));
-        worker.execute(poll::start);
+        // On the request's own thread: a container thread may block on the broker as well as a
+        // worker can, and a hand-off per poll cost 16 % of polling's CPU (measured: 403 -> 338 µs).
+        poll.start();
     }
 
     void pollStarted(Poll poll) {
