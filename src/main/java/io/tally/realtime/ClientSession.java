@@ -24,6 +24,7 @@ final class ClientSession implements ConnectionHandler.Inbound {
     private final Realtime core;
     private final Connection connection;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final java.util.ArrayDeque<Subscription> starts = new java.util.ArrayDeque<>(); // guarded by itself
     private final RateLimiter rate;
     private volatile long lastHeardNanos;
     private volatile long lastPingNanos;
@@ -110,9 +111,43 @@ final class ClientSession implements ConnectionHandler.Inbound {
             return;
         }
         if (previous != null) drop(previous);
-        Subscription sub = new Subscription(this, s.room());
+        Subscription sub = new Subscription(this, s.room(), s.id(), s.since());
         subscriptions.put(s.room(), sub);
-        core.worker().execute(() -> sub.start(core.hub(), core.broker(), s.id(), s.since()));
+        boolean first;
+        synchronized (starts) {
+            starts.add(sub);
+            first = starts.size() == 1;
+        }
+        if (first) startNext();
+    }
+
+    /**
+     * Subscriptions start one at a time per connection (a start may replay a long history), so one
+     * client's subscribes take at most one worker at a time, and only while the broker answers.
+     */
+    private void startNext() {
+        Subscription next;
+        synchronized (starts) {
+            next = starts.peek();
+        }
+        if (next != null) runOnWorker(() -> next.start(core.hub(), core.broker()));
+    }
+
+    /** A subscription has gone live, failed or been cancelled: the next may start. */
+    void started(Subscription sub) {
+        synchronized (starts) {
+            if (starts.peek() != sub) return;
+            starts.poll();
+        }
+        startNext();
+    }
+
+    private void runOnWorker(Runnable task) {
+        try {
+            core.worker().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            close(CLOSE_GOING_AWAY, "going-away");
+        }
     }
 
     private void unsubscribe(ClientFrame.Unsubscribe u) {
@@ -129,6 +164,7 @@ final class ClientSession implements ConnectionHandler.Inbound {
 
     void subscriptionFailed(Subscription sub, long requestId, UnavailableException e) {
         subscriptions.remove(sub.room(), sub);
+        started(sub);
         sendError(ErrorCode.UNAVAILABLE, requestId, "room history is unavailable right now; subscribe again shortly");
     }
 
@@ -152,19 +188,35 @@ final class ClientSession implements ConnectionHandler.Inbound {
         return true;
     }
 
-    /**
-     * Lets a history replay wait for the client to read (up to the dead-peer time), keeping half
-     * the queue free for live messages. False when the client does not keep up or left.
-     */
-    boolean awaitCapacity() {
-        try {
-            long patience = (long) core.config().heartbeatMillis() + core.config().peerTimeoutMillis();
-            if (connection.awaitCapacity(core.config().sendQueueLimit() / 2, patience)) return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Sends a live batch from the fan-out, which may write it itself ({@link Connection#sendInline}). */
+    boolean sendLive(Batch batch) {
+        if (batch.size() == 1 || connection.acceptsBatches()) return sendLive(batch.frame());
+        for (Message m : batch.messages()) {
+            if (!sendLive(m.frame())) return false;
         }
-        if (!closed) slowConsumer();
+        return true;
+    }
+
+    private boolean sendLive(String frame) {
+        if (closed) return false;
+        if (connection.sendInline(frame)) {
+            core.metrics().framesOut.increment();
+            return true;
+        }
+        slowConsumer();
         return false;
+    }
+
+    boolean acceptsBatches() {
+        return connection.acceptsBatches();
+    }
+
+    /**
+     * Whether a replay may send more now (half the queue stays free for live messages); if not, its
+     * next step runs on a worker once there is room, and never if the connection closes.
+     */
+    boolean roomNowOrLater(Runnable nextStep) {
+        return connection.roomNowOrLater(core.config().sendQueueLimit() / 2, () -> runOnWorker(nextStep));
     }
 
     void slowConsumer() {
@@ -206,6 +258,9 @@ final class ClientSession implements ConnectionHandler.Inbound {
     private void release() {
         closed = true;
         if (!released.compareAndSet(false, true)) return;
+        synchronized (starts) {
+            starts.clear();
+        }
         for (Subscription sub : subscriptions.values()) drop(sub);
         core.sessionClosed(this);
     }

@@ -90,7 +90,10 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
                 config.sendQueueLimit(),
                 (long) config.pollHoldMillis() + 15_000,
                 new OriginPolicy(config.allowedOrigins()),
-                new ClientAddress(config.trustedProxyHops()));
+                new ClientAddress(config.trustedProxyHops()),
+                config.webSocketCompression(),
+                config.inlineSends(),
+                config.sendTimeoutMillis());
     }
 
     /**

@@ -29,7 +29,10 @@ public record RealtimeConfig(
         List<String> allowedOrigins,
         String redisUrl,
         boolean redisCluster,
-        int streamMaxLength) {
+        int streamMaxLength,
+        boolean webSocketCompression,
+        boolean inlineSends,
+        int sendTimeoutMillis) {
 
     public static RealtimeConfig from(Settings s) {
         return new RealtimeConfig(
@@ -50,7 +53,10 @@ public record RealtimeConfig(
                 list(s.string("TALLY_ALLOWED_ORIGINS", "")),
                 s.string("REDIS_URL", null),
                 s.bool("REDIS_CLUSTER", false),
-                s.integer("TALLY_STREAM_MAXLEN", 10_000, 10, 100_000_000));
+                s.integer("TALLY_STREAM_MAXLEN", 10_000, 10, 100_000_000),
+                s.bool("TALLY_WS_COMPRESSION", false),
+                s.bool("TALLY_WS_INLINE_SENDS", true),
+                s.integer("TALLY_WS_SEND_TIMEOUT_MS", 1_000, 10, 60_000));
     }
 
     public static RealtimeConfig defaults() {

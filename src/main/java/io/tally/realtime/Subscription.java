@@ -12,31 +12,48 @@ import java.util.List;
  * One room subscription of one WebSocket session. It first catches up from the client's position
  * (history from the broker) while buffering live messages, then replays the buffer past the point
  * the history reached and goes live: in order, each message once.
+ *
+ * <p>The catch-up holds no thread while the client reads: it sends what the connection's queue has
+ * room for, then asks to be called again when the queue has drained ({@link ClientSession#roomNowOrLater}).
+ * Its steps run one after another (each step schedules the next only as its last act), so its
+ * replay fields need no lock.
  */
 final class Subscription implements Hub.Subscriber {
     private final ClientSession session;
     private final String room;
+    private final long requestId;
+    private final Position since;
     private List<Message> pending = new ArrayList<>(); // non-null while catching up; guarded by this
     private boolean cancelled; // guarded by this
     /**
      * Where the client stands once live: live messages at or before it are dropped. A history read
      * goes to the broker directly and can run ahead of this instance's live feed (Redis pub/sub
-     * arrives a moment later), so the feed may still bring what the replay already sent.
-     * Found by RollingDrainIT. Guarded by this.
+     * arrives a moment later), so the feed may still bring what the replay already sent. Guarded by
+     * this.
      */
     private Position sent;
 
-    Subscription(ClientSession session, String room) {
+    // The replay's progress, touched only by its steps.
+    private Position cursor;
+    private List<Message> page;
+    private int index;
+
+    Subscription(ClientSession session, String room, long requestId, Position since) {
         this.session = session;
         this.room = room;
+        this.requestId = requestId;
+        this.since = since;
     }
 
     String room() {
         return room;
     }
 
-    /** Runs on a worker thread: the broker may block. */
-    void start(Hub hub, Broker broker, long requestId, Position since) {
+    /**
+     * Attaches to the room and starts the catch-up; runs on a worker (the broker may block).
+     * Calls {@link ClientSession#started} exactly once, when live, failed or cancelled.
+     */
+    void start(Hub hub, Broker broker) {
         try {
             hub.attach(room, this);
         } catch (UnavailableException e) {
@@ -44,49 +61,84 @@ final class Subscription implements Hub.Subscriber {
             return;
         }
         try {
-            Position cursor;
             if (since == null) {
-                cursor = broker.tip(room);
-                session.send(Frames.ack(requestId, room, cursor));
-            } else {
-                session.send(Frames.ack(requestId, room, since));
-                cursor = catchUp(broker, since);
-                if (cursor == null) return;
+                Position tip = broker.tip(room);
+                session.send(Frames.ack(requestId, room, tip));
+                goLive(tip);
+                return;
             }
-            goLive(cursor);
+            session.send(Frames.ack(requestId, room, since));
+            cursor = since;
         } catch (UnavailableException e) {
-            hub.detach(room, this);
-            session.subscriptionFailed(this, requestId, e);
+            failed(hub, e);
+            return;
+        }
+        replay(hub, broker);
+    }
+
+    /** One step of the catch-up: sends pages while the queue has room, then waits without a thread. */
+    private void replay(Hub hub, Broker broker) {
+        try {
+            while (!isCancelled()) {
+                if (page == null) {
+                    History h = broker.history(room, cursor, History.PAGE);
+                    if (h.isReset()) {
+                        if (session.send(Frames.reset(room, h.resetReason(), h.tip()))) goLive(h.tip());
+                        else session.started(this);
+                        return;
+                    }
+                    page = h.messages();
+                    index = 0;
+                }
+                while (index < page.size()) {
+                    if (!session.roomNowOrLater(() -> replay(hub, broker))) return;
+                    int end = session.acceptsBatches() ? Math.min(page.size(), index + Fanout.MAX_BATCH) : index + 1;
+                    Batch part = new Batch(page.subList(index, end));
+                    if (!session.send(part)) {
+                        session.started(this);
+                        return;
+                    }
+                    index = end;
+                    cursor = page.get(end - 1).position();
+                }
+                if (page.size() < History.PAGE) {
+                    page = null;
+                    goLive(cursor);
+                    return;
+                }
+                page = null;
+            }
+            session.started(this);
+        } catch (UnavailableException e) {
+            page = null;
+            failed(hub, e);
         }
     }
 
-    /** Returns where history ended, or null if the session could not keep up. */
-    private Position catchUp(Broker broker, Position since) {
-        Position cursor = since;
-        while (true) {
-            History h = broker.history(room, cursor, History.PAGE);
-            if (h.isReset()) {
-                if (!session.send(Frames.reset(room, h.resetReason(), h.tip()))) return null;
-                return h.tip();
-            }
-            for (Message m : h.messages()) {
-                if (!session.awaitCapacity() || !session.send(m.frame())) return null;
-                cursor = m.position();
-            }
-            if (h.messages().size() < History.PAGE) return cursor;
-        }
+    private void failed(Hub hub, UnavailableException e) {
+        hub.detach(room, this);
+        session.subscriptionFailed(this, requestId, e);
     }
 
-    private synchronized void goLive(Position cursor) {
-        if (cancelled || pending == null) return;
-        for (Message m : pending) {
-            if (isAfter(m.position(), cursor)) {
-                if (!session.send(m.frame())) break;
-                cursor = m.position();
+    private synchronized boolean isCancelled() {
+        return cancelled;
+    }
+
+    private void goLive(Position at) {
+        synchronized (this) {
+            if (!cancelled && pending != null) {
+                Position c = at;
+                for (Message m : pending) {
+                    if (isAfter(m.position(), c)) {
+                        if (!session.send(m.frame())) break;
+                        c = m.position();
+                    }
+                }
+                sent = c;
+                pending = null;
             }
         }
-        sent = cursor;
-        pending = null;
+        session.started(this);
     }
 
     private static boolean isAfter(Position p, Position cursor) {
@@ -116,7 +168,7 @@ final class Subscription implements Hub.Subscriber {
             if (from == messages.size()) return;
             sent = null;
         }
-        session.send(batch.from(from));
+        session.sendLive(batch.from(from));
     }
 
     @Override

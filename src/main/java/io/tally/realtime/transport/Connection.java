@@ -24,11 +24,20 @@ public interface Connection {
     boolean send(String frame);
 
     /**
-     * Waits until at most {@code maxQueued} frames are waiting to be sent, or the timeout passes.
-     * Returns false on timeout or when closed. For bulk senders (history replay) that must not
-     * overrun the queue; live fan-out never waits.
+     * Like {@link #send}, but the calling thread may write the frame itself, blocking for at most the
+     * send timeout, when nothing else is waiting. For the fan-out, whose threads exist to write;
+     * cheaper than a queued send where the container completes asynchronous sends on another thread.
+     * Returns false when the frame could not be sent or queued: the caller closes the connection.
      */
-    boolean awaitCapacity(int maxQueued, long timeoutMillis) throws InterruptedException;
+    boolean sendInline(String frame);
+
+    /**
+     * True when at most {@code maxQueued} frames wait to be sent now. Otherwise false, and
+     * {@code later} runs once that holds, from whichever thread drains the queue (keep it short:
+     * hand real work on); never once the connection is closed. For bulk senders (history replay),
+     * which must not overrun the queue and must not hold a thread while the client reads.
+     */
+    boolean roomNowOrLater(int maxQueued, Runnable later);
 
     /** Closes with a WebSocket close code and a short reason; asynchronous, idempotent. */
     void close(int code, String reason);

@@ -9,5 +9,8 @@ public record TransportSettings(
         int sendQueueLimit,
         long pollTimeoutMillis,
         OriginPolicy origins,
-        ClientAddress clientAddress) {
+        ClientAddress clientAddress,
+        boolean compression,
+        boolean inlineSends,
+        int sendTimeoutMillis) {
 }

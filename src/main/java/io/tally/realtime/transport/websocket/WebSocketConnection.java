@@ -11,28 +11,53 @@ import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 
 /**
- * A WebSocket session as a {@link Connection}: a bounded outbound queue with one asynchronous send
- * in flight (never blocking the publisher's thread). When the queue is full the peer is too slow:
- * {@link #send} says so and the protocol closes the connection; the client resumes from its offsets.
+ * A WebSocket session as a {@link Connection}: a bounded outbound queue, one frame being written at
+ * a time. Two ways to write, both standard JSR-356:
+ * <ul>
+ * <li><b>inline</b> ({@link #sendInline}, the fan-out only): a blocking send on the calling thread
+ * when nothing else is queued. On Tomcat an asynchronous send hands its completion to a container
+ * thread, which costs more than the write itself; a blocking send completes on the writer's thread.
+ * Only where the container bounds a blocking send (Tomcat's documented {@code BLOCKING_SEND_TIMEOUT}
+ * user property) and while the {@link StallGuard} allows. A peer whose write blocks is slow: it is
+ * written to asynchronously from then on, or closed when the timeout passes (it resumes from its
+ * offsets, nothing is lost).</li>
+ * <li><b>queued</b> (everything else: welcome, acks, replays, pings): asynchronous sends, never
+ * blocking the caller. When the queue is full the peer is too slow: the caller is told and the
+ * protocol closes the connection.</li>
+ * </ul>
  */
 final class WebSocketConnection implements Connection, SendHandler {
+    private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
     private final Session session;
     private final String clientAddress;
     private final boolean acceptsBatches;
     private final int queueLimit;
     private final Executor closer;
+    private final StallGuard stalls;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
-    private boolean sending; // a frame is in flight; guarded by this
-    private Thread sender; // the thread inside sendText, if any; guarded by this
-    private boolean closed;
+    private boolean inlineCapable; // guarded by this: false once this peer has been slow
+    private boolean writing; // a frame is being written, inline or asynchronously; guarded by this
+    private Thread sender; // the thread inside an asynchronous sendText, if any; guarded by this
+    private boolean closed; // guarded by this
+    private Runnable whenRoom; // guarded by this
+    private int roomAt; // guarded by this
 
-    WebSocketConnection(Session session, String clientAddress, boolean acceptsBatches, int queueLimit, Executor closer) {
+    WebSocketConnection(Session session, String clientAddress, boolean acceptsBatches, int queueLimit,
+            boolean inlineSends, int sendTimeoutMillis, Executor closer, StallGuard stalls) {
         this.session = session;
         this.clientAddress = clientAddress;
         this.acceptsBatches = acceptsBatches;
         this.queueLimit = queueLimit;
         this.closer = closer;
+        this.stalls = stalls;
+        this.inlineCapable = inlineSends && boundsBlockingSends(session);
+        if (inlineCapable) session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, (long) sendTimeoutMillis);
+    }
+
+    /** Tomcat's blocking sends honour a timeout; another container's may block for ever. */
+    private static boolean boundsBlockingSends(Session session) {
+        return session.getClass().getName().startsWith("org.apache.tomcat.websocket.");
     }
 
     @Override
@@ -56,40 +81,86 @@ final class WebSocketConnection implements Connection, SendHandler {
             if (closed) return true;
             if (queue.size() >= queueLimit) return false;
             queue.add(frame);
-            if (sending) return true;
+            if (writing) return true;
         }
         pump();
         return true;
     }
 
     @Override
-    public synchronized boolean awaitCapacity(int maxQueued, long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (!closed && queue.size() > maxQueued) {
-            long left = (deadline - System.nanoTime()) / 1_000_000L;
-            if (left <= 0) return false;
-            wait(left);
+    public boolean sendInline(String frame) {
+        long start = System.nanoTime();
+        synchronized (this) {
+            if (closed) return true;
+            boolean inline = !writing && queue.isEmpty() && inlineCapable && stalls.allowsInline(start);
+            if (!inline) {
+                if (queue.size() >= queueLimit) return false;
+                queue.add(frame);
+                if (writing) return true;
+                frame = null;
+            } else {
+                writing = true; // other threads queue behind this write
+            }
         }
-        return !closed;
+        if (frame != null && !writeInline(frame, start)) return false;
+        pump();
+        return true;
+    }
+
+    /** A blocking write on this thread, outside the lock; false when it failed (the container closed the session). */
+    private boolean writeInline(String frame, long start) {
+        boolean ok;
+        try {
+            session.getBasicRemote().sendText(frame);
+            ok = true;
+        } catch (IOException | RuntimeException e) {
+            ok = false;
+        }
+        long now = System.nanoTime();
+        boolean slow = stalls.record(now - start, now);
+        synchronized (this) {
+            writing = false;
+            if (slow) inlineCapable = false; // slow once: asynchronous from now on
+            if (!ok) {
+                closed = true;
+                queue.clear();
+                whenRoom = null;
+            }
+        }
+        return ok;
+    }
+
+    @Override
+    public synchronized boolean roomNowOrLater(int maxQueued, Runnable later) {
+        if (closed) return false;
+        if (queue.size() <= maxQueued) return true;
+        whenRoom = later;
+        roomAt = maxQueued;
+        return false;
     }
 
     /**
-     * Sends queued frames, one in flight at a time ({@code sending}). Any thread may drive it; the
-     * thread inside {@code sendText} is remembered so that a completion arriving inline on it only
-     * clears {@code sending} and lets its loop continue, rather than recursing. A completion on any
-     * other thread drives the queue itself, so progress never depends on one thread returning from
-     * the container (Tyrus has been seen to complete a send inline and then not return promptly).
+     * Sends queued frames asynchronously, one in flight at a time ({@code writing}). Any thread may
+     * drive it; the thread inside {@code sendText} is remembered so that a completion arriving inline
+     * on it only clears {@code writing} and lets its loop continue, rather than recursing. A completion
+     * on any other thread drives the queue itself, so progress never depends on one thread returning
+     * from the container (Tyrus can complete a send inline and then not return promptly).
      */
     private void pump() {
         Thread me = Thread.currentThread();
         while (true) {
             String next;
+            Runnable room;
             synchronized (this) {
-                next = sending || closed ? null : queue.poll();
-                if (next == null) return;
-                sending = true;
-                sender = me;
+                room = roomIfDue();
+                next = writing || closed ? null : queue.poll();
+                if (next != null) {
+                    writing = true;
+                    sender = me;
+                }
             }
+            if (room != null) room.run();
+            if (next == null) return;
             try {
                 session.getAsyncRemote().sendText(next, this);
             } catch (RuntimeException e) {
@@ -102,13 +173,20 @@ final class WebSocketConnection implements Connection, SendHandler {
         }
     }
 
+    /** The waiting replay step, if the queue now has room for it; the caller holds this. */
+    private Runnable roomIfDue() {
+        Runnable r = whenRoom;
+        if (r == null || closed || queue.size() > roomAt) return null;
+        whenRoom = null;
+        return r;
+    }
+
     @Override
     public void onResult(SendResult result) {
         boolean inline;
         synchronized (this) {
-            sending = false;
+            writing = false;
             inline = sender == Thread.currentThread();
-            notifyAll(); // a history replay may be waiting for room in the queue
         }
         if (!result.isOK()) {
             close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed");
@@ -123,9 +201,9 @@ final class WebSocketConnection implements Connection, SendHandler {
             if (closed) return;
             closed = true;
             queue.clear();
-            notifyAll();
+            whenRoom = null;
         }
-        // Closing can block on a stuck peer: never on the caller's (possibly the publisher's) thread.
+        // Closing can block on a stuck peer: never on the caller's (possibly the fan-out's) thread.
         closer.execute(() -> {
             try {
                 if (session.isOpen()) session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));

@@ -1,6 +1,7 @@
 package io.tally.realtime.transport.websocket;
 
 import io.tally.realtime.transport.ConnectionHandler;
+import io.tally.realtime.transport.TransportSettings;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -42,8 +43,10 @@ public final class WebSocketEndpoint extends Endpoint {
         }
         Object address = session.getUserProperties().get(WebSocketTransport.CLIENT_ADDRESS);
         List<String> batch = session.getRequestParameterMap().get("batch");
+        TransportSettings settings = transport.settings();
         WebSocketConnection connection = new WebSocketConnection(session, address instanceof String a ? a : "unknown",
-                batch != null && batch.contains("1"), transport.settings().sendQueueLimit(), transport.closer());
+                batch != null && batch.contains("1"), settings.sendQueueLimit(), settings.inlineSends(),
+                settings.sendTimeoutMillis(), transport.closer(), transport.stalls());
         ConnectionHandler.Inbound in = transport.handler().open(connection);
         if (in == null) return;
         inbound = in;

@@ -3,6 +3,7 @@ package io.tally.realtime.transport.websocket;
 import io.tally.realtime.transport.ConnectionHandler;
 import io.tally.realtime.transport.LiveGateFilter;
 import io.tally.realtime.transport.TransportSettings;
+import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -23,6 +24,7 @@ public final class WebSocketTransport {
     private final TransportSettings settings;
     private final ConnectionHandler handler;
     private final Executor closer;
+    private final StallGuard stalls = new StallGuard();
 
     public WebSocketTransport(TransportSettings settings, ConnectionHandler handler, Executor closer) {
         this.settings = settings;
@@ -48,6 +50,10 @@ public final class WebSocketTransport {
         return closer;
     }
 
+    StallGuard stalls() {
+        return stalls;
+    }
+
     /**
      * Checks the origin again at the handshake, for containers without the servlet gate (Tyrus
      * standalone); a refused connection is closed with 1008 as soon as it opens.
@@ -56,6 +62,16 @@ public final class WebSocketTransport {
         @Override
         public <T> T getEndpointInstance(Class<T> endpointClass) {
             return endpointClass.cast(new WebSocketEndpoint(WebSocketTransport.this));
+        }
+
+        /**
+         * Every browser offers permessage-deflate; accepted, it gives each viewer its own zlib state
+         * (about 110 KiB) and compresses every message once per viewer. Scoreboard messages are
+         * small deltas, so by default nothing is negotiated (docs/PERFORMANCE.md has the figures).
+         */
+        @Override
+        public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+            return settings.compression() ? super.getNegotiatedExtensions(installed, requested) : List.of();
         }
 
         @Override
