@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -25,10 +26,13 @@ class SlowReadersIT {
 
     @Test
     void pausedReadersReplayingLongHistoriesDoNotDelayOtherClients() throws Exception {
-        try (TallyServer server = TallyServer.start(Map.of("TALLY_MAX_CONNECTIONS_PER_ADDRESS", "1000", "TALLY_SEND_QUEUE_LIMIT", "20"))) {
+        // Small socket buffers on both ends, so a reader that stops reading backs up the server's
+        // queue after a few frames instead of after megabytes of loopback buffering.
+        Map<String, String> settings = Map.of("TALLY_MAX_CONNECTIONS_PER_ADDRESS", "1000", "TALLY_SEND_QUEUE_LIMIT", "20");
+        try (TallyServer server = TallyServer.start("127.0.0.1", 0, settings, Map.of("socket.txBufSize", "4096"), c -> { })) {
             int rooms = 6; // more than the worker threads (4 on this machine's size)
             for (int r = 0; r < rooms; r++) {
-                for (int n = 0; n < 1_000; n++) server.realtime().publish("replay-" + r, "{\"n\":" + n + ",\"pad\":\"" + BIG + "\"}");
+                for (int n = 0; n < 200; n++) server.realtime().publish("replay-" + r, "{\"n\":" + n + ",\"pad\":\"" + noise() + "\"}");
             }
             List<Socket> paused = new ArrayList<>();
             try {
@@ -85,6 +89,13 @@ class SlowReadersIT {
                 for (Socket s : paused) s.close();
             }
         }
+    }
+
+    /** 8 KB that no compression shrinks, so a reader's backlog is as large on the wire as in memory. */
+    private static String noise() {
+        byte[] bytes = new byte[6_000];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
     }
 
     /** A WebSocket client with a tiny receive buffer that subscribes and then never reads again. */
