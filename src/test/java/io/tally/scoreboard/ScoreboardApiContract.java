@@ -323,6 +323,26 @@ abstract class ScoreboardApiContract {
 
     @Test
     @SuppressWarnings("unchecked")
+    void aLiveMessageCarriesTheChangeAndTheSummaryNotTheLogAndAnUndoNamesWhatItUndoes() throws Exception {
+        Map<String, Object> g = createGame("Delta", "Change");
+        String path = "/api/games/" + id(g);
+        ApiClient.Response snap = api.get(path);
+        LongPollViewer viewer = new LongPollViewer("game-" + id(g), snap.json().get("position"));
+        api.post(path + "/events", score("home", 3), auth(TOKEN));
+        api.post(path + "/events", Map.of("type", "undo"), auth(TOKEN));
+        viewer.pollUntil(server.baseUrl(), 2, Duration.ofSeconds(10));
+        Map<String, Object> scored = (Map<String, Object>) viewer.payloads.get(0).get("event");
+        Map<String, Object> undo = viewer.payloads.get(1);
+        Map<String, Object> undoEvent = (Map<String, Object>) undo.get("event");
+        Map<String, Object> summary = (Map<String, Object>) undo.get("game");
+        assertEquals("undo", undoEvent.get("type"));
+        assertEquals(scored.get("version"), undoEvent.get("undoes"));
+        assertEquals(0L, ((Map<String, Object>) summary.get("home")).get("score"), "the summary carries the restored score");
+        for (Map<String, Object> p : viewer.payloads) assertNull(((Map<String, Object>) p.get("game")).get("log"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void theGamesRoomAnnouncesNewGamesAndScoreChanges() throws Exception {
         ApiClient.Response list = api.get("/api/games");
         LongPollViewer board = new LongPollViewer("games", list.json().get("position"));
