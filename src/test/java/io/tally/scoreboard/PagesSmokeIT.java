@@ -109,6 +109,9 @@ class PagesSmokeIT {
         scorer.get(server.baseUrl() + "/console.html");
         byTestId(scorer, "token").clear();
         byTestId(scorer, "token").sendKeys(TOKEN);
+        // What the form would submit without JavaScript (the form data set): a POST, and not the token.
+        assertEquals("post", ((JavascriptExecutor) scorer).executeScript("return document.getElementById('token-form').method"));
+        assertEquals(0L, ((JavascriptExecutor) scorer).executeScript("return [...new FormData(document.getElementById('token-form'))].length"));
         byTestId(scorer, "token-save").click();
         waitFor(scorer, d -> "ok".equals(byTestId(d, "token-status").getAttribute("data-state")));
         byTestId(scorer, "new-home").sendKeys(evil);

@@ -29,6 +29,7 @@ abstract class ScoreboardApiContract {
 
     TallyServer server;
     ApiClient api;
+    Map<String, String> settings;
 
     /** Settings of the server under test, beyond the token and the limits set here. */
     abstract Map<String, String> storeSettings();
@@ -41,6 +42,7 @@ abstract class ScoreboardApiContract {
         s.put("TALLY_POLL_HOLD_MS", "1500");
         s.put("TALLY_WRITE_RATE", "1000");
         s.put("TALLY_WRITE_BURST", "1000");
+        settings = s;
         server = TallyServer.start(s);
         api = new ApiClient(server.baseUrl());
     }
@@ -285,6 +287,20 @@ abstract class ScoreboardApiContract {
         Map<String, Object> realtime = (Map<String, Object>) r.json().get("realtime");
         assertTrue(((Map<String, Object>) realtime.get("connections")).containsKey("websocket"));
         assertEquals(200, api.get("/api/status").status());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void readinessSaysHowRedisIsReachedButNeverWhereAndTheInstanceIsNotTheHostName() {
+        ApiClient.Response r = api.get("/readyz");
+        Map<String, Object> broker = (Map<String, Object>) ((Map<String, Object>) r.json().get("realtime")).get("broker");
+        assertEquals(false, broker.get("tls"));
+        assertEquals(false, ((Map<String, Object>) r.json().get("store")).get("tls"));
+        assertNull(broker.get("detail"), "the broker's detail names its endpoint");
+        if (settings.containsKey("REDIS_URL")) { // the test servers' Redis is on 127.0.0.1
+            assertTrue(!r.body().contains("127.0.0.1") && !r.body().contains("redis://"), r.body());
+        }
+        assertTrue(((String) r.json().get("instance")).matches("tally-[0-9a-z]{1,8}"), "a random id: " + r.json().get("instance"));
     }
 
     @Test
