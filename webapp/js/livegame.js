@@ -9,6 +9,7 @@
 // whatever its version.
 
 const LOG_LIMIT = 50; // the server keeps a game's last 50 entries
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The game after a live message, or 'old' or 'gap'. */
 export function nextGame(game, data) {
@@ -33,6 +34,7 @@ export class LiveGame {
     this._takeAny = false; // after a reset: take the next snapshot whatever its version
     this._resets = 0;
     this._stopped = false;
+    this._nextReload = 0;  // reloads are at least a second apart, whatever the messages say
   }
 
   /** A whole game (a snapshot or an API answer): shown if newer than the one shown. */
@@ -68,6 +70,8 @@ export class LiveGame {
   async _reload() {
     if (this._held) return;
     this._held = [];
+    const wait = this._nextReload - Date.now();
+    if (wait > 0) await sleep(wait);
     for (let delay = 1000; !this._stopped;) {
       const resets = this._resets;
       try {
@@ -76,10 +80,11 @@ export class LiveGame {
         this.take(game);
         break;
       } catch (e) {
-        await new Promise((r) => setTimeout(r, delay * (0.5 + Math.random() / 2)));
+        await sleep(delay * (0.5 + Math.random() / 2));
         delay = Math.min(delay * 2, 15000);
       }
     }
+    this._nextReload = Date.now() + 1000;
     const held = this._held;
     this._held = null;
     for (const data of held) this.receive(data);
