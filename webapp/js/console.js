@@ -2,6 +2,7 @@
 // overwrite each other silently) and an Idempotency-Key (so a retried click never scores twice).
 // Changes are sent one after another, each with the version the previous one produced.
 import { ApiError, explain, getJson, newKey, post } from './api.js';
+import { LiveGame } from './livegame.js';
 import { startLive } from './live.js';
 import { describeEvent, el, gameIdFromLocation, setText, statusLabel, wireFlashCleanup } from './render.js';
 
@@ -14,7 +15,7 @@ const scorer = $('scorer');
 
 let live = null;
 let current = null;      // the game on screen
-let baseline = 0;        // its version; lowered to -1 by a reset so the next state is taken
+let view = null;         // the chosen game's state (livegame.js: snapshot, live messages, API answers)
 let roomSub = null;      // live subscription to the chosen game's room
 let boardSub = null;     // live subscription to the games room (new games in the list)
 let queue = Promise.resolve();
@@ -89,8 +90,6 @@ async function loadList() {
 // ---- the chosen game ----
 
 function render(game) {
-  if (current && current.id === game.id && baseline >= game.version) return;
-  baseline = game.version;
   const flash = current !== null && current.id === game.id;
   current = game;
   scorer.hidden = false;
@@ -111,14 +110,19 @@ function render(game) {
   addToList(game, false);
 }
 
+const loadGame = async (id) => (await getJson('/api/games/' + encodeURIComponent(id))).game;
+
 async function choose(id) {
   if (roomSub) { roomSub.unsubscribe(); roomSub = null; }
+  if (view) view.stop();
   current = null;
+  view = null;
   if (!id) { scorer.hidden = true; return; }
   try {
     const { game, position } = await getJson('/api/games/' + encodeURIComponent(id));
     select.value = id;
-    render(game);
+    view = new LiveGame(id, { load: () => loadGame(id), show: render });
+    view.take(game);
     history.replaceState(null, '', '?id=' + encodeURIComponent(id));
     follow(position);
   } catch (e) {
@@ -128,22 +132,12 @@ async function choose(id) {
 
 function follow(position) {
   if (!live || !current || !$('follow').checked) return;
-  const id = current.id;
-  roomSub = live.subscribe('game-' + id, {
+  const game = view;
+  roomSub = live.subscribe('game-' + game.id, {
     since: position,
-    onMessage: (data) => { if (data && data.game && current && current.id === id) render(data.game); },
-    onReset: () => { if (current && current.id === id) { baseline = -1; refresh(); } },
+    onMessage: (data) => game.receive(data),
+    onReset: () => game.reset(),
   });
-}
-
-async function refresh() {
-  if (!current) return;
-  try {
-    const { game } = await getJson('/api/games/' + encodeURIComponent(current.id));
-    render(game);
-  } catch (e) {
-    showError(e);
-  }
 }
 
 select.addEventListener('change', () => choose(select.value));
@@ -172,10 +166,10 @@ function change(body, label) {
     try {
       const version = current && current.id === id ? current.version : undefined;
       const { game } = await post(`/api/games/${encodeURIComponent(id)}/events`, body, { token: token(), ifMatch: version, idempotencyKey: key });
-      render(game);
+      if (view) view.take(game);
       say(`${label} — saved (version ${game.version}).`);
     } catch (e) {
-      if (e instanceof ApiError && e.game) render(e.game);
+      if (e instanceof ApiError && e.game && view) view.take(e.game);
       showError(e);
     } finally {
       scorer.removeAttribute('aria-busy');

@@ -1,6 +1,7 @@
-// The single-game big-screen view: the game's snapshot, then its room's live events. Payloads carry
-// the whole game; a version not newer than the one shown is ignored (exact snapshot hand-off).
+// The single-game big-screen view: the game's snapshot, then its room's live events, each applied on
+// top of what is shown (livegame.js: the version rules, gaps and resets).
 import { ApiError, getJson } from './api.js';
+import { LiveGame } from './livegame.js';
 import { startLive } from './live.js';
 import { describeEvent, el, gameIdFromLocation, setText, statusLabel, wireFlashCleanup } from './render.js';
 
@@ -10,11 +11,8 @@ const message = document.getElementById('game-message');
 const announcer = document.getElementById('announcer');
 const $ = (x) => document.getElementById(x);
 let shown = null;
-let baseline = 0; // the version on screen; lowered to -1 by a reset so whatever comes next is taken
 
 function render(game) {
-  if (game.version <= baseline) return;
-  baseline = game.version;
   const flash = shown !== null;
   document.title = `${game.home.name} ${game.home.score}–${game.away.score} ${game.away.name} · Tally`;
   setText($('sport'), game.sport, false);
@@ -33,9 +31,14 @@ function render(game) {
   main.hidden = false;
 }
 
+const view = new LiveGame(id, {
+  load: async () => (await getJson('/api/games/' + encodeURIComponent(id))).game,
+  show: render,
+});
+
 async function loadSnapshot() {
   const { game, position } = await getJson('/api/games/' + encodeURIComponent(id));
-  render(game);
+  view.take(game);
   return position;
 }
 
@@ -78,10 +81,8 @@ async function start() {
   }
   live.subscribe('game-' + id, {
     since: position,
-    onMessage: (data) => { if (data && data.game) render(data.game); },
-    // History was lost (e.g. Redis restarted): versions may have gone back, so take the next state
-    // that arrives, snapshot or message, and go on from there.
-    onReset: () => { baseline = -1; loadSnapshot().catch(() => {}); },
+    onMessage: (data) => view.receive(data),
+    onReset: () => view.reset(),
   });
 }
 

@@ -1,6 +1,7 @@
 // The all-games board: a snapshot of every game, then live updates from the "games" room. Each
-// payload carries a game's whole summary and version; anything not newer than what is shown is
-// ignored, which is what makes the snapshot + live hand-off exact (see Scorekeeper.java).
+// payload carries a game's whole summary and version (the board shows no log, so a summary is all of
+// its state); anything not newer than what is shown is ignored, which is what makes the snapshot +
+// live hand-off exact (see Scorekeeper.java).
 import { getJson } from './api.js';
 import { startLive } from './live.js';
 import { el, setText, statusLabel, wireFlashCleanup } from './render.js';

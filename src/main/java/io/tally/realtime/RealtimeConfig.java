@@ -2,7 +2,6 @@ package io.tally.realtime;
 
 import io.tally.config.Settings;
 
-import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
@@ -67,16 +66,8 @@ public record RealtimeConfig(
         return Arrays.stream(csv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
+    /** Random, not the host name: the id is shown to every client, and an EC2 host name gives away the private address. */
     private static String defaultInstanceId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "tally";
-        }
-        int dot = host.indexOf('.');
-        if (dot > 0) host = host.substring(0, dot);
-        String suffix = Integer.toString(new SecureRandom().nextInt(36 * 36 * 36 * 36), 36);
-        return host + "-" + suffix;
+        return "tally-" + Long.toString(new SecureRandom().nextLong() >>> 24, 36); // 40 bits
     }
 }

@@ -33,6 +33,13 @@ import java.util.logging.Logger;
  * sample game. The returned handle closes the stores.
  */
 public final class Scoreboard {
+    /**
+     * The servlet context parameter ({@code true}) with which a local launcher asks for a scorer token
+     * to be generated when TALLY_ADMIN_TOKEN is unset. Read from the context only, not from settings:
+     * environment variables and Beanstalk's environment properties cannot set it, so a deployed WAR
+     * without a token refuses to start instead.
+     */
+    public static final String GENERATE_TOKEN_PARAMETER = "io.tally.generate-admin-token";
     private static final Logger LOG = Logger.getLogger(Scoreboard.class.getName());
 
     private Scoreboard() {
@@ -46,11 +53,14 @@ public final class Scoreboard {
         Clock clock = Clock.systemUTC();
         ApiSettings api = ApiSettings.from(settings);
         String redisUrl = settings.string("REDIS_URL", null);
-        AdminToken token = adminToken(settings, redisUrl != null, console);
+        AdminToken token = adminToken(settings, "true".equals(ctx.getInitParameter(GENERATE_TOKEN_PARAMETER)),
+                redisUrl != null, console);
         boolean sample = settings.bool("TALLY_SAMPLE_GAME", redisUrl == null);
-        Stores stores = redisUrl == null
+        RedisTarget redis = redisUrl == null ? null : RedisTarget.parse(redisUrl, settings.bool("REDIS_CLUSTER", false));
+        boolean tls = redis != null && redis.tls();
+        Stores stores = redis == null
                 ? Stores.memory(clock)
-                : Stores.redis(RedisTarget.parse(redisUrl, settings.bool("REDIS_CLUSTER", false)),
+                : Stores.redis(redis,
                         settings.string("TALLY_REDIS_PREFIX", "tally"),
                         settings.integer("TALLY_REDIS_TIMEOUT_MS", 2_000, 100, 60_000),
                         settings.integer("TALLY_STORE_CHECK_MS", 2_000, 50, 600_000));
@@ -58,7 +68,7 @@ public final class Scoreboard {
         Scorekeeper scorekeeper = new Scorekeeper(stores.games(), RoomFeed.of(realtime::publish, realtime::tip), clock);
         if (sample) SampleGame.seed(scorekeeper, clock);
 
-        StatusReport status = new StatusReport(stores.games(), () -> report(realtime.status()), version(ctx),
+        StatusReport status = new StatusReport(stores.games(), tls, () -> report(realtime.status(), tls), version(ctx),
                 realtime.config().instanceId());
         WriteLimiter limiter = new WriteLimiter(api.writesPerSecond(), api.writeBurst(), System::nanoTime);
 
@@ -75,12 +85,21 @@ public final class Scoreboard {
     }
 
     /**
-     * From TALLY_ADMIN_TOKEN. Without one, a random token is generated for this run and printed once
-     * on the console (not the log: log files get shipped and kept). There is no built-in default.
+     * From TALLY_ADMIN_TOKEN; without one the start fails, unless a local launcher asked for a token
+     * to be generated: it is then printed once on the console (not the log: log files get shipped and
+     * kept). There is no built-in default.
      */
-    private static AdminToken adminToken(Settings settings, boolean shared, PrintStream console) {
+    static AdminToken adminToken(Settings settings, boolean generate, boolean shared, PrintStream console) {
         String configured = settings.string("TALLY_ADMIN_TOKEN", null);
         if (configured != null) return new AdminToken(configured);
+        if (!generate) {
+            String why = "TALLY_ADMIN_TOKEN is not set: Tally does not start without the scorers' token. Set it to a secret "
+                    + "of at least " + AdminToken.MIN_LENGTH + " characters as an environment property (Elastic Beanstalk: "
+                    + "Configuration > Updates, monitoring, and logging > Environment properties, or `eb setenv TALLY_ADMIN_TOKEN=...`; "
+                    + "elsewhere an environment variable or JVM system property).";
+            LOG.severe(why);
+            throw new IllegalStateException(why);
+        }
         if (shared) {
             // Instances sharing Redis should share one token; each generated one works only on its own instance.
             LOG.warning("TALLY_ADMIN_TOKEN is not set: this instance generated its own scorer token (printed on the console); "
@@ -95,11 +114,15 @@ public final class Scoreboard {
         return new AdminToken(generated);
     }
 
-    static RealtimeReport report(RealtimeStatus s) {
+    /**
+     * The core's status as the public readiness answer shows it. The broker's detail is left out: it
+     * names the Redis endpoint (host, user), which is nobody's business outside the instance.
+     */
+    static RealtimeReport report(RealtimeStatus s, boolean tls) {
         Map<String, Object> broker = new LinkedHashMap<>();
         broker.put("mode", s.brokerMode());
+        broker.put("tls", tls);
         broker.put("available", s.brokerAvailable());
-        broker.put("detail", s.brokerDetail());
         broker.put("lagMillis", s.brokerLagMillis());
         broker.put("reconnects", s.brokerReconnects());
         Map<String, Object> connections = new LinkedHashMap<>();

@@ -28,9 +28,12 @@ import java.util.logging.Logger;
  *
  * <h2>Why viewers never miss or double-apply an event (the snapshot hand-off)</h2>
  * Writers <b>save, then publish</b>; readers of a snapshot <b>read the room's tip, then the game</b>.
- * Every published payload carries the whole game and its version, and viewers render a payload only
- * if its version is newer than what they show. Then, for a viewer that loads a snapshot (game at
- * version V, tip position P) and subscribes from P:
+ * A published payload carries the change, not the world: the game's summary (everything but its log,
+ * with its version) and the one log entry the event added. A viewer keeps the log it loaded with the
+ * snapshot and applies a payload only if its version is the <em>next</em> one after what it shows:
+ * an older one is already included and is dropped; a gap means something was missed (or never
+ * published), and the viewer reloads the snapshot. For a viewer that loads a snapshot (game at version
+ * V, tip position P) and subscribes from P:
  * <ul>
  *   <li>an event at an offset &le; P was published before the tip was read, so it was saved before
  *       that too, so the game read afterwards already includes it: nothing before P is missing;</li>
@@ -43,12 +46,13 @@ import java.util.logging.Logger;
  * The alternative order (publish, then save) would let a viewer see an event for a version that then
  * fails its compare-and-set. Within one instance writes to a game are serialised by a lock held
  * across save and publish, so the room's order is the version order; across instances two writers
- * may publish in the opposite order of their versions, and the version rule keeps every viewer on the
- * newest state (each payload is the full state, so nothing is lost by dropping an older one).
+ * may publish in the opposite order of their versions: the newer one arrives as a gap (reload, which
+ * includes both), the older one then as old (dropped).
  *
  * <p>If publishing fails (broker down) after the save, the save is compensated: the previous content
  * is stored again under a <em>new</em> version (never an old number, which a viewer may already have
- * seen in a snapshot) and the caller gets a 503, so a scorer's retry applies the event once.
+ * seen in a snapshot) and the caller gets a 503, so a scorer's retry applies the event once. That
+ * version is never published, so the next event reaches viewers as a gap and they reload.
  */
 public final class Scorekeeper {
     public static final String GAMES_ROOM = "games";
@@ -175,12 +179,16 @@ public final class Scorekeeper {
         }
     }
 
-    /** What a game's viewers receive: the event (null for a new game) and the whole new state. */
+    /**
+     * What a game's viewers receive: the new summary and the log entry the event added (none for a new
+     * game). Never the log itself, so a message's size does not grow with the game's history; an undo's
+     * entry names the entry it undoes ({@code undoes}), which is all a viewer needs to mark it.
+     */
     static Map<String, Object> gamePayload(Game game, LogEntry entry) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", entry == null ? "created" : "event");
         if (entry != null) m.put("event", GameJson.entry(entry));
-        m.put("game", GameJson.full(game));
+        m.put("game", GameJson.summary(game));
         return m;
     }
 

@@ -1,5 +1,6 @@
 package io.tally.dev;
 
+import io.tally.scoreboard.Scoreboard;
 import io.tally.testing.TallyServer;
 
 import java.util.Map;
@@ -17,7 +18,8 @@ public final class LocalServer {
     public static void main(String[] args) throws InterruptedException {
         int port = Integer.parseInt(env("PORT", "8080"));
         String host = env("HOST", "127.0.0.1");
-        TallyServer server = TallyServer.start(host, port, Map.of());
+        // Without TALLY_ADMIN_TOKEN a token is generated and printed on the console (a deployed WAR refuses to start).
+        TallyServer server = TallyServer.start(host, port, Map.of(Scoreboard.GENERATE_TOKEN_PARAMETER, "true"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping Tally…");

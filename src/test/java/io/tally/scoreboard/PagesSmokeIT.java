@@ -109,6 +109,9 @@ class PagesSmokeIT {
         scorer.get(server.baseUrl() + "/console.html");
         byTestId(scorer, "token").clear();
         byTestId(scorer, "token").sendKeys(TOKEN);
+        // What the form would submit without JavaScript (the form data set): a POST, and not the token.
+        assertEquals("post", ((JavascriptExecutor) scorer).executeScript("return document.getElementById('token-form').method"));
+        assertEquals(0L, ((JavascriptExecutor) scorer).executeScript("return [...new FormData(document.getElementById('token-form'))].length"));
         byTestId(scorer, "token-save").click();
         waitFor(scorer, d -> "ok".equals(byTestId(d, "token-status").getAttribute("data-state")));
         byTestId(scorer, "new-home").sendKeys(evil);
@@ -132,18 +135,36 @@ class PagesSmokeIT {
         waitFor(viewer, d -> "5".equals(byTestId(d, "home-score").getText()));
         byTestId(scorer, "away-plus-1").click();
         waitFor(viewer, d -> "1".equals(byTestId(d, "away-score").getText()));
+        // Two undos: the first names an entry the page got live, the second one it got in its snapshot.
+        byTestId(scorer, "undo").click();
+        byTestId(scorer, "undo").click();
+        waitFor(viewer, d -> "0".equals(byTestId(d, "away-score").getText()) && "3".equals(byTestId(d, "home-score").getText()));
+        assertEquals(serverLog(id), ((JavascriptExecutor) viewer).executeScript(
+                "return [...document.querySelectorAll('#log li')].map(li => li.dataset.version + (li.classList.contains('undone') ? ' undone' : '')).join(',')"),
+                "the page's own log (snapshot + messages) is the server's");
         screenshot(viewer, "game");
         viewer.manage().window().setSize(new org.openqa.selenium.Dimension(1920, 1080));
         screenshot(viewer, "game-big-screen");
         viewer.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
         screenshot(viewer, "game-phone");
         viewer.get(server.baseUrl() + "/");
-        waitFor(viewer, d -> "5".equals(byTestId(d, "home-score-" + id).getText()));
+        waitFor(viewer, d -> "3".equals(byTestId(d, "home-score-" + id).getText()));
         screenshot(viewer, "board-phone");
         screenshot(scorer, "console");
         assertEquals(null, ((JavascriptExecutor) viewer).executeScript("return window.__pwned === undefined ? null : window.__pwned"));
         assertNoCspViolations(viewer);
         assertNoCspViolations(scorer);
+    }
+
+    /** The server's log of a game as the big screen lists it: newest first, "version[ undone]". */
+    @SuppressWarnings("unchecked")
+    private String serverLog(String id) {
+        List<Map<String, Object>> log = (List<Map<String, Object>>) new ApiClient(server.baseUrl()).get("/api/games/" + id).game().get("log");
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = log.size() - 1; i >= 0 && out.size() < 12; i--) {
+            out.add(log.get(i).get("version") + (Boolean.TRUE.equals(log.get(i).get("undone")) ? " undone" : ""));
+        }
+        return String.join(",", out);
     }
 
     @Test

@@ -29,6 +29,7 @@ abstract class ScoreboardApiContract {
 
     TallyServer server;
     ApiClient api;
+    Map<String, String> settings;
 
     /** Settings of the server under test, beyond the token and the limits set here. */
     abstract Map<String, String> storeSettings();
@@ -41,6 +42,7 @@ abstract class ScoreboardApiContract {
         s.put("TALLY_POLL_HOLD_MS", "1500");
         s.put("TALLY_WRITE_RATE", "1000");
         s.put("TALLY_WRITE_BURST", "1000");
+        settings = s;
         server = TallyServer.start(s);
         api = new ApiClient(server.baseUrl());
     }
@@ -288,6 +290,20 @@ abstract class ScoreboardApiContract {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void readinessSaysHowRedisIsReachedButNeverWhereAndTheInstanceIsNotTheHostName() {
+        ApiClient.Response r = api.get("/readyz");
+        Map<String, Object> broker = (Map<String, Object>) ((Map<String, Object>) r.json().get("realtime")).get("broker");
+        assertEquals(false, broker.get("tls"));
+        assertEquals(false, ((Map<String, Object>) r.json().get("store")).get("tls"));
+        assertNull(broker.get("detail"), "the broker's detail names its endpoint");
+        if (settings.containsKey("REDIS_URL")) { // the test servers' Redis is on 127.0.0.1
+            assertTrue(!r.body().contains("127.0.0.1") && !r.body().contains("redis://"), r.body());
+        }
+        assertTrue(((String) r.json().get("instance")).matches("tally-[0-9a-z]{1,8}"), "a random id: " + r.json().get("instance"));
+    }
+
+    @Test
     void everyResponseCarriesTheSecurityHeaders() {
         for (ApiClient.Response r : List.of(api.get("/api/games"), api.get("/api/games/nosuchgame"), api.get("/index.html"), api.get("/healthz"))) {
             String csp = r.header("Content-Security-Policy");
@@ -319,6 +335,26 @@ abstract class ScoreboardApiContract {
         assertEquals("event", last.get("kind"));
         assertEquals(3L, ((Map<String, Object>) ((Map<String, Object>) last.get("game")).get("away")).get("score"));
         assertEquals("score", ((Map<String, Object>) last.get("event")).get("type"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aLiveMessageCarriesTheChangeAndTheSummaryNotTheLogAndAnUndoNamesWhatItUndoes() throws Exception {
+        Map<String, Object> g = createGame("Delta", "Change");
+        String path = "/api/games/" + id(g);
+        ApiClient.Response snap = api.get(path);
+        LongPollViewer viewer = new LongPollViewer("game-" + id(g), snap.json().get("position"));
+        api.post(path + "/events", score("home", 3), auth(TOKEN));
+        api.post(path + "/events", Map.of("type", "undo"), auth(TOKEN));
+        viewer.pollUntil(server.baseUrl(), 2, Duration.ofSeconds(10));
+        Map<String, Object> scored = (Map<String, Object>) viewer.payloads.get(0).get("event");
+        Map<String, Object> undo = viewer.payloads.get(1);
+        Map<String, Object> undoEvent = (Map<String, Object>) undo.get("event");
+        Map<String, Object> summary = (Map<String, Object>) undo.get("game");
+        assertEquals("undo", undoEvent.get("type"));
+        assertEquals(scored.get("version"), undoEvent.get("undoes"));
+        assertEquals(0L, ((Map<String, Object>) summary.get("home")).get("score"), "the summary carries the restored score");
+        for (Map<String, Object> p : viewer.payloads) assertNull(((Map<String, Object>) p.get("game")).get("log"));
     }
 
     @Test

@@ -51,13 +51,14 @@ class ScorekeeperTest {
     }
 
     @Test
-    void everyEventIsPublishedToTheGamesRoomAndTheGamesBoardWithTheWholeState() {
+    void everyEventIsPublishedToTheGamesRoomAndTheGamesBoardAsTheChangeAndTheSummary() {
         Game g = newGame();
         keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty());
         assertEquals(List.of(g.room(), "games", g.room(), "games"), feed.rooms);
         assertTrue(feed.payloads.get(2).contains("\"kind\":\"event\""));
         assertTrue(feed.payloads.get(2).contains("\"version\":2"));
-        assertTrue(feed.payloads.get(2).contains("\"log\":["));
+        assertTrue(feed.payloads.get(2).contains("\"event\":{\"version\":2,"), feed.payloads.get(2));
+        assertTrue(!feed.payloads.get(2).contains("\"log\""), "the game's room gets the change, not the log");
         assertTrue(!feed.payloads.get(3).contains("\"log\""), "the board gets summaries");
     }
 

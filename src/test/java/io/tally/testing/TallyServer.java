@@ -1,6 +1,7 @@
 package io.tally.testing;
 
 import io.tally.realtime.Realtime;
+import io.tally.scoreboard.Scoreboard;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.Wrapper;
@@ -18,7 +19,8 @@ import java.util.function.Consumer;
 /**
  * Tally on embedded Tomcat 11, as the WAR runs: {@code webapp/} as the document root, its
  * {@code WEB-INF/web.xml} starting {@code TallyBootstrap}, settings passed as context parameters
- * (which override environment variables). Binds 127.0.0.1; port 0 picks a free port.
+ * (which override environment variables), and a scorer token generated when none is set. Binds
+ * 127.0.0.1; port 0 picks a free port.
  */
 public final class TallyServer implements AutoCloseable {
     private final Tomcat tomcat;
@@ -72,6 +74,9 @@ public final class TallyServer implements AutoCloseable {
             files.setLoadOnStartup(1);
             context.addServletMappingDecoded("/", "default");
             settings.forEach(context::addParameter);
+            // A run in tests, benchmarks or LocalServer without TALLY_ADMIN_TOKEN generates one (a deployed
+            // WAR refuses to start); pass the parameter as "false" to start as a deployment does.
+            if (!settings.containsKey(Scoreboard.GENERATE_TOKEN_PARAMETER)) context.addParameter(Scoreboard.GENERATE_TOKEN_PARAMETER, "true");
             customizer.accept(context);
             tomcat.start();
             if (!context.getState().isAvailable()) {

@@ -16,15 +16,18 @@ import java.util.function.Supplier;
  * Readiness ({@code /readyz}, also {@code /api/status}): the store and the real-time core, connections
  * by transport, version and instance id. 200 when both the store and the broker answer, 503 otherwise
  * (unlike {@code /healthz}, this touches Redis; point the load balancer's health check at /healthz).
+ * Public, so it says how Redis is reached (mode, TLS) and whether it answers, never where.
  */
 public final class StatusReport extends HttpServlet {
     private final GameStore store;
+    private final boolean tls;
     private final Supplier<RealtimeReport> realtime;
     private final String version;
     private final String instance;
 
-    public StatusReport(GameStore store, Supplier<RealtimeReport> realtime, String version, String instance) {
+    public StatusReport(GameStore store, boolean tls, Supplier<RealtimeReport> realtime, String version, String instance) {
         this.store = store;
+        this.tls = tls;
         this.realtime = realtime;
         this.version = version;
         this.instance = instance;
@@ -50,7 +53,7 @@ public final class StatusReport extends HttpServlet {
         Map<String, Object> storeJson = new LinkedHashMap<>();
         storeJson.put("available", s.available());
         storeJson.put("mode", s.mode());
-        storeJson.put("detail", s.detail());
+        storeJson.put("tls", tls);
         body.put("store", storeJson);
         body.put("realtime", r.details());
         resp.setStatus(ready ? 200 : 503);

@@ -22,7 +22,7 @@ public final class GameJson {
         return m;
     }
 
-    /** Everything but the log: what the all-games board needs. */
+    /** Everything but the log: what the all-games board needs and what every live message carries. */
     public static Map<String, Object> summary(Game g) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", g.id());
