@@ -606,11 +606,20 @@ public final class FanOut {
             }
             if (loadgen == null) {
                 String env = System.getenv("TALLY_PEER_LOADGEN");
-                loadgen = env != null ? Path.of(env) : root.resolve("../shared/peers/socketio/loadgen.js").normalize();
+                loadgen = env != null ? Path.of(env) : peerFile(root, "loadgen.js");
             }
             return new Options(scenario, log, deflate, viewers, rate, duration, transport, instances, useRedis, embedded, generator, threads, batch,
                     60 + viewers / 100, drain, maxSeconds, label, List.copyOf(jvm), settings, connector, params,
                     root.resolve("target/bench"), loadgen);
+        }
+
+        /** {@code shared/peers/socketio/NAME} beside the checkout or beside one of its parents (a worktree). */
+        static Path peerFile(Path root, String name) {
+            for (Path d = root.getParent(); d != null; d = d.getParent()) {
+                Path f = d.resolve("shared/peers/socketio").resolve(name);
+                if (Files.isRegularFile(f)) return f;
+            }
+            return root.resolve("../shared/peers/socketio").resolve(name).normalize();
         }
 
         Path projectRoot() {
