@@ -500,6 +500,7 @@ public final class FanOut {
         public static String usage() {
             return String.join("\n",
                     "usage: bench/run.sh [options]",
+                    "       bench/run.sh --matrix issue13 [--viewers N] [--duration D] [--poll-viewers P]",
                     "  --scenario S           fanout (the publisher's ~100-byte payload to room game-1) |",
                     "                         scoreboard (a real game over the REST API: viewers load its snapshot",
                     "                         and subscribe from its position; a scorer posts R score events/s)",
