@@ -304,7 +304,8 @@ public final class BrowserCheck {
                                 head.delete(0, end + 4);
                                 if (upstream) request(c, h);
                                 else if (h.contains("HTTP/1.1 101")) { // possibly after an earlier answer's body
-                                    c.answered = WsViewer.header(h, "sec-websocket-extensions");
+                                    String ext = WsViewer.header(h, "sec-websocket-extensions");
+                                    c.answered = ext == null ? "none" : ext;
                                     c.upgraded = true;
                                     counted = head.length(); // what followed the head in this read
                                     head.setLength(0);
@@ -337,7 +338,8 @@ public final class BrowserCheck {
         String line = head.lines().findFirst().orElse("");
         if (!line.contains("/live/ws")) return; // page, script and API requests: not counted
         c.requestLine = line;
-        c.offered = WsViewer.header(head, "sec-websocket-extensions");
+        String ext = WsViewer.header(head, "sec-websocket-extensions");
+        c.offered = ext == null ? "none" : ext;
         String ua = WsViewer.header(head, "user-agent");
         c.userAgent = ua == null ? null : ua.contains("node-ws") ? "node" : ua;
     }

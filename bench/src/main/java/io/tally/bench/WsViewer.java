@@ -279,12 +279,7 @@ final class WsViewer extends Viewer {
     /** Records the message frame in {@code a[s, e)}; returns a non-negative value, or -1 if malformed. */
     private int record(byte[] a, int s, int e, double nowMs, long nowNanos) {
         if (game != null) {
-            long version = -1;
-            int q = s;
-            while ((q = indexOf(a, q, e, K_VERSION)) >= 0) {
-                q += K_VERSION.length;
-                version = Math.max(version, (long) parseNumber(a, q, e));
-            }
+            long version = gameVersion(a, s, e);
             long seq = version - game.baseVersion();
             double t = game.sentAt(seq);
             if (version < 0 || Double.isNaN(t)) return -1;
@@ -298,6 +293,20 @@ final class WsViewer extends Viewer {
         double t = parseNumber(a, r + K_T.length, e);
         loop.recorder.message(shared, index, seq, t, nowMs, nowNanos);
         return 0;
+    }
+
+    /**
+     * The game version a live message brings: the highest {@code "version":} in it, which is the
+     * game's (log entries and the event carry versions up to the game's own), or -1.
+     */
+    static long gameVersion(byte[] a, int s, int e) {
+        long version = -1;
+        int q = s;
+        while ((q = indexOf(a, q, e, K_VERSION)) >= 0) {
+            q += K_VERSION.length;
+            version = Math.max(version, (long) parseNumber(a, q, e));
+        }
+        return version;
     }
 
     /** A masked client frame (RFC 6455 §5.3), never compressed (RFC 7692 allows either per message). */
