@@ -53,6 +53,7 @@ run "${common[@]}" --viewers "$n" --rate 2 --deflate on --label "$m-ws-deflate-r
 run "${common[@]}" --viewers "$n" --rate 2 --deflate off --label "$m-ws-plain-r2"
 run "${common[@]}" --viewers "$n" --rate 10 --deflate on --label "$m-ws-deflate-r10"
 run "${common[@]}" --viewers "$n" --rate 2 --deflate on --scenario scoreboard --log 50 --label "$m-scoreboard-deflate-r2"
+run "${common[@]}" --viewers "$n" --rate 2 --deflate off --scenario scoreboard --log 50 --label "$m-scoreboard-plain-r2"
 run "${common[@]}" --viewers "$p" --rate 2 --transport polling --label "$m-polling-r2"
 run "${common[@]}" --viewers "$n" --rate 2 --deflate on --generator node --label "$m-node-ws-deflate-r2"
 run "${common[@]}" --viewers "$n" --rate 10 --deflate on --generator node --label "$m-node-ws-deflate-r10"

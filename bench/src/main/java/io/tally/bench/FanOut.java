@@ -278,6 +278,9 @@ public final class FanOut {
             r.put("delivered_per_s", Math.round(delivered / Math.max(o.duration(), elapsed)));
             // As the Node generator counts it: against N*R*D, whether late, lost or never published.
             r.put("undelivered", gaps + shortfall);
+            // Skipped between two received messages (lost) vs not yet received when the run stopped waiting (late or lost).
+            r.put("undelivered_gaps", gaps);
+            r.put("undelivered_tail", shortfall);
             // Published by instance A (a publisher held back by the fan-out publishes fewer) but not received.
             r.put("lost_of_published", gaps + shortOfPublished);
             r.put("duplicated", dup);
