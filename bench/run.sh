@@ -63,7 +63,7 @@ bench/peer-socketio.sh --label "$m-socketio-r2" "$n" 2 "$d" || echo "[matrix] pe
 bench/peer-socketio.sh --label "$m-socketio-r10" "$n" 10 "$d" || echo "[matrix] peer R=10 failed" >&2
 frame=$(python3 -c "import json,sys; print(int(json.load(open(sys.argv[1])).get('payload_bytes_per_delivery') or 0))" \
   "target/bench/$m-scoreboard-deflate-r2.json" 2>/dev/null || echo 0)
-if [[ $frame -gt 200 ]]; then
+if [[ $frame -gt 130 ]]; then
   # The peer's unpadded frame is ~130 bytes (42["score",{…}]); pad it to Tally's frame.
   bench/peer-socketio.sh --pad $((frame - 130)) --label "$m-socketio-padded-r2" "$n" 2 "$d" || echo "[matrix] padded peer failed" >&2
 fi
