@@ -40,10 +40,14 @@ import java.util.concurrent.TimeUnit;
 public final class BenchInstance implements AutoCloseable {
     public static final String ROOM = "game-1";
 
-    /** Tally settings every bench instance gets: all viewers come from 127.0.0.1, so the per-address cap must not apply. */
+    /** Tally settings every bench instance gets: all viewers come from 127.0.0.1, so the per-address caps must not apply. */
     static final Map<String, String> BENCH_SETTINGS = Map.of(
             "TALLY_MAX_CONNECTIONS_PER_ADDRESS", "1000000",
-            "TALLY_MAX_CONNECTIONS", "1000000");
+            "TALLY_MAX_CONNECTIONS", "1000000",
+            // The scoreboard scenario's scorer: one token for all instances, and no write limit for its one address.
+            "TALLY_ADMIN_TOKEN", ScoreboardGame.TOKEN,
+            "TALLY_WRITE_RATE", "100000",
+            "TALLY_WRITE_BURST", "100000");
 
     /** Connector properties every bench instance gets unless overridden (Tomcat's NIO default caps at 8,192 connections). */
     static final Map<String, String> BENCH_CONNECTOR = Map.of(

@@ -18,6 +18,9 @@ final class EventLoop extends Thread {
     final Recorder recorder = new Recorder();
     /** Scratch space for reads: a viewer keeps only the unparsed tail of a frame between reads. */
     final ByteBuffer readBuffer = ByteBuffer.allocate(1024 * 1024);
+    /** Scratch space for inflating one compressed message (grows to the largest seen). */
+    byte[] inflateBuffer = new byte[64 * 1024];
+    int inflatedLength;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final long deadlineNanos;

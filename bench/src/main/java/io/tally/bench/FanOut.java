@@ -69,7 +69,10 @@ public final class FanOut {
         r.put("label", o.label());
         r.put("date", Instant.now().toString());
         r.put("tool", o.generator());
+        r.put("scenario", o.scenario());
         r.put("transport", o.transport());
+        r.put("deflate_offered", o.transport().equals("websocket") && o.deflate());
+        if (o.scenario().equals("scoreboard")) r.put("log", o.log());
         r.put("N", o.viewers());
         r.put("R", o.rate());
         r.put("D", o.duration());
@@ -132,6 +135,13 @@ public final class FanOut {
         long[] rss0 = instances.stream().mapToLong(i -> Proc.rssBytes(i.pid())).toArray();
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.maxSeconds());
+        ScoreboardGame game = null;
+        if (o.scenario().equals("scoreboard")) {
+            game = ScoreboardGame.create(instances.get(0).baseUrl(), o.log());
+            r.put("game", game.id());
+            r.put("game_version_before", game.baseVersion());
+            progressLine("game " + game.id() + " created with " + o.log() + " events (version " + game.baseVersion() + ")");
+        }
         Viewers shared = new Viewers(n);
         EventLoop[] loops = new EventLoop[o.threads()];
         for (int t = 0; t < loops.length; t++) {
@@ -154,7 +164,7 @@ public final class FanOut {
                 InetSocketAddress addr = new InetSocketAddress("127.0.0.1", u.getPort());
                 EventLoop loop = loops[v % loops.length];
                 Viewer viewer = o.transport().equals("polling")
-                        ? new PollViewer(loop, shared, v, addr) : new WsViewer(loop, shared, v, addr);
+                        ? new PollViewer(loop, shared, v, addr) : new WsViewer(loop, shared, v, addr, o.deflate(), game);
                 shared.started.incrementAndGet();
                 loop.submit(viewer::open);
             }
@@ -169,6 +179,11 @@ public final class FanOut {
             r.put("connect_all_s", round(connectS, 2));
             r.put("joined", shared.joined.get());
             r.put("failed_connects", shared.failed.get());
+            if (!shared.extensions.isEmpty()) {
+                Map<String, Object> ext = new java.util.TreeMap<>();
+                shared.extensions.forEach((k, v) -> ext.put(k, v.get()));
+                r.put("negotiated_extensions", ext);
+            }
 
             Thread.sleep(2000);
             long[] rss1 = instances.stream().mapToLong(i -> Proc.rssBytes(i.pid())).toArray();
@@ -180,8 +195,14 @@ public final class FanOut {
             double self0 = Proc.cpuSeconds(selfPid);
             double redis0 = redisPid > 0 ? Proc.cpuSeconds(redisPid) : Double.NaN;
             long expected = (long) n * Math.round(o.rate() * o.duration());
+            long bytes0 = 0, payload0 = 0;
+            for (EventLoop l : loops) {
+                bytes0 += l.recorder.bytesIn;
+                payload0 += l.recorder.payloadBytes;
+            }
             long tp = System.nanoTime();
-            Cluster.post(instances.get(0).controlUrl() + "/publish?rate=" + o.rate() + "&duration=" + o.duration());
+            if (game != null) game.score(o.rate(), o.duration());
+            else Cluster.post(instances.get(0).controlUrl() + "/publish?rate=" + o.rate() + "&duration=" + o.duration());
             long waitUntil = tp + TimeUnit.SECONDS.toNanos((long) Math.ceil(o.duration()) + o.drain());
             long total = 0;
             while (System.nanoTime() < waitUntil) {
@@ -205,6 +226,11 @@ public final class FanOut {
             long lastDelivery = 0;
             for (EventLoop l : loops) lastDelivery = Math.max(lastDelivery, l.recorder.lastDeliveryNanos);
             Map<String, Object> pubStats = Cluster.stats(instances.get(0), false);
+            long bytes1 = 0, payload1 = 0;
+            for (EventLoop l : loops) {
+                bytes1 += l.recorder.bytesIn;
+                payload1 += l.recorder.payloadBytes;
+            }
             for (EventLoop l : loops) l.shutdown();
             for (EventLoop l : loops) l.join(5000);
 
@@ -227,7 +253,7 @@ public final class FanOut {
                 pollErrors += x.pollErrors;
             }
             long perViewer = Math.round(o.rate() * o.duration());
-            long publishedCount = ((Number) pubStats.get("sent")).longValue();
+            long publishedCount = game != null ? game.ok() : ((Number) pubStats.get("sent")).longValue();
             long shortfall = 0, shortOfPublished = 0;
             for (int v = 0; v < n; v++) {
                 shortfall += Math.max(0, perViewer - shared.lastSeq[v]);
@@ -235,11 +261,26 @@ public final class FanOut {
             }
             double elapsed = lastDelivery > tp ? (lastDelivery - tp) / 1e9 : o.duration();
             r.put("expected", expected);
-            r.put("published", ((Number) pubStats.get("sent")).longValue());
+            r.put("published", publishedCount);
+            if (game != null) {
+                double[] pl = game.postLatencies();
+                Map<String, Object> post = new LinkedHashMap<>();
+                post.put("ok", game.ok());
+                post.put("failed", game.failed());
+                post.put("p50", quantile(pl, 0.50));
+                post.put("p90", quantile(pl, 0.90));
+                post.put("p99", quantile(pl, 0.99));
+                post.put("max", quantile(pl, 1.0));
+                r.put("scorer_post_ms", post);
+                if (game.firstFailure() != null) r.put("scorer_first_failure", game.firstFailure());
+            }
             r.put("delivered", delivered);
             r.put("delivered_per_s", Math.round(delivered / Math.max(o.duration(), elapsed)));
             // As the Node generator counts it: against N*R*D, whether late, lost or never published.
             r.put("undelivered", gaps + shortfall);
+            // Skipped between two received messages (lost) vs not yet received when the run stopped waiting (late or lost).
+            r.put("undelivered_gaps", gaps);
+            r.put("undelivered_tail", shortfall);
             // Published by instance A (a publisher held back by the fan-out publishes fewer) but not received.
             r.put("lost_of_published", gaps + shortOfPublished);
             r.put("duplicated", dup);
@@ -259,6 +300,11 @@ public final class FanOut {
             lat.put("max", Recorder.percentile(hist, delivered, 1.0));
             r.put("latency_ms", lat);
             r.put("wall_publish_s", round(elapsed, 2));
+            // On the wire: every byte the viewers read while the messages were published (frame
+            // headers, compressed payloads when deflate was negotiated, the odd ping), per delivery.
+            r.put("wire_bytes_publish", bytes1 - bytes0);
+            r.put("wire_bytes_per_delivery", delivered == 0 ? null : round((double) (bytes1 - bytes0) / delivered, 1));
+            r.put("payload_bytes_per_delivery", delivered == 0 ? null : round((double) (payload1 - payload0) / delivered, 1));
             serverFigures(o, instances, r, idle, full, rss0, rss1, cpu0, cpu1, delivered, n);
             r.put("loadgen_cpu_s_publish", round(self1 - self0, 2));
             r.put("loadgen_cpu_us_per_delivery", delivered == 0 ? null : round((self1 - self0) * 1e6 / delivered, 2));
@@ -306,7 +352,8 @@ public final class FanOut {
     private static void runNode(Options o, List<Cluster.Instance> instances, Map<String, Object> r)
             throws IOException, InterruptedException {
         Path root = o.projectRoot();
-        List<String> cmd = new ArrayList<>(List.of("node", "--max-old-space-size=4096", o.loadgen().toString(),
+        List<String> cmd = new ArrayList<>(List.of("node", "--max-old-space-size=4096",
+                root.resolve("bench/node/wire.js").toString(), o.loadgen().toString(),
                 root.resolve("bench/node/protocol-tally.js").toString(),
                 Integer.toString(o.viewers()), fmt(o.rate()), fmt(o.duration())));
         for (Cluster.Instance i : instances) cmd.add(i.baseUrl());
@@ -316,6 +363,7 @@ public final class FanOut {
         pb.environment().put("SERVER_PIDS", pids.toString());
         pb.environment().put("PUBLISH_URL", instances.get(0).controlUrl() + "/publish?rate=" + fmt(o.rate()) + "&duration=" + fmt(o.duration()));
         pb.environment().put("NODE_PATH", root.resolve("bench/node/node_modules").toString());
+        pb.environment().put("DEFLATE", o.deflate() ? "1" : "0");
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         List<Map<String, Object>> idle = new ArrayList<>();
         for (Cluster.Instance i : instances) idle.add(Cluster.stats(i, true));
@@ -338,7 +386,8 @@ public final class FanOut {
         if (node.containsKey("error")) r.put("error", "node: " + node.get("error"));
         for (String k : List.of("expected", "delivered", "delivered_per_s", "undelivered", "duplicated", "out_of_order",
                 "latency_ms", "connect_all_s", "wall_publish_s", "server_rss_mb_idle_with_N", "server_kib_per_conn",
-                "server_cpu_s_publish", "loadgen_cpu_s_publish")) {
+                "server_cpu_s_publish", "loadgen_cpu_s_publish", "wire_bytes_publish", "wire_bytes_per_delivery",
+                "negotiated_extensions")) {
             if (node.containsKey(k)) r.put(k.equals("server_cpu_s_publish") ? "server_cpu_s_publish_each" : k, node.get(k));
         }
         Object cpus = node.get("server_cpu_s_publish");
@@ -374,6 +423,12 @@ public final class FanOut {
 
     static void progressLine(String s) {
         System.err.println("[fan-out] " + s);
+    }
+
+    static double quantile(double[] sorted, double q) {
+        if (sorted.length == 0) return Double.NaN;
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return round(sorted[Math.max(0, Math.min(sorted.length - 1, i))], 1);
     }
 
     static double round(double x, int digits) {
@@ -429,7 +484,8 @@ public final class FanOut {
     // ---- options ---------------------------------------------------------------------------
 
     /** The scenario's parameters. */
-    public record Options(int viewers, double rate, double duration, String transport, int instances, boolean redis,
+    public record Options(String scenario, int log, boolean deflate, int viewers, double rate, double duration, String transport,
+                          int instances, boolean redis,
                           boolean embedded, String generator, int threads, int connectBatch, int connectTimeout,
                           int drain, long maxSeconds, String label, List<String> jvmOptions,
                           Map<String, String> settings, Map<String, String> connector, Map<String, String> contextParams,
@@ -447,6 +503,12 @@ public final class FanOut {
         public static String usage() {
             return String.join("\n",
                     "usage: bench/run.sh [options]",
+                    "       bench/run.sh --matrix issue13 [--viewers N] [--duration D] [--poll-viewers P]",
+                    "  --scenario S           fanout (the publisher's ~100-byte payload to room game-1) |",
+                    "                         scoreboard (a real game over the REST API: viewers load its snapshot",
+                    "                         and subscribe from its position; a scorer posts R score events/s)",
+                    "  --log L                scoreboard: events in the game's log before scoring (default 50)",
+                    "  --deflate on|off       offer permessage-deflate as browsers do (default on; DEFLATE=0 means off)",
                     "  --viewers N            viewers (default 1000)",
                     "  --rate R               messages/s published on instance A (default 2)",
                     "  --duration D           seconds of publishing (default 10)",
@@ -472,7 +534,9 @@ public final class FanOut {
         public static Options parse(String... args) {
             int viewers = 1000, instances = 1, threads = 2, batch = 250, drain = 15;
             double rate = 2, duration = 10;
-            String transport = "websocket", generator = "java", label = null;
+            String transport = "websocket", generator = "java", label = null, scenario = "fanout";
+            int log = 50;
+            boolean deflate = !"0".equals(System.getenv("DEFLATE"));
             Boolean redis = null;
             boolean embedded = false;
             long maxSeconds = 600;
@@ -490,6 +554,14 @@ public final class FanOut {
                     next = () -> v;
                 }
                 switch (a) {
+                    case "--scenario" -> { scenario = next.get(); i++; }
+                    case "--log" -> { log = Integer.parseInt(next.get()); i++; }
+                    case "--deflate" -> {
+                        String v = next.get();
+                        i++;
+                        if (!v.equals("on") && !v.equals("off")) throw new IllegalArgumentException("--deflate on|off");
+                        deflate = v.equals("on");
+                    }
                     case "--viewers" -> { viewers = Integer.parseInt(next.get()); i++; }
                     case "--rate" -> { rate = Double.parseDouble(next.get()); i++; }
                     case "--duration" -> { duration = Double.parseDouble(next.get()); i++; }
@@ -516,6 +588,11 @@ public final class FanOut {
             if (!transport.equals("websocket") && !transport.equals("polling")) throw new IllegalArgumentException("--transport websocket|polling");
             if (!generator.equals("java") && !generator.equals("node")) throw new IllegalArgumentException("--generator java|node");
             if (generator.equals("node") && transport.equals("polling")) throw new IllegalArgumentException("the Node generator speaks WebSocket only");
+            if (!scenario.equals("fanout") && !scenario.equals("scoreboard")) throw new IllegalArgumentException("--scenario fanout|scoreboard");
+            if (scenario.equals("scoreboard") && !(transport.equals("websocket") && generator.equals("java"))) {
+                throw new IllegalArgumentException("the scoreboard scenario runs with this tool over WebSocket");
+            }
+            if (log < 0 || log > 10_000) throw new IllegalArgumentException("--log 0..10000");
             if (embedded && instances != 1) throw new IllegalArgumentException("--embedded runs one instance");
             if (viewers < 1 || rate <= 0 || duration <= 0 || threads < 1) throw new IllegalArgumentException("N, R, D and threads must be positive");
             boolean useRedis = redis != null ? redis : instances > 1;
@@ -527,16 +604,26 @@ public final class FanOut {
             }
             Path root = io.tally.testing.TallyServer.webappDir().getParent();
             if (label == null) {
-                label = String.format("%s-%s-n%d-r%s-d%s-%s", generator, transport, viewers, fmt(rate), fmt(duration),
-                        instances + (useRedis ? "x-redis" : "x-memory"));
+                label = String.format("%s-%s%s-%s-n%d-r%s-d%s-%s", generator, scenario.equals("fanout") ? "" : scenario + "-",
+                        transport, transport.equals("websocket") ? (deflate ? "deflate" : "plain") : "http", viewers, fmt(rate),
+                        fmt(duration), instances + (useRedis ? "x-redis" : "x-memory"));
             }
             if (loadgen == null) {
                 String env = System.getenv("TALLY_PEER_LOADGEN");
-                loadgen = env != null ? Path.of(env) : root.resolve("../shared/peers/socketio/loadgen.js").normalize();
+                loadgen = env != null ? Path.of(env) : peerFile(root, "loadgen.js");
             }
-            return new Options(viewers, rate, duration, transport, instances, useRedis, embedded, generator, threads, batch,
+            return new Options(scenario, log, deflate, viewers, rate, duration, transport, instances, useRedis, embedded, generator, threads, batch,
                     60 + viewers / 100, drain, maxSeconds, label, List.copyOf(jvm), settings, connector, params,
                     root.resolve("target/bench"), loadgen);
+        }
+
+        /** {@code shared/peers/socketio/NAME} beside the checkout or beside one of its parents (a worktree). */
+        static Path peerFile(Path root, String name) {
+            for (Path d = root.getParent(); d != null; d = d.getParent()) {
+                Path f = d.resolve("shared/peers/socketio").resolve(name);
+                if (Files.isRegularFile(f)) return f;
+            }
+            return root.resolve("../shared/peers/socketio").resolve(name).normalize();
         }
 
         Path projectRoot() {

@@ -66,6 +66,7 @@ final class PollViewer extends Viewer {
         if (to - bodyStart < contentLength) return from;
         int end = bodyStart + contentLength;
         loop.recorder.pollResponses++;
+        loop.recorder.payloadBytes += contentLength;
         if (status == 200) {
             batch(a, bodyStart, end);
         } else {

@@ -20,6 +20,11 @@ final class Recorder {
     long pollReconnects;
     long pollErrors;
     volatile long lastDeliveryNanos;
+    /** Bytes read from the viewers' sockets (compressed when deflate was negotiated), all included. */
+    volatile long bytesIn;
+    /** Bytes of message and batch frames' text after inflating (what the server encoded). */
+    volatile long payloadBytes;
+    long snapshotBytes;
 
     /** Records one delivery of message {@code seq}, sent at {@code sentMs}, seen at {@code nowMs} (both epoch ms). */
     void message(Viewers shared, int viewer, long seq, double sentMs, double nowMs, long nowNanos) {

@@ -82,6 +82,7 @@ abstract class Viewer {
             return;
         }
         if (n == 0) return;
+        loop.recorder.bytesIn += n;
         int end = buf.position();
         int used = consume(buf.array(), 0, end);
         carryLength = end - used;
