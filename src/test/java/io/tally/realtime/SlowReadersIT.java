@@ -83,7 +83,7 @@ class SlowReadersIT {
                         worst = Math.max(worst, (System.nanoTime() - sent) / 1_000_000);
                     }
                     System.out.println("SlowReadersIT: 20 paused viewers beside one reader: worst latency " + worst + " ms");
-                    assertTrue(worst < 1_500, "at most about one send timeout (300 ms) of stall: " + worst + " ms");
+                    assertTrue(worst < 2_500, "a couple of send timeouts (300 ms) of stall, not one per paused viewer (6 s): " + worst + " ms");
                 }
             } finally {
                 for (Socket s : paused) s.close();

@@ -8,10 +8,15 @@ package io.tally.realtime.transport.websocket;
  * which never block the fan-out.
  */
 final class StallGuard {
-    /** A write slower than this counts as a stall. */
-    static final long SLOW_NANOS = 5_000_000L;
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(StallGuard.class.getName());
+    /**
+     * A write slower than this counts as a stall. A write that finds room in the socket buffer takes
+     * microseconds; one that does not waits for the peer (a round trip at least, the send timeout at
+     * most). Well above what a busy machine's scheduling adds to a quick write.
+     */
+    static final long SLOW_NANOS = 100_000_000L;
     private static final long WINDOW_NANOS = 10_000_000_000L;
-    private static final long BUDGET_NANOS = 250_000_000L;
+    private static final long BUDGET_NANOS = 500_000_000L;
     private static final long COOL_DOWN_NANOS = 60_000_000_000L;
 
     private long windowStart = System.nanoTime(); // guarded by this
@@ -33,6 +38,9 @@ final class StallGuard {
             spent += nanos;
             if (spent > BUDGET_NANOS) {
                 inlineFrom = now + COOL_DOWN_NANOS;
+                LOG.warning("viewers' full sockets blocked the fan-out for " + spent / 1_000_000 + " ms within "
+                        + WINDOW_NANOS / 1_000_000_000 + " s: live frames are queued for asynchronous sends for the next "
+                        + COOL_DOWN_NANOS / 1_000_000_000 + " s");
                 spent = 0;
             }
         }
