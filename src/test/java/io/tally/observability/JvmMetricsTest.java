@@ -19,6 +19,7 @@ class JvmMetricsTest {
     private void scrape() {
         PrometheusText text = new PrometheusText();
         JvmMetrics.writeTo(text);
+        new Exposition(text.toString()); // well-formed: every sample under a HELP and TYPE, valid names
         for (String line : text.toString().split("\n")) {
             if (line.startsWith("# TYPE ")) {
                 String[] p = line.split(" ");
