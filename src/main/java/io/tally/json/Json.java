@@ -139,7 +139,7 @@ public final class Json {
     }
 
     private JsonException error(String message) {
-        return new JsonException(message, (int) parser.currentTokenLocation().getCharOffset());
+        return new JsonException(message, (int) Math.max(0, parser.currentTokenLocation().getCharOffset()));
     }
 
     private static JsonException refusal(JsonProcessingException e) {
