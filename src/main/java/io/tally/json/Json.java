@@ -1,5 +1,15 @@
 package io.tally.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -7,20 +17,34 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small, strict JSON reader (RFC 8259). Objects become {@code Map<String,Object>} (insertion
- * ordered), arrays {@code List<Object>}, numbers {@code Long} or {@code Double}, and JSON null
- * {@link #NULL}-free Java {@code null}. Nesting depth is bounded so hostile input cannot exhaust the
- * stack; every failure is a {@link JsonException} with a position, never another exception.
+ * A strict JSON reader (RFC 8259, I-JSON strings) over jackson-core's streaming parser. Objects
+ * become {@code Map<String,Object>} (insertion ordered), arrays unmodifiable {@code List<Object>},
+ * numbers {@code Long} or {@code Double}, JSON null Java {@code null}. Nesting depth is bounded,
+ * duplicate keys are refused, and every failure is a {@link JsonException} with a position and a
+ * short message that is safe to echo to the client, never another exception.
  */
 public final class Json {
     public static final int DEFAULT_MAX_DEPTH = 32;
 
-    private final String text;
-    private final int maxDepth;
-    private int pos;
+    /** A refusal's text goes back to the client inside an error frame or problem body. */
+    private static final int MAX_MESSAGE_LENGTH = 160;
 
-    private Json(String text, int maxDepth) {
-        this.text = text;
+    // Nesting is bounded by the caller's depth in value(); the factory's limit is only a backstop.
+    // Keys are not interned or pooled: they are the client's, and a shared pool is shared state.
+    // Buffers come from a pool per factory, not a ThreadLocal left on the container's threads.
+    private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1000).build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .build();
+
+    private final JsonParser parser;
+    private final int maxDepth;
+
+    private Json(JsonParser parser, int maxDepth) {
+        this.parser = parser;
         this.maxDepth = maxDepth;
     }
 
@@ -30,12 +54,17 @@ public final class Json {
 
     public static Object parse(String text, int maxDepth) {
         if (text == null) throw new JsonException("no input", 0);
-        Json p = new Json(text, maxDepth);
-        p.skipSpace();
-        Object value = p.value(0);
-        p.skipSpace();
-        if (p.pos != text.length()) throw p.error("unexpected text after the value");
-        return value;
+        try (JsonParser p = FACTORY.createParser(text)) {
+            Json reader = new Json(p, maxDepth);
+            if (p.nextToken() == null) throw reader.error("unexpected end of input");
+            Object value = reader.value(0);
+            if (p.nextToken() != null) throw reader.error("unexpected text after the value");
+            return value;
+        } catch (JsonProcessingException e) {
+            throw refusal(e);
+        } catch (IOException e) {
+            throw new JsonException("unreadable input", 0); // a String source cannot fail to read
+        }
     }
 
     /** Parses and requires an object at the top level. */
@@ -46,217 +75,93 @@ public final class Json {
         return (Map<String, Object>) v;
     }
 
-    private Object value(int depth) {
-        if (pos >= text.length()) throw error("unexpected end of input");
-        char c = text.charAt(pos);
-        switch (c) {
-            case '{': return object(depth + 1);
-            case '[': return array(depth + 1);
-            case '"': return string();
-            case 't': return literal("true", Boolean.TRUE);
-            case 'f': return literal("false", Boolean.FALSE);
-            case 'n': return literal("null", null);
-            default:
-                if (c == '-' || (c >= '0' && c <= '9')) return number();
-                throw error("unexpected character '" + printable(c) + "'");
+    /** The value whose first token is the current one. */
+    private Object value(int depth) throws IOException {
+        JsonToken t = parser.currentToken();
+        switch (t) {
+            case START_OBJECT: return object(depth + 1);
+            case START_ARRAY: return array(depth + 1);
+            case VALUE_STRING: return string(parser.getText());
+            case VALUE_NUMBER_INT: return integer();
+            case VALUE_NUMBER_FLOAT: return finite(parser.getDoubleValue());
+            case VALUE_TRUE: return Boolean.TRUE;
+            case VALUE_FALSE: return Boolean.FALSE;
+            case VALUE_NULL: return null;
+            default: throw error("unexpected " + t);
         }
     }
 
-    private Map<String, Object> object(int depth) {
+    private Map<String, Object> object(int depth) throws IOException {
         if (depth > maxDepth) throw error("nesting deeper than " + maxDepth);
-        pos++;
         Map<String, Object> map = new LinkedHashMap<>();
-        skipSpace();
-        if (peek() == '}') { pos++; return map; }
-        while (true) {
-            skipSpace();
-            if (peek() != '"') throw error("expected a string key");
-            String key = string();
-            skipSpace();
-            expect(':');
-            skipSpace();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String key = string(parser.currentName());
+            parser.nextToken();
             map.put(key, value(depth));
-            skipSpace();
-            char c = next();
-            if (c == '}') return map;
-            if (c != ',') { pos--; throw error("expected ',' or '}'"); }
         }
+        return map;
     }
 
-    private List<Object> array(int depth) {
+    private List<Object> array(int depth) throws IOException {
         if (depth > maxDepth) throw error("nesting deeper than " + maxDepth);
-        pos++;
         List<Object> list = new ArrayList<>();
-        skipSpace();
-        if (peek() == ']') { pos++; return Collections.unmodifiableList(list); }
-        while (true) {
-            skipSpace();
-            list.add(value(depth));
-            skipSpace();
-            char c = next();
-            if (c == ']') return Collections.unmodifiableList(list);
-            if (c != ',') { pos--; throw error("expected ',' or ']'"); }
-        }
-    }
-
-    private String string() {
-        pos++; // opening quote
-        StringBuilder sb = null;
-        int start = pos;
-        while (true) {
-            if (pos >= text.length()) throw error("unterminated string");
-            char c = text.charAt(pos);
-            if (c == '"') {
-                String s = sb == null ? text.substring(start, pos) : sb.append(text, start, pos).toString();
-                pos++;
-                return s;
-            }
-            if (c < 0x20) throw error("control character in string");
-            if (Character.isSurrogate(c)) {
-                checkPair(c, pos + 1 < text.length() ? text.charAt(pos + 1) : '\0');
-                pos += 2;
-                continue;
-            }
-            if (c == '\\') {
-                if (sb == null) sb = new StringBuilder();
-                sb.append(text, start, pos);
-                pos++;
-                if (pos >= text.length()) throw error("unterminated escape");
-                char e = text.charAt(pos++);
-                switch (e) {
-                    case '"': sb.append('"'); break;
-                    case '\\': sb.append('\\'); break;
-                    case '/': sb.append('/'); break;
-                    case 'b': sb.append('\b'); break;
-                    case 'f': sb.append('\f'); break;
-                    case 'n': sb.append('\n'); break;
-                    case 'r': sb.append('\r'); break;
-                    case 't': sb.append('\t'); break;
-                    case 'u': {
-                        char u = unicodeEscape();
-                        if (Character.isSurrogate(u)) {
-                            char low = text.startsWith("\\u", pos) ? peekUnicodeEscape(pos + 2) : '\0';
-                            checkPair(u, low);
-                            pos += 6;
-                            sb.append(u).append(low);
-                        } else {
-                            sb.append(u);
-                        }
-                        break;
-                    }
-                    default: pos--; throw error("bad escape '\\" + printable(e) + "'");
-                }
-                start = pos;
-            } else {
-                pos++;
-            }
-        }
-    }
-
-    private char unicodeEscape() {
-        if (pos + 4 > text.length()) throw error("short \\u escape");
-        int v = 0;
-        for (int i = 0; i < 4; i++) {
-            int d = Character.digit(text.charAt(pos + i), 16);
-            if (d < 0) throw error("bad \\u escape");
-            v = v * 16 + d;
-        }
-        pos += 4;
-        return (char) v;
+        while (parser.nextToken() != JsonToken.END_ARRAY) list.add(value(depth));
+        return Collections.unmodifiableList(list);
     }
 
     /**
      * Strings must be well-formed Unicode (I-JSON, RFC 7493): a lone surrogate, raw or escaped,
      * could not be encoded back into UTF-8 — a WebSocket frame carrying it fails to send, for every
-     * viewer of a room. Fails unless {@code high} is a high surrogate followed by the low {@code next}.
+     * viewer of a room. The parser reads chars, so this check is ours.
      */
-    private void checkPair(char high, char next) {
-        if (!Character.isHighSurrogate(high) || !Character.isLowSurrogate(next)) {
-            throw error("unpaired surrogate in string (not well-formed Unicode)");
+    private String string(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!Character.isSurrogate(c)) continue;
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else {
+                throw error("unpaired surrogate in string (not well-formed Unicode)");
+            }
         }
+        return s;
     }
 
-    /** The value of the {@code \\uXXXX} escape whose hex digits start at {@code at}, or '\0' if there is none. */
-    private char peekUnicodeEscape(int at) {
-        if (at + 4 > text.length()) return '\0';
-        int v = 0;
-        for (int i = 0; i < 4; i++) {
-            int d = Character.digit(text.charAt(at + i), 16);
-            if (d < 0) return '\0';
-            v = v * 16 + d;
-        }
-        return (char) v;
+    private Object integer() throws IOException {
+        JsonParser.NumberType type = parser.getNumberType();
+        if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) return parser.getLongValue();
+        return finite(parser.getDoubleValue()); // beyond a long: the nearest double, as JavaScript reads it
     }
 
-    private Object number() {
-        int start = pos;
-        if (peek() == '-') pos++;
-        if (peek() == '0') {
-            pos++;
-        } else if (isDigit(peek())) {
-            while (isDigit(peek())) pos++;
-        } else {
-            throw error("bad number");
-        }
-        boolean integral = true;
-        if (peek() == '.') {
-            integral = false;
-            pos++;
-            if (!isDigit(peek())) throw error("bad number");
-            while (isDigit(peek())) pos++;
-        }
-        if (peek() == 'e' || peek() == 'E') {
-            integral = false;
-            pos++;
-            if (peek() == '+' || peek() == '-') pos++;
-            if (!isDigit(peek())) throw error("bad number");
-            while (isDigit(peek())) pos++;
-        }
-        String s = text.substring(start, pos);
-        if (integral && s.length() <= 18) return Long.parseLong(s);
-        double d = Double.parseDouble(s);
+    private Double finite(double d) {
         if (Double.isInfinite(d)) throw error("number out of range");
-        if (integral && d == Math.rint(d) && Math.abs(d) < 9.2e18) return (long) d;
         return d;
     }
 
-    private Object literal(String word, Object value) {
-        if (!text.startsWith(word, pos)) throw error("unexpected word");
-        pos += word.length();
-        return value;
-    }
-
-    private void skipSpace() {
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') pos++;
-            else return;
-        }
-    }
-
-    private char peek() {
-        return pos < text.length() ? text.charAt(pos) : '\0';
-    }
-
-    private char next() {
-        if (pos >= text.length()) throw error("unexpected end of input");
-        return text.charAt(pos++);
-    }
-
-    private void expect(char c) {
-        if (peek() != c) throw error("expected '" + c + "'");
-        pos++;
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static String printable(char c) {
-        return c < 0x20 || c > 0x7e ? String.format("\\u%04x", (int) c) : String.valueOf(c);
-    }
-
     private JsonException error(String message) {
-        return new JsonException(message, pos);
+        return new JsonException(message, (int) Math.max(0, parser.currentTokenLocation().getCharOffset()));
+    }
+
+    private static JsonException refusal(JsonProcessingException e) {
+        long at = e.getLocation() == null ? 0 : e.getLocation().getCharOffset();
+        return new JsonException(safe(e.getOriginalMessage()), (int) Math.max(0, at));
+    }
+
+    /**
+     * The parser's message, cut short and with control and surrogate chars escaped: it may quote the
+     * offending input, which is the client's and may itself be a lone surrogate.
+     */
+    private static String safe(String message) {
+        String m = message == null ? "malformed JSON" : message;
+        int nl = m.indexOf('\n');
+        if (nl >= 0) m = m.substring(0, nl);
+        StringBuilder out = new StringBuilder(Math.min(m.length(), MAX_MESSAGE_LENGTH) + 8);
+        for (int i = 0; i < m.length() && out.length() < MAX_MESSAGE_LENGTH; i++) {
+            char c = m.charAt(i);
+            if (c < 0x20 || c > 0x7e) out.append(String.format("\\u%04x", (int) c));
+            else out.append(c);
+        }
+        if (out.length() >= MAX_MESSAGE_LENGTH) out.append('…');
+        return out.toString();
     }
 }

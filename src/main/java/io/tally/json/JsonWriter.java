@@ -1,16 +1,38 @@
 package io.tally.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.Collection;
 import java.util.Map;
 
 /**
- * Writes JSON text. Fluent for hand-built frames ({@code object().field("type","ack")...}) and
- * generic for values read by {@link Json} or built from maps and lists. Strings are escaped so the
- * output is also safe to embed in HTML script data (no raw {@code <}, {@code >}, {@code &}).
+ * Writes JSON text through jackson-core's generator. Fluent for hand-built frames
+ * ({@code beginObject().field("type","ack")...}) and generic for values read by {@link Json} or
+ * built from maps and lists. Strings are escaped so the output is also safe to embed in HTML script
+ * data (no raw {@code <}, {@code >}, {@code &}, U+2028 or U+2029).
  */
 public final class JsonWriter {
+    // A pool per factory rather than Jackson's thread-local default: no ThreadLocal left on the
+    // container's threads when the application is undeployed.
+    private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+            .characterEscapes(new HtmlSafeEscapes())
+            .rootValueSeparator((String) null)
+            .disable(StreamWriteFeature.AUTO_CLOSE_CONTENT)
+            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
+            .build();
+
     private final StringBuilder out;
-    private boolean needComma;
+    private final JsonGenerator gen;
 
     public JsonWriter() {
         this(new StringBuilder(128));
@@ -18,6 +40,11 @@ public final class JsonWriter {
 
     public JsonWriter(StringBuilder out) {
         this.out = out;
+        try {
+            this.gen = FACTORY.createGenerator(new Appender(out));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // appending to a StringBuilder cannot fail
+        }
     }
 
     public static String write(Object value) {
@@ -27,37 +54,23 @@ public final class JsonWriter {
     }
 
     public JsonWriter beginObject() {
-        comma();
-        out.append('{');
-        needComma = false;
-        return this;
+        return call(JsonGenerator::writeStartObject);
     }
 
     public JsonWriter endObject() {
-        out.append('}');
-        needComma = true;
-        return this;
+        return call(JsonGenerator::writeEndObject);
     }
 
     public JsonWriter beginArray() {
-        comma();
-        out.append('[');
-        needComma = false;
-        return this;
+        return call(JsonGenerator::writeStartArray);
     }
 
     public JsonWriter endArray() {
-        out.append(']');
-        needComma = true;
-        return this;
+        return call(JsonGenerator::writeEndArray);
     }
 
     public JsonWriter name(String name) {
-        comma();
-        quote(name);
-        out.append(':');
-        needComma = false;
-        return this;
+        return call(g -> g.writeFieldName(name));
     }
 
     public JsonWriter field(String name, Object value) {
@@ -66,33 +79,29 @@ public final class JsonWriter {
 
     /** Appends already-encoded JSON text as a value (e.g. a payload encoded once for many viewers). */
     public JsonWriter raw(String json) {
-        comma();
-        out.append(json);
-        needComma = true;
-        return this;
+        return call(g -> g.writeRawValue(json));
     }
 
     public JsonWriter rawField(String name, String json) {
         return name(name).raw(json);
     }
 
-    @SuppressWarnings("unchecked")
     public JsonWriter value(Object v) {
         if (v == null) {
-            comma();
-            out.append("null");
+            call(JsonGenerator::writeNull);
         } else if (v instanceof String s) {
-            comma();
-            quote(s);
-        } else if (v instanceof Boolean || v instanceof Integer || v instanceof Long
-                || v instanceof Short || v instanceof Byte) {
-            comma();
-            out.append(v);
+            call(g -> g.writeString(s));
+        } else if (v instanceof Boolean b) {
+            call(g -> g.writeBoolean(b));
+        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            long n = ((Number) v).longValue();
+            call(g -> g.writeNumber(n));
         } else if (v instanceof Number n) {
             double d = n.doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d)) throw new IllegalArgumentException("not a JSON number: " + d);
-            comma();
-            out.append(d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d));
+            // Whole numbers print without ".0", the way JavaScript prints them.
+            String text = d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+            call(g -> g.writeNumber(text));
         } else if (v instanceof Map<?, ?> m) {
             beginObject();
             for (Map.Entry<?, ?> e : m.entrySet()) field(String.valueOf(e.getKey()), e.getValue());
@@ -103,43 +112,95 @@ public final class JsonWriter {
             endArray();
         } else if (v instanceof JsonValue j) {
             j.writeTo(this);
-            needComma = true;
         } else {
             throw new IllegalArgumentException("cannot write " + v.getClass().getName() + " as JSON");
         }
-        needComma = true;
         return this;
     }
 
-    private void comma() {
-        if (needComma) out.append(',');
-    }
-
-    private void quote(String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"': out.append("\\\""); break;
-                case '\\': out.append("\\\\"); break;
-                case '\n': out.append("\\n"); break;
-                case '\r': out.append("\\r"); break;
-                case '\t': out.append("\\t"); break;
-                case '<': out.append("\\u003c"); break;
-                case '>': out.append("\\u003e"); break;
-                case '&': out.append("\\u0026"); break;
-                case '\u2028': out.append("\\u2028"); break;
-                case '\u2029': out.append("\\u2029"); break;
-                default:
-                    if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
-                    else out.append(c);
-            }
-        }
-        out.append('"');
-    }
-
+    /** The text written; ends the writing (the generator hands its buffers back). */
     @Override
     public String toString() {
+        try {
+            gen.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return out.toString();
+    }
+
+    private JsonWriter call(Step step) {
+        if (gen.isClosed()) throw new IllegalStateException("the JSON was already taken with toString()");
+        try {
+            step.apply(gen);
+        } catch (IOException e) {
+            // Out-of-place calls (a value where a name is due) are programming errors.
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return this;
+    }
+
+    private interface Step {
+        void apply(JsonGenerator g) throws IOException;
+    }
+
+    /** The generator's sink: the caller's builder, so a frame can be sized once up front. */
+    private static final class Appender extends Writer {
+        private final StringBuilder out;
+
+        Appender(StringBuilder out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(char[] buf, int off, int len) {
+            out.append(buf, off, len);
+        }
+
+        @Override
+        public void write(String s, int off, int len) {
+            out.append(s, off, off + len);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * JSON's own escapes plus the characters that end a script element or an HTML attribute, and the
+     * two line separators JavaScript before ES2019 does not accept in a string literal; control
+     * characters other than \n, \r and \t as {@code \\u00xx}.
+     */
+    private static final class HtmlSafeEscapes extends CharacterEscapes {
+        private static final int[] ASCII = standardAsciiEscapesForJSON();
+        private static final SerializableString LS = new SerializedString("\\u2028");
+        private static final SerializableString PS = new SerializedString("\\u2029");
+        private static final SerializableString[] CUSTOM = new SerializableString[128];
+
+        static {
+            for (int c = 0; c < 0x20; c++) if (c != '\n' && c != '\r' && c != '\t') ASCII[c] = ESCAPE_CUSTOM;
+            for (char c : new char[]{'<', '>', '&'}) ASCII[c] = ESCAPE_CUSTOM;
+            for (int c = 0; c < 128; c++) {
+                if (ASCII[c] == ESCAPE_CUSTOM) CUSTOM[c] = new SerializedString(String.format("\\u%04x", c));
+            }
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ASCII;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            if (ch < 128) return CUSTOM[ch];
+            if (ch == '\u2028') return LS;
+            if (ch == '\u2029') return PS;
+            return null;
+        }
     }
 }

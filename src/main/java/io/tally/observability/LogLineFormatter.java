@@ -57,7 +57,7 @@ final class LogLineFormatter extends Formatter {
         return "trace";
     }
 
-    private static String stack(Throwable t) {
+    static String stack(Throwable t) {
         StringWriter w = new StringWriter();
         t.printStackTrace(new PrintWriter(w));
         String s = w.toString().strip();

@@ -5,6 +5,9 @@ import io.tally.realtime.Realtime;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 
+import java.util.Locale;
+import java.util.logging.Formatter;
+
 /**
  * Operations' view of an instance: structured one-line logs carrying the instance id, and
  * {@code /metrics} in Prometheus text format. Two calls from the bootstrap; nothing else here is
@@ -22,7 +25,18 @@ public final class Observability {
      * lines are structured; close it last, when the webapp stops.
      */
     public static StructuredLogging installLogging(String instanceId, Settings settings) {
-        return StructuredLogging.install(instanceId, Redactor.from(settings, System.getenv()), System.err);
+        return StructuredLogging.install(lineFormat(instanceId, settings), System.err);
+    }
+
+    /** {@code TALLY_LOG_FORMAT}: {@code logfmt} (the default) or {@code json}, one object per line. */
+    static Formatter lineFormat(String instanceId, Settings settings) {
+        Redactor redactor = Redactor.from(settings, System.getenv());
+        String format = settings.string("TALLY_LOG_FORMAT", "logfmt").trim().toLowerCase(Locale.ROOT);
+        return switch (format) {
+            case "logfmt" -> new LogLineFormatter(instanceId, redactor);
+            case "json" -> new JsonLogFormatter(instanceId, redactor);
+            default -> throw new IllegalArgumentException("TALLY_LOG_FORMAT must be logfmt or json, not " + format);
+        };
     }
 
     /** Registers {@code GET /metrics}, guarded by {@code TALLY_METRICS_TOKEN} (or loopback only; see {@link MetricsAccess}). */

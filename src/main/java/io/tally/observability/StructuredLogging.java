@@ -1,13 +1,15 @@
 package io.tally.observability;
 
 import java.io.OutputStream;
+import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.logging.StreamHandler;
 
 /**
- * Routes the {@code io.tally} loggers to one-line structured records on standard error (which the
+ * Routes the {@code io.tally} loggers to one-line structured records (logfmt or JSON, see
+ * {@link LogLineFormatter} and {@link JsonLogFormatter}) on standard error (which the
  * Tomcat service writes to its console log). The loggers stop passing records to the container's
  * handlers, so each record appears once. In Tomcat each webapp has its own logger tree (JULI), so
  * this touches nothing outside Tally; where several Tally instances share one JVM's loggers
@@ -26,9 +28,9 @@ public final class StructuredLogging implements AutoCloseable {
         this.usedParentHandlers = usedParentHandlers;
     }
 
-    static StructuredLogging install(String instanceId, Redactor redactor, OutputStream out) {
+    static StructuredLogging install(Formatter lines, OutputStream out) {
         Logger logger = Logger.getLogger(LOGGER);
-        Handler handler = new LineHandler(out, new LogLineFormatter(instanceId, redactor));
+        Handler handler = new LineHandler(out, lines);
         handler.setLevel(Level.ALL); // the loggers' levels (logging.properties) decide what is logged
         boolean usedParents = logger.getUseParentHandlers();
         for (Handler h : logger.getHandlers()) {
@@ -51,7 +53,7 @@ public final class StructuredLogging implements AutoCloseable {
 
     /** Flushes every record (a crash must not swallow the last lines) and never closes the stream it was given. */
     private static final class LineHandler extends StreamHandler {
-        LineHandler(OutputStream out, LogLineFormatter formatter) {
+        LineHandler(OutputStream out, Formatter formatter) {
             super(out, formatter);
             try {
                 setEncoding("UTF-8");

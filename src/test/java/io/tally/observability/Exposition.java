@@ -17,7 +17,7 @@ final class Exposition {
                 helped.add(line.split(" ")[2]);
             } else if (line.startsWith("# TYPE ")) {
                 String[] p = line.split(" ");
-                if (!Set.of("counter", "gauge", "histogram").contains(p[3])) throw new AssertionError("bad type: " + line);
+                if (!Set.of("counter", "gauge", "histogram", "summary").contains(p[3])) throw new AssertionError("bad type: " + line);
                 typed.add(p[2]);
             } else if (!line.isBlank()) {
                 int space = line.lastIndexOf(' ');

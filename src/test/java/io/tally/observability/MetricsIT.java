@@ -65,9 +65,9 @@ class MetricsIT {
             assertEquals(0, m.get("tally_rejected_total{reason=\"over-capacity\"}"), "known reasons are there at zero");
             assertEquals(1, m.get("tally_broker_up"));
             assertEquals(0, m.get("tally_draining"));
-            assertTrue(m.get("jvm_memory_heap_used_bytes") > 0);
-            assertTrue(m.get("jvm_threads_live") > 0);
-            assertTrue(m.get("process_uptime_seconds") > 0);
+            assertTrue(m.get("jvm_memory_used_bytes{area=\"heap\"}") > 0);
+            assertTrue(m.get("jvm_threads_current") > 0);
+            assertTrue(m.get("process_start_time_seconds") > 0);
             if (Files.isDirectory(Path.of("/proc/self/fd"))) assertTrue(m.get("process_open_fds") > 0);
 
             server.realtime().publish("quiet", "{\"wake\":true}");

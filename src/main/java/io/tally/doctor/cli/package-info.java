@@ -1,0 +1,5 @@
+/**
+ * The doctor from a terminal: the checks of {@code /doctor} run against a deployment's URL. Uses
+ * only the JSON codec and the JDK's HTTP and WebSocket clients, so it runs without the webapp.
+ */
+package io.tally.doctor.cli;
