@@ -128,4 +128,14 @@ class TomcatConnectorHookIT {
         assertEquals(xml, Files.readString(other));
         assertFalse(Files.exists(tmp.resolve("server.xml.tally-orig")));
     }
+
+    @Test
+    void aConfigurationDeploymentRunsTheSameHook() throws Exception {
+        Path xml = stockServerXml("11.0.14");
+        List<String> cmd = List.of("env", "TALLY_SERVER_XML=" + xml, "TALLY_TOMCAT_MAX_CONNECTIONS=40000", "bash",
+                Project.dir().resolve(".platform/confighooks/predeploy/20-tomcat-connector.sh").toString());
+        Proc.Result r = Proc.run(cmd, tmp, 30_000);
+        assertEquals(0, r.status(), r.output());
+        assertEquals("40000", connectors(xml, "8080").get(0).getAttribute("maxConnections"));
+    }
 }

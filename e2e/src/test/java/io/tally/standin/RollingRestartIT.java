@@ -212,9 +212,15 @@ class RollingRestartIT {
         long told = viewers.stream().mapToLong(v -> v.toldToReconnect).sum();
         long cut = viewers.stream().mapToLong(v -> v.cutWithoutNotice).sum();
         long longestGap = viewers.stream().mapToLong(v -> v.longestGapNanos).max().orElse(0);
+        long[] offline = viewers.stream().flatMapToLong(v -> v.offlineNanos.stream().mapToLong(Long::longValue)).sorted().toArray();
+        String offlineFigures = offline.length == 0 ? "none" : "median " + TimeUnit.NANOSECONDS.toMillis(offline[offline.length / 2])
+                + " ms, p99 " + TimeUnit.NANOSECONDS.toMillis(offline[offline.length * 99 / 100])
+                + " ms, longest " + TimeUnit.NANOSECONDS.toMillis(offline[offline.length - 1]) + " ms";
         System.out.println("RollingRestartIT [" + policy + "]: " + DEPLOY_VIEWERS + " viewers, " + last + " scores (each viewer got each once, in order), "
                 + told + " reconnect frames, " + cut + " connections cut by the balancer, longest gap a viewer saw "
-                + TimeUnit.NANOSECONDS.toMillis(longestGap) + " ms; per batch: " + String.join("; ", batches));
+                + TimeUnit.NANOSECONDS.toMillis(longestGap) + " ms between two messages; time between leaving an instance and being"
+                + " subscribed on another (includes the told reconnect delay): " + offlineFigures + "; refused reconnect attempts "
+                + viewers.stream().mapToLong(v -> v.refused).sum() + "; per batch: " + String.join("; ", batches));
         assertEquals(0, cut, "no viewer was still on a deregistered instance when the delay ended");
         assertTrue(told >= DEPLOY_VIEWERS, "every viewer was on a deregistered instance once and was told: " + told);
     }
@@ -311,6 +317,8 @@ class RollingRestartIT {
         long cutWithoutNotice;
         long lastMessageNanos;
         long longestGapNanos;
+        long offlineSinceNanos; // left a connection (told, cut or refused) and not yet subscribed again
+        final List<Long> offlineNanos = new ArrayList<>();
         volatile long refused;
 
         Viewer(String url, String room, String epoch, String offset) {
@@ -350,6 +358,7 @@ class RollingRestartIT {
         }
 
         private void retryIn(long ms) {
+            if (offlineSinceNanos == 0) offlineSinceNanos = System.nanoTime();
             ws = null;
             acked = false;
             instance = null;
@@ -372,7 +381,11 @@ class RollingRestartIT {
                         instance = (String) f.get("instance");
                         welcomes.add(new Welcome(System.nanoTime(), instance));
                     }
-                    case "ack" -> acked = true;
+                    case "ack" -> {
+                        acked = true;
+                        if (offlineSinceNanos != 0) offlineNanos.add(System.nanoTime() - offlineSinceNanos);
+                        offlineSinceNanos = 0;
+                    }
                     case "message" -> {
                         Map<String, Object> d = data(f);
                         if ("event".equals(d.get("kind"))) versions.add((Long) map(d.get("game")).get("version"));
