@@ -49,6 +49,7 @@ public final class TallyBootstrap implements ServletContextListener {
         try {
             scoreboard = Scoreboard.install(context, realtime, settings);
         } catch (RuntimeException e) {
+            balancerSilence.close();
             realtime.close(); // a failed start must not leave the core's threads running
             throw e;
         }
