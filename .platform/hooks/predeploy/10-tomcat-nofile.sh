@@ -3,7 +3,10 @@
 # WebSockets (each one is a file descriptor). On Amazon Linux 2023 Tomcat runs as the systemd
 # unit tomcat.service, and systemd ignores /etc/security/limits.conf: a drop-in under
 # /etc/systemd/system/tomcat.service.d/ is the mechanism. Predeploy hooks run before the platform
-# (re)starts Tomcat, so the new limit applies to the Tomcat started by this deployment.
+# (re)starts Tomcat, so the new limit applies to the Tomcat started by this deployment. systemd
+# applies drop-ins in file-name order and the last LimitNOFILE wins: the platform's own drop-in is
+# tomcat.conf, so ours is zz-tally-nofile.conf to sort after it. The postdeploy hook
+# 10-tomcat-nofile-check.sh then reads the limit the running Tomcat really has.
 #
 # Safe and idempotent: it only ever raises (never lowers) the soft and hard limits, rewrites its
 # own drop-in only when the content changes, and skips with a message (exit 0) when systemd or the
@@ -13,7 +16,8 @@ set -euo pipefail
 TARGET="${TALLY_NOFILE:-65536}"
 UNIT="${TALLY_TOMCAT_UNIT:-tomcat.service}"
 DROPIN_DIR="${TALLY_SYSTEMD_DIR:-/etc/systemd/system}/${UNIT}.d"
-DROPIN="${DROPIN_DIR}/90-tally-nofile.conf"
+DROPIN="${DROPIN_DIR}/zz-tally-nofile.conf"
+OLD_DROPIN="${DROPIN_DIR}/90-tally-nofile.conf" # earlier name: it sorted before the platform's tomcat.conf
 
 log() { echo "tally-nofile: $*"; }
 
@@ -39,6 +43,7 @@ if [[ "$soft" == "infinity" && "$hard" != "infinity" ]]; then soft="$hard"; fi
 
 wanted="$(printf '# Written by Tally (.platform/hooks/predeploy/10-tomcat-nofile.sh)\n[Service]\nLimitNOFILE=%s:%s\n' "$soft" "$hard")"
 
+if [[ -f "$OLD_DROPIN" ]]; then rm -f "$OLD_DROPIN"; systemctl daemon-reload; log "removed the old $(basename "$OLD_DROPIN")"; fi
 if [[ -f "$DROPIN" ]] && [[ "$(cat "$DROPIN")" == "$wanted" ]]; then
     log "$UNIT already has LimitNOFILE=$soft:$hard"; exit 0
 fi

@@ -27,6 +27,7 @@ public final class TallyBootstrap implements ServletContextListener {
     private Realtime realtime;
     private AutoCloseable scoreboard;
     private StructuredLogging logging;
+    private BalancerSilence balancerSilence;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -40,10 +41,15 @@ public final class TallyBootstrap implements ServletContextListener {
         Observability.installMetrics(context, realtime, settings);
         io.tally.doctor.Doctor.install(context, realtime, settings);
         context.setAttribute(Realtime.class.getName(), realtime);
-        context.addServlet("tally-healthz", new Healthz(realtime)).addMapping("/healthz");
+        long drainWindow = config.drainWindowMillis();
+        Realtime core = realtime;
+        balancerSilence = BalancerSilence.start(settings.integer("TALLY_LB_SILENCE_MS", 15_000, 0, 600_000), () ->
+                LOG.info("told " + core.moveClients() + " WebSocket clients to reconnect elsewhere within " + drainWindow + " ms"));
+        context.addServlet("tally-healthz", new Healthz(realtime, balancerSilence)).addMapping("/healthz");
         try {
             scoreboard = Scoreboard.install(context, realtime, settings);
         } catch (RuntimeException e) {
+            balancerSilence.close();
             realtime.close(); // a failed start must not leave the core's threads running
             throw e;
         }
@@ -53,6 +59,7 @@ public final class TallyBootstrap implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        if (balancerSilence != null) balancerSilence.close();
         if (realtime != null) {
             LOG.info("Tally stopping");
             realtime.close(); // drained already by DrainOnStop; close() drains briefly itself if not
@@ -74,13 +81,16 @@ public final class TallyBootstrap implements ServletContextListener {
      */
     private static final class Healthz extends HttpServlet {
         private final Realtime realtime;
+        private final BalancerSilence silence;
 
-        Healthz(Realtime realtime) {
+        Healthz(Realtime realtime, BalancerSilence silence) {
             this.realtime = realtime;
+            this.silence = silence;
         }
 
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            if (BalancerSilence.isHealthCheck(request.getHeader("User-Agent"))) silence.checked();
             response.setContentType("text/plain;charset=UTF-8");
             response.setHeader("Cache-Control", "no-store");
             if (realtime.isDraining()) {

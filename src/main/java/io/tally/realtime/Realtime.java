@@ -303,6 +303,19 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
     }
 
     /**
+     * Tells every WebSocket client to reconnect after a random delay within the drain window, and
+     * refuses nobody: for when the load balancer already sends new clients elsewhere. Returns how many were told.
+     */
+    public int moveClients() {
+        int told = 0;
+        for (ClientSession s : sessions) {
+            s.drain();
+            told++;
+        }
+        return told;
+    }
+
+    /**
      * Drains: refuses new connections and polls, tells every client to reconnect after a random
      * delay within the drain window (so they land on other instances, spread out), answers held
      * polls, and after {@code graceMillis} closes what is left with 1001.

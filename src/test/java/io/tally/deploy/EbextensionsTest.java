@@ -115,6 +115,18 @@ class EbextensionsTest {
         assertTrue(delayMs > drain, "deregistration delay " + delayMs + " ms must exceed the drain window " + drain + " ms");
     }
 
+    /** Viewers move once the checks have been silent for max(TALLY_LB_SILENCE_MS, 2 intervals), within the drain window. */
+    @Test
+    void deregistrationDelayCoversTheSilenceAndTheMove() {
+        String process = "aws:elasticbeanstalk:environment:process:default";
+        String env = "aws:elasticbeanstalk:application:environment";
+        long delayMs = Ebextensions.number(process, "DeregistrationDelay") * 1000;
+        long intervalMs = Ebextensions.number(process, "HealthCheckInterval") * 1000;
+        long silence = Math.max(Ebextensions.number(env, "TALLY_LB_SILENCE_MS"), 2 * intervalMs);
+        long drain = Ebextensions.number(env, "TALLY_DRAIN_WINDOW_MS");
+        assertTrue(delayMs >= silence + drain + 5_000, "delay " + delayMs + " ms vs silence " + silence + " + window " + drain);
+    }
+
     @Test
     void heapIsSizedAndConsistent() {
         String ns = "aws:elasticbeanstalk:container:tomcat:jvmoptions";

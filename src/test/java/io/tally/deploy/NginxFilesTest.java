@@ -75,6 +75,7 @@ class NginxFilesTest {
         long rlimit = Long.parseLong(NginxFiles.values(conf, "worker_rlimit_nofile").get(0));
         assertTrue(connections >= 8192, "worker_connections " + connections);
         assertTrue(rlimit >= 2 * connections, "each proxied WebSocket uses two descriptors: rlimit " + rlimit);
+        assertTrue(rlimit >= 200_000, "never below what the platform's own nginx.conf sets (up to 200000): " + rlimit);
     }
 
     @Test

@@ -81,7 +81,16 @@ class TomcatConnectorHookIT {
         String original = new String(before, java.nio.charset.StandardCharsets.UTF_8);
         String edited = Files.readString(xml);
         assertEquals(original.contains("\r\n"), edited.contains("\r\n"), "line endings kept");
-        assertEquals(original.lines().count() + 4, edited.lines().count(), "four attribute lines added, nothing else");
+        assertEquals(original.lines().count() + 5, edited.lines().count(), "four attribute lines and the valve added, nothing else");
+        NodeList valves = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile()).getElementsByTagName("Valve");
+        Element quiet = null;
+        for (int i = 0; i < valves.getLength(); i++) {
+            Element v = (Element) valves.item(i);
+            if (v.getAttribute("className").endsWith(".ErrorReportValve")) quiet = v;
+        }
+        assertTrue(quiet != null && "Host".equals(quiet.getParentNode().getNodeName()), "an ErrorReportValve in the Host");
+        assertEquals("false", quiet.getAttribute("showServerInfo"), "Tomcat's own error pages do not name its version");
+        assertEquals("false", quiet.getAttribute("showReport"));
         assertTrue(edited.contains("<!--\n    <Connector executor=\"tomcatThreadPool\"".replace("\n", original.contains("\r\n") ? "\r\n" : "\n")),
                 "the commented-out connector on 8080 is left alone");
         assertArrayEquals(before, Files.readAllBytes(tmp.resolve("server.xml.tally-orig")), "original kept beside it");
@@ -118,5 +127,15 @@ class TomcatConnectorHookIT {
         assertTrue(noConnector.output().contains("found 0"), noConnector.output());
         assertEquals(xml, Files.readString(other));
         assertFalse(Files.exists(tmp.resolve("server.xml.tally-orig")));
+    }
+
+    @Test
+    void aConfigurationDeploymentRunsTheSameHook() throws Exception {
+        Path xml = stockServerXml("11.0.14");
+        List<String> cmd = List.of("env", "TALLY_SERVER_XML=" + xml, "TALLY_TOMCAT_MAX_CONNECTIONS=40000", "bash",
+                Project.dir().resolve(".platform/confighooks/predeploy/20-tomcat-connector.sh").toString());
+        Proc.Result r = Proc.run(cmd, tmp, 30_000);
+        assertEquals(0, r.status(), r.output());
+        assertEquals("40000", connectors(xml, "8080").get(0).getAttribute("maxConnections"));
     }
 }

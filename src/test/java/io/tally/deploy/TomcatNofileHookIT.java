@@ -49,12 +49,18 @@ class TomcatNofileHookIT {
     }
 
     private Proc.Result runHook() {
-        return Proc.run(List.of("env", "PATH=" + bin + ":/usr/bin:/bin", "TALLY_SYSTEMD_DIR=" + systemd,
-                "bash", hook.toString()), tmp, 20_000);
+        return run(hook);
+    }
+
+    private Proc.Result run(Path script, String... env) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("env", "PATH=" + bin + ":/usr/bin:/bin", "TALLY_SYSTEMD_DIR=" + systemd));
+        cmd.addAll(List.of(env));
+        cmd.addAll(List.of("bash", script.toString()));
+        return Proc.run(cmd, tmp, 20_000);
     }
 
     private Path dropIn() {
-        return systemd.resolve("tomcat.service.d/90-tally-nofile.conf");
+        return systemd.resolve("tomcat.service.d/zz-tally-nofile.conf");
     }
 
     private long reloads() throws IOException {
@@ -93,5 +99,44 @@ class TomcatNofileHookIT {
         assertEquals(0, r.status(), "an optimisation must never fail a deployment");
         assertTrue(r.output().contains("not found"), r.output());
         assertFalse(Files.exists(dropIn()));
+    }
+
+    @Test
+    void sortsAfterThePlatformsOwnDropInAndRemovesTheOldName() throws IOException {
+        Path dir = Files.createDirectories(systemd.resolve("tomcat.service.d"));
+        Files.writeString(dir.resolve("90-tally-nofile.conf"), "[Service]\nLimitNOFILE=65536:65536\n");
+        assertEquals(0, runHook().status());
+        assertFalse(Files.exists(dir.resolve("90-tally-nofile.conf")), "the old name sorted before tomcat.conf");
+        List<String> names = new java.util.ArrayList<>(List.of("tomcat.conf", dropIn().getFileName().toString()));
+        java.util.Collections.sort(names); // systemd applies drop-ins in this order; the last LimitNOFILE wins
+        assertEquals(dropIn().getFileName().toString(), names.get(names.size() - 1));
+    }
+
+    @Test
+    void aConfigurationDeploymentRunsTheSameHook() throws IOException {
+        Proc.Result r = run(Project.dir().resolve(".platform/confighooks/predeploy/10-tomcat-nofile.sh"), "TALLY_NOFILE=100000");
+        assertEquals(0, r.status(), r.output());
+        assertTrue(Files.readString(dropIn()).contains("LimitNOFILE=100000:524288"), Files.readString(dropIn()));
+    }
+
+    @Test
+    void theCheckAfterStartReadsTheRunningTomcatsLimit() throws IOException {
+        Path check = Project.dir().resolve(".platform/hooks/postdeploy/10-tomcat-nofile-check.sh");
+        Path proc = Files.createDirectories(tmp.resolve("proc/4242"));
+        String header = "Limit                     Soft Limit           Hard Limit           Units     \n";
+        Files.writeString(proc.resolve("limits"), header + "Max open files            65536                524288               files     \n");
+        Proc.Result ok = run(check, "TALLY_PROC_DIR=" + tmp.resolve("proc"), "TALLY_TOMCAT_PID=4242");
+        assertEquals(0, ok.status(), ok.output());
+        assertTrue(ok.output().contains("runs with open files 65536 (hard 524288)"), ok.output());
+        assertFalse(ok.output().contains("WARNING"), ok.output());
+
+        Files.writeString(proc.resolve("limits"), header + "Max open files            4096                 4096                 files     \n");
+        Proc.Result low = run(check, "TALLY_PROC_DIR=" + tmp.resolve("proc"), "TALLY_TOMCAT_PID=4242");
+        assertEquals(0, low.status(), "it reports, it never fails a deployment");
+        assertTrue(low.output().contains("WARNING") && low.output().contains("4096"), low.output());
+
+        Proc.Result none = run(check, "TALLY_PROC_DIR=" + tmp.resolve("proc"), "TALLY_TOMCAT_PID=999999");
+        assertEquals(0, none.status());
+        assertTrue(none.output().contains("no running"), none.output());
     }
 }

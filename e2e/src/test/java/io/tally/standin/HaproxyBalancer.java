@@ -85,7 +85,9 @@ public final class HaproxyBalancer {
         c.append("backend ").append(BACKEND).append('\n');
         c.append("    balance roundrobin\n");
         c.append("    option httpchk\n");
-        c.append("    http-check send meth GET uri ").append(healthPath).append(" ver HTTP/1.1 hdr Host localhost\n");
+        // With the ALB's User-Agent: Tally tells the balancer's checks from other callers by it.
+        c.append("    http-check send meth GET uri ").append(healthPath)
+                .append(" ver HTTP/1.1 hdr Host localhost hdr User-Agent ELB-HealthChecker/2.0\n");
         c.append("    http-check expect status 200\n");
         if (sticky) {
             // Duration-based stickiness with the ALB's cookie name. (The ALB's value is opaque and it
@@ -172,6 +174,40 @@ public final class HaproxyBalancer {
         String server = BACKEND + "/" + serverName(instance);
         command("set server " + server + " state maint");
         if (killSessions) command("shutdown sessions server " + server);
+    }
+
+    /**
+     * Deregisters an instance as the ALB does with a draining target: no new connections, the open
+     * ones kept, and no more health checks. {@link #endDeregistration} is the end of the delay.
+     */
+    public void deregister(int instance) throws IOException {
+        String server = BACKEND + "/" + serverName(instance);
+        command("set server " + server + " state drain");
+        command("disable health " + server);
+    }
+
+    /** The deregistration delay is over: whatever is still open to the instance is cut. */
+    public void endDeregistration(int instance) throws IOException {
+        String server = BACKEND + "/" + serverName(instance);
+        command("set server " + server + " state maint");
+        command("shutdown sessions server " + server);
+    }
+
+    /** Registers an instance again: health checks resume, and it gets traffic once they pass. */
+    public void register(int instance) throws IOException {
+        String server = BACKEND + "/" + serverName(instance);
+        command("enable health " + server);
+        command("set server " + server + " state ready");
+    }
+
+    /** Current sessions (open connections) to an instance. */
+    public int sessions(int instance) throws IOException {
+        for (Map<String, String> row : stats()) {
+            if (BACKEND.equals(row.get("pxname")) && serverName(instance).equals(row.get("svname"))) {
+                return Integer.parseInt(row.getOrDefault("scur", "0"));
+            }
+        }
+        return 0;
     }
 
     /** Puts an instance back; it serves again once its health checks pass. */

@@ -71,12 +71,49 @@ class RollingRestartIT {
         for (int i = 0; i < VIEWERS; i++) viewers.add(new Viewer(wsUrl, room, (String) since.get("epoch"), (String) since.get("offset")));
         pumpUntil(() -> viewers.stream().allMatch(Viewer::live), Duration.ofSeconds(120), "every viewer subscribed");
 
-        // The scorer: one event every 40 ms; a failed request is retried with the same
-        // Idempotency-Key until it succeeds, so every event is applied exactly once.
+        Scorer scorer = startScorer(base, token, created);
+        for (int i = 0; i < standIn.instances(); i++) {
+            String id = standIn.instanceId(i);
+            long connected = viewers.stream().filter(v -> id.equals(v.instance)).count();
+            long t0 = System.nanoTime();
+            int stopping = i;
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> standIn.stopTomcat(stopping, Duration.ofSeconds(30)));
+            pumpUntil(() -> stopped.isDone() && viewers.stream().allMatch(Viewer::live) && viewers.stream().noneMatch(v -> id.equals(v.instance)),
+                    Duration.ofSeconds(180), "viewers of " + id + " moved");
+            stopped.get();
+            System.out.println("RollingRestartIT: " + id + " had " + connected + " viewers; stopped, and all of them resumed elsewhere, within "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
+            CompletableFuture<Void> started = CompletableFuture.runAsync(() -> standIn.startTomcat(stopping));
+            pumpUntil(started::isDone, Duration.ofSeconds(120), id + " back");
+            started.get();
+        }
+
+        long last = finish(scorer);
+
+        long told = viewers.stream().mapToLong(v -> v.toldToReconnect).sum();
+        long cut = viewers.stream().mapToLong(v -> v.cutWithoutNotice).sum();
+        long[] delays = viewers.stream().flatMapToLong(v -> v.delays.stream().mapToLong(Long::longValue)).toArray();
+        System.out.println("RollingRestartIT: " + last + " scores, " + told + " reconnect frames, " + cut + " connections lost without one, "
+                + viewers.stream().mapToLong(v -> v.refused).sum() + " refused reconnect attempts; reconnect curve (per second of the window): "
+                + Arrays.toString(curve(delays)));
+        assertTrue(told >= VIEWERS, "every viewer was on a stopped instance once and was told: " + told);
+        assertEquals(0, cut, "no viewer lost its connection without being told to reconnect");
+        assertSpread(delays);
+    }
+
+    /** The scorer's run: its thread and the last version it saw applied. */
+    private record Scorer(AtomicBoolean scoring, AtomicLong lastVersion, CompletableFuture<Void> done) {
+    }
+
+    /**
+     * The scorer: one event every 40 ms; a failed request is retried with the same
+     * Idempotency-Key until it succeeds, so every event is applied exactly once.
+     */
+    private Scorer startScorer(String base, String token, Map<String, Object> created) {
         AtomicBoolean scoring = new AtomicBoolean(true);
         AtomicLong lastVersion = new AtomicLong(1);
         String eventsUrl = base + "/api/games/" + map(created.get("game")).get("id") + "/events";
-        CompletableFuture<Void> scorer = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
             while (scoring.get()) {
                 String key = UUID.randomUUID().toString();
                 while (true) {
@@ -94,42 +131,127 @@ class RollingRestartIT {
                 sleep(40);
             }
         });
+        return new Scorer(scoring, lastVersion, done);
+    }
 
-        for (int i = 0; i < standIn.instances(); i++) {
-            String id = standIn.instanceId(i);
-            long connected = viewers.stream().filter(v -> id.equals(v.instance)).count();
-            long t0 = System.nanoTime();
-            int stopping = i;
-            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> standIn.stopTomcat(stopping, Duration.ofSeconds(30)));
-            pumpUntil(() -> stopped.isDone() && viewers.stream().allMatch(Viewer::live) && viewers.stream().noneMatch(v -> id.equals(v.instance)),
-                    Duration.ofSeconds(180), "viewers of " + id + " moved");
-            stopped.get();
-            System.out.println("RollingRestartIT: " + id + " had " + connected + " viewers; stopped, and all of them resumed elsewhere, within "
-                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
-            CompletableFuture<Void> started = CompletableFuture.runAsync(() -> standIn.startTomcat(stopping));
-            pumpUntil(started::isDone, Duration.ofSeconds(120), id + " back");
-            started.get();
-        }
-
+    /** Stops scoring, waits until every viewer has the last score and checks each got every score once, in order. */
+    private long finish(Scorer scorer) throws Exception {
         sleep(500);
-        scoring.set(false);
-        scorer.get(30, TimeUnit.SECONDS);
-        long last = lastVersion.get();
+        scorer.scoring().set(false);
+        scorer.done().get(30, TimeUnit.SECONDS);
+        long last = scorer.lastVersion().get();
         pumpUntil(() -> viewers.stream().allMatch(v -> v.lastVersion() >= last), Duration.ofSeconds(60), "every viewer caught up");
-
         List<Long> expected = new ArrayList<>();
         for (long v = 2; v <= last; v++) expected.add(v);
         for (Viewer v : viewers) assertEquals(expected, v.versions, "viewer " + v.n + ": every score once, in order");
+        return last;
+    }
 
+    // ----- Deployments as Beanstalk runs them: the ALB deregisters a batch, waits its delay, cuts what is left; then Tomcat stops.
+
+    private static final int DEPLOY_VIEWERS = Integer.getInteger("tally.deploy.viewers", 300);
+    /** The target group's DeregistrationDelay, shortened (30 s in .ebextensions). */
+    private static final Duration DEREGISTRATION_DELAY = Duration.ofSeconds(12);
+    /** TALLY_DRAIN_WINDOW_MS for these runs: the silence (3 s) plus the window fits in the delay. */
+    private static final int MOVE_WINDOW_MS = 6_000;
+
+    /** When each viewer's connection was welcomed, and by which instance: the reconnect rate on the survivors. */
+    private final List<Welcome> welcomes = new ArrayList<>();
+
+    private record Welcome(long nanos, String instance) {
+    }
+
+    @Test
+    void aRollingDeploymentMovesEveryViewerInsideTheDeregistrationDelay() throws Exception {
+        deployment(false);
+    }
+
+    @Test
+    void aRollingDeploymentWithAnAdditionalBatchMovesEveryViewerInsideTheDeregistrationDelay() throws Exception {
+        deployment(true);
+    }
+
+    /**
+     * Rolling (batch size 1 of 2 instances) or Rolling with additional batch (a third instance is
+     * launched first and terminated at the end), under viewers and a scorer. Each batch is
+     * deregistered (HAProxy: drain, health checks stop), the delay runs, what is left is cut, then
+     * Tomcat stops and, unless terminated, starts and is registered again.
+     */
+    private void deployment(boolean additionalBatch) throws Exception {
+        String policy = additionalBatch ? "Rolling with additional batch" : "Rolling";
+        standIn = StandIn.start(StandInOptions.defaults().instances(additionalBatch ? 3 : 2)
+                .env("TALLY_DRAIN_WINDOW_MS", Integer.toString(MOVE_WINDOW_MS))
+                .env("TALLY_LB_SILENCE_MS", "3000")
+                .env("TALLY_DRAIN_GRACE_MS", "5000")
+                .env("TALLY_MAX_CONNECTIONS_PER_ADDRESS", "5000") // every viewer comes from 127.0.0.1 here
+                .env("TALLY_WRITE_RATE", "200").env("TALLY_WRITE_BURST", "400"));
+        if (additionalBatch) { // the additional batch does not exist before the deployment
+            standIn.deregisterInstance(2);
+            standIn.endDeregistration(2);
+            standIn.stopTomcat(2, Duration.ofSeconds(10));
+        }
+        String base = standIn.url().toString().replaceAll("/$", "");
+        String wsUrl = base.replaceFirst("^http", "ws") + "/live/ws";
+        String token = standIn.adminToken();
+        Map<String, Object> created = parse(write(base + "/api/games", token, "{\"home\":\"Hawks\",\"away\":\"Foxes\",\"status\":\"live\"}").body());
+        String room = "game-" + map(created.get("game")).get("id");
+        Map<String, Object> since = map(created.get("position"));
+        for (int i = 0; i < DEPLOY_VIEWERS; i++) viewers.add(new Viewer(wsUrl, room, (String) since.get("epoch"), (String) since.get("offset")));
+        pumpUntil(() -> viewers.stream().allMatch(Viewer::live), Duration.ofSeconds(120), "every viewer subscribed");
+        Scorer scorer = startScorer(base, token, created);
+
+        List<String> batches = new ArrayList<>();
+        if (additionalBatch) {
+            standIn.registerInstance(2);
+            pumpWhile(CompletableFuture.runAsync(() -> standIn.startTomcat(2)), Duration.ofSeconds(120), "the additional batch launched");
+        }
+        for (int i = 0; i < 2; i++) batches.add(deregisterDeploy(i, true));
+        if (additionalBatch) batches.add(deregisterDeploy(2, false));
+
+        long last = finish(scorer);
         long told = viewers.stream().mapToLong(v -> v.toldToReconnect).sum();
         long cut = viewers.stream().mapToLong(v -> v.cutWithoutNotice).sum();
-        long[] delays = viewers.stream().flatMapToLong(v -> v.delays.stream().mapToLong(Long::longValue)).toArray();
-        System.out.println("RollingRestartIT: " + last + " scores, " + told + " reconnect frames, " + cut + " connections lost without one, "
-                + viewers.stream().mapToLong(v -> v.refused).sum() + " refused reconnect attempts; reconnect curve (per second of the window): "
-                + Arrays.toString(curve(delays)));
-        assertTrue(told >= VIEWERS, "every viewer was on a stopped instance once and was told: " + told);
-        assertEquals(0, cut, "no viewer lost its connection without being told to reconnect");
-        assertSpread(delays);
+        long longestGap = viewers.stream().mapToLong(v -> v.longestGapNanos).max().orElse(0);
+        long[] offline = viewers.stream().flatMapToLong(v -> v.offlineNanos.stream().mapToLong(Long::longValue)).sorted().toArray();
+        String offlineFigures = offline.length == 0 ? "none" : "median " + TimeUnit.NANOSECONDS.toMillis(offline[offline.length / 2])
+                + " ms, p99 " + TimeUnit.NANOSECONDS.toMillis(offline[offline.length * 99 / 100])
+                + " ms, longest " + TimeUnit.NANOSECONDS.toMillis(offline[offline.length - 1]) + " ms";
+        System.out.println("RollingRestartIT [" + policy + "]: " + DEPLOY_VIEWERS + " viewers, " + last + " scores (each viewer got each once, in order), "
+                + told + " reconnect frames, " + cut + " connections cut by the balancer, longest gap a viewer saw "
+                + TimeUnit.NANOSECONDS.toMillis(longestGap) + " ms between two messages; time between leaving an instance and being"
+                + " subscribed on another (includes the told reconnect delay): " + offlineFigures + "; refused reconnect attempts "
+                + viewers.stream().mapToLong(v -> v.refused).sum() + "; per batch: " + String.join("; ", batches));
+        assertEquals(0, cut, "no viewer was still on a deregistered instance when the delay ended");
+        assertTrue(told >= DEPLOY_VIEWERS, "every viewer was on a deregistered instance once and was told: " + told);
+    }
+
+    /** One batch of one instance; returns its figures. */
+    private String deregisterDeploy(int i, boolean comesBack) {
+        String id = standIn.instanceId(i);
+        long had = viewers.stream().filter(v -> id.equals(v.instance)).count();
+        int firstWelcome = welcomes.size();
+        long t0 = System.nanoTime();
+        standIn.deregisterInstance(i);
+        pumpUntil(() -> System.nanoTime() - t0 >= DEREGISTRATION_DELAY.toNanos(), DEREGISTRATION_DELAY.plusSeconds(30), "the deregistration delay");
+        long left = viewers.stream().filter(v -> id.equals(v.instance)).count();
+        standIn.endDeregistration(i);
+        pumpWhile(CompletableFuture.runAsync(() -> standIn.stopTomcat(i, Duration.ofSeconds(30))), Duration.ofSeconds(60), id + " stopped");
+        if (comesBack) {
+            standIn.registerInstance(i);
+            pumpWhile(CompletableFuture.runAsync(() -> standIn.startTomcat(i)), Duration.ofSeconds(120), id + " back");
+        }
+        long[] perSecond = new long[(int) DEREGISTRATION_DELAY.toSeconds()];
+        for (Welcome w : welcomes.subList(firstWelcome, welcomes.size())) {
+            long s = TimeUnit.NANOSECONDS.toSeconds(w.nanos() - t0);
+            if (!id.equals(w.instance()) && s >= 0 && s < perSecond.length) perSecond[(int) s]++;
+        }
+        return id + ": " + had + " viewers, " + left + " left when the delay ended; reconnects per second on the others "
+                + Arrays.toString(perSecond) + " (peak " + Arrays.stream(perSecond).max().orElse(0) + "/s)";
+    }
+
+    private void pumpWhile(CompletableFuture<Void> job, Duration limit, String what) {
+        pumpUntil(job::isDone, limit, what);
+        job.join();
     }
 
     /** The reconnect delays must cover the window: no second of it gets more than a quarter of the fleet. */
@@ -193,6 +315,10 @@ class RollingRestartIT {
         volatile long reconnectAt;
         long toldToReconnect;
         long cutWithoutNotice;
+        long lastMessageNanos;
+        long longestGapNanos;
+        long offlineSinceNanos; // left a connection (told, cut or refused) and not yet subscribed again
+        final List<Long> offlineNanos = new ArrayList<>();
         volatile long refused;
 
         Viewer(String url, String room, String epoch, String offset) {
@@ -232,6 +358,7 @@ class RollingRestartIT {
         }
 
         private void retryIn(long ms) {
+            if (offlineSinceNanos == 0) offlineSinceNanos = System.nanoTime();
             ws = null;
             acked = false;
             instance = null;
@@ -250,11 +377,21 @@ class RollingRestartIT {
             List<Map<String, Object>> frames = ws.drain(Duration.ZERO);
             for (Map<String, Object> f : frames) {
                 switch ((String) f.get("type")) {
-                    case "welcome" -> instance = (String) f.get("instance");
-                    case "ack" -> acked = true;
+                    case "welcome" -> {
+                        instance = (String) f.get("instance");
+                        welcomes.add(new Welcome(System.nanoTime(), instance));
+                    }
+                    case "ack" -> {
+                        acked = true;
+                        if (offlineSinceNanos != 0) offlineNanos.add(System.nanoTime() - offlineSinceNanos);
+                        offlineSinceNanos = 0;
+                    }
                     case "message" -> {
                         Map<String, Object> d = data(f);
                         if ("event".equals(d.get("kind"))) versions.add((Long) map(d.get("game")).get("version"));
+                        long now = System.nanoTime();
+                        if (lastMessageNanos != 0) longestGapNanos = Math.max(longestGapNanos, now - lastMessageNanos);
+                        lastMessageNanos = now;
                         epoch = epoch(f);
                         offset = offset(f);
                     }

@@ -288,6 +288,33 @@ public final class StandIn implements AutoCloseable {
         }
     }
 
+    /** The ALB's deregistration of instance {@code i}: draining, no new connections, no more health checks. */
+    public void deregisterInstance(int i) {
+        try {
+            balancer.deregister(i);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The end of the deregistration delay: the balancer cuts what is still open to instance {@code i}. */
+    public void endDeregistration(int i) {
+        try {
+            balancer.endDeregistration(i);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Registers instance {@code i} again; it gets traffic once its health checks pass. */
+    public void registerInstance(int i) {
+        try {
+            balancer.register(i);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public void enableInstance(int i) {
         try {
             balancer.enable(i);

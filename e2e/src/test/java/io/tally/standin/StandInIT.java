@@ -67,6 +67,23 @@ class StandInIT {
             assertEquals("10.1", standIn.tomcatVersion(1).substring(0, 4));
         }
 
+        /** What Beanstalk reads from the WAR root (and the dev pages) is not for viewers: 404 through the whole path. */
+        @Test
+        void theDeploymentFilesInTheWarAreNotServedThroughTheBalancer() throws IOException {
+            List<String> paths = new java.util.ArrayList<>(List.of("/dev/client-test.html", "/%2Eplatform/nginx/nginx.conf"));
+            try (java.util.zip.ZipFile war = new java.util.zip.ZipFile(standIn.projectDir().resolve("target/tally.war").toFile())) {
+                war.stream().map(e -> e.getName()).filter(n -> n.startsWith(".ebextensions/") || n.startsWith(".platform/"))
+                        .forEach(n -> paths.add("/" + n));
+            }
+            assertTrue(paths.size() > 5, "the WAR carries its deployment files: " + paths);
+            for (String path : paths) {
+                RawHttp.Response r = RawHttp.get(standIn.url(), path);
+                assertEquals(404, r.status(), path);
+                assertTrue(!r.body().contains("option_settings") && !r.body().contains("#!/bin/bash")
+                        && !r.body().contains("worker_connections") && !r.body().contains("Apache Tomcat"), path + ": " + r.body());
+            }
+        }
+
         @Test
         void tomcatRunsWithTheJvmOptionsAndPropertiesOfOurEbextensions() throws IOException {
             // Beanstalk applies .ebextensions; so does the stand-in. A bad JVM option would stop Tomcat here too.
