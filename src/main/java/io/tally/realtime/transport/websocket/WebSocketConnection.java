@@ -28,6 +28,8 @@ import java.util.concurrent.Executor;
  */
 final class WebSocketConnection implements Connection, SendHandler {
     private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+    /** Longer than any honest reader needs for one frame; the heartbeat's dead-peer time is 45 s. */
+    private static final long ASYNC_SEND_TIMEOUT_MILLIS = 60_000;
 
     private final Session session;
     private final String clientAddress;
@@ -39,7 +41,8 @@ final class WebSocketConnection implements Connection, SendHandler {
     private boolean inlineCapable; // guarded by this: false once this peer has been slow
     private boolean writing; // a frame is being written, inline or asynchronously; guarded by this
     private Thread sender; // the thread inside an asynchronous sendText, if any; guarded by this
-    private boolean closed; // guarded by this
+    private boolean closed; // no more frames are accepted; guarded by this
+    private CloseReason closeAfterDrain; // a close waiting for the last few frames to leave; guarded by this
     private Runnable whenRoom; // guarded by this
     private int roomAt; // guarded by this
 
@@ -53,6 +56,8 @@ final class WebSocketConnection implements Connection, SendHandler {
         this.stalls = stalls;
         this.inlineCapable = inlineSends && boundsBlockingSends(session);
         if (inlineCapable) session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, (long) sendTimeoutMillis);
+        // A write that a peer never reads fails after this, so a close waiting behind it still happens.
+        session.getAsyncRemote().setSendTimeout(ASYNC_SEND_TIMEOUT_MILLIS);
     }
 
     /** Tomcat's blocking sends honour a timeout; another container's may block for ever. */
@@ -153,7 +158,11 @@ final class WebSocketConnection implements Connection, SendHandler {
             Runnable room;
             synchronized (this) {
                 room = roomIfDue();
-                next = writing || closed ? null : queue.poll();
+                next = writing || (closed && closeAfterDrain == null) ? null : queue.poll();
+                if (next == null && !writing && closeAfterDrain != null) {
+                    closeNow(closeAfterDrain);
+                    closeAfterDrain = null;
+                }
                 if (next != null) {
                     writing = true;
                     sender = me;
@@ -189,24 +198,48 @@ final class WebSocketConnection implements Connection, SendHandler {
             inline = sender == Thread.currentThread();
         }
         if (!result.isOK()) {
-            close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed");
+            CloseReason pending;
+            synchronized (this) {
+                pending = closeAfterDrain;
+                closeAfterDrain = null;
+                queue.clear();
+            }
+            if (pending != null) closeNow(pending); // the peer is stuck: close without the rest
+            else close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "send failed");
             return;
         }
         if (!inline) pump(); // inline: the sending thread's loop goes on by itself
     }
 
+    /** Frames still queued at a close that are sent first (an error explaining the close); more means a slow peer. */
+    private static final int DRAIN_ON_CLOSE = 8;
+
     @Override
     public void close(int code, String reason) {
+        CloseReason why = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason);
         synchronized (this) {
             if (closed) return;
             closed = true;
-            queue.clear();
             whenRoom = null;
+            if ((writing || !queue.isEmpty()) && queue.size() <= DRAIN_ON_CLOSE) {
+                // The pump sends what is queued, then closes; a peer that never reads is cut by the
+                // asynchronous send timeout, which fails the write in flight.
+                closeAfterDrain = why;
+                if (writing) return;
+            } else {
+                queue.clear();
+                closeNow(why);
+                return;
+            }
         }
-        // Closing can block on a stuck peer: never on the caller's (possibly the fan-out's) thread.
+        pump();
+    }
+
+    /** Closing can block on a stuck peer: never on the caller's (possibly the fan-out's) thread. */
+    private void closeNow(CloseReason why) {
         closer.execute(() -> {
             try {
-                if (session.isOpen()) session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+                if (session.isOpen()) session.close(why);
             } catch (IOException | RuntimeException ignored) {
                 // The peer is gone already; nothing to tell it.
             }
