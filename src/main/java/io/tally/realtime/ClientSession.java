@@ -112,7 +112,23 @@ final class ClientSession implements ConnectionHandler.Inbound {
         if (previous != null) drop(previous);
         Subscription sub = new Subscription(this, s.room());
         subscriptions.put(s.room(), sub);
-        core.worker().execute(() -> sub.start(core.hub(), core.broker(), s.id(), s.since()));
+        core.worker().execute(() -> {
+            if (isReachable(sub, s.id())) sub.start(core.hub(), core.broker(), s.id(), s.since());
+        });
+    }
+
+    /** Whether the room exists; if not, the subscription ends with an error, having allocated nothing. */
+    private boolean isReachable(Subscription sub, long requestId) {
+        try {
+            if (core.reachable(sub.room())) return true;
+        } catch (UnavailableException e) {
+            subscriptionFailed(sub, requestId, e);
+            return false;
+        }
+        subscriptions.remove(sub.room(), sub);
+        core.metrics().rejected(ErrorCode.UNKNOWN_ROOM.wire());
+        send(Frames.error(ErrorCode.UNKNOWN_ROOM, requestId, sub.room(), "no such room"));
+        return false;
     }
 
     private void unsubscribe(ClientFrame.Unsubscribe u) {

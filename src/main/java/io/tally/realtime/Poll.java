@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Poll implements Hub.Subscriber {
     private final Realtime core;
     private final Map<String, Position> rooms; // null position: "from the room's end"
-    private final String welcome;
+    private final List<String> leading; // frames that open the answer (welcome, unknown-room errors)
     private final PollReply reply;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicBoolean collectQueued = new AtomicBoolean();
@@ -40,10 +40,10 @@ final class Poll implements Hub.Subscriber {
     private volatile boolean caughtUp;
     private ScheduledFuture<?> expiry;
 
-    Poll(Realtime core, Map<String, Position> rooms, String welcome, PollReply reply) {
+    Poll(Realtime core, Map<String, Position> rooms, List<String> leading, PollReply reply) {
         this.core = core;
         this.rooms = new LinkedHashMap<>(rooms);
-        this.welcome = welcome;
+        this.leading = List.copyOf(leading);
         this.reply = reply;
     }
 
@@ -61,7 +61,7 @@ final class Poll implements Hub.Subscriber {
         }
         // A poll resuming exactly where this instance's feed stands (the common case: it polls again
         // right after an answer) has nothing to read: it waits for the feed, without a history read.
-        caughtUp = welcome == null && !rooms.isEmpty() && rooms.entrySet().stream()
+        caughtUp = leading.isEmpty() && !rooms.isEmpty() && rooms.entrySet().stream()
                 .allMatch(e -> e.getValue() != null && core.hub().isLastSeen(e.getKey(), e.getValue()));
         core.pollStarted(this);
         expiry = core.scheduler().schedule(() -> core.worker().execute(() -> collect(true)),
@@ -129,7 +129,7 @@ final class Poll implements Hub.Subscriber {
             arrived.clear();
         }
         List<String> frames = new ArrayList<>();
-        if (welcome != null) frames.add(welcome);
+        frames.addAll(leading);
         try {
             Broker broker = core.broker();
             for (Map.Entry<String, Position> e : rooms.entrySet()) {

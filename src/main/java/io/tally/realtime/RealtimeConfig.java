@@ -1,6 +1,7 @@
 package io.tally.realtime;
 
 import io.tally.config.Settings;
+import io.tally.realtime.transport.ClientAddress;
 
 import java.net.InetAddress;
 import java.security.SecureRandom;
@@ -24,12 +25,13 @@ public record RealtimeConfig(
         int requestsPerSecond,
         int maxConnections,
         int maxConnectionsPerAddress,
-        int trustedProxyHops,
+        List<String> trustedProxies,
         int drainWindowMillis,
         List<String> allowedOrigins,
         String redisUrl,
         boolean redisCluster,
-        int streamMaxLength) {
+        int streamMaxLength,
+        int roomTtlSeconds) {
 
     public static RealtimeConfig from(Settings s) {
         return new RealtimeConfig(
@@ -45,12 +47,29 @@ public record RealtimeConfig(
                 s.integer("TALLY_REQUESTS_PER_SECOND", 20, 1, 1_000_000),
                 s.integer("TALLY_MAX_CONNECTIONS", 20_000, 1, 10_000_000),
                 s.integer("TALLY_MAX_CONNECTIONS_PER_ADDRESS", 200, 1, 10_000_000),
-                s.integer("TALLY_TRUSTED_PROXY_HOPS", 2, 0, 10),
+                trustedProxies(s),
                 s.integer("TALLY_DRAIN_WINDOW_MS", 10_000, 0, 3_600_000),
                 list(s.string("TALLY_ALLOWED_ORIGINS", "")),
                 s.string("REDIS_URL", null),
                 s.bool("REDIS_CLUSTER", false),
-                s.integer("TALLY_STREAM_MAXLEN", 10_000, 10, 100_000_000));
+                s.integer("TALLY_STREAM_MAXLEN", 10_000, 10, 100_000_000),
+                s.integer("TALLY_ROOM_TTL_S", 7 * 24 * 3600, 1, Integer.MAX_VALUE));
+    }
+
+    /**
+     * {@code TALLY_TRUSTED_PROXIES}: CIDR ranges whose {@code X-Forwarded-For} entries are believed
+     * (default {@link ClientAddress#DEFAULT_TRUSTED}; {@code none} believes no proxy). The older
+     * {@code TALLY_TRUSTED_PROXY_HOPS=0} still means none; other hop counts are no longer used.
+     */
+    public static List<String> trustedProxies(Settings s) {
+        String ranges = s.string("TALLY_TRUSTED_PROXIES", null);
+        if (ranges == null) {
+            return s.integer("TALLY_TRUSTED_PROXY_HOPS", 2, 0, 10) == 0 ? List.of() : ClientAddress.DEFAULT_TRUSTED;
+        }
+        if (ranges.trim().equalsIgnoreCase("none")) return List.of();
+        List<String> list = list(ranges);
+        new ClientAddress(list); // refuses a malformed range at start-up
+        return list;
     }
 
     public static RealtimeConfig defaults() {
