@@ -51,7 +51,9 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
     private final Set<Poll> polls = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> expected = new ConcurrentHashMap<>();
     private final ClientAddress clientAddress;
+    private final AddressRates pollRates;
     private final KnownRooms known = new KnownRooms(10_000);
     private volatile RoomDirectory directory = RoomDirectory.NONE;
     private volatile boolean draining;
@@ -61,6 +63,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         this.broker = broker;
         this.decoder = new FrameDecoder(config.maxJsonDepth());
         this.clientAddress = new ClientAddress(config.trustedProxies());
+        this.pollRates = new AddressRates(config.pollsPerSecond());
         int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
         this.worker = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 daemon("tally-worker"));
@@ -122,6 +125,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
                 config.maxFrameBytes(),
                 config.sendQueueLimit(),
                 (long) config.pollHoldMillis() + 15_000,
+                config.pollBodyMillis(),
                 new OriginPolicy(config.allowedOrigins()),
                 clientAddress);
     }
@@ -213,8 +217,11 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
             metrics.rejected("over-capacity");
             return new Refusal(503, "over-capacity", "this instance holds its maximum of " + config.maxConnections() + " connections", 5);
         }
-        AtomicInteger n = perAddress.get(clientAddress);
-        if (n != null && n.get() >= config.maxConnectionsPerAddress()) {
+        if (!webSocket && !pollRates.tryAcquire(clientAddress, System.nanoTime())) {
+            metrics.rejected("rate-limited");
+            return new Refusal(429, "rate-limited", "at most " + config.pollsPerSecond() + " polls per second per client address", 1);
+        }
+        if (!reserveAddress(clientAddress)) {
             metrics.rejected("too-many-connections");
             return new Refusal(429, "too-many-connections",
                     "at most " + config.maxConnectionsPerAddress() + " connections per client address", 5);
@@ -222,15 +229,57 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         return null;
     }
 
+    /** Counts one more connection or poll against the address, unless that would pass its limit: atomically. */
+    private boolean reserveAddress(String address) {
+        boolean[] reserved = {false};
+        perAddress.compute(address, (a, n) -> {
+            if (n == null) n = new AtomicInteger();
+            if (n.get() < config.maxConnectionsPerAddress()) {
+                n.incrementAndGet();
+                reserved[0] = true;
+            }
+            return n.get() == 0 ? null : n;
+        });
+        return reserved[0];
+    }
+
+    @Override
+    public void expectConnection(String clientAddress) {
+        expected.computeIfAbsent(clientAddress, a -> new AtomicInteger()).incrementAndGet();
+    }
+
+    @Override
+    public void cancelConnection(String clientAddress) {
+        takeExpected(clientAddress);
+    }
+
+    @Override
+    public void release(String clientAddress) {
+        releaseAddress(clientAddress);
+    }
+
+    /** Whether a gate announced this connection (its slot is reserved already). */
+    private boolean takeExpected(String address) {
+        boolean[] taken = {false};
+        expected.computeIfPresent(address, (a, n) -> {
+            taken[0] = true;
+            return n.decrementAndGet() <= 0 ? null : n;
+        });
+        return taken[0];
+    }
+
     @Override
     public Inbound open(Connection connection) {
+        String address = connection.clientAddress();
+        // Behind the gate the slot is reserved; without one (a standalone WebSocket container) count it now.
+        if (!takeExpected(address)) perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
         if (draining) {
+            releaseAddress(address);
             connection.close(ClientSession.CLOSE_GOING_AWAY, "draining");
             return null;
         }
         ClientSession session = new ClientSession(this, connection, System.nanoTime());
         sessions.add(session);
-        perAddress.computeIfAbsent(connection.clientAddress(), a -> new AtomicInteger()).incrementAndGet();
         return session;
     }
 
@@ -249,16 +298,6 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
 
     private void releaseAddress(String address) {
         perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
-    }
-
-    /** Counts the poll against its address until it is answered, whichever way that happens. */
-    private PollReply countedPerAddress(String address, PollReply reply) {
-        perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
-        AtomicBoolean released = new AtomicBoolean();
-        return (status, contentType, body, retryAfterSeconds) -> {
-            if (released.compareAndSet(false, true)) releaseAddress(address);
-            reply.send(status, contentType, body, retryAfterSeconds);
-        };
     }
 
     @Override
@@ -295,7 +334,8 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
                     "room history is unavailable right now; poll again shortly"), 2);
             return;
         }
-        Poll poll = new Poll(this, rooms, leading, countedPerAddress(clientAddress, reply));
+        // The gate counts the poll against its address from its arrival until its answer.
+        Poll poll = new Poll(this, rooms, leading, reply);
         // On the request's own thread: a container thread may block on the broker as well as a
         // worker can, and a hand-off per poll cost 16 % of polling's CPU (measured: 403 -> 338 µs).
         poll.start();
@@ -339,6 +379,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
 
     private void heartbeat() {
         long now = System.nanoTime();
+        pollRates.sweep(now);
         long beat = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMillis());
         long dead = TimeUnit.MILLISECONDS.toNanos((long) config.heartbeatMillis() + config.peerTimeoutMillis());
         for (ClientSession s : sessions) {
