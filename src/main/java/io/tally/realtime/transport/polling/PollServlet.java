@@ -17,6 +17,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,10 +33,26 @@ public final class PollServlet extends HttpServlet {
 
     private final TransportSettings settings;
     private final PollHandler handler;
+    private ScheduledThreadPoolExecutor deadlines;
 
     public PollServlet(TransportSettings settings, PollHandler handler) {
         this.settings = settings;
         this.handler = handler;
+    }
+
+    @Override
+    public void init() {
+        deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "tally-poll-body-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
+    }
+
+    @Override
+    public void destroy() {
+        deadlines.shutdownNow();
     }
 
     @Override
@@ -59,7 +79,7 @@ public final class PollServlet extends HttpServlet {
         Reply reply = new Reply(async);
         async.addListener(reply);
         ServletInputStream in = request.getInputStream();
-        in.setReadListener(new BodyReader(in, request, reply, max, System.nanoTime() + settings.pollBodyMillis() * 1_000_000));
+        in.setReadListener(new BodyReader(in, request, reply, max));
     }
 
     private void dispatch(HttpServletRequest request, String body) {
@@ -81,16 +101,15 @@ public final class PollServlet extends HttpServlet {
         private final HttpServletRequest request;
         private final Reply reply;
         private final int max;
-        private final long deadline;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream(256);
         private final byte[] buffer = new byte[4096];
+        private ScheduledFuture<?> deadline; // set once the body turns out not to come in one go
 
-        BodyReader(ServletInputStream in, HttpServletRequest request, Reply reply, int max, long deadline) {
+        BodyReader(ServletInputStream in, HttpServletRequest request, Reply reply, int max) {
             this.in = in;
             this.request = request;
             this.reply = reply;
             this.max = max;
-            this.deadline = deadline;
             reply.reading = true;
         }
 
@@ -105,16 +124,19 @@ public final class PollServlet extends HttpServlet {
                     return;
                 }
             }
-            if (System.nanoTime() - deadline > 0) reply.bodyTooSlow();
+            if (deadline == null && !in.isFinished()) {
+                try {
+                    deadline = deadlines.schedule(reply::bodyTooSlow, settings.pollBodyMillis(), TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException stopping) {
+                    reply.bodyTooSlow();
+                }
+            }
         }
 
         @Override
         public void onAllDataRead() {
+            if (deadline != null) deadline.cancel(false);
             if (reply.isDone()) return;
-            if (System.nanoTime() - deadline > 0) {
-                reply.bodyTooSlow();
-                return;
-            }
             reply.reading = false;
             handle(request, body.toString(StandardCharsets.UTF_8), reply);
         }
@@ -140,6 +162,7 @@ public final class PollServlet extends HttpServlet {
         }
 
         void bodyTooSlow() {
+            if (!reading) return;
             send(408, Problems.CONTENT_TYPE, Problems.body(408, "body-timeout", "the poll body did not arrive in time"), 0);
         }
 
