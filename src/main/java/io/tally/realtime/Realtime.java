@@ -55,7 +55,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
     private final ClientAddress clientAddress;
     private final AddressRates pollRates;
     private final KnownRooms known = new KnownRooms(10_000);
-    private volatile RoomDirectory directory = RoomDirectory.NONE;
+    private final java.util.List<RoomDirectory> directories = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean draining;
 
     private Realtime(RealtimeConfig config, Broker broker) {
@@ -90,10 +90,18 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
     /**
      * Tells the core which rooms the application has created, beyond those published to: viewers
      * can subscribe to and poll only those (an unknown room costs nothing and is answered
-     * {@code unknown-room}). Reserved rooms ({@link Rooms#isReserved}) are reachable only through it.
+     * {@code unknown-room}). Reserved rooms ({@link Rooms#isReserved}) are reachable only through a
+     * directory. Each call adds one; a room is reachable when any of them names it.
      */
     public void rooms(RoomDirectory directory) {
-        this.directory = java.util.Objects.requireNonNull(directory);
+        directories.add(java.util.Objects.requireNonNull(directory));
+    }
+
+    private boolean named(String room) {
+        for (RoomDirectory d : directories) {
+            if (d.exists(room)) return true;
+        }
+        return false;
     }
 
     /**
@@ -105,7 +113,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         if (known.contains(room)) return true;
         boolean yes;
         try {
-            yes = Rooms.isReserved(room) ? directory.exists(room) : broker.exists(room) || directory.exists(room);
+            yes = Rooms.isReserved(room) ? named(room) : broker.exists(room) || named(room);
         } catch (UnavailableException e) {
             throw e;
         } catch (RuntimeException e) {

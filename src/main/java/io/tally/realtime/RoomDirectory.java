@@ -9,8 +9,5 @@ package io.tally.realtime;
  */
 @FunctionalInterface
 public interface RoomDirectory {
-    /** Nothing but published rooms. */
-    RoomDirectory NONE = room -> false;
-
     boolean exists(String room);
 }
