@@ -21,9 +21,8 @@ class TomcatWebSocketConformanceIT extends WebSocketConformance {
     @Override
     protected String start(Map<String, String> settings) {
         server = TallyServer.start(settings);
+        server.withOpenRooms();
         closeLater(server);
-        // The protocol's suite subscribes to rooms before their first message: every room is open here.
-        server.realtime().rooms(room -> true);
         return server.wsUrl();
     }
 
