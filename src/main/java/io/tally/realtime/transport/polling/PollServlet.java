@@ -53,6 +53,11 @@ public final class PollServlet extends HttpServlet {
     @Override
     public void destroy() {
         deadlines.shutdownNow();
+        try {
+            deadlines.awaitTermination(1, TimeUnit.SECONDS); // Tomcat reports a thread left running as a leak
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
