@@ -36,7 +36,6 @@ public final class TallyBootstrap implements ServletContextListener {
         RealtimeConfig config = RealtimeConfig.from(settings);
         logging = Observability.installLogging(config.instanceId(), settings);
         realtime = Realtime.create(config);
-        realtime.install(context);
         context.addFilter("tally-drain", new DrainOnStop(realtime, settings.integer("TALLY_DRAIN_GRACE_MS", 5_000, 0, 120_000)));
         Observability.installMetrics(context, realtime, settings);
         io.tally.doctor.Doctor.install(context, realtime, settings);
@@ -48,6 +47,9 @@ public final class TallyBootstrap implements ServletContextListener {
         context.addServlet("tally-healthz", new Healthz(realtime, balancerSilence)).addMapping("/healthz");
         try {
             scoreboard = Scoreboard.install(context, realtime, settings);
+            // After the app's filters, which run in registration order: the live gate's refusals
+            // then carry the security headers too.
+            realtime.install(context);
         } catch (RuntimeException e) {
             balancerSilence.close();
             realtime.close(); // a failed start must not leave the core's threads running

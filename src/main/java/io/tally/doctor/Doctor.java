@@ -19,6 +19,8 @@ public final class Doctor {
     public static void install(ServletContext context, Realtime realtime, Settings settings) {
         DoctorSettings proxies = DoctorSettings.from(settings);
         Probes probes = new Probes(realtime);
+        // The doctor's polling check polls this room (nothing is ever published to it); the others are not for viewers.
+        realtime.rooms(room -> room.equals("tally-doctor.echo"));
         ServletRegistration.Dynamic api = context.addServlet("tally-doctor", new DoctorServlet(realtime, proxies, probes));
         api.addMapping("/doctor", "/doctor/api/*");
         api.setLoadOnStartup(1); // starts the presence beat with the instance, not with the first visit

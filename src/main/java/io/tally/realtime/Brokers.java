@@ -11,6 +11,6 @@ final class Brokers {
 
     static Broker create(RealtimeConfig config) {
         if (config.redisUrl() != null) return new RedisBroker(config);
-        return new MemoryBroker(config.historySize());
+        return new MemoryBroker(config.historySize(), config.roomTtlSeconds() * 1000L, System::nanoTime);
     }
 }

@@ -130,7 +130,9 @@ final class ClientSession implements ConnectionHandler.Inbound {
         synchronized (starts) {
             next = starts.peek();
         }
-        if (next != null) runOnWorker(() -> next.start(core.hub(), core.broker()));
+        if (next != null) runOnWorker(() -> {
+            if (isReachable(next)) next.start(core.hub(), core.broker());
+        });
     }
 
     /** A subscription has gone live, failed or been cancelled: the next may start. */
@@ -148,6 +150,21 @@ final class ClientSession implements ConnectionHandler.Inbound {
         } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
             close(CLOSE_GOING_AWAY, "going-away");
         }
+    }
+
+    /** Whether the room exists; if not, the subscription ends with an error, having allocated nothing. */
+    private boolean isReachable(Subscription sub) {
+        try {
+            if (core.reachable(sub.room())) return true;
+        } catch (UnavailableException e) {
+            subscriptionFailed(sub, sub.requestId(), e);
+            return false;
+        }
+        subscriptions.remove(sub.room(), sub);
+        core.metrics().rejected(ErrorCode.UNKNOWN_ROOM.wire());
+        send(Frames.error(ErrorCode.UNKNOWN_ROOM, sub.requestId(), sub.room(), "no such room"));
+        started(sub);
+        return false;
     }
 
     private void unsubscribe(ClientFrame.Unsubscribe u) {

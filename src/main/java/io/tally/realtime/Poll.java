@@ -19,9 +19,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reaches this instance, or with an empty batch when the hold ends. Any instance can serve it.
  */
 final class Poll implements Hub.Subscriber {
+    /** Messages per room per answer: an answer is one page; the client polls on from where it ends. */
+    static final int PAGE = 100;
+
     private final Realtime core;
     private final Map<String, Position> rooms; // null position: "from the room's end"
-    private final String welcome;
+    private final List<String> leading; // frames that open the answer (welcome, unknown-room errors)
     private final PollReply reply;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicBoolean collectQueued = new AtomicBoolean();
@@ -40,10 +43,10 @@ final class Poll implements Hub.Subscriber {
     private volatile boolean caughtUp;
     private ScheduledFuture<?> expiry;
 
-    Poll(Realtime core, Map<String, Position> rooms, String welcome, PollReply reply) {
+    Poll(Realtime core, Map<String, Position> rooms, List<String> leading, PollReply reply) {
         this.core = core;
         this.rooms = new LinkedHashMap<>(rooms);
-        this.welcome = welcome;
+        this.leading = List.copyOf(leading);
         this.reply = reply;
     }
 
@@ -61,7 +64,7 @@ final class Poll implements Hub.Subscriber {
         }
         // A poll resuming exactly where this instance's feed stands (the common case: it polls again
         // right after an answer) has nothing to read: it waits for the feed, without a history read.
-        caughtUp = welcome == null && !rooms.isEmpty() && rooms.entrySet().stream()
+        caughtUp = leading.isEmpty() && !rooms.isEmpty() && rooms.entrySet().stream()
                 .allMatch(e -> e.getValue() != null && core.hub().isLastSeen(e.getKey(), e.getValue()));
         core.pollStarted(this);
         expiry = core.scheduler().schedule(() -> core.worker().execute(() -> collect(true)),
@@ -113,13 +116,49 @@ final class Poll implements Hub.Subscriber {
             copy = new ArrayList<>(arrived);
         }
         List<String> frames = new ArrayList<>();
+        Budget budget = new Budget(core.config().maxAnswerBytes());
         for (Message m : copy) {
             Position since = rooms.get(m.room());
             if (since == null) continue;
             if (!since.epoch().equals(m.position().epoch())) return null;
-            if (m.position().isAfter(since)) frames.add(m.frame());
+            if (!m.position().isAfter(since)) continue;
+            // Full: the rest is for the next poll, which resumes from the last message here.
+            if (!budget.take(m.frameBytes())) break;
+            frames.add(m.frame());
         }
         return frames;
+    }
+
+    /**
+     * An answer's size limit in bytes. The first message always fits, so a client always makes
+     * progress; after it, a message goes in only if the answer stays within the limit.
+     */
+    private static final class Budget {
+        private long left;
+        private boolean any;
+
+        Budget(int bytes) {
+            this.left = bytes;
+        }
+
+        boolean take(int bytes) {
+            if (any && bytes > left) {
+                left = 0;
+                return false;
+            }
+            any = true;
+            left -= bytes;
+            return true;
+        }
+
+        /** Frames that must go in whatever the size (welcome, acks, resets, errors): they count, small as they are. */
+        void spend(String frame) {
+            left -= Message.utf8Length(frame);
+        }
+
+        boolean full() {
+            return any && left <= 0;
+        }
     }
 
     /** Reads every room after its position; null after answering 503 when the broker failed. */
@@ -129,21 +168,31 @@ final class Poll implements Hub.Subscriber {
             arrived.clear();
         }
         List<String> frames = new ArrayList<>();
-        if (welcome != null) frames.add(welcome);
+        frames.addAll(leading);
+        Budget budget = new Budget(core.config().maxAnswerBytes());
+        leading.forEach(budget::spend);
         try {
             Broker broker = core.broker();
             for (Map.Entry<String, Position> e : rooms.entrySet()) {
                 String room = e.getKey();
                 Position since = e.getValue();
                 if (since == null) {
-                    frames.add(Frames.ack(null, room, broker.tip(room)));
+                    String ack = Frames.ack(null, room, broker.tip(room));
+                    budget.spend(ack);
+                    frames.add(ack);
                     continue;
                 }
-                History h = broker.history(room, since, History.PAGE);
+                if (budget.full()) continue; // this room's news waits for the next poll
+                History h = broker.history(room, since, PAGE);
                 if (h.isReset()) {
-                    frames.add(Frames.reset(room, h.resetReason(), h.tip()));
+                    String reset = Frames.reset(room, h.resetReason(), h.tip());
+                    budget.spend(reset);
+                    frames.add(reset);
                 } else {
-                    for (Message m : h.messages()) frames.add(m.frame());
+                    for (Message m : h.messages()) {
+                        if (!budget.take(m.frameBytes())) break;
+                        frames.add(m.frame());
+                    }
                 }
             }
         } catch (UnavailableException e) {

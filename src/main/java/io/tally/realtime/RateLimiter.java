@@ -14,6 +14,11 @@ final class RateLimiter {
         this.last = nowNanos;
     }
 
+    /** Whether the bucket would be full at {@code nowNanos} (nothing used recently). */
+    boolean isFull(long nowNanos) {
+        return tokens + (nowNanos - last) * perNano >= capacity;
+    }
+
     boolean tryAcquire(long nowNanos) {
         tokens = Math.min(capacity, tokens + (nowNanos - last) * perNano);
         last = nowNanos;

@@ -2,6 +2,7 @@ package io.tally.realtime;
 
 import io.tally.realtime.broker.Broker;
 import io.tally.realtime.broker.BrokerStatus;
+import io.tally.realtime.protocol.ErrorCode;
 import io.tally.realtime.protocol.FrameDecoder;
 import io.tally.realtime.protocol.Frames;
 import io.tally.realtime.protocol.PollRequest;
@@ -28,7 +29,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -50,12 +50,19 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
     private final Set<Poll> polls = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> expected = new ConcurrentHashMap<>();
+    private final ClientAddress clientAddress;
+    private final AddressRates pollRates;
+    private final KnownRooms known = new KnownRooms(10_000);
+    private final java.util.List<RoomDirectory> directories = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean draining;
 
     private Realtime(RealtimeConfig config, Broker broker) {
         this.config = config;
         this.broker = broker;
         this.decoder = new FrameDecoder(config.maxJsonDepth());
+        this.clientAddress = new ClientAddress(config.trustedProxies());
+        this.pollRates = new AddressRates(config.pollsPerSecond());
         int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
         this.worker = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 daemon("tally-worker"));
@@ -79,6 +86,42 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         return new Realtime(config, broker);
     }
 
+    /**
+     * Tells the core which rooms the application has created, beyond those published to: viewers
+     * can subscribe to and poll only those (an unknown room costs nothing and is answered
+     * {@code unknown-room}). Reserved rooms ({@link Rooms#isReserved}) are reachable only through a
+     * directory. Each call adds one; a room is reachable when any of them names it.
+     */
+    public void rooms(RoomDirectory directory) {
+        directories.add(java.util.Objects.requireNonNull(directory));
+    }
+
+    private boolean named(String room) {
+        for (RoomDirectory d : directories) {
+            if (d.exists(room)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Whether a viewer may reach the room. Asked before anything is allocated for it.
+     *
+     * @throws UnavailableException when the broker or the directory cannot answer now
+     */
+    boolean reachable(String room) {
+        if (known.contains(room)) return true;
+        boolean yes;
+        try {
+            yes = Rooms.isReserved(room) ? named(room) : broker.exists(room) || named(room);
+        } catch (UnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new UnavailableException("cannot tell whether room " + room + " exists: " + e.getMessage(), e);
+        }
+        if (yes) known.add(room);
+        return yes;
+    }
+
     /** Registers {@code /live/ws} and {@code /live/poll} with their origin gate. */
     public void install(ServletContext context) {
         Transports.install(context, transportSettings(), this, this, this, worker);
@@ -89,8 +132,9 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
                 config.maxFrameBytes(),
                 config.sendQueueLimit(),
                 (long) config.pollHoldMillis() + 15_000,
+                config.pollBodyMillis(),
                 new OriginPolicy(config.allowedOrigins()),
-                new ClientAddress(config.trustedProxyHops()),
+                clientAddress,
                 config.webSocketCompression(),
                 config.inlineSends(),
                 config.sendTimeoutMillis());
@@ -146,6 +190,11 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         return new HistoryExcerpt(payloads, last, h.tip(), false);
     }
 
+    /** How client addresses are told behind trusted proxies; the application's limits use the same. */
+    public ClientAddress clientAddress() {
+        return clientAddress;
+    }
+
     public RealtimeConfig config() {
         return config;
     }
@@ -178,8 +227,11 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
             metrics.rejected("over-capacity");
             return new Refusal(503, "over-capacity", "this instance holds its maximum of " + config.maxConnections() + " connections", 5);
         }
-        AtomicInteger n = perAddress.get(clientAddress);
-        if (n != null && n.get() >= config.maxConnectionsPerAddress()) {
+        if (!webSocket && !pollRates.tryAcquire(clientAddress, System.nanoTime())) {
+            metrics.rejected("rate-limited");
+            return new Refusal(429, "rate-limited", "at most " + config.pollsPerSecond() + " polls per second per client address", 1);
+        }
+        if (!reserveAddress(clientAddress)) {
             metrics.rejected("too-many-connections");
             return new Refusal(429, "too-many-connections",
                     "at most " + config.maxConnectionsPerAddress() + " connections per client address", 5);
@@ -187,15 +239,57 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         return null;
     }
 
+    /** Counts one more connection or poll against the address, unless that would pass its limit: atomically. */
+    private boolean reserveAddress(String address) {
+        boolean[] reserved = {false};
+        perAddress.compute(address, (a, n) -> {
+            if (n == null) n = new AtomicInteger();
+            if (n.get() < config.maxConnectionsPerAddress()) {
+                n.incrementAndGet();
+                reserved[0] = true;
+            }
+            return n.get() == 0 ? null : n;
+        });
+        return reserved[0];
+    }
+
+    @Override
+    public void expectConnection(String clientAddress) {
+        expected.computeIfAbsent(clientAddress, a -> new AtomicInteger()).incrementAndGet();
+    }
+
+    @Override
+    public void cancelConnection(String clientAddress) {
+        takeExpected(clientAddress);
+    }
+
+    @Override
+    public void release(String clientAddress) {
+        releaseAddress(clientAddress);
+    }
+
+    /** Whether a gate announced this connection (its slot is reserved already). */
+    private boolean takeExpected(String address) {
+        boolean[] taken = {false};
+        expected.computeIfPresent(address, (a, n) -> {
+            taken[0] = true;
+            return n.decrementAndGet() <= 0 ? null : n;
+        });
+        return taken[0];
+    }
+
     @Override
     public Inbound open(Connection connection) {
+        String address = connection.clientAddress();
+        // Behind the gate the slot is reserved; without one (a standalone WebSocket container) count it now.
+        if (!takeExpected(address)) perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
         if (draining) {
+            releaseAddress(address);
             connection.close(ClientSession.CLOSE_GOING_AWAY, "draining");
             return null;
         }
         ClientSession session = new ClientSession(this, connection, System.nanoTime());
         sessions.add(session);
-        perAddress.computeIfAbsent(connection.clientAddress(), a -> new AtomicInteger()).incrementAndGet();
         return session;
     }
 
@@ -216,16 +310,6 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
         perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
     }
 
-    /** Counts the poll against its address until it is answered, whichever way that happens. */
-    private PollReply countedPerAddress(String address, PollReply reply) {
-        perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
-        AtomicBoolean released = new AtomicBoolean();
-        return (status, contentType, body, retryAfterSeconds) -> {
-            if (released.compareAndSet(false, true)) releaseAddress(address);
-            reply.send(status, contentType, body, retryAfterSeconds);
-        };
-    }
-
     @Override
     public void poll(String body, String clientAddress, PollReply reply) {
         metrics.polls.increment();
@@ -234,7 +318,6 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
             return;
         }
         PollRequest request;
-        String welcome = null;
         if (body == null) {
             request = new PollRequest(true, Map.of());
         } else {
@@ -246,8 +329,23 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
                 return;
             }
         }
-        if (request.hello()) welcome = welcome("polling");
-        Poll poll = new Poll(this, request.rooms(), welcome, countedPerAddress(clientAddress, reply));
+        java.util.List<String> leading = new java.util.ArrayList<>();
+        if (request.hello()) leading.add(welcome("polling"));
+        Map<String, Position> rooms = new LinkedHashMap<>(request.rooms());
+        try {
+            for (String room : request.rooms().keySet()) {
+                if (reachable(room)) continue;
+                rooms.remove(room);
+                metrics.rejected(ErrorCode.UNKNOWN_ROOM.wire());
+                leading.add(Frames.error(ErrorCode.UNKNOWN_ROOM, null, room, "no such room"));
+            }
+        } catch (UnavailableException e) {
+            reply.send(503, Problems.CONTENT_TYPE, Problems.body(503, "unavailable",
+                    "room history is unavailable right now; poll again shortly"), 2);
+            return;
+        }
+        // The gate counts the poll against its address from its arrival until its answer.
+        Poll poll = new Poll(this, rooms, leading, reply);
         // On the request's own thread: a container thread may block on the broker as well as a
         // worker can, and a hand-off per poll cost 16 % of polling's CPU (measured: 403 -> 338 µs).
         poll.start();
@@ -291,6 +389,7 @@ public final class Realtime implements AutoCloseable, ConnectionHandler, PollHan
 
     private void heartbeat() {
         long now = System.nanoTime();
+        pollRates.sweep(now);
         long beat = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMillis());
         long dead = TimeUnit.MILLISECONDS.toNanos((long) config.heartbeatMillis() + config.peerTimeoutMillis());
         for (ClientSession s : sessions) {

@@ -1,6 +1,7 @@
 package io.tally.realtime;
 
 import io.tally.config.Settings;
+import io.tally.realtime.transport.ClientAddress;
 
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -15,15 +16,18 @@ public record RealtimeConfig(
         int heartbeatMillis,
         int peerTimeoutMillis,
         int pollHoldMillis,
+        int pollBodyMillis,
         int maxFrameBytes,
         int maxJsonDepth,
         int maxRoomsPerConnection,
         int historySize,
         int sendQueueLimit,
         int requestsPerSecond,
+        int pollsPerSecond,
+        int maxAnswerBytes,
         int maxConnections,
         int maxConnectionsPerAddress,
-        int trustedProxyHops,
+        List<String> trustedProxies,
         int drainWindowMillis,
         List<String> allowedOrigins,
         String redisUrl,
@@ -31,7 +35,8 @@ public record RealtimeConfig(
         int streamMaxLength,
         boolean webSocketCompression,
         boolean inlineSends,
-        int sendTimeoutMillis) {
+        int sendTimeoutMillis,
+        int roomTtlSeconds) {
 
     public static RealtimeConfig from(Settings s) {
         return new RealtimeConfig(
@@ -39,15 +44,18 @@ public record RealtimeConfig(
                 s.integer("TALLY_HEARTBEAT_MS", 25_000, 10, 3_600_000),
                 s.integer("TALLY_PEER_TIMEOUT_MS", 20_000, 10, 3_600_000),
                 s.integer("TALLY_POLL_HOLD_MS", 25_000, 0, 3_600_000),
+                s.integer("TALLY_POLL_BODY_MS", 10_000, 100, 600_000),
                 s.integer("TALLY_MAX_FRAME_BYTES", 65_536, 256, 16 * 1024 * 1024),
                 s.integer("TALLY_MAX_JSON_DEPTH", 16, 2, 512),
                 s.integer("TALLY_MAX_ROOMS_PER_CONNECTION", 50, 1, 100_000),
                 s.integer("TALLY_HISTORY_SIZE", 1_000, 1, 10_000_000),
                 s.integer("TALLY_SEND_QUEUE_LIMIT", 1_000, 1, 10_000_000),
                 s.integer("TALLY_REQUESTS_PER_SECOND", 20, 1, 1_000_000),
+                s.integer("TALLY_POLLS_PER_SECOND", 50, 1, 1_000_000),
+                s.integer("TALLY_MAX_ANSWER_BYTES", 262_144, 1_024, 64 * 1024 * 1024),
                 s.integer("TALLY_MAX_CONNECTIONS", 20_000, 1, 10_000_000),
                 s.integer("TALLY_MAX_CONNECTIONS_PER_ADDRESS", 200, 1, 10_000_000),
-                s.integer("TALLY_TRUSTED_PROXY_HOPS", 2, 0, 10),
+                trustedProxies(s),
                 s.integer("TALLY_DRAIN_WINDOW_MS", 10_000, 0, 3_600_000),
                 list(s.string("TALLY_ALLOWED_ORIGINS", "")),
                 s.string("REDIS_URL", null),
@@ -55,7 +63,24 @@ public record RealtimeConfig(
                 s.integer("TALLY_STREAM_MAXLEN", 10_000, 10, 100_000_000),
                 s.bool("TALLY_WS_COMPRESSION", false),
                 s.bool("TALLY_WS_INLINE_SENDS", true),
-                s.integer("TALLY_WS_SEND_TIMEOUT_MS", 1_000, 10, 60_000));
+                s.integer("TALLY_WS_SEND_TIMEOUT_MS", 1_000, 10, 60_000),
+                s.integer("TALLY_ROOM_TTL_S", 7 * 24 * 3600, 1, Integer.MAX_VALUE));
+    }
+
+    /**
+     * {@code TALLY_TRUSTED_PROXIES}: CIDR ranges whose {@code X-Forwarded-For} entries are believed
+     * (default {@link ClientAddress#DEFAULT_TRUSTED}; {@code none} believes no proxy). The older
+     * {@code TALLY_TRUSTED_PROXY_HOPS=0} still means none; other hop counts are no longer used.
+     */
+    public static List<String> trustedProxies(Settings s) {
+        String ranges = s.string("TALLY_TRUSTED_PROXIES", null);
+        if (ranges == null) {
+            return s.integer("TALLY_TRUSTED_PROXY_HOPS", 2, 0, 10) == 0 ? List.of() : ClientAddress.DEFAULT_TRUSTED;
+        }
+        if (ranges.trim().equalsIgnoreCase("none")) return List.of();
+        List<String> list = list(ranges);
+        new ClientAddress(list); // refuses a malformed range at start-up
+        return list;
     }
 
     public static RealtimeConfig defaults() {

@@ -14,6 +14,17 @@ public final class Rooms {
         return room != null && VALID.matcher(room).matches();
     }
 
+    /**
+     * Rooms named {@value #RESERVED_PREFIX}... belong to Tally itself (the doctor's): viewers reach
+     * them only when the application's {@link RoomDirectory} names them, never because they were
+     * published to.
+     */
+    public static final String RESERVED_PREFIX = "tally-";
+
+    public static boolean isReserved(String room) {
+        return room.startsWith(RESERVED_PREFIX);
+    }
+
     public static String require(String room) {
         if (!isValid(room)) throw new IllegalArgumentException("room name must match " + RULE);
         return room;

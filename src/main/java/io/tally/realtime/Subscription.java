@@ -49,6 +49,10 @@ final class Subscription implements Hub.Subscriber {
         return room;
     }
 
+    long requestId() {
+        return requestId;
+    }
+
     /**
      * Attaches to the room and starts the catch-up; runs on a worker (the broker may block).
      * Calls {@link ClientSession#started} exactly once, when live, failed or cancelled.

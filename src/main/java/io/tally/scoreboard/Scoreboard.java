@@ -67,6 +67,7 @@ public final class Scoreboard {
 
         Scorekeeper scorekeeper = new Scorekeeper(stores.games(), RoomFeed.of(realtime::publish, realtime::tip), clock);
         if (sample) SampleGame.seed(scorekeeper, clock);
+        realtime.rooms(scorekeeper::hasRoom);
 
         StatusReport status = new StatusReport(stores.games(), tls, () -> report(realtime.status(), tls), version(ctx),
                 realtime.config().instanceId());

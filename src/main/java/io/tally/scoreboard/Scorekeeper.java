@@ -87,9 +87,20 @@ public final class Scorekeeper {
     /** One game and its room's position to subscribe from (tip first: see the class comment). */
     public Snapshot snapshot(String id) {
         if (!GameIds.isValid(id)) throw new GameNotFound(id);
+        // An unknown id must not reach the broker: reading a room's tip creates its history.
+        if (store.find(id).isEmpty()) throw new GameNotFound(id);
         Position tip = feed.tip(Game.roomOf(id));
         Game game = store.find(id).orElseThrow(() -> new GameNotFound(id));
         return new Snapshot(game, tip);
+    }
+
+    /** Whether viewers may reach a room: the games list, or a stored game's room. */
+    public boolean hasRoom(String room) {
+        if (room.equals(GAMES_ROOM)) return true;
+        String prefix = Game.roomOf("");
+        if (!room.startsWith(prefix)) return false;
+        String id = room.substring(prefix.length());
+        return GameIds.isValid(id) && store.find(id).isPresent();
     }
 
     /** Creates a game; its snapshot's position is null if the broker could not announce it. */

@@ -29,7 +29,7 @@ class MetricsIT {
 
     @Test
     void metricsCountConnectionsByTransportMessagesFramesFanOutAndRefusals() throws Exception {
-        server = TallyServer.start(Map.of("TALLY_INSTANCE_ID", "web-metrics", "TALLY_POLL_HOLD_MS", "20000"));
+        server = TallyServer.start(Map.of("TALLY_INSTANCE_ID", "web-metrics", "TALLY_POLL_HOLD_MS", "20000")).withOpenRooms();
         try (RawWebSocket ws = RawWebSocket.connect(server.wsUrl())) {
             ws.nextOfType("welcome");
             ws.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-1\"}");

@@ -126,6 +126,7 @@ class ClientSessionTest {
             paused.add(p);
         }
         // Everyone else is served at once: the replays hold no worker while they wait.
+        core.publish("other", "{\"n\":1}");
         FakeConnection fresh = new FakeConnection(false, 100);
         ConnectionHandler.Inbound in = connect(core, fresh);
         in.onFrame("{\"type\":\"subscribe\",\"id\":2,\"room\":\"other\"}");

@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Connection limits, per client address and per instance, at the HTTP handshake. The tests reach
  * the server from loopback, i.e. as the trusted proxy hop (nginx on Beanstalk), so the address the
- * limits count is the one X-Forwarded-For names {@code TALLY_TRUSTED_PROXY_HOPS} from its right end.
+ * limits count is the first X-Forwarded-For entry, from its right end, not written by a trusted proxy
+ * ({@code TALLY_TRUSTED_PROXIES}).
  */
 class ConnectionLimitsIT {
     /** As the ALB and then nginx append them: the client's address, then the balancer's. */

@@ -49,7 +49,7 @@ class DrainIT {
                 "TALLY_DRAIN_WINDOW_MS", Integer.toString(WINDOW_MS),
                 "TALLY_DRAIN_GRACE_MS", Integer.toString(GRACE_MS),
                 "TALLY_POLL_HOLD_MS", "20000",
-                "TALLY_MAX_CONNECTIONS_PER_ADDRESS", "1000"));
+                "TALLY_MAX_CONNECTIONS_PER_ADDRESS", "1000")).withOpenRooms();
     }
 
     private CompletableFuture<HttpResponse<String>> heldPoll(String room) {

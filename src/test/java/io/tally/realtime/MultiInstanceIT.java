@@ -58,7 +58,7 @@ class MultiInstanceIT {
         TallyServer s = TallyServer.start(Map.of(
                 "REDIS_URL", redis.url(),
                 "TALLY_INSTANCE_ID", instance,
-                "TALLY_POLL_HOLD_MS", "2000"));
+                "TALLY_POLL_HOLD_MS", "2000")).withOpenRooms();
         toClose.add(s);
         return s;
     }

@@ -36,6 +36,7 @@ class PollResumeTest {
             return inner.history(room, since, limit);
         }
         @Override public Position tip(String room) { return inner.tip(room); }
+        @Override public boolean exists(String room) { return inner.exists(room); }
         @Override public void watch(String room) { inner.watch(room); }
         @Override public void unwatch(String room) { inner.unwatch(room); }
         @Override public BrokerStatus status() { return inner.status(); }

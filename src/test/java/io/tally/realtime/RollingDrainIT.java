@@ -48,7 +48,7 @@ class RollingDrainIT {
 
     private TallyServer server(RedisServer redis, String id) {
         TallyServer s = TallyServer.start(Map.of("REDIS_URL", redis.url(), "TALLY_INSTANCE_ID", id,
-                "TALLY_DRAIN_WINDOW_MS", "2000", "TALLY_DRAIN_GRACE_MS", "5000", "TALLY_MAX_CONNECTIONS_PER_ADDRESS", "1000"));
+                "TALLY_DRAIN_WINDOW_MS", "2000", "TALLY_DRAIN_GRACE_MS", "5000", "TALLY_MAX_CONNECTIONS_PER_ADDRESS", "1000")).withOpenRooms();
         toClose.add(s);
         return s;
     }

@@ -29,7 +29,7 @@ class SlowReadersIT {
         // Small socket buffers on both ends, so a reader that stops reading backs up the server's
         // queue after a few frames instead of after megabytes of loopback buffering.
         Map<String, String> settings = Map.of("TALLY_MAX_CONNECTIONS_PER_ADDRESS", "1000", "TALLY_SEND_QUEUE_LIMIT", "20");
-        try (TallyServer server = TallyServer.start("127.0.0.1", 0, settings, Map.of("socket.txBufSize", "4096"), c -> { })) {
+        try (TallyServer server = TallyServer.start("127.0.0.1", 0, settings, Map.of("socket.txBufSize", "4096"), c -> { }).withOpenRooms()) {
             int rooms = 6; // more than the worker threads (4 on this machine's size)
             for (int r = 0; r < rooms; r++) {
                 for (int n = 0; n < 200; n++) server.realtime().publish("replay-" + r, "{\"n\":" + n + ",\"pad\":\"" + noise() + "\"}");
@@ -64,7 +64,7 @@ class SlowReadersIT {
                 "TALLY_MAX_CONNECTIONS_PER_ADDRESS", "1000",
                 "TALLY_WS_SEND_TIMEOUT_MS", "300",
                 "TALLY_SEND_QUEUE_LIMIT", "64");
-        try (TallyServer server = TallyServer.start(settings)) {
+        try (TallyServer server = TallyServer.start(settings).withOpenRooms()) {
             List<Socket> paused = new ArrayList<>();
             try {
                 for (int i = 0; i < 20; i++) {

@@ -21,6 +21,7 @@ class TomcatWebSocketConformanceIT extends WebSocketConformance {
     @Override
     protected String start(Map<String, String> settings) {
         server = TallyServer.start(settings);
+        server.withOpenRooms();
         closeLater(server);
         return server.wsUrl();
     }

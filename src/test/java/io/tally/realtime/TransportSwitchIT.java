@@ -25,7 +25,7 @@ class TransportSwitchIT {
 
     @Test
     void switchingTransportsMidStreamLosesAndDuplicatesNothing() throws Exception {
-        try (TallyServer server = TallyServer.start(Map.of("TALLY_POLL_HOLD_MS", "2000"))) {
+        try (TallyServer server = TallyServer.start(Map.of("TALLY_POLL_HOLD_MS", "2000")).withOpenRooms()) {
             AtomicBoolean publishing = new AtomicBoolean(true);
             AtomicInteger published = new AtomicInteger();
             Thread publisher = new Thread(() -> {

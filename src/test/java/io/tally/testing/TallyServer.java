@@ -113,6 +113,15 @@ public final class TallyServer implements AutoCloseable {
         return "ws://127.0.0.1:" + port + "/live/ws";
     }
 
+    /**
+     * Lets viewers reach every room: the protocol's tests subscribe to rooms before their first
+     * message, which the scoreboard's room directory would answer with unknown-room.
+     */
+    public TallyServer withOpenRooms() {
+        realtime().rooms(room -> true);
+        return this;
+    }
+
     public Realtime realtime() {
         return (Realtime) context.getServletContext().getAttribute(Realtime.class.getName());
     }

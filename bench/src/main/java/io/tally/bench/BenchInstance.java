@@ -63,6 +63,7 @@ public final class BenchInstance implements AutoCloseable {
         this.server = server;
         this.control = control;
         this.port = server.port();
+        server.realtime().rooms(ROOM::equals); // viewers subscribe before the first publish
     }
 
     public static BenchInstance start(int port, int controlPort, Map<String, String> settings,

@@ -42,6 +42,14 @@ public interface Broker extends AutoCloseable {
     Position tip(String room);
 
     /**
+     * Whether the room has a history here: it was published to (or read by the core, which only
+     * reads rooms a viewer may reach) and has not expired since. Creates nothing.
+     *
+     * @throws UnavailableException when it cannot be read now
+     */
+    boolean exists(String room);
+
+    /**
      * This instance wants the room's messages. Returns only once every message published after the
      * return is sure to reach the listener (so a reader of history after {@code watch} misses
      * nothing). The Hub calls it once per room it starts needing.

@@ -13,6 +13,7 @@ public final class Message {
     private final Position position;
     private final String payload;
     private volatile String frame;
+    private volatile int frameBytes = -1;
 
     public Message(String room, Position position, String payload) {
         this.room = room;
@@ -47,6 +48,28 @@ public final class Message {
             frame = f;
         }
         return f;
+    }
+
+    /** The UTF-8 size of {@link #frame()}; computed once. */
+    public int frameBytes() {
+        int n = frameBytes;
+        if (n < 0) {
+            n = utf8Length(frame());
+            frameBytes = n;
+        }
+        return n;
+    }
+
+    public static int utf8Length(CharSequence s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) n++;
+            else if (c < 0x800) n += 2;
+            else if (Character.isHighSurrogate(c)) { n += 4; i++; }
+            else n += 3;
+        }
+        return n;
     }
 
     @Override

@@ -5,6 +5,7 @@ public enum ErrorCode {
     BAD_JSON("bad-json"),
     BAD_FRAME("bad-frame"),
     BAD_ROOM("bad-room"),
+    UNKNOWN_ROOM("unknown-room"),
     BAD_POSITION("bad-position"),
     BAD_VERSION("bad-version"),
     TOO_MANY_ROOMS("too-many-rooms"),

@@ -44,6 +44,13 @@ public final class Frames {
         return w.field("code", code.wire()).field("message", message).endObject().toString();
     }
 
+    /** An error about one room (a subscribe's, or a poll's per-room answer). */
+    public static String error(ErrorCode code, Long id, String room, String message) {
+        JsonWriter w = new JsonWriter().beginObject().field("type", "error");
+        if (id != null) w.field("id", id);
+        return w.field("code", code.wire()).field("room", room).field("message", message).endObject().toString();
+    }
+
     public static String reconnect(long afterMillis) {
         return "{\"type\":\"reconnect\",\"after\":" + afterMillis + "}";
     }

@@ -1,7 +1,12 @@
 package io.tally.realtime.transport;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -10,6 +15,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The gate in front of {@code /live/*}: refuses cross-site origins (403), and whatever
@@ -46,15 +52,80 @@ public final class LiveGateFilter extends HttpFilter {
             Problems.send(response, refusal.status(), refusal.code(), refusal.message(), refusal.retryAfterSeconds());
             return;
         }
-        chain.doFilter(new WithClientAddress(request, address), response);
+        // The slot reserved now is held until the poll is answered or the connection closes.
+        Slot slot = new Slot(address);
+        WithClientAddress forwarded = new WithClientAddress(request, address, slot);
+        if (upgrade) admission.expectConnection(address);
+        try {
+            chain.doFilter(forwarded, response);
+        } finally {
+            boolean upgraded = upgrade && response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS;
+            // Upgraded: the connection took the slot over (its close gives it back). Async: the
+            // slot goes back when the request completes.
+            if (upgrade && !upgraded) admission.cancelConnection(address);
+            if (!upgraded && !forwarded.async) slot.release();
+        }
+    }
+
+    /** One reserved slot, given back once however the request ends. */
+    private final class Slot implements AsyncListener {
+        private final String address;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        Slot(String address) {
+            this.address = address;
+        }
+
+        void release() {
+            if (released.compareAndSet(false, true)) admission.release(address);
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            // The servlet's own listener answers; completion follows and releases.
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this); // a listener is dropped when async restarts
+        }
     }
 
     private static final class WithClientAddress extends HttpServletRequestWrapper {
         private final String address;
+        private final Slot slot;
+        private boolean async;
 
-        WithClientAddress(HttpServletRequest request, String address) {
+        WithClientAddress(HttpServletRequest request, String address, Slot slot) {
             super(request);
             this.address = address;
+            this.slot = slot;
+        }
+
+        @Override
+        public AsyncContext startAsync() {
+            return held(super.startAsync());
+        }
+
+        @Override
+        public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+            return held(super.startAsync(request, response));
+        }
+
+        private AsyncContext held(AsyncContext context) {
+            if (!async) context.addListener(slot);
+            async = true;
+            return context;
         }
 
         @Override

@@ -8,6 +8,7 @@ public record TransportSettings(
         int maxFrameBytes,
         int sendQueueLimit,
         long pollTimeoutMillis,
+        long pollBodyMillis,
         OriginPolicy origins,
         ClientAddress clientAddress,
         boolean compression,

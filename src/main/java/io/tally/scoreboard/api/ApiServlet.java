@@ -51,7 +51,7 @@ public final class ApiServlet extends HttpServlet {
         this.token = token;
         this.settings = settings;
         this.limiter = limiter;
-        this.clients = new ClientAddresses(settings.trustedProxyHops());
+        this.clients = new ClientAddresses(settings.trustedProxies());
         this.origins = new WriteOrigins(settings.allowedOrigins());
         this.idempotency = new Idempotency(idempotencyStore, settings.idempotencyTtl());
         this.status = status;

@@ -12,7 +12,7 @@ public record ApiSettings(
         int maxJsonDepth,
         double writesPerSecond,
         int writeBurst,
-        int trustedProxyHops,
+        List<String> trustedProxies,
         Duration idempotencyTtl,
         int listLimit,
         List<String> allowedOrigins) {
@@ -23,7 +23,7 @@ public record ApiSettings(
                 s.integer("TALLY_MAX_JSON_DEPTH", 16, 2, 512),
                 s.integer("TALLY_WRITE_RATE", 10, 1, 100_000),
                 s.integer("TALLY_WRITE_BURST", 40, 1, 100_000),
-                s.integer("TALLY_TRUSTED_PROXY_HOPS", 2, 0, 10),
+                io.tally.realtime.RealtimeConfig.trustedProxies(s),
                 Duration.ofSeconds(s.integer("TALLY_IDEMPOTENCY_TTL_S", 86_400, 10, 30 * 86_400)),
                 s.integer("TALLY_GAMES_LIST_LIMIT", 200, 1, 10_000),
                 Arrays.stream(s.string("TALLY_ALLOWED_ORIGINS", "").split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList());

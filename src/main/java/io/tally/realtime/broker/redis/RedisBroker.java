@@ -34,6 +34,7 @@ import java.util.logging.Logger;
  */
 public final class RedisBroker implements Broker {
     private static final Logger LOG = Logger.getLogger(RedisBroker.class.getName());
+    private static final int DEFAULT_ROOM_TTL_SECONDS = 7 * 24 * 3600;
 
     private final RedisTarget target;
     private final Timing timing;
@@ -56,14 +57,24 @@ public final class RedisBroker implements Broker {
 
     /** Connects to {@code config.redisUrl()}; Redis Cluster when {@code config.redisCluster()} or the URL says so. */
     public RedisBroker(RealtimeConfig config) {
-        this(RedisTarget.parse(config.redisUrl(), config.redisCluster()), config.instanceId(), config.streamMaxLength());
+        this(RedisTarget.parse(config.redisUrl(), config.redisCluster()), config.instanceId(), config.streamMaxLength(),
+                config.roomTtlSeconds(), Timing.DEFAULT);
     }
 
     public RedisBroker(RedisTarget target, String instanceId, int streamMaxLength) {
-        this(target, instanceId, streamMaxLength, Timing.DEFAULT);
+        this(target, instanceId, streamMaxLength, DEFAULT_ROOM_TTL_SECONDS, Timing.DEFAULT);
     }
 
     RedisBroker(RedisTarget target, String instanceId, int streamMaxLength, Timing timing) {
+        this(target, instanceId, streamMaxLength, DEFAULT_ROOM_TTL_SECONDS, timing);
+    }
+
+    /** {@code roomTtlSeconds}: a room's keys expire this long after its last publish. */
+    public RedisBroker(RedisTarget target, String instanceId, int streamMaxLength, int roomTtlSeconds) {
+        this(target, instanceId, streamMaxLength, roomTtlSeconds, Timing.DEFAULT);
+    }
+
+    RedisBroker(RedisTarget target, String instanceId, int streamMaxLength, int roomTtlSeconds, Timing timing) {
         this.target = target;
         this.timing = timing;
         this.instanceId = instanceId;
@@ -71,7 +82,7 @@ public final class RedisBroker implements Broker {
         this.subscriberConfig = target.clientConfig(timing.commandMillis(), name + "-sub");
         this.clients = new RedisClients(target, target.clientConfig(timing.commandMillis(), name), timing.commandMillis());
         this.health = new Health(target.mode(), target.toString());
-        this.commands = new RedisCommands(clients::client, target.cluster(), streamMaxLength, instanceId, health);
+        this.commands = new RedisCommands(clients::client, target.cluster(), streamMaxLength, roomTtlSeconds, instanceId, health);
         this.delivery = new Delivery(commands, health, feeds, () -> listener);
     }
 
@@ -102,6 +113,12 @@ public final class RedisBroker implements Broker {
     public Position tip(String room) {
         open();
         return commands.tip(Rooms.require(room));
+    }
+
+    @Override
+    public boolean exists(String room) {
+        open();
+        return commands.exists(Rooms.require(room));
     }
 
     @Override

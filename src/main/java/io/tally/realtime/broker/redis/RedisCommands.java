@@ -28,16 +28,18 @@ final class RedisCommands {
     private final Supplier<UnifiedJedis> client;
     private final boolean sharded;
     private final int maxLength;
+    private final String ttlSeconds;
     private final String origin;
     private final Health health;
     private final SecureRandom random = new SecureRandom();
     private final String publishSha = sha1(Scripts.PUBLISH);
     private final String readSha = sha1(Scripts.READ);
 
-    RedisCommands(Supplier<UnifiedJedis> client, boolean sharded, int maxLength, String origin, Health health) {
+    RedisCommands(Supplier<UnifiedJedis> client, boolean sharded, int maxLength, int ttlSeconds, String origin, Health health) {
         this.client = client;
         this.sharded = sharded;
         this.maxLength = maxLength;
+        this.ttlSeconds = Integer.toString(ttlSeconds);
         this.origin = origin.replaceAll("[^A-Za-z0-9_.-]", "_");
         this.health = health;
     }
@@ -50,9 +52,14 @@ final class RedisCommands {
     Position publish(String room, String payload, String publishId) {
         List<?> r = (List<?>) run(Scripts.PUBLISH, publishSha,
                 List.of(RoomKeys.stream(room), RoomKeys.epoch(room), RoomKeys.receipt(room, publishId)),
-                randomId(), Integer.toString(maxLength), payload, origin,
+                ttlSeconds, randomId(), Integer.toString(maxLength), payload, origin,
                 RoomKeys.channel(room), sharded ? "SPUBLISH" : "PUBLISH");
         return new Position(text(r.get(0)), text(r.get(1)));
+    }
+
+    /** Whether the room's history exists (its epoch key); reads nothing else, creates nothing. */
+    boolean exists(String room) {
+        return attempt(() -> client.get().exists(RoomKeys.epoch(room)));
     }
 
     Position tip(String room) {
@@ -93,7 +100,10 @@ final class RedisCommands {
     }
 
     private Object read(String room, String... args) {
-        return run(Scripts.READ, readSha, List.of(RoomKeys.stream(room), RoomKeys.epoch(room)), args);
+        String[] argv = new String[args.length + 1];
+        argv[0] = ttlSeconds;
+        System.arraycopy(args, 0, argv, 1, args.length);
+        return run(Scripts.READ, readSha, List.of(RoomKeys.stream(room), RoomKeys.epoch(room)), argv);
     }
 
     private Object run(String script, String sha, List<String> keys, String... args) {

@@ -5,6 +5,8 @@ package io.tally.realtime.broker.redis;
  * makes sure the room's history is whole: the stream and the epoch key live and die together. If
  * either is missing (a new room, a restart without persistence, an eviction), both are recreated with
  * the fresh epoch the caller passes in, so an old position can never be read against a new stream.
+ * Both keys expire {@code ttl} seconds (ARGV[1] of every script) after the room's last publish, or
+ * after its creation by a read: an idle room's history goes, and a later reader gets a new epoch.
  */
 final class Scripts {
     private Scripts() {
@@ -19,6 +21,8 @@ final class Scripts {
               redis.call('XGROUP', 'CREATE', KEYS[1], 'tally-init', '$', 'MKSTREAM')
               redis.call('XGROUP', 'DESTROY', KEYS[1], 'tally-init')
               redis.call('SET', KEYS[2], fresh)
+              redis.call('EXPIRE', KEYS[1], ARGV[1])
+              redis.call('EXPIRE', KEYS[2], ARGV[1])
               return fresh
             end
             local function dec(a, b)
@@ -37,8 +41,8 @@ final class Scripts {
             """;
 
     /**
-     * KEYS[3]: this publish's receipt. ARGV: fresh epoch, max length, payload, origin instance, channel,
-     * publish command (PUBLISH or SPUBLISH). Appends and fans out in one atomic step, so channel order is
+     * KEYS[3]: this publish's receipt. ARGV: ttl, fresh epoch, max length, payload, origin instance,
+     * channel, publish command (PUBLISH or SPUBLISH). Appends and fans out in one atomic step, so channel order is
      * stream order. Returns {epoch, id}.
      *
      * <p>The receipt makes a retried publish (the cluster client retries when a connection fails, and the
@@ -50,15 +54,17 @@ final class Scripts {
               local sep = string.find(receipt, ' ', 1, true)
               return {string.sub(receipt, 1, sep - 1), string.sub(receipt, sep + 1)}
             end
-            local epoch = ensure(ARGV[1])
-            local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'd', ARGV[3])
-            redis.call(ARGV[6], ARGV[5], epoch .. '\\n' .. id .. '\\n' .. ARGV[4] .. '\\n' .. ARGV[3])
+            local epoch = ensure(ARGV[2])
+            local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', 'd', ARGV[4])
+            redis.call('EXPIRE', KEYS[1], ARGV[1])
+            redis.call('EXPIRE', KEYS[2], ARGV[1])
+            redis.call(ARGV[7], ARGV[6], epoch .. '\\n' .. id .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[4])
             redis.call('SET', KEYS[3], epoch .. ' ' .. id, 'EX', 60)
             return {epoch, id}
             """;
 
     /**
-     * ARGV: fresh epoch, since epoch ("" for the tip only), since offset ("ms-seq"), limit.
+     * ARGV: ttl, fresh epoch, since epoch ("" for the tip only), since offset ("ms-seq"), limit.
      * Returns {epoch, last id} for the tip; otherwise {epoch, last id, reset reason or "", entries}.
      *
      * <p>A gap means some entry after {@code since} is gone. XDEL records the highest deleted id; trimming
@@ -67,14 +73,14 @@ final class Scripts {
      * last trimmed entry, who gets a reset it did not strictly need: a false alarm, never a silent gap.
      */
     static final String READ = PRELUDE + """
-            local epoch = ensure(ARGV[1])
+            local epoch = ensure(ARGV[2])
             local info = redis.call('XINFO', 'STREAM', KEYS[1])
             local f = {}
             for i = 1, #info, 2 do f[info[i]] = info[i + 1] end
             local last = f['last-generated-id']
-            if ARGV[2] == '' then return {epoch, last} end
-            if ARGV[2] ~= epoch then return {epoch, last, 'epoch-changed', {}} end
-            local since = ARGV[3]
+            if ARGV[3] == '' then return {epoch, last} end
+            if ARGV[3] ~= epoch then return {epoch, last, 'epoch-changed', {}} end
+            local since = ARGV[4]
             if cmp(since, last) > 0 then return {epoch, last, 'epoch-changed', {}} end
             local gap = cmp(since, f['max-deleted-entry-id']) < 0
             if not gap and f['entries-added'] > f['length'] then
@@ -82,6 +88,6 @@ final class Scripts {
               if first then gap = cmp(since, first[1]) < 0 else gap = cmp(since, last) < 0 end
             end
             if gap then return {epoch, last, 'history-trimmed', {}} end
-            return {epoch, last, '', redis.call('XRANGE', KEYS[1], '(' .. since, '+', 'COUNT', ARGV[4])}
+            return {epoch, last, '', redis.call('XRANGE', KEYS[1], '(' .. since, '+', 'COUNT', ARGV[5])}
             """;
 }

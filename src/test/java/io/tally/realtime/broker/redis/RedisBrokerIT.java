@@ -263,7 +263,7 @@ class RedisBrokerIT {
         broker.watch(room);
         Position start = broker.tip(room);
         try (JedisPooled jedis = new JedisPooled(redis.url())) {
-            RedisCommands commands = new RedisCommands(() -> jedis, false, 100, "retry", new Health("redis", "test"));
+            RedisCommands commands = new RedisCommands(() -> jedis, false, 100, 3600, "retry", new Health("redis", "test"));
             Position first = commands.publish(room, json(1), "publish-1");
             Position again = commands.publish(room, json(1), "publish-1");
             commands.publish(room, json(2), "publish-2");

@@ -1,0 +1,62 @@
+package io.tally.realtime;
+
+import io.tally.testing.Http;
+import io.tally.testing.RawWebSocket;
+import io.tally.testing.RedisServer;
+import io.tally.testing.TallyServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The unknown-room attack against Redis mode: no key is created; a published room's keys expire. */
+class RedisAbuseIT {
+    private RedisServer redis;
+    private TallyServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.stop();
+        if (redis != null) redis.close();
+    }
+
+    @Test
+    void unknownRoomsCreateNoKeyAndPublishedRoomsExpire() {
+        redis = RedisServer.start();
+        server = TallyServer.start(Map.of("REDIS_URL", redis.url(), "TALLY_SAMPLE_GAME", "false",
+                "TALLY_POLLS_PER_SECOND", "10000", "TALLY_ROOM_TTL_S", "3600"));
+        try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+            long before = jedis.dbSize();
+            HttpClient http = HttpClient.newHttpClient();
+            try (RawWebSocket ws = RawWebSocket.connect(http, server.wsUrl())) {
+                ws.nextOfType("welcome");
+                for (int i = 1; i <= 30; i++) ws.send("{\"type\":\"subscribe\",\"id\":" + i + ",\"room\":\"game-r" + i + "\"}");
+                for (int i = 1; i <= 30; i++) assertEquals("unknown-room", ws.nextOfType("error").get("code"));
+            }
+            for (int p = 0; p < 100; p++) {
+                StringBuilder body = new StringBuilder("{\"v\":1,\"rooms\":{");
+                for (int i = 0; i < 50; i++) {
+                    if (i > 0) body.append(',');
+                    body.append("\"game-p").append(p).append('x').append(i).append("\":{\"epoch\":\"e\",\"offset\":\"0\"}");
+                }
+                HttpResponse<String> r = Http.post(server.baseUrl() + "/live/poll", "application/json", body.append("}}").toString());
+                assertEquals(200, r.statusCode(), r.body());
+            }
+            for (int i = 0; i < 1_000; i++) assertEquals(404, Http.get(server.baseUrl() + "/api/games/nope" + i).statusCode());
+            long after = jedis.dbSize();
+            System.out.printf("Redis: 6,030 unknown rooms asked; DBSIZE %d before, %d after%n", before, after);
+            assertEquals(before, after);
+
+            server.realtime().publish("game-live", "{\"n\":1}");
+            long ttl = jedis.ttl("tally:{game-live}:stream");
+            assertTrue(ttl > 3_500 && ttl <= 3_600, "stream TTL " + ttl);
+            assertTrue(jedis.ttl("tally:{game-live}:epoch") > 3_500, "epoch key TTL");
+        }
+    }
+}
