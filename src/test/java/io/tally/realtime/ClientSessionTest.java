@@ -164,6 +164,7 @@ class ClientSessionTest {
     @Test
     void aLiveQueueThatOverflowsClosesWith1013SoTheClientResumes() {
         Realtime core = core();
+        core.publish("game-1", "{\"n\":0}");
         FakeConnection c = new FakeConnection(false, 5);
         ConnectionHandler.Inbound in = connect(core, c);
         in.onFrame("{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-1\"}");
@@ -174,6 +175,20 @@ class ClientSessionTest {
         while (c.closeCode() == null && System.nanoTime() < deadline) Thread.onSpinWait();
         assertEquals(1013, c.closeCode());
         assertEquals("slow-consumer", c.closeReason());
+    }
+
+    @Test
+    void aRoomNobodyCreatedIsRefusedAndTheNextSubscribeStillStarts() {
+        Realtime core = core();
+        core.publish("game-1", "{\"n\":0}");
+        FakeConnection c = new FakeConnection(false, 100);
+        ConnectionHandler.Inbound in = connect(core, c);
+        in.onFrame("{\"type\":\"subscribe\",\"id\":1,\"room\":\"nobody-made-this\"}");
+        in.onFrame("{\"type\":\"subscribe\",\"id\":2,\"room\":\"game-1\"}");
+        Map<String, Object> error = c.nextOfType("error");
+        assertEquals("unknown-room", error.get("code"));
+        assertEquals(1L, error.get("id"));
+        assertEquals(2L, c.nextOfType("ack").get("id"));
     }
 
     @Test
