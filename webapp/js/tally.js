@@ -519,7 +519,10 @@ class PollingTransport {
       if (batch.instance) live._update(this, { instance: batch.instance });
       for (const f of batch.frames) {
         if (this.stopped) return;
-        if (f && typeof f === 'object' && f.type !== 'welcome') live._onFrame(this, f);
+        if (!f || typeof f !== 'object' || f.type === 'welcome') continue;
+        // A per-room refusal (e.g. unknown-room): the room leaves the polls and its subscriber hears why.
+        if (f.type === 'error' && typeof f.room === 'string') live._onRequestError(this, f.room, f);
+        else live._onFrame(this, f);
       }
     }
   }

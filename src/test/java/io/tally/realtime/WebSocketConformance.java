@@ -279,9 +279,18 @@ abstract class WebSocketConformance {
         assertEquals(1008, ws.awaitClose());
     }
 
+    /** A client that holds still on purpose (it is the behaviour under test, not a wait for a result). */
+    private static void pauseFor(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void aSlowConsumerIsDisconnectedWith1013AndResumesWithoutLoss() {
-        String url = start(Map.of("TALLY_SEND_QUEUE_LIMIT", "8", "TALLY_HISTORY_SIZE", "5000"));
+        String url = start(Map.of("TALLY_SEND_QUEUE_LIMIT", "8", "TALLY_HISTORY_SIZE", "5000", "TALLY_WS_SEND_TIMEOUT_MS", "300"));
         RawWebSocket ws = connect(url);
         ws.nextOfType("welcome");
         ws.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"big\"}");
@@ -289,6 +298,9 @@ abstract class WebSocketConformance {
         ws.pause();
         String pad = "y".repeat(16_000);
         for (int i = 1; i <= 2000; i++) realtime().publish("big", "{\"n\":" + i + ",\"pad\":\"" + pad + "\"}");
+        // The client stays paused longer than the send timeout: where the fan-out writes inline
+        // (Tomcat) a write to it blocks and times out; elsewhere its queue overflows.
+        pauseFor(Duration.ofMillis(1_500));
         ws.resume();
         long seen = 0;
         String lastOffset = offset(ack);
@@ -303,7 +315,9 @@ abstract class WebSocketConformance {
             if (batch.isEmpty() && (ws.isClosed() || seen == 2000)) break;
         }
         assertTrue(seen < 2000, "the consumer was cut off before the end");
-        assertEquals(1013, ws.awaitClose());
+        int code = ws.awaitClose();
+        // 1013 when the queue overflowed; 1006 when the socket itself was stuck (no close frame fits).
+        assertTrue(code == 1013 || code == 1006, "closed as a slow consumer: " + code);
         RawWebSocket again = connect(url);
         again.nextOfType("welcome");
         again.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"big\",\"since\":" + position(epoch(ack), lastOffset) + "}");

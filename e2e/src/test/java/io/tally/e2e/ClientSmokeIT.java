@@ -55,7 +55,7 @@ class ClientSmokeIT {
 
     @BeforeAll
     static void startServer() {
-        server = TallyServer.start(Map.of());
+        server = TallyServer.start(Map.of()).withOpenRooms(); // the test page plays the app: any room
     }
 
     @AfterAll
@@ -109,6 +109,25 @@ class ClientSmokeIT {
         publish(5);
         page.waitForCount(5);
         assertReceivedExactlyOnceInOrder(page);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"websocket", "polling"})
+    void aRoomNobodyCreatedIsReportedToItsSubscriberAndTheOthersGoOn(String transport, TestInfo test) {
+        // A server whose app created one room only (by publishing to it): the other is unknown.
+        try (TallyServer strict = TallyServer.start(Map.of())) {
+            String known = "known-" + transport;
+            Position tip = strict.realtime().publish(known, "{\"n\":0}");
+            browser = artifacts.watch(browsers.get("chromium"));
+            String since = URLEncoder.encode(known + ":" + tip.epoch() + ":" + tip.offset(), StandardCharsets.UTF_8);
+            ClientTestPage page = ClientTestPage.open(browser.driver(), strict.baseUrl(),
+                    "rooms=" + known + ",nobody-made-this&since=" + since + "&transports=" + transport, WAIT);
+            page.waitForState("connected", transport);
+            page.waitForError("nobody-made-this", "unknown-room");
+            strict.realtime().publish(known, "{\"n\":1}");
+            page.waitForCount(1);
+            assertTrue(strict.realtime().status().activeRooms() <= 1, "the unknown room holds no room state");
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -180,7 +199,7 @@ class ClientSmokeIT {
         // Redis offsets are stream ids ("1764077000000-2"): bursts of three in one millisecond make
         // offsets that differ only in MINOR, which the client must order numerically.
         try (RedisServer redis = RedisServer.start();
-             TallyServer onRedis = TallyServer.start(Map.of("REDIS_URL", redis.url(), "TALLY_DRAIN_WINDOW_MS", "0"))) {
+             TallyServer onRedis = TallyServer.start(Map.of("REDIS_URL", redis.url(), "TALLY_DRAIN_WINDOW_MS", "0")).withOpenRooms()) {
             ClientTestPage page = open(onRedis, "chromium", "probeInterval=600000", test);
             streamAcrossSwitches(page, 3);
             assertTrue(page.received().stream().anyMatch(r -> r.offset().matches("\\d+-[1-9]\\d*")),
@@ -228,7 +247,7 @@ class ClientSmokeIT {
         // Ping every 300 ms; a peer silent for 1 s more is dropped. The margin absorbs a busy machine,
         // while a client that did not answer would still be dropped well within the test.
         try (TallyServer fast = TallyServer.start(Map.of(
-                "TALLY_HEARTBEAT_MS", "300", "TALLY_PEER_TIMEOUT_MS", "1000", "TALLY_DRAIN_WINDOW_MS", "0"))) {
+                "TALLY_HEARTBEAT_MS", "300", "TALLY_PEER_TIMEOUT_MS", "1000", "TALLY_DRAIN_WINDOW_MS", "0")).withOpenRooms()) {
             browser = artifacts.watch(browsers.get("chromium"));
             ClientTestPage page = ClientTestPage.open(browser.driver(), fast.baseUrl(), "rooms=heartbeat", WAIT);
             page.waitForState("connected", "websocket");
@@ -247,7 +266,7 @@ class ClientSmokeIT {
     @Test
     void comesBackAfterTheServerRestartsAndReportsTheLostHistoryAsAReset() {
         // A short drain window: the stopping server tells clients to come back within 300 ms.
-        TallyServer first = TallyServer.start(Map.of("TALLY_DRAIN_WINDOW_MS", "300"));
+        TallyServer first = TallyServer.start(Map.of("TALLY_DRAIN_WINDOW_MS", "300")).withOpenRooms();
         int port = first.port();
         TallyServer second = null;
         try {
@@ -264,7 +283,7 @@ class ClientSmokeIT {
             first = null;
             page.waitForState("reconnecting", "");
             // The in-memory history died with the server: the new one has a new epoch.
-            second = TallyServer.start("127.0.0.1", port, Map.of("TALLY_DRAIN_WINDOW_MS", "0"));
+            second = TallyServer.start("127.0.0.1", port, Map.of("TALLY_DRAIN_WINDOW_MS", "0")).withOpenRooms();
             page.waitForReset("epoch-changed");
             // Whichever transport won the race back, the client ends on WebSocket.
             page.waitForState("connected", "websocket");
@@ -315,7 +334,7 @@ class ClientSmokeIT {
         // Heartbeat 500 ms + timeout 1 s: a path silent for 1.5 s is dead to the client. Paused, the
         // path closes nothing, so only the client's own timer can notice.
         try (TallyServer fast = TallyServer.start(Map.of(
-                "TALLY_HEARTBEAT_MS", "500", "TALLY_PEER_TIMEOUT_MS", "1000", "TALLY_DRAIN_WINDOW_MS", "0"));
+                "TALLY_HEARTBEAT_MS", "500", "TALLY_PEER_TIMEOUT_MS", "1000", "TALLY_DRAIN_WINDOW_MS", "0")).withOpenRooms();
              NetworkPath path = new NetworkPath(fast.port())) {
             ClientTestPage page = open(path.url().toString(), fast, "chromium",
                     "welcomeTimeout=1000&probeInterval=1000&backoffMax=1000", test);

@@ -76,6 +76,14 @@ public final class ClientTestPage {
         return this;
     }
 
+    /** Waits for a subscription's error, reported to its {@code onError}. */
+    public ClientTestPage waitForError(String room, String code) {
+        wait.withMessage(() -> "an error " + code + " for " + room)
+                .until(ExpectedConditions.presenceOfElementLocated(
+                        By.cssSelector("#errors li[data-room='" + room + "'][data-code='" + code + "']")));
+        return this;
+    }
+
     public ClientTestPage forceTransport(String transport) {
         driver.findElement(By.id("force-" + transport)).click();
         return this;
