@@ -44,6 +44,7 @@ public final class BenchInstance implements AutoCloseable {
     static final Map<String, String> BENCH_SETTINGS = Map.of(
             "TALLY_MAX_CONNECTIONS_PER_ADDRESS", "1000000",
             "TALLY_MAX_CONNECTIONS", "1000000",
+            "TALLY_POLLS_PER_SECOND", "1000000",
             // The scoreboard scenario's scorer: one token for all instances, and no write limit for its one address.
             "TALLY_ADMIN_TOKEN", ScoreboardGame.TOKEN,
             "TALLY_WRITE_RATE", "100000",
