@@ -464,9 +464,14 @@ async function checkCapacity(ctx, proto) {
       `the proxies refused ${byProxy.length} of ${BURST_PROBES} ordinary requests (${tally(byProxy)})` +
       `${failed ? ` and ${failed} WebSockets could not open` : ''}. Viewers beyond this point get errors; nginx's error log says "worker_connections are not enough".`,
       fixFor(ctx, 'capacity.nginx-connections'), details);
-  } else if (failed || refusals.length) {
-    c.set('warn', `${failed} of ${n} extra WebSockets could not open${refusals.length ? ` and ${refusals.length} requests failed (${tally(refusals)})` : ''}, ` +
-      'but no proxy error page came back: nginx may be out of worker_connections, or something else refused them.',
+  } else if (failed) {
+    // Viewers beyond this point cannot connect, whoever refuses them. (nginx frees idle keep-alive
+    // connections for new requests, so the requests often pass while WebSockets cannot.)
+    c.set('fail', `${failed} of ${n} extra WebSockets could not open while the instance still answered requests: most often nginx ` +
+      'is out of worker_connections (every WebSocket holds two), which the browser cannot confirm.',
+      fixFor(ctx, 'capacity.nginx-connections') + ' ' + fixFor(ctx, 'capacity.unexplained'), details);
+  } else if (refusals.length) {
+    c.set('warn', `${refusals.length} of ${BURST_PROBES} requests failed (${tally(refusals)}) while the extra WebSockets were open.`,
       fixFor(ctx, 'capacity.unexplained'), details);
   } else {
     c.set('pass', `${n} extra WebSockets opened at once and the instance still answered requests: nginx has room (worker_connections) for more viewers.`,
