@@ -7,6 +7,13 @@ const FETCH_TIMEOUT_MS = 10000;
 const POLLS = 6;
 const PINGS = 5;
 const RTT_WARN_MS = 1000;
+const BURST = 50;           // extra WebSockets of the capacity check (?burst=N)
+const BURST_MAX = 200;
+const BURST_PROBES = 3;     // requests made while they are open
+const HOLD_S = 65;          // the silent request of the platform check (?hold=S): past the 60 s platform defaults
+const HOLD_MAX_S = 330;     // the server's limit
+const HOLD_GRACE_S = 20;
+const params = new URLSearchParams(location.search);
 
 const base = new URL('..', document.baseURI);         // the webapp root, whatever its context path
 const api = path => new URL('doctor/api/' + path, base);
@@ -68,6 +75,30 @@ const sleep = ms => new Promise(r => setTimeout(r, ms));
 const median = xs => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
 const now = () => performance.now();
 const ms = x => `${Math.round(x)} ms`;
+const numberParam = (name, dflt, max) => {
+  const asked = params.get(name);
+  return asked === null ? dflt : Math.min(max, Math.max(0, Math.floor(Number(asked)) || 0));
+};
+
+/** Who produced an HTTP answer: Tally (its answers are JSON), nginx (Server header or error page) or the load balancer. */
+function answeredBy(res, text) {
+  if ((res.headers.get('content-type') || '').toLowerCase().includes('json')) return 'Tally';
+  if ((res.headers.get('server') || '').toLowerCase().startsWith('nginx') || /nginx/i.test(text || '')) return 'nginx';
+  return 'the load balancer';
+}
+
+/** A shared fix text (GET /doctor/api/findings; the command line reads the same). */
+const fixFor = (ctx, id) => ctx.findings?.[id] || `The fix text did not load (/doctor/api/findings): see "${id}" in docs/DOCTOR.md.`;
+
+/** "HTTP 500 from nginx ×12, HTTP 502 from the load balancer ×3" */
+function tally(refusals) {
+  const counts = new Map();
+  for (const r of refusals) {
+    const what = r.status ? `HTTP ${r.status} from ${r.by}` : r.error;
+    counts.set(what, (counts.get(what) || 0) + 1);
+  }
+  return [...counts].map(([what, n]) => `${what} ×${n}`).join(', ');
+}
 
 async function getJson(url, init = {}) {
   const ctl = new AbortController();
@@ -316,7 +347,6 @@ function checkRtt(ctx, wsRtts) {
 
 async function checkIdle(ctx, proto) {
   const c = check('idle');
-  const params = new URLSearchParams(location.search);
   const heartbeat = ctx.heartbeat || ctx.config?.heartbeatMs || 25000;
   const asked = params.get('idle');
   const seconds = asked === null ? Math.ceil(heartbeat / 1000) + 3 : asked === 'long' ? 70 : Number(asked);
@@ -365,6 +395,162 @@ async function checkIdle(ctx, proto) {
     timeouts,
     seconds < 65 ? 'This shows the heartbeat flows through the chain. To hold a quiet connection past a 60 s idle timeout, open the page with ?idle=70.' : null,
   ]);
+}
+
+// ---- capacity: nginx worker_connections -----------------------------------------------------
+
+/** Opens a WebSocket and reports only whether it opened (within the welcome timeout). */
+function openQuiet(url) {
+  return new Promise(resolve => {
+    let ws;
+    try { ws = new WebSocket(url); } catch { resolve({ ok: false }); return; }
+    const timer = setTimeout(() => { resolve({ ok: false }); try { ws.close(); } catch { /* closing anyway */ } }, WELCOME_TIMEOUT_MS);
+    ws.onopen = () => { clearTimeout(timer); resolve({ ok: true, ws }); };
+    ws.onclose = () => { clearTimeout(timer); resolve({ ok: false }); };
+  });
+}
+
+/** One ordinary request; null when it was answered 200, else who refused it. */
+async function probeRequest() {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), FETCH_TIMEOUT_MS);
+  try {
+    const res = await fetch(api('whoami'), { cache: 'no-store', credentials: 'same-origin', signal: ctl.signal });
+    const text = await res.text();
+    return res.status === 200 ? null : { status: res.status, by: answeredBy(res, text) };
+  } catch (e) {
+    return { status: 0, error: e.name === 'AbortError' ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s` : 'no answer (connection closed)' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// Every proxied WebSocket takes two of nginx's worker_connections (the viewer's and Tomcat's). A
+// worker without a free one answers 500 or closes the connection (the balancer then answers 502).
+async function checkCapacity(ctx, proto) {
+  const c = check('capacity');
+  const n = numberParam('burst', BURST, BURST_MAX);
+  if (!proto) {
+    c.set('warn', 'Not run: it needs a working WebSocket (see above).', 'Make the WebSocket check above pass first.');
+    return;
+  }
+  if (!(n > 0)) {
+    c.set('warn', 'Skipped (?burst=0).', 'Open the page without ?burst=0 to run it.');
+    return;
+  }
+  c.running(`Opening ${n} extra WebSockets at once…`);
+  const url = new URL('live/ws', base);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const opened = await Promise.all(Array.from({ length: n }, () => openQuiet(url.href)));
+  const open = opened.filter(r => r.ok).map(r => r.ws);
+  const failed = n - open.length;
+  const refusals = [];
+  try {
+    // While they are all open: can the instance still take an ordinary request?
+    for (let i = 0; i < BURST_PROBES; i++) {
+      const r = await probeRequest();
+      if (r) refusals.push(r);
+    }
+  } finally {
+    for (const ws of open) ws.close(1000, 'doctor burst done');
+  }
+  const details = [
+    `${open.length} of ${n} extra WebSockets opened at once${failed ? `; ${failed} failed to open (the browser does not say why)` : ''}`,
+    `Requests made while they were open: ${BURST_PROBES - refusals.length} of ${BURST_PROBES} answered${refusals.length ? '; refused: ' + tally(refusals) : ''}`,
+  ];
+  const byProxy = refusals.filter(r => r.status >= 500 && r.by !== 'Tally');
+  if (byProxy.length) {
+    c.set('fail', `nginx ran out of connections (worker_connections): with ${open.length} of ${n} extra WebSockets open, ` +
+      `the proxies refused ${byProxy.length} of ${BURST_PROBES} ordinary requests (${tally(byProxy)})` +
+      `${failed ? ` and ${failed} WebSockets could not open` : ''}. Viewers beyond this point get errors; nginx's error log says "worker_connections are not enough".`,
+      fixFor(ctx, 'capacity.nginx-connections'), details);
+  } else if (failed) {
+    // Viewers beyond this point cannot connect, whoever refuses them. (nginx frees idle keep-alive
+    // connections for new requests, so the requests often pass while WebSockets cannot.)
+    c.set('fail', `${failed} of ${n} extra WebSockets could not open while the instance still answered requests: most often nginx ` +
+      'is out of worker_connections (every WebSocket holds two), which the browser cannot confirm.',
+      fixFor(ctx, 'capacity.nginx-connections') + ' ' + fixFor(ctx, 'capacity.unexplained'), details);
+  } else if (refusals.length) {
+    c.set('warn', `${refusals.length} of ${BURST_PROBES} requests failed (${tally(refusals)}) while the extra WebSockets were open.`,
+      fixFor(ctx, 'capacity.unexplained'), details);
+  } else {
+    c.set('pass', `${n} extra WebSockets opened at once and the instance still answered requests: nginx has room (worker_connections) for more viewers.`,
+      null, details);
+  }
+}
+
+// ---- platform: the real idle cut -------------------------------------------------------------
+
+/** Sends GET /doctor/api/hold?s=N (answered after N s, nothing before) at once; the other checks run meanwhile. */
+function startHold() {
+  const s = numberParam('hold', HOLD_S, HOLD_MAX_S);
+  if (!(s > 0)) return { seconds: 0, done: Promise.resolve(null) };
+  const t0 = now();
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), (s + HOLD_GRACE_S) * 1000);
+  const done = fetch(api('hold?s=' + s), { cache: 'no-store', credentials: 'same-origin', signal: ctl.signal })
+    .then(async res => {
+      const after = now() - t0;
+      const text = await res.text();
+      let body = null;
+      try { body = JSON.parse(text); } catch { body = null; }
+      return { status: res.status, by: answeredBy(res, text), after, body };
+    }, e => ({ status: 0, after: now() - t0,
+               error: e.name === 'AbortError' ? `no answer within ${s + HOLD_GRACE_S} s` : 'connection closed without an answer' }))
+    .finally(() => clearTimeout(timer));
+  return { seconds: s, t0, done };
+}
+
+async function checkPlatform(ctx, hold) {
+  const c = check('platform');
+  if (!hold.seconds) {
+    c.set('warn', 'Skipped (?hold=0).', 'Open the page without ?hold=0 to measure the real idle cut.');
+    return;
+  }
+  const tick = setInterval(() => {
+    const left = Math.max(0, Math.ceil(hold.seconds - (now() - hold.t0) / 1000));
+    c.running(`Holding a silent request for ${hold.seconds} s to see where the path cuts it; ${left} s left…`);
+  }, 1000);
+  const o = await hold.done;
+  clearInterval(tick);
+  const proxyS = ctx.config?.proxyIdleTimeoutS;
+  const lbS = ctx.config?.lbIdleTimeoutS;
+  const near = (cut, configured) => typeof configured === 'number' && Math.abs(cut - configured) <= Math.max(2, Math.floor(configured / 10));
+  const details = [`Idle timeouts Tally was told: nginx ${proxyS ?? '?'} s (TALLY_PROXY_IDLE_TIMEOUT_S), load balancer ${lbS ?? '?'} s (TALLY_LB_IDLE_TIMEOUT_S)`];
+  const cut = Math.round(o.after / 1000);
+  if (o.status === 200 && o.by === 'Tally') {
+    details.push(`Held on instance ${o.body?.instance}`);
+    if (hold.seconds <= 60) details.push('A hold of 65 s or more (the default) tells the 60 s platform defaults from Tally\'s 300 s.');
+    c.set('pass', `A request silent for ${hold.seconds} s came through: nothing on the path cuts a quiet request that soon` +
+      (hold.seconds > 60 ? ', so neither nginx nor the load balancer runs on its 60 s default (.platform/nginx and the .ebextensions idle timeout are applied).' : '.'),
+      null, details);
+    return;
+  }
+  if (o.by === 'Tally') {
+    details.push(`Answer: HTTP ${o.status}${o.body?.detail ? ' — ' + o.body.detail : ''}`);
+    c.set('warn', `Could not measure the idle cut: /doctor/api/hold answered HTTP ${o.status}.`,
+      o.status === 404 ? 'Deploy this version of Tally (older ones lack /doctor/api/hold).' : 'Run the doctor again in a minute.', details);
+    return;
+  }
+  const how = o.status === 0 ? o.error : `HTTP ${o.status} from ${o.by}`;
+  details.push(`Cut after ${ms(o.after)}: ${how}`);
+  if (o.by === 'nginx' && o.status === 504) {
+    if (near(cut, proxyS)) {
+      c.set('pass', `nginx cut a request silent for ${cut} s, as TALLY_PROXY_IDLE_TIMEOUT_S says.`, null, details);
+    } else {
+      c.set('fail', `nginx cut a request that was silent for ${cut} s (HTTP 504): its proxy_read_timeout is about ${cut} s, not the ${proxyS ?? '?'} s ` +
+        'Tally was told. Tally\'s .platform nginx files (proxy_read_timeout 300s) are not what nginx runs.',
+        fixFor(ctx, 'platform.nginx-not-applied'), details);
+    }
+  } else if (near(cut, lbS)) {
+    c.set('pass', `The load balancer cut a request silent for ${cut} s (${how}), as TALLY_LB_IDLE_TIMEOUT_S says.`, null, details);
+  } else if (o.by === 'the load balancer' && o.status === 504) {
+    c.set('fail', `The load balancer cut a request that was silent for ${cut} s (HTTP 504): its idle timeout is about ${cut} s, not the ${lbS ?? '?'} s Tally was told.`,
+      fixFor(ctx, 'platform.balancer-timeout'), details);
+  } else {
+    c.set('fail', `A request that was silent for ${cut} s was cut (${how}) before the idle timeouts Tally was told about.`,
+      fixFor(ctx, 'platform.cut'), details);
+  }
 }
 
 function checkConfig(ctx) {
@@ -445,11 +631,14 @@ async function run() {
   reset();
 
   const ctx = {};
-  const [config, whoami, redis] = await Promise.all([
+  const hold = startHold();   // the silent request runs while the other checks do
+  const [config, whoami, redis, findings] = await Promise.all([
     getJson(api('config')),
     getJson(api('whoami?' + new URLSearchParams({ origin: location.origin }))),
     getJson(api('redis')),
+    getJson(api('findings')),
   ]);
+  if (findings.status === 200) ctx.findings = findings.body?.fixes;
   if (config.status === 200) ctx.config = config.body; else ctx.configError = config.error || `HTTP ${config.status}`;
   if (whoami.status === 200) ctx.whoami = whoami.body;
   if (redis.status === 200) ctx.redis = redis.body; else ctx.redisError = redis.error || `HTTP ${redis.status}`;
@@ -472,7 +661,9 @@ async function run() {
     }
   }
   checkRtt(ctx, wsRtts);
+  await checkCapacity(ctx, proto);
   await checkIdle(ctx, proto);
+  await checkPlatform(ctx, hold);
   if (ctx.ws?.ws && ctx.ws.ws.readyState <= 1) ctx.ws.ws.close(1000, 'doctor done');
   summarize();
 }

@@ -24,6 +24,9 @@ public final class Doctor {
         ServletRegistration.Dynamic api = context.addServlet("tally-doctor", new DoctorServlet(realtime, proxies, probes));
         api.addMapping("/doctor", "/doctor/api/*");
         api.setLoadOnStartup(1); // starts the presence beat with the instance, not with the first visit
+        ServletRegistration.Dynamic hold = context.addServlet("tally-doctor-hold", new SilentHoldServlet(realtime.config().instanceId()));
+        hold.addMapping("/doctor/api/hold");
+        hold.setAsyncSupported(true);
         ServletRegistration.Dynamic probe = context.addServlet("tally-doctor-upgrade-probe", new UpgradeProbeServlet(probes));
         probe.addMapping("/live/ws");
     }

@@ -27,8 +27,10 @@ import java.util.logging.Logger;
  *   <li>{@code GET /doctor/api/whoami}: which instance answered, whether a stickiness cookie came with the
  *       request, the scheme and Host as Tomcat saw them;</li>
  *   <li>{@code GET /doctor/api/upgrade-probe}: a nonce for a WebSocket probe; with {@code ?nonce=&epoch=&offset=},
- *       what that probe's handshake carried if it reached Tomcat without being upgraded.</li>
+ *       what that probe's handshake carried if it reached Tomcat without being upgraded;</li>
+ *   <li>{@code GET /doctor/api/findings}: the fix texts of the checks the clients judge themselves ({@link Findings}).</li>
  * </ul>
+ * ({@code /doctor/api/hold} is {@link SilentHoldServlet}.)
  * Owns the presence beat (started in {@link #init()}, stopped in {@link #destroy()}).
  */
 final class DoctorServlet extends HttpServlet {
@@ -92,8 +94,9 @@ final class DoctorServlet extends HttpServlet {
             case "/redis" -> json(response, 200, redis());
             case "/whoami" -> json(response, 200, whoami(request));
             case "/upgrade-probe" -> upgradeProbe(request, response);
-            case "", "/" -> json(response, 200, Map.of("endpoints",
-                    List.of("/doctor/api/config", "/doctor/api/redis", "/doctor/api/whoami", "/doctor/api/upgrade-probe")));
+            case "/findings" -> json(response, 200, Findings.json());
+            case "", "/" -> json(response, 200, Map.of("endpoints", List.of("/doctor/api/config", "/doctor/api/redis",
+                    "/doctor/api/whoami", "/doctor/api/upgrade-probe", "/doctor/api/findings", "/doctor/api/hold")));
             default -> json(response, 404, Map.of("status", 404, "title", "Not Found", "detail", "no such doctor endpoint"));
         }
     }
@@ -222,7 +225,7 @@ final class DoctorServlet extends HttpServlet {
         json(response, 200, m);
     }
 
-    private static void json(HttpServletResponse response, int status, Object body) throws IOException {
+    static void json(HttpServletResponse response, int status, Object body) throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");

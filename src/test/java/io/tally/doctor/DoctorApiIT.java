@@ -152,12 +152,55 @@ class DoctorApiIT {
         assertEquals("/doctor/", URI.create(r.headers().firstValue("Location").orElseThrow()).getPath());
         HttpResponse<String> page = Http.get(server.baseUrl() + "/doctor/");
         assertEquals(200, page.statusCode());
-        for (String id : List.of("websocket", "polling", "instances", "rtt", "idle", "config", "redis", "tls")) {
+        for (String id : List.of("websocket", "polling", "instances", "rtt", "capacity", "idle", "platform", "config", "redis", "tls")) {
             assertTrue(page.body().contains("id=\"check-" + id + "\""), id);
         }
         assertFalse(page.body().contains("<script>"), "no inline scripts (CSP script-src 'self')");
         assertFalse(page.body().contains("style=\""), "no inline styles (CSP style-src 'self')");
         assertEquals(200, Http.get(server.baseUrl() + "/doctor/doctor.js").statusCode());
+    }
+
+    @Test
+    void holdAnswersOnlyAfterItsSecondsAndIsBounded() throws Exception {
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = Http.get(server.baseUrl() + "/doctor/api/hold?s=1");
+        long took = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(took >= 1_000, "answered after " + took + " ms");
+        assertEquals("doc-1", json(r).get("instance"));
+        for (String bad : List.of("0", "331", "x", "")) {
+            HttpResponse<String> b = Http.get(server.baseUrl() + "/doctor/api/hold?s=" + bad);
+            assertEquals(400, b.statusCode(), bad);
+            assertEquals("bad-hold", json(b).get("code"));
+        }
+        // More at once than an instance holds: the rest are refused at once, the held ones still answer.
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < SilentHoldServlet.MAX_HELD + 4; i++) {
+            all.add(client.sendAsync(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/doctor/api/hold?s=3"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        int ok = 0;
+        int refused = 0;
+        for (var f : all) {
+            HttpResponse<String> x = f.get(40, java.util.concurrent.TimeUnit.SECONDS);
+            if (x.statusCode() == 200) ok++;
+            if (x.statusCode() == 429) {
+                refused++;
+                assertEquals("too-many-holds", json(x).get("code"));
+            }
+        }
+        assertEquals(SilentHoldServlet.MAX_HELD + 4, ok + refused);
+        assertTrue(ok <= SilentHoldServlet.MAX_HELD && refused >= 4, ok + " held, " + refused + " refused");
+        assertEquals(200, Http.get(server.baseUrl() + "/doctor/api/hold?s=1").statusCode(), "slots are free again");
+    }
+
+    @Test
+    void findingsCarryTheFixTextsBothClientsShow() {
+        Map<String, Object> fixes = map(json(Http.get(server.baseUrl() + "/doctor/api/findings")).get("fixes"));
+        assertTrue(String.valueOf(fixes.get(Findings.NGINX_CONNECTIONS)).contains("worker_connections"), fixes.toString());
+        assertTrue(String.valueOf(fixes.get(Findings.PLATFORM_NGINX)).contains("tally-bundle.zip"), fixes.toString());
+        assertEquals(Findings.fix(Findings.PLATFORM_BALANCER), fixes.get(Findings.PLATFORM_BALANCER));
     }
 
     @Test

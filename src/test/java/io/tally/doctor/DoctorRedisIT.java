@@ -136,7 +136,7 @@ class DoctorRedisIT {
         assertEquals(200, Http.get(a.baseUrl() + "/doctor/api/config").statusCode());
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = DoctorCli.run(new String[] {"--idle", "2", a.baseUrl()}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        int exit = DoctorCli.run(new String[] {"--idle", "2", "--hold", "2", a.baseUrl()}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(1, exit, text);
         assertTrue(text.lines().anyMatch(l -> l.startsWith("FAIL  redis")), text);

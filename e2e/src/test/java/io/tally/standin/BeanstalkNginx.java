@@ -33,6 +33,8 @@ public final class BeanstalkNginx {
             ? "user root; # the stand-in's workers keep the master's user" : "# user: dropped by the stand-in (no root)";
     private static final Pattern PID = Pattern.compile("(?m)^(\\s*pid\\s+)[^;]+;");
     private static final Pattern LISTEN_80 = Pattern.compile("(listen\\s+)80(?=[\\s;])");
+    private static final Pattern WORKER_CONNECTIONS = Pattern.compile("(?m)^(\\s*worker_connections\\s+)\\d+;");
+    private static final Pattern READ_TIMEOUT = Pattern.compile("(?m)^\\s*proxy_read_timeout\\s");
     private static final Pattern UPGRADE_HEADERS =
             Pattern.compile("(?m)(proxy_set_header\\s+(?:Upgrade|Connection)\\s+)[^;]+;");
 
@@ -41,6 +43,9 @@ public final class BeanstalkNginx {
     private int listenPort = 80;
     private int upstreamPort = 8080;
     private boolean brokenProxy;
+    private boolean platformFiles = true;
+    private int workerConnections;
+    private java.time.Duration defaultReadTimeout;
 
     /** @param projectDir the directory holding {@code .platform/} */
     public BeanstalkNginx(Path projectDir) {
@@ -70,6 +75,27 @@ public final class BeanstalkNginx {
         return this;
     }
 
+    /** false: none of our .platform/nginx files, only the platform's (a bare WAR, or files the platform ignored). */
+    public BeanstalkNginx platformFiles(boolean apply) {
+        this.platformFiles = apply;
+        return this;
+    }
+
+    /** worker_connections instead of the main nginx.conf's (0: as written). */
+    public BeanstalkNginx workerConnections(int n) {
+        this.workerConnections = n;
+        return this;
+    }
+
+    /**
+     * Stands for nginx's built-in proxy_read_timeout (60 s) where no http-level file sets one; null:
+     * nginx's own. (A stand-in file cannot set it next to ours: nginx refuses a duplicate directive.)
+     */
+    public BeanstalkNginx defaultReadTimeout(java.time.Duration d) {
+        this.defaultReadTimeout = d;
+        return this;
+    }
+
     public Path platformNginxDir() {
         return projectDir.resolve(".platform/nginx");
     }
@@ -93,20 +119,28 @@ public final class BeanstalkNginx {
             Path ours = platformNginxDir();
 
             Path shipped = ours.resolve("nginx.conf");
-            String main = shippedMainConf && Files.isRegularFile(shipped)
+            String main = platformFiles && shippedMainConf && Files.isRegularFile(shipped)
                     ? Files.readString(shipped, StandardCharsets.UTF_8) : resource("nginx.conf");
+            if (workerConnections > 0) main = WORKER_CONNECTIONS.matcher(main).replaceAll("$1" + workerConnections + ";");
+            List<Path> oursHttp = platformFiles ? confFiles(ours.resolve("conf.d")) : List.of();
+            List<Path> oursServer = platformFiles ? confFiles(ours.resolve("conf.d/elasticbeanstalk")) : List.of();
             Path nginxConf = prefix.resolve("nginx.conf");
             write(nginxConf, main, prefix);
             write(prefix.resolve("mime.types"), mimeTypes(), prefix);
 
             // The platform's own http-level files, then ours next to them.
-            write(confD.resolve("00-standin-local-paths.conf"), localPaths(prefix), prefix);
+            String local = localPaths(prefix);
+            if (defaultReadTimeout != null && !setsReadTimeout(main, oursHttp)) {
+                local += "# Stand-in only: nginx's built-in 60 s proxy_read_timeout, shortened for a fast test.\n"
+                        + "proxy_read_timeout " + defaultReadTimeout.toMillis() + "ms;\n";
+            }
+            write(confD.resolve("00-standin-local-paths.conf"), local, prefix);
             write(confD.resolve("healthd_logformat.conf"), resource("healthd_logformat.conf"), prefix);
-            for (Path f : confFiles(ours.resolve("conf.d"))) write(confD.resolve(f.getFileName()), Files.readString(f), prefix);
+            for (Path f : oursHttp) write(confD.resolve(f.getFileName()), Files.readString(f), prefix);
 
             write(eb.resolve("00_application.conf"), resource("00_application.conf"), prefix);
             write(eb.resolve("healthd.conf"), resource("healthd.conf"), prefix);
-            for (Path f : confFiles(ours.resolve("conf.d/elasticbeanstalk"))) {
+            for (Path f : oursServer) {
                 write(eb.resolve(f.getFileName()), Files.readString(f), prefix);
             }
             return nginxConf;
@@ -133,6 +167,12 @@ public final class BeanstalkNginx {
         String configured = System.getProperty("standin.nginx");
         if (configured != null) return configured;
         return Files.isExecutable(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : "nginx";
+    }
+
+    private static boolean setsReadTimeout(String main, List<Path> httpFiles) throws IOException {
+        if (READ_TIMEOUT.matcher(main).find()) return true;
+        for (Path f : httpFiles) if (READ_TIMEOUT.matcher(Files.readString(f)).find()) return true;
+        return false;
     }
 
     /** .conf files of one directory (not its subdirectories), sorted like nginx's glob include. */

@@ -74,7 +74,8 @@ public final class StandIn implements AutoCloseable {
                     Ports.free(), war, env, options.healthPath, projectDir.resolve(CONNECTOR_HOOK));
             tomcats.add(tomcat);
             BeanstalkNginx layout = new BeanstalkNginx(projectDir).upstreamPort(tomcat.port())
-                    .brokenProxy(options.brokenProxy);
+                    .brokenProxy(options.brokenProxy).platformFiles(options.platformNginx)
+                    .workerConnections(options.nginxWorkerConnections).defaultReadTimeout(options.nginxDefaultReadTimeout);
             NginxInstance nginx = new NginxInstance("nginx-" + n, layout, runDir.resolve("nginx-" + n), Ports.free());
             nginxes.add(nginx);
             nginxPorts.add(nginx.port());
@@ -342,7 +343,10 @@ public final class StandIn implements AutoCloseable {
         b.append("Balancer (HAProxy as the ALB): ").append(url()).append('/')
                 .append("  [stickiness ").append(options.sticky ? "on (AWSALB)" : "off")
                 .append(", idle timeout ").append(options.idleTimeout.toSeconds()).append(" s")
-                .append(options.brokenProxy ? ", BROKEN PROXY: nginx strips Upgrade/Connection" : "").append("]\n");
+                .append(options.brokenProxy ? ", BROKEN PROXY: nginx strips Upgrade/Connection" : "")
+                .append(options.platformNginx ? "" : ", nginx WITHOUT our .platform files")
+                .append(options.nginxWorkerConnections > 0 ? ", nginx worker_connections " + options.nginxWorkerConnections : "")
+                .append("]\n");
         for (int i = 0; i < tomcats.size(); i++) {
             b.append("Instance ").append(i + 1).append(": nginx ").append(url(i)).append("/ -> Tomcat ")
                     .append(tomcatVersion(i)).append(' ').append(tomcatUrl(i)).append("/  (TALLY_INSTANCE_ID=")

@@ -14,6 +14,9 @@ public final class StandInOptions {
     int instances = 2;
     boolean sticky = true;
     boolean brokenProxy;
+    boolean platformNginx = true;
+    int nginxWorkerConnections;
+    Duration nginxDefaultReadTimeout;
     Duration idleTimeout = Duration.ofSeconds(60);
     Duration healthInterval = Duration.ofSeconds(1);
     Duration startTimeout = Duration.ofSeconds(120); // ~5 s normally; generous for loaded CI machines
@@ -47,6 +50,31 @@ public final class StandInOptions {
     /** nginx strips Upgrade and Connection like a misconfigured proxy: WebSocket fails, polling works. */
     public StandInOptions brokenProxy(boolean on) {
         this.brokenProxy = on;
+        return this;
+    }
+
+    /**
+     * false: nginx runs the platform's files only, none of our .platform/nginx ones, as when the
+     * upload lacked them (a bare WAR) or the platform ignored them.
+     */
+    public StandInOptions platformNginx(boolean apply) {
+        this.platformNginx = apply;
+        return this;
+    }
+
+    /** nginx's worker_connections instead of what nginx.conf says (e.g. 16, to run out of connections). */
+    public StandInOptions nginxWorkerConnections(int n) {
+        if (n < 1) throw new IllegalArgumentException("worker_connections must be at least 1");
+        this.nginxWorkerConnections = n;
+        return this;
+    }
+
+    /**
+     * nginx's built-in proxy_read_timeout (60 s) shortened, to stand for the platform default in a
+     * fast test. Like the real default, it only applies where no file sets proxy_read_timeout.
+     */
+    public StandInOptions nginxDefaultReadTimeout(Duration d) {
+        this.nginxDefaultReadTimeout = d;
         return this;
     }
 

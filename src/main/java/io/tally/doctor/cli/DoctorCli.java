@@ -39,6 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   bin/tally-doctor https://my-env.elasticbeanstalk.com          (same, from a checkout or a WAR)
  * </pre>
  * Options: {@code --idle SECONDS} keeps a WebSocket idle that long (default: heartbeat + 3 s; 0 skips),
+ * {@code --hold SECONDS} holds a silent request that long to measure the real idle cut (default 65; 0 skips),
+ * {@code --burst N} extra WebSockets opened at once (default 50; 0 skips),
  * {@code --polls N} probes (default 6), {@code --json} prints the results as JSON instead.
  */
 public final class DoctorCli {
@@ -49,6 +51,7 @@ public final class DoctorCli {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final long WELCOME_TIMEOUT_MS = 8_000;
     private static final long RTT_WARN_MS = 1_000;
+    private static final int MAX_HOLD_S = 330; // the server's limit (SilentHoldServlet)
 
     /** One check's result; {@code status} is pass, warn or fail. */
     public record Result(String id, String status, String summary, String fix, List<String> details) {
@@ -57,6 +60,8 @@ public final class DoctorCli {
     private final URI base;
     private final String origin;
     private final int idleSeconds;
+    private final int holdSeconds;
+    private final int burst;
     private final int polls;
     private final HttpClient http;
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
@@ -75,12 +80,14 @@ public final class DoctorCli {
     private final List<Long> wsRtts = new ArrayList<>();
     private Socket socket;
 
-    DoctorCli(URI base, int idleSeconds, int polls) {
+    DoctorCli(URI base, int idleSeconds, int holdSeconds, int burst, int polls) {
         String s = base.toString();
         this.base = URI.create(s.endsWith("/") ? s : s + "/");
         int port = base.getPort();
         this.origin = base.getScheme() + "://" + base.getHost() + (port < 0 ? "" : ":" + port);
         this.idleSeconds = idleSeconds;
+        this.holdSeconds = holdSeconds;
+        this.burst = burst;
         this.polls = polls;
         // Cookies like a browser: the load balancer's stickiness cookie comes back on later requests.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).cookieHandler(cookies)
@@ -96,12 +103,16 @@ public final class DoctorCli {
         String url = null;
         int idle = -1;
         int polls = 6;
+        int hold = IdleCut.DEFAULT_SECONDS;
+        int burst = ConnectionBurst.DEFAULT_SIZE;
         boolean json = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--idle" -> idle = Integer.parseInt(args[++i]);
                     case "--polls" -> polls = Integer.parseInt(args[++i]);
+                    case "--hold" -> hold = Integer.parseInt(args[++i]);
+                    case "--burst" -> burst = Integer.parseInt(args[++i]);
                     case "--json" -> json = true;
                     case "-h", "--help" -> {
                         usage(out);
@@ -115,16 +126,18 @@ public final class DoctorCli {
             }
             if (url == null) throw new IllegalArgumentException("the deployment's URL is missing");
             if (polls < 1 || polls > 100) throw new IllegalArgumentException("--polls must be between 1 and 100");
+            if (hold < 0 || hold > MAX_HOLD_S) throw new IllegalArgumentException("--hold must be between 0 and " + MAX_HOLD_S);
+            if (burst < 0 || burst > ConnectionBurst.MAX_SIZE) throw new IllegalArgumentException("--burst must be between 0 and " + ConnectionBurst.MAX_SIZE);
             URI uri = URI.create(url);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
                 throw new IllegalArgumentException("the URL must be http:// or https:// with a host, got " + url);
             }
-            DoctorCli doctor = new DoctorCli(uri, idle, polls);
+            DoctorCli doctor = new DoctorCli(uri, idle, hold, burst, polls);
             List<Result> results = doctor.runAll(json ? null : out);
             if (json) out.println(toJson(uri, results));
             return results.stream().anyMatch(r -> r.status().equals("fail")) ? EXIT_FAIL : EXIT_OK;
-        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) { // NumberFormatException included
             err.println("tally-doctor: " + (e instanceof ArrayIndexOutOfBoundsException ? "an option is missing its value" : e.getMessage()));
             usage(err);
             return EXIT_USAGE;
@@ -132,9 +145,10 @@ public final class DoctorCli {
     }
 
     private static void usage(PrintStream s) {
-        s.println("usage: tally-doctor [--idle SECONDS] [--polls N] [--json] https://your-env.elasticbeanstalk.com");
-        s.println("  Checks WebSocket upgrade, long-polling, instances, round trips, an idle WebSocket, timeouts, Redis and TLS");
-        s.println("  through the whole chain. Exit status: 0 no check failed, 1 a check failed, 2 usage error.");
+        s.println("usage: tally-doctor [--idle SECONDS] [--hold SECONDS] [--burst N] [--polls N] [--json] https://your-env.elasticbeanstalk.com");
+        s.println("  Checks WebSocket upgrade, long-polling, instances, round trips, nginx's connection capacity, an idle WebSocket,");
+        s.println("  the real idle cut (are .platform settings applied), timeouts, Redis and TLS through the whole chain.");
+        s.println("  Exit status: 0 no check failed, 1 a check failed, 2 usage error.");
     }
 
     List<Result> runAll(PrintStream out) {
@@ -146,13 +160,19 @@ public final class DoctorCli {
         Response r = getJson("doctor/api/redis");
         redis = r.status == 200 ? r.body : null;
         redisProblem = r.problem();
+        // The silent request runs while the other checks do.
+        IdleCut idleCut = new IdleCut(http, base, holdSeconds);
+        idleCut.start();
+        if (out != null && holdSeconds > 0) out.println("                 (holding a silent request for " + holdSeconds + " s meanwhile…)");
         try {
             report(out, checkWebSocket());
             report(out, checkPolling());
             report(out, checkInstances());
             measureWebSocketRtt();
             report(out, checkRtt());
+            report(out, checkCapacity());
             report(out, checkIdle(out));
+            report(out, idleCut.result(config));
             report(out, checkConfig());
             report(out, checkRedis());
             report(out, checkTls());
@@ -361,6 +381,12 @@ public final class DoctorCli {
                     "Check the instances' CPU and the distance to the region; scores will feel late.", details);
         }
         return new Result("rtt", "pass", "WebSocket " + ws + " ms, long-polling " + poll + " ms (median round trips).", null, details);
+    }
+
+    private Result checkCapacity() {
+        if (socket == null) return new Result("capacity", "warn", "Not run: it needs a working WebSocket.", "Make the WebSocket check pass first.", List.of());
+        if (burst == 0) return new Result("capacity", "warn", "Skipped (--burst 0).", "Run without --burst 0 to check it.", List.of());
+        return new ConnectionBurst(http, base, origin, burst).run();
     }
 
     private Result checkIdle(PrintStream out) {

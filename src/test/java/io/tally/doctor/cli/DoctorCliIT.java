@@ -28,23 +28,27 @@ class DoctorCliIT {
     @Test
     void aHealthySingleInstancePassesEveryCheckAndExitsZero() {
         try (TallyServer server = TallyServer.start(Map.of("TALLY_INSTANCE_ID", "cli-1", "TALLY_HEARTBEAT_MS", "1000"))) {
-            Run r = run("--idle", "2", server.baseUrl());
+            Run r = run("--idle", "2", "--hold", "2", server.baseUrl());
             assertEquals(0, r.exit(), r.out() + r.err());
-            for (String id : new String[] {"websocket", "polling", "instances", "rtt", "idle", "config", "redis", "tls"}) {
+            for (String id : new String[] {"websocket", "polling", "instances", "rtt", "capacity", "idle", "platform", "config", "redis", "tls"}) {
                 assertTrue(r.out().lines().anyMatch(l -> l.matches("PASS\\s+" + id + "\\s+.*")), id + " should pass:\n" + r.out());
             }
             assertTrue(r.out().contains("welcomed by instance cli-1"), r.out());
-            assertTrue(r.out().contains("8 passed, 0 warned, 0 failed"), r.out());
+            assertTrue(r.out().contains("50 extra WebSockets opened at once"), r.out());
+            assertTrue(r.out().contains("A request silent for 2 s came through"), r.out());
+            assertTrue(r.out().contains("10 passed, 0 warned, 0 failed"), r.out());
         }
     }
 
     @Test
     void jsonOutputCarriesTheSameVerdicts() {
         try (TallyServer server = TallyServer.start(Map.of("TALLY_HEARTBEAT_MS", "1000"))) {
-            Run r = run("--json", "--idle", "0", server.baseUrl());
+            Run r = run("--json", "--idle", "0", "--hold", "0", "--burst", "0", server.baseUrl());
             assertEquals(0, r.exit(), r.out());
             assertTrue(r.out().contains("{\"id\":\"websocket\",\"status\":\"pass\""), r.out());
             assertTrue(r.out().contains("{\"id\":\"idle\",\"status\":\"warn\""), "skipped idle check is a warning: " + r.out());
+            assertTrue(r.out().contains("{\"id\":\"platform\",\"status\":\"warn\",\"summary\":\"Skipped"), r.out());
+            assertTrue(r.out().contains("{\"id\":\"capacity\",\"status\":\"warn\",\"summary\":\"Skipped"), r.out());
         }
     }
 
@@ -54,11 +58,12 @@ class DoctorCliIT {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Run r = run("--idle", "0", "--polls", "1", "http://127.0.0.1:" + port);
+        Run r = run("--idle", "0", "--polls", "1", "--hold", "2", "http://127.0.0.1:" + port);
         assertEquals(1, r.exit(), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("FAIL  websocket")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("FAIL  polling")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("FAIL  config")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("WARN\\s+platform\\s+Could not measure.*")), r.out());
     }
 
     @Test
@@ -66,6 +71,8 @@ class DoctorCliIT {
         assertEquals(2, run().exit());
         assertEquals(2, run("ftp://example.com").exit());
         assertEquals(2, run("--idle").exit());
+        assertEquals(2, run("--hold", "999", "http://127.0.0.1:1").exit());
+        assertEquals(2, run("--burst", "many", "http://127.0.0.1:1").exit());
         assertEquals(0, run("--help").exit());
     }
 }

@@ -20,7 +20,7 @@ import java.util.Map;
 
 /** The doctor page under WebDriver: open it, wait until every check has a verdict, read them. */
 final class DoctorPage {
-    static final List<String> CHECKS = List.of("websocket", "polling", "instances", "rtt", "idle", "config", "redis", "tls");
+    static final List<String> CHECKS = List.of("websocket", "polling", "instances", "rtt", "capacity", "idle", "platform", "config", "redis", "tls");
 
     private final WebDriver driver;
 

@@ -48,7 +48,7 @@ class DoctorPageIT {
     @ValueSource(strings = {"chromium", "webkit"})
     void aSingleInstanceOnTheMemoryBrokerPassesEveryCheck(String engine) {
         browser = artifacts.watch(Browsers.open(engine));
-        DoctorPage page = DoctorPage.open(browser.driver(), server.baseUrl(), "idle=2", Duration.ofSeconds(60));
+        DoctorPage page = DoctorPage.open(browser.driver(), server.baseUrl(), "idle=2&hold=2", Duration.ofSeconds(60));
         for (Map.Entry<String, String> e : page.statuses().entrySet()) {
             assertEquals("pass", e.getValue(), e.getKey() + page.describe());
         }
@@ -61,7 +61,7 @@ class DoctorPageIT {
     @ValueSource(strings = {"chromium"})
     void skippingTheIdleCheckIsAWarningNotAFailure(String engine) {
         browser = artifacts.watch(Browsers.open(engine));
-        DoctorPage page = DoctorPage.open(browser.driver(), server.baseUrl(), "idle=0", Duration.ofSeconds(60));
+        DoctorPage page = DoctorPage.open(browser.driver(), server.baseUrl(), "idle=0&hold=2", Duration.ofSeconds(60));
         assertEquals("warn", page.status("idle"), page.describe());
         assertEquals("warn", page.overall());
     }

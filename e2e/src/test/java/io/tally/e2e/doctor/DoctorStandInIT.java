@@ -25,6 +25,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +39,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The doctor's verdicts through the Beanstalk stand-in (HAProxy as the ALB → nginx with our
  * .platform files → Tomcat 11 and 10.1 → Redis), in the page (headless Chromium) and in the
  * command: all pass in the normal chain; with Redis stopped only Redis fails; behind a proxy that
- * strips the upgrade headers the WebSocket fails, explained, while polling passes.
+ * strips the upgrade headers the WebSocket fails, explained, while polling passes; an nginx with
+ * 16 worker_connections fails the capacity check; an nginx without our .platform files (its default
+ * read timeout shortened to 3 s, standing for the platform's 60 s) fails the platform check.
  *
  * <p>Screenshots of the page land in target/doctor-screenshots/ (docs/img/ holds copies).
  */
@@ -46,6 +49,9 @@ class DoctorStandInIT {
     /** Short heartbeat so the idle check (heartbeat + 2 s) stays short. */
     private static final String HEARTBEAT_MS = "3000";
     private static final String IDLE = "5";
+    /** The silent request of the platform check: past the 3 s stand-in "platform default", below ours. */
+    private static final String HOLD = "5";
+    private static final String QUERY = "idle=" + IDLE + "&hold=" + HOLD;
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(90);
     private static final Path SHOTS = Path.of("target", "doctor-screenshots");
 
@@ -56,8 +62,12 @@ class DoctorStandInIT {
     }
 
     static Cli cli(URI url) {
+        return cli("--idle", IDLE, "--hold", HOLD, url.toString());
+    }
+
+    static Cli cli(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = DoctorCli.run(new String[] {"--idle", IDLE, url.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        int exit = DoctorCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         return new Cli(exit, out.toString(StandardCharsets.UTF_8));
     }
 
@@ -108,7 +118,7 @@ class DoctorStandInIT {
         @Test
         @Order(1)
         void normalChainEveryCheckPassesInThePage() {
-            DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=" + IDLE, PAGE_TIMEOUT);
+            DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), QUERY, PAGE_TIMEOUT);
             page.screenshot(SHOTS.resolve("doctor-healthy.png"));
             for (Map.Entry<String, String> e : page.statuses().entrySet()) {
                 assertEquals("pass", e.getValue(), e.getKey() + page.describe());
@@ -141,13 +151,13 @@ class DoctorStandInIT {
                         sleepBriefly();
                     }
                 }
-                DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=" + IDLE, PAGE_TIMEOUT);
+                DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), QUERY, PAGE_TIMEOUT);
                 page.screenshot(SHOTS.resolve("doctor-redis-stopped.png"));
                 Map<String, String> statuses = page.statuses();
                 assertEquals("fail", statuses.get("redis"), page.describe());
                 assertTrue(page.summary("redis").contains("unavailable"), page.describe());
                 assertTrue(page.fix("redis").contains("REDIS_URL"), page.describe());
-                for (String c : List.of("websocket", "polling", "instances", "rtt", "idle", "config", "tls")) {
+                for (String c : List.of("websocket", "polling", "instances", "rtt", "capacity", "idle", "platform", "config", "tls")) {
                     assertEquals("pass", statuses.get(c), c + page.describe());
                 }
                 assertTrue(!page.describe().contains(String.valueOf(URI.create(standIn.redisUrl()).getPort())),
@@ -156,7 +166,9 @@ class DoctorStandInIT {
                 Cli r = cli(standIn.url());
                 assertEquals(1, r.exit(), r.out());
                 assertTrue(r.line("FAIL", "redis"), r.out());
-                for (String c : List.of("websocket", "polling", "idle", "config", "tls")) assertTrue(r.line("PASS", c), c + ":\n" + r.out());
+                for (String c : List.of("websocket", "polling", "capacity", "idle", "platform", "config", "tls")) {
+                    assertTrue(r.line("PASS", c), c + ":\n" + r.out());
+                }
             } finally {
                 standIn.startRedis();
             }
@@ -190,7 +202,7 @@ class DoctorStandInIT {
         @Test
         void thePageBlamesTheProxyForTheWebSocketWhilePollingPasses() {
             browser = artifacts.watch(Browsers.chromium());
-            DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=" + IDLE, PAGE_TIMEOUT);
+            DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), QUERY, PAGE_TIMEOUT);
             page.screenshot(SHOTS.resolve("doctor-broken.png"));
             assertEquals("fail", page.status("websocket"), page.describe());
             assertTrue(page.summary("websocket").contains("proxy stripped the upgrade headers"), page.describe());
@@ -244,20 +256,133 @@ class DoctorStandInIT {
         @Test
         void theIdleWebSocketIsSeenCutAndTheConfigurationIsFlagged() {
             browser = artifacts.watch(Browsers.chromium());
-            DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=8", PAGE_TIMEOUT);
+            DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=8&hold=" + HOLD, PAGE_TIMEOUT);
             assertEquals("pass", page.status("websocket"), page.describe());
             assertEquals("fail", page.status("idle"), page.describe());
             assertTrue(page.summary("idle").contains("was closed after"), page.describe());
             assertEquals("warn", page.status("config"), page.describe());
             assertTrue(page.summary("config").contains("heartbeat 5 s is not shorter than the load balancer's 3 s idle timeout"), page.describe());
 
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int exit = DoctorCli.run(new String[] {"--idle", "8", standIn.url().toString()}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
-            Cli r = new Cli(exit, out.toString(StandardCharsets.UTF_8));
+            Cli r = cli("--idle", "8", "--hold", HOLD, standIn.url().toString());
             assertEquals(1, r.exit(), r.out());
             assertTrue(r.line("FAIL", "idle"), r.out());
             assertTrue(r.line("WARN", "config"), r.out());
             assertTrue(r.line("PASS", "websocket"), r.out());
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class NginxOutOfConnections {
+        StandIn standIn;
+        Browser browser;
+
+        @RegisterExtension
+        final E2eArtifacts artifacts = new E2eArtifacts();
+
+        @BeforeAll
+        void start() {
+            // Each proxied WebSocket takes two of a worker's 16 connections: the burst of 50 cannot fit.
+            standIn = StandIn.start(StandInOptions.defaults().instances(1).redis(true).env("TALLY_HEARTBEAT_MS", HEARTBEAT_MS)
+                    .nginxWorkerConnections(16));
+        }
+
+        @BeforeEach
+        void healthyAgain() {
+            // A burst can make the balancer's health checks fail for a moment (nginx has no room for them either).
+            standIn.awaitHealthy(Duration.ofSeconds(30));
+        }
+
+        @AfterAll
+        void stop() {
+            if (standIn != null) standIn.close();
+        }
+
+        @AfterEach
+        void closeBrowser() {
+            if (browser != null) browser.close();
+        }
+
+        @Test
+        void theCommandNamesWorkerConnectionsAndExitsOne() {
+            Cli r = cli(standIn.url());
+            assertEquals(1, r.exit(), r.out());
+            assertTrue(r.line("FAIL", "capacity"), r.out());
+            assertTrue(r.out().contains("nginx ran out of connections (worker_connections)"), r.out());
+            assertTrue(r.out().contains("fix: Raise worker_connections"), r.out());
+            assertTrue(r.out().contains("from nginx") || r.out().contains("from the load balancer"), r.out());
+            assertTrue(r.line("PASS", "websocket"), r.out());
+            assertTrue(r.line("PASS", "platform"), r.out());
+            assertTrue(Files.exists(standIn.runDir().resolve("nginx-1/logs/error.log")), "nginx error log");
+            assertTrue(readQuietly(standIn.runDir().resolve("nginx-1/logs/error.log")).contains("worker_connections are not enough"),
+                    "what the fix text tells to look for is in nginx's error log");
+        }
+
+        @Test
+        void thePageNamesWorkerConnections() {
+            browser = artifacts.watch(Browsers.chromium());
+            DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), QUERY, PAGE_TIMEOUT);
+            page.screenshot(SHOTS.resolve("doctor-worker-connections.png"));
+            assertEquals("fail", page.status("capacity"), page.describe());
+            assertTrue(page.summary("capacity").contains("worker_connections"), page.describe());
+            assertTrue(page.fix("capacity").contains("Raise worker_connections"), page.describe());
+            assertEquals("pass", page.status("websocket"), page.describe());
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class PlatformFilesNotApplied {
+        StandIn standIn;
+        Browser browser;
+
+        @RegisterExtension
+        final E2eArtifacts artifacts = new E2eArtifacts();
+
+        @BeforeAll
+        void start() {
+            // As after uploading the bare WAR: nginx runs the platform's files only, and its default read
+            // timeout (60 s on the platform) is 3 s here so the doctor's 5 s hold outlasts it.
+            standIn = StandIn.start(StandInOptions.defaults().instances(1).redis(true).env("TALLY_HEARTBEAT_MS", "1000")
+                    .platformNginx(false).nginxDefaultReadTimeout(Duration.ofSeconds(3)));
+        }
+
+        @AfterAll
+        void stop() {
+            if (standIn != null) standIn.close();
+        }
+
+        @AfterEach
+        void closeBrowser() {
+            if (browser != null) browser.close();
+        }
+
+        @Test
+        void theCommandMeasuresNginxsDefaultCutAndExitsOne() {
+            Cli r = cli("--idle", "2", "--hold", HOLD, standIn.url().toString());
+            assertEquals(1, r.exit(), r.out());
+            assertTrue(r.line("FAIL", "platform"), r.out());
+            assertTrue(r.out().matches("(?s).*nginx cut a request that was silent for [345] s \\(HTTP 504\\).*"), r.out());
+            assertTrue(r.out().contains("not the 300 s Tally was told"), r.out());
+            assertTrue(r.out().contains("tally-bundle.zip"), r.out());
+        }
+
+        @Test
+        void thePageMeasuresNginxsDefaultCut() {
+            browser = artifacts.watch(Browsers.chromium());
+            DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=2&hold=" + HOLD, PAGE_TIMEOUT);
+            page.screenshot(SHOTS.resolve("doctor-platform-not-applied.png"));
+            assertEquals("fail", page.status("platform"), page.describe());
+            assertTrue(page.summary("platform").contains("nginx cut a request that was silent for"), page.describe());
+            assertTrue(page.fix("platform").contains("tally-bundle.zip"), page.describe());
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 
