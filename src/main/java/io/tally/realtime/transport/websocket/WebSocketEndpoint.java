@@ -33,7 +33,7 @@ public final class WebSocketEndpoint extends Endpoint {
         // 128 KiB per viewer at maxFrameBytes): a small buffer plus a partial handler that assembles the
         // rare larger frame, up to maxFrameBytes, costs 1 KiB instead.
         session.setMaxTextMessageBufferSize(Math.min(transport.settings().maxFrameBytes(), TEXT_BUFFER_CHARS));
-        session.setMaxBinaryMessageBufferSize(1024);
+        session.setMaxBinaryMessageBufferSize(512);
         // No container idle timeout: the protocol's heartbeat already closes a silent peer
         // (ClientSession.tick), and in Tyrus setting one here races the zero-delay idle task it
         // schedules at session creation, which then closes the session before the welcome.
