@@ -313,6 +313,7 @@ class AbuseIT {
                                 refused.incrementAndGet();
                                 return;
                             }
+                            System.err.println("parallel open failed without a 429, trying again: " + e);
                         }
                     }
                     throw new AssertionError("five handshakes failed without an answer from the server");
