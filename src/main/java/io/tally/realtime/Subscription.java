@@ -32,6 +32,10 @@ final class Subscription implements Hub.Subscriber {
      * this.
      */
     private Position sent;
+    /** Where the client stands: the last position sent to it (ack, replayed or live message, reset). Guarded by this. */
+    private Position at;
+    /** The epoch of what this instance's live feed last brought for the room (null before anything). Guarded by this. */
+    private String feedEpoch;
 
     // The replay's progress, touched only by its steps.
     private Position cursor;
@@ -73,6 +77,9 @@ final class Subscription implements Hub.Subscriber {
             }
             session.send(Frames.ack(requestId, room, since));
             cursor = since;
+            synchronized (this) {
+                at = since;
+            }
         } catch (UnavailableException e) {
             failed(hub, e);
             return;
@@ -87,6 +94,9 @@ final class Subscription implements Hub.Subscriber {
                 if (page == null) {
                     History h = broker.history(room, cursor, History.PAGE);
                     if (h.isReset()) {
+                        synchronized (this) {
+                            at = h.tip();
+                        }
                         if (session.send(Frames.reset(room, h.resetReason(), h.tip()))) goLive(h.tip());
                         else session.started(this);
                         return;
@@ -104,6 +114,9 @@ final class Subscription implements Hub.Subscriber {
                     }
                     index = end;
                     cursor = page.get(end - 1).position();
+                    synchronized (this) {
+                        at = cursor;
+                    }
                 }
                 if (page.size() < History.PAGE) {
                     page = null;
@@ -139,6 +152,7 @@ final class Subscription implements Hub.Subscriber {
                     }
                 }
                 sent = c;
+                at = c;
                 pending = null;
             }
         }
@@ -153,6 +167,7 @@ final class Subscription implements Hub.Subscriber {
     public synchronized void deliver(Batch batch) {
         if (cancelled) return;
         List<Message> messages = batch.messages();
+        feedEpoch = messages.get(messages.size() - 1).position().epoch();
         if (pending != null) {
             if (pending.size() + messages.size() > session.bufferLimit()) {
                 pending = null;
@@ -172,15 +187,37 @@ final class Subscription implements Hub.Subscriber {
             if (from == messages.size()) return;
             sent = null;
         }
+        at = messages.get(messages.size() - 1).position();
         session.sendLive(batch.from(from));
     }
 
     @Override
     public synchronized void reset(String reason, Position tip) {
+        String fromEpoch = feedEpoch;
+        feedEpoch = tip.epoch();
         // While catching up, the history read reports the reset itself.
         if (cancelled || pending != null) return;
+        if (alreadyIn(tip, fromEpoch)) {
+            // The feed found a new life of the room that this client already reached on its own (a
+            // resume read it after the loss); the feed now replays that life from its start, so drop
+            // the replay up to where the client stands instead of sending it back to the start.
+            sent = at;
+            return;
+        }
         sent = tip;
+        at = tip;
         session.send(Frames.reset(room, reason, tip));
+    }
+
+    /**
+     * Whether a feed reset to the start of a history the client is already in is redundant: the
+     * feed moved to a new epoch (not the one it was in) and replays it from offset 0, while the
+     * client already stands in that epoch. A reset within the feed's own epoch (a failover that lost
+     * what the client saw) is never skipped.
+     */
+    private boolean alreadyIn(Position tip, String fromEpoch) {
+        return at != null && Position.START.equals(tip.offset()) && tip.epoch().equals(at.epoch())
+                && !tip.epoch().equals(fromEpoch);
     }
 
     synchronized void cancel() {

@@ -107,6 +107,19 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the server again on the same port, empty, with {@code moreArgs} for this run only (e.g.
+     * an ACL rule that keeps subscribers out until a test lets them in).
+     */
+    public synchronized void restartWith(String... moreArgs) {
+        kill9();
+        try {
+            launch(List.of(moreArgs));
+        } catch (IOException e) {
+            throw new IllegalStateException("redis-server did not come back on port " + port, e);
+        }
+    }
+
     /** Sends one command over a fresh connection and returns the reply as text (bulk, status or integer). */
     public String command(String... args) {
         try (Socket socket = new Socket()) {
@@ -148,10 +161,15 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private synchronized void launch() throws IOException {
+        launch(List.of());
+    }
+
+    private synchronized void launch(List<String> moreArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("redis-server",
                 "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toAbsolutePath().toString()));
         cmd.addAll(extraArgs);
+        cmd.addAll(moreArgs);
         process = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
