@@ -60,10 +60,7 @@ public final class Scoreboard {
         boolean tls = redis != null && redis.tls();
         Stores stores = redis == null
                 ? Stores.memory(clock)
-                : Stores.redis(redis,
-                        settings.string("TALLY_REDIS_PREFIX", "tally"),
-                        settings.integer("TALLY_REDIS_TIMEOUT_MS", 2_000, 100, 60_000),
-                        settings.integer("TALLY_STORE_CHECK_MS", 2_000, 50, 600_000));
+                : redisStores(redis, settings);
 
         Scorekeeper scorekeeper = new Scorekeeper(stores.games(), RoomFeed.of(realtime::publish, realtime::tip), clock);
         if (sample) SampleGame.seed(scorekeeper, clock);
@@ -83,6 +80,18 @@ public final class Scoreboard {
         ctx.addServlet("tally-readyz", status).addMapping("/readyz");
         LOG.info("Scoreboard ready: store " + stores.games().health().mode() + (sample ? ", sample game on" : ""));
         return stores;
+    }
+
+    private static Stores redisStores(RedisTarget redis, Settings settings) {
+        int timeout = settings.integer("TALLY_REDIS_TIMEOUT_MS", 2_000, 100, 60_000);
+        int check = settings.integer("TALLY_STORE_CHECK_MS", 2_000, 50, 600_000);
+        long fallback = Stores.defaultRestoreMillis(check, timeout);
+        int restore = settings.integer("TALLY_STORE_RESTORE_MS", (int) Math.min(fallback, 3_600_000), 100, 3_600_000);
+        if (restore < check + timeout) {
+            LOG.warning("TALLY_STORE_RESTORE_MS (" + restore + ") is shorter than TALLY_STORE_CHECK_MS + TALLY_REDIS_TIMEOUT_MS ("
+                    + (check + timeout) + "): after Redis loses its data, an instance may notice too late to offer its games");
+        }
+        return Stores.redis(redis, settings.string("TALLY_REDIS_PREFIX", "tally"), timeout, check, restore);
     }
 
     /**

@@ -11,6 +11,7 @@ import io.tally.scoreboard.game.GameJson;
 import io.tally.scoreboard.game.InvalidInput;
 import io.tally.scoreboard.game.NewGame;
 import io.tally.scoreboard.store.IdempotencyStore;
+import io.tally.scoreboard.store.StoreRestoringException;
 import io.tally.scoreboard.store.StoreUnavailableException;
 import io.tally.scoreboard.store.StoredResponse;
 import jakarta.servlet.http.HttpServlet;
@@ -65,6 +66,10 @@ public final class ApiServlet extends HttpServlet {
             p.send(resp);
         } catch (GameNotFound e) {
             new Problem(404, "game-not-found", e.getMessage()).send(resp);
+        } catch (StoreRestoringException e) {
+            new Problem(503, "store-restoring", "Redis lost its data and the games are being restored from the servers' memory; "
+                    + "nothing was changed: try again in " + e.retryAfterSeconds() + " s")
+                    .header("Retry-After", Long.toString(e.retryAfterSeconds())).send(resp);
         } catch (StoreUnavailableException e) {
             new Problem(503, "store-unavailable", "the game store cannot be reached right now; try again in a moment")
                     .header("Retry-After", "2").send(resp);

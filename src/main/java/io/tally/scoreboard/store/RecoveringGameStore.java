@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -15,23 +16,36 @@ import java.util.logging.Logger;
 
 /**
  * The Redis store, plus a way back when Redis loses its data (a restart without persistence, a flush,
- * a failover to an empty replica): every instance remembers the newest version of each game it has
- * read or written, and when it notices the loss — the data set's marker is gone, or a game it knows
- * is missing — it puts those games back. A restored game never replaces a newer version, so across
- * instances the newest copy wins. This is best effort: changes no running instance saw are lost with
- * Redis, and a game is only as fresh as its freshest surviving copy. (Viewers are told to reload by
- * the broker's epoch change, so they pick up the restored state.)
+ * a failover to an empty replica) that never merges histories silently.
+ *
+ * <p>The data set has an epoch, a random name for one life of it. Every instance remembers the epoch
+ * it last saw and the newest version of each game it has read or written. When it finds another epoch
+ * (on its periodic check, or on any read), Redis lost its data: the first instance to notice opens a
+ * restore window for the new epoch, and every instance that notices while it is open offers its
+ * copies; per game the highest version wins. A game offered in the window can be neither read nor
+ * written until the window closes ({@link StoreRestoringException}, 503), so no instance answers from
+ * or writes on a copy older than one another instance is still about to offer. The window must be
+ * longer than the slowest instance needs to notice (its check interval plus a command timeout).
+ * An offer that comes after the window is refused and logged, never merged: by then new versions
+ * may have been written on the restored state. Changes no running instance saw are lost with Redis.
  */
 public final class RecoveringGameStore implements GameStore {
     private static final Logger LOG = Logger.getLogger(RecoveringGameStore.class.getName());
 
     private final RedisGameStore redis;
+    private final long windowMillis;
     private final Map<String, Game> known;
     private final ScheduledExecutorService checker;
-    private volatile String marker;
+    private volatile String epoch;
 
-    public RecoveringGameStore(RedisGameStore redis, int remembered, long checkMillis) {
+    /**
+     * @param remembered   how many games this instance remembers (the most recently used)
+     * @param checkMillis  how often it checks the store's epoch without being asked
+     * @param windowMillis how long a restore window stays open after a data loss
+     */
+    public RecoveringGameStore(RedisGameStore redis, int remembered, long checkMillis, long windowMillis) {
         this.redis = redis;
+        this.windowMillis = windowMillis;
         this.known = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Game> eldest) {
@@ -46,18 +60,20 @@ public final class RecoveringGameStore implements GameStore {
         checker.scheduleWithFixedDelay(this::checkQuietly, 0, checkMillis, TimeUnit.MILLISECONDS);
     }
 
+    /** @throws StoreRestoringException while the game is being restored, or is missing during a restore window */
     @Override
     public Optional<Game> find(String id) {
-        Optional<Game> found = redis.find(id);
-        if (found.isPresent()) {
-            remember(found.get());
-            return found;
+        RedisGameStore.Read r = redis.read(id);
+        if (!Objects.equals(r.epoch(), epoch)) {
+            check(); // another life of the data set: offer what this instance knows before answering
+            r = redis.read(id);
         }
-        Game mine = recall(id);
-        if (mine == null) return found;
-        LOG.warning("game " + id + " is missing from Redis; restoring version " + mine.version() + " from this instance's memory");
-        redis.restore(mine);
-        return redis.find(id);
+        if (r.locked() || (r.game() == null && r.windowLeftMillis() > 0)) {
+            throw RedisGameStore.restoring(id, r.windowLeftMillis());
+        }
+        if (r.game() == null) return Optional.empty();
+        remember(r.game());
+        return Optional.of(r.game());
     }
 
     @Override
@@ -86,17 +102,12 @@ public final class RecoveringGameStore implements GameStore {
         return redis.health();
     }
 
-    /**
-     * Looks at the data set's marker. It changed (or was gone, and this call wrote a new one) since
-     * the last look: Redis lost its data, so every remembered game is put back (newest copy wins).
-     */
-    void check() {
-        String fresh = UUID.randomUUID().toString();
-        String seen = redis.mark(fresh);
-        String now = seen != null ? seen : fresh;
-        String before = marker;
-        marker = now;
-        if (before != null && !before.equals(now)) restoreAll();
+    /** Reads the store's epoch; if it is not the one this instance saw last, offers every remembered game. */
+    synchronized void check() {
+        String before = epoch;
+        RedisGameStore.Check c = redis.check(before, UUID.randomUUID().toString(), windowMillis);
+        if (before != null && !before.equals(c.epoch())) offerAll(before, c);
+        epoch = c.epoch();
     }
 
     private void checkQuietly() {
@@ -109,26 +120,56 @@ public final class RecoveringGameStore implements GameStore {
         }
     }
 
-    private void restoreAll() {
+    private void offerAll(String before, RedisGameStore.Check c) {
         List<Game> mine;
         synchronized (known) {
             mine = new ArrayList<>(known.values());
         }
-        int restored = 0;
-        for (Game g : mine) if (redis.restore(g)) restored++;
-        LOG.warning("Redis lost its data; restored " + restored + " of " + mine.size() + " games from this instance's memory");
+        // From now on this instance remembers only the new life: a copy from the old one that did not
+        // go back into Redis must never be offered later, on top of what was written since.
+        List<String> keep = new ArrayList<>();
+        if (c.windowLeftMillis() <= 0) {
+            forgetAllBut(keep);
+            LOG.warning("Redis lost its data (store epoch " + before + " is now " + c.epoch() + ") and its restore window "
+                    + "closed before this instance noticed: its copies of " + mine.size() + " games are not merged");
+            return;
+        }
+        int stored = 0;
+        int older = 0;
+        List<String> late = new ArrayList<>();
+        List<String> divergent = new ArrayList<>();
+        for (Game g : mine) {
+            switch (redis.offer(g, c.epoch())) {
+                case STORED -> {
+                    stored++;
+                    keep.add(g.id());
+                }
+                case OLDER -> older++;
+                case DIVERGENT -> divergent.add(g.id() + " v" + g.version());
+                case LATE -> late.add(g.id() + " v" + g.version());
+            }
+        }
+        forgetAllBut(keep);
+        LOG.warning("Redis lost its data (store epoch " + before + " is now " + c.epoch() + "); offered " + mine.size()
+                + " games from this instance's memory: " + stored + " restored, " + older + " already as new in Redis"
+                + (late.isEmpty() ? "" : ", " + late.size() + " too late (not merged): " + first(late))
+                + (divergent.isEmpty() ? "" : ", " + divergent.size() + " with the same version but other content (kept Redis's): " + first(divergent)));
+    }
+
+    private void forgetAllBut(List<String> ids) {
+        synchronized (known) {
+            known.keySet().retainAll(ids);
+        }
+    }
+
+    private static String first(List<String> items) {
+        return String.join(", ", items.subList(0, Math.min(10, items.size()))) + (items.size() > 10 ? ", …" : "");
     }
 
     private void remember(Game g) {
         synchronized (known) {
             Game had = known.get(g.id());
             if (had == null || had.version() < g.version()) known.put(g.id(), g);
-        }
-    }
-
-    private Game recall(String id) {
-        synchronized (known) {
-            return known.get(id);
         }
     }
 

@@ -28,32 +28,78 @@ public final class RedisGameStore implements GameStore {
             redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
             redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
             return 1""";
-    // Compare-and-set on the version: the optimistic lock that makes two instances never lose an update.
+    // Compare-and-set on the version: the optimistic lock that makes two instances never lose an
+    // update. A game being restored (KEYS[3]) is not changed until the restore window closes.
     private static final String REPLACE = """
+            if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then return {0, redis.call('PTTL', KEYS[3])} end
             if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
             redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
             return 1""";
-
-    // Put back a game Redis lost, unless Redis now holds the same or a newer version of it.
-    private static final String RESTORE = """
+    // A game, whether it is being restored, the restore window's time left (-2: none), the store's epoch.
+    private static final String READ = """
+            return {redis.call('HGET', KEYS[1], ARGV[1]), redis.call('HEXISTS', KEYS[2], ARGV[1]),
+                    redis.call('PTTL', KEYS[2]), redis.call('GET', KEYS[3])}""";
+    /*
+     * The store's epoch (created if missing) and the restore window's time left. ARGV[1] is the epoch
+     * the caller last saw ("" if none): if it is not the current one, the caller has seen Redis lose
+     * its data, and the first such caller opens the current epoch's window (once per epoch: KEYS[2]
+     * names the last epoch that had one). An instance that never saw an epoch (a first start) opens
+     * none: it has nothing to restore.
+     */
+    private static final String CHECK = """
+            local e = redis.call('GET', KEYS[1])
+            if not e then
+              e = ARGV[2]
+              redis.call('SET', KEYS[1], e)
+            end
+            if ARGV[1] ~= '' and ARGV[1] ~= e and redis.call('GET', KEYS[2]) ~= e then
+              redis.call('SET', KEYS[2], e)
+              redis.call('DEL', KEYS[3])
+              redis.call('HSET', KEYS[3], '.epoch', e)
+              redis.call('PEXPIRE', KEYS[3], ARGV[3])
+            end
+            local left = -2
+            if redis.call('HGET', KEYS[3], '.epoch') == e then left = redis.call('PTTL', KEYS[3]) end
+            return {e, left}""";
+    /*
+     * One instance's copy of a game, offered while the window of the epoch it saw (ARGV[5]) is open.
+     * The highest version wins; the game stays locked until the window closes. Returns 1 stored,
+     * 0 Redis has a newer one, 2 Redis has the same version with other content (divergent histories:
+     * kept, reported), -1 too late (window closed, or another epoch).
+     */
+    private static final String OFFER = """
+            if redis.call('GET', KEYS[4]) ~= ARGV[5] or redis.call('HGET', KEYS[5], '.epoch') ~= ARGV[5] then return -1 end
+            redis.call('HSET', KEYS[5], ARGV[1], '1')
             local v = redis.call('HGET', KEYS[1], ARGV[1])
-            if v and tonumber(v) >= tonumber(ARGV[2]) then return 0 end
+            if v and tonumber(v) > tonumber(ARGV[2]) then return 0 end
+            if v and tonumber(v) == tonumber(ARGV[2]) then
+              if redis.call('HGET', KEYS[2], ARGV[1]) == ARGV[3] then return 0 end
+              return 2
+            end
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
             redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
             redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
             return 1""";
-    private static final String MARK = """
-            if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('GET', KEYS[1]) end
-            redis.call('SET', KEYS[1], ARGV[1])
-            return false""";
+
+    /** A game as read with the restore state: {@code locked} while it is being restored. */
+    record Read(Game game, boolean locked, long windowLeftMillis, String epoch) {
+    }
+
+    /** The store's epoch and how long its restore window stays open (0 or less: closed). */
+    record Check(String epoch, long windowLeftMillis) {
+    }
+
+    enum Offer { STORED, OLDER, DIVERGENT, LATE }
 
     private final UnifiedJedis redis;
     private final RedisTarget endpoint;
     private final String versions;
     private final String states;
     private final String index;
-    private final String marker;
+    private final String epoch;
+    private final String windowed;
+    private final String restoring;
     private final int maxJsonDepth;
 
     public RedisGameStore(UnifiedJedis redis, RedisTarget endpoint, String prefix) {
@@ -62,7 +108,9 @@ public final class RedisGameStore implements GameStore {
         this.versions = prefix + ":{games}:version";
         this.states = prefix + ":{games}:state";
         this.index = prefix + ":{games}:index";
-        this.marker = prefix + ":{games}:marker";
+        this.epoch = prefix + ":{games}:epoch";
+        this.windowed = prefix + ":{games}:windowed";
+        this.restoring = prefix + ":{games}:restoring";
         this.maxJsonDepth = 16;
     }
 
@@ -90,30 +138,47 @@ public final class RedisGameStore implements GameStore {
         return Long.valueOf(1).equals(r);
     }
 
+    /** @throws StoreRestoringException while the game is being restored */
     @Override
     public boolean replace(long expectedVersion, Game next) {
-        Object r = call(() -> redis.eval(REPLACE, List.of(versions, states),
+        Object r = call(() -> redis.eval(REPLACE, List.of(versions, states, restoring),
                 List.of(next.id(), Long.toString(expectedVersion), Long.toString(next.version()), encode(next))));
+        if (r instanceof List<?> locked) throw restoring(next.id(), number(locked.get(1)));
         return Long.valueOf(1).equals(r);
     }
 
-    /** Stores {@code game} unless Redis holds this or a newer version of it; true if it was stored. */
-    boolean restore(Game game) {
+    Read read(String id) {
+        List<?> r = (List<?>) call(() -> redis.eval(READ, List.of(states, restoring, epoch), List.of(id)));
+        String json = (String) r.get(0);
+        return new Read(json == null ? null : decode(json), number(r.get(1)) == 1, number(r.get(2)), (String) r.get(3));
+    }
+
+    /** See {@link #CHECK}: {@code known} is the epoch this instance last saw, or null. */
+    Check check(String known, String fresh, long windowMillis) {
+        List<?> r = (List<?>) call(() -> redis.eval(CHECK, List.of(epoch, windowed, restoring),
+                List.of(known == null ? "" : known, fresh, Long.toString(windowMillis))));
+        return new Check((String) r.get(0), number(r.get(1)));
+    }
+
+    /** Offers this instance's copy of a game to the restore window of {@code epochSeen}. */
+    Offer offer(Game game, String epochSeen) {
         long createdMillis = Instant.parse(game.created()).toEpochMilli();
-        Object r = call(() -> redis.eval(RESTORE, List.of(versions, states, index),
-                List.of(game.id(), Long.toString(game.version()), encode(game), Long.toString(createdMillis))));
-        return Long.valueOf(1).equals(r);
+        Object r = call(() -> redis.eval(OFFER, List.of(versions, states, index, epoch, restoring),
+                List.of(game.id(), Long.toString(game.version()), encode(game), Long.toString(createdMillis), epochSeen)));
+        return switch ((int) number(r)) {
+            case 1 -> Offer.STORED;
+            case 0 -> Offer.OLDER;
+            case 2 -> Offer.DIVERGENT;
+            default -> Offer.LATE;
+        };
     }
 
-    /**
-     * The data set's marker: a random value, so an instance can tell that Redis lost its data
-     * (restarted without persistence, flushed, failed over to an empty replica) — the marker is then
-     * gone or different. Returns the marker in place, or null if there was none and {@code fresh} was
-     * just written.
-     */
-    String mark(String fresh) {
-        Object r = call(() -> redis.eval(MARK, List.of(marker), List.of(fresh)));
-        return r instanceof String s ? s : null;
+    static StoreRestoringException restoring(String id, long leftMillis) {
+        return new StoreRestoringException("game " + id + " is being restored after Redis lost its data", leftMillis);
+    }
+
+    private static long number(Object o) {
+        return o instanceof Long l ? l : -2;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.tally.scoreboard.store;
 
 /** The store cannot be reached or answered in time: the API answers 503 with Retry-After. */
-public final class StoreUnavailableException extends RuntimeException {
+public class StoreUnavailableException extends RuntimeException {
     public StoreUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

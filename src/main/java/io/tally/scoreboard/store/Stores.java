@@ -12,11 +12,19 @@ public record Stores(GameStore games, IdempotencyStore idempotency, AutoCloseabl
         return new Stores(new MemoryGameStore(), new MemoryIdempotencyStore(clock), () -> { });
     }
 
-    /** Games in Redis, restored from this instance's memory if Redis loses them (checked every {@code checkMillis}). */
-    public static Stores redis(RedisTarget endpoint, String prefix, int timeoutMillis, long checkMillis) {
+    /**
+     * Games in Redis, restored from the instances' memory if Redis loses them (checked every
+     * {@code checkMillis}; offers are taken for {@code restoreMillis} after the loss is noticed).
+     */
+    public static Stores redis(RedisTarget endpoint, String prefix, int timeoutMillis, long checkMillis, long restoreMillis) {
         UnifiedJedis redis = endpoint.connect(timeoutMillis, "tally-app");
-        GameStore games = new RecoveringGameStore(new RedisGameStore(redis, endpoint, prefix), 5_000, checkMillis);
+        GameStore games = new RecoveringGameStore(new RedisGameStore(redis, endpoint, prefix), 5_000, checkMillis, restoreMillis);
         return new Stores(games, new RedisIdempotencyStore(redis, prefix), redis);
+    }
+
+    /** The restore window that covers every instance noticing a loss: two check intervals and two timeouts. */
+    public static long defaultRestoreMillis(long checkMillis, int timeoutMillis) {
+        return 2 * checkMillis + 2L * timeoutMillis;
     }
 
     @Override

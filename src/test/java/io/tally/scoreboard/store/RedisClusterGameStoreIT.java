@@ -27,7 +27,7 @@ class RedisClusterGameStoreIT extends GameStoreContract {
 
     @BeforeEach
     void connect() {
-        stores = Stores.redis(RedisTarget.parse(cluster.url(), true), "t" + UUID.randomUUID().toString().substring(0, 8), 2000, 200);
+        stores = Stores.redis(RedisTarget.parse(cluster.url(), true), "t" + UUID.randomUUID().toString().substring(0, 8), 2000, 200, 2000);
     }
 
     @AfterEach

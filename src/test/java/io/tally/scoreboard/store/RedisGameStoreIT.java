@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +40,7 @@ class RedisGameStoreIT extends GameStoreContract {
 
     @BeforeEach
     void connect() {
-        stores = Stores.redis(RedisTarget.parse(redis.url(), false), "t" + UUID.randomUUID().toString().substring(0, 8), 1000, 200);
+        stores = Stores.redis(RedisTarget.parse(redis.url(), false), "t" + UUID.randomUUID().toString().substring(0, 8), 1000, 200, 2000);
     }
 
     @AfterEach
@@ -60,44 +59,69 @@ class RedisGameStoreIT extends GameStoreContract {
     }
 
     @Test
-    void gamesRedisLosesArePutBackFromTheInstancesMemoryNewestCopyFirst() throws Exception {
+    void afterRedisLosesItsDataTheNewestCopyAnyInstanceOffersWinsAndNothingIsAnsweredBeforeTheWindowCloses() throws Exception {
         try (RedisServer volatileRedis = RedisServer.start();
-             Stores a = Stores.redis(RedisTarget.parse(volatileRedis.url(), false), "r", 500, 100);
-             Stores b = Stores.redis(RedisTarget.parse(volatileRedis.url(), false), "r", 500, 100)) {
+             Stores a = Stores.redis(RedisTarget.parse(volatileRedis.url(), false), "r", 500, 100, 1500);
+             Stores b = Stores.redis(RedisTarget.parse(volatileRedis.url(), false), "r", 500, 100, 1500)) {
             Game v1 = game("lost", Instant.now());
             assertTrue(a.games().create(v1));
             Game v2 = GameRules.apply(b.games().find("lost").orElseThrow(),
                     new GameEvent.AddPoints(Side.HOME, 3), Instant.now());
-            assertTrue(b.games().replace(1, v2)); // a still remembers version 1, b version 2
-            Thread.sleep(300); // both have looked at the marker at least once
+            assertTrue(b.games().replace(1, v2)); // a remembers version 1, b version 2
+            ((RecoveringGameStore) a.games()).check(); // both know the store's epoch
+            ((RecoveringGameStore) b.games()).check();
 
             volatileRedis.restart(); // empty, as after a restart without persistence
 
-            RedisTarget endpoint = RedisTarget.parse(volatileRedis.url(), false);
-            UnifiedJedis client = endpoint.connect(500, "tally-test");
-            RedisGameStore raw = new RedisGameStore(client, endpoint, "r"); // no memory of its own
+            // a notices first (on a read): it opens the restore window and offers its older copy,
+            // which is neither served nor written on while b may still offer a newer one.
+            StoreUnavailableException first = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            Optional<Game> back = Optional.empty();
             while (System.nanoTime() < deadline) {
                 try {
-                    back = raw.find("lost");
-                    if (back.isPresent() && back.get().version() == 2) break;
+                    a.games().find("lost");
+                    break;
+                } catch (StoreRestoringException restoring) {
+                    first = restoring;
+                    break;
                 } catch (StoreUnavailableException notYet) {
-                    // Redis is still starting
+                    Thread.sleep(20); // Redis is still starting, or a's connection is reconnecting
                 }
-                Thread.sleep(50);
             }
-            assertEquals(Optional.of(v2), back, "the newest copy (from b) is restored");
-            assertEquals(v2, a.games().find("lost").orElseThrow());
+            assertTrue(first instanceof StoreRestoringException, "a read during the restore window is refused, not answered with v1");
+            Game onV1 = GameRules.apply(v1, new GameEvent.AddPoints(Side.AWAY, 1), Instant.now());
+            assertThrows(StoreRestoringException.class, () -> a.games().replace(1, onV1), "no write on a restored copy in the window");
+
+            Optional<Game> back = Optional.empty();
+            while (System.nanoTime() < deadline && back.isEmpty()) {
+                try {
+                    back = a.games().find("lost");
+                } catch (StoreRestoringException stillOpen) {
+                    Thread.sleep(50);
+                }
+            }
+            assertEquals(Optional.of(v2), back, "the newest copy (from b) won");
+            assertEquals(v2, b.games().find("lost").orElseThrow());
             assertEquals(1, a.games().list(10).size(), "listed again");
-            client.close();
+            assertFalse(a.games().replace(1, onV1), "a write based on the older copy loses the compare-and-set");
+        }
+    }
+
+    @Test
+    void aFirstStartOnAnEmptyRedisOpensNoRestoreWindow() throws Exception {
+        try (RedisServer fresh = RedisServer.start();
+             Stores s = Stores.redis(RedisTarget.parse(fresh.url(), false), "f", 500, 100, 60_000)) {
+            assertEquals(Optional.empty(), s.games().find("nothing"), "an unknown game is simply not found");
+            Game g = game("new", Instant.now());
+            assertTrue(s.games().create(g));
+            assertTrue(s.games().replace(1, GameRules.apply(g, new GameEvent.AddPoints(Side.HOME, 1), Instant.now())));
         }
     }
 
     @Test
     void anUnreachableRedisIsReportedAsUnavailableNotAsMissingGames() throws Exception {
         try (RedisServer doomed = RedisServer.start();
-             Stores s = Stores.redis(RedisTarget.parse(doomed.url(), false), "x", 500, 200)) {
+             Stores s = Stores.redis(RedisTarget.parse(doomed.url(), false), "x", 500, 200, 2000)) {
             assertTrue(s.games().health().available());
             doomed.kill9();
             assertThrows(StoreUnavailableException.class, () -> s.games().find("a"));
