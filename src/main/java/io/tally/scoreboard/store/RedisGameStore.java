@@ -108,7 +108,8 @@ public final class RedisGameStore implements GameStore {
         this.versions = prefix + ":{games}:version";
         this.states = prefix + ":{games}:state";
         this.index = prefix + ":{games}:index";
-        this.epoch = prefix + ":{games}:epoch";
+        // Not ":epoch": that is the broker's key for the history of the room named "games".
+        this.epoch = prefix + ":{games}:dataset";
         this.windowed = prefix + ":{games}:windowed";
         this.restoring = prefix + ":{games}:restoring";
         this.maxJsonDepth = 16;

@@ -1,0 +1,183 @@
+package io.tally.scoreboard;
+
+import io.tally.testing.RedisServer;
+import io.tally.testing.TallyServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.tally.scoreboard.ApiClient.auth;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two instances on one Redis that is killed and restarted empty. Instance B last read the game long
+ * ago (it remembers version 1); A acknowledged every later version. After the restart the next
+ * write goes to B. Every acknowledged write must be in the final state, no version may stand for
+ * two different states, and a scorer using If-Match must never be sent back to a version older
+ * than one already acknowledged.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StoreRestoreIT {
+    private static final String TOKEN = ScoreboardApiContract.TOKEN;
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private RedisServer redis;
+    private TallyServer a;
+    private TallyServer b;
+    private ApiClient onA;
+    private ApiClient onB;
+
+    @BeforeAll
+    void start() {
+        redis = RedisServer.start();
+        Map<String, String> settings = Map.of("REDIS_URL", redis.url(), "TALLY_ADMIN_TOKEN", TOKEN,
+                "TALLY_STORE_CHECK_MS", "200", "TALLY_REDIS_TIMEOUT_MS", "500", "TALLY_STORE_RESTORE_MS", "1500",
+                "TALLY_WRITE_RATE", "1000", "TALLY_WRITE_BURST", "1000");
+        a = TallyServer.start(settings);
+        b = TallyServer.start(settings);
+        onA = new ApiClient(a.baseUrl());
+        onB = new ApiClient(b.baseUrl());
+    }
+
+    @AfterAll
+    void stop() {
+        if (a != null) a.stop();
+        if (b != null) b.stop();
+        if (redis != null) redis.close();
+    }
+
+    @Test
+    void withoutIfMatchEveryAcknowledgedWriteSurvivesAndNoVersionIsReused() {
+        Writer w = new Writer(false);
+        String id = w.createOnAAndLetBReadIt();
+        for (int i = 0; i < 5; i++) w.score(onA, id);
+
+        redis.kill9();
+        redis.restart();
+
+        for (int i = 0; i < 5; i++) w.score(i % 2 == 0 ? onB : onA, id); // B first: it knows only version 1
+        w.assertFinalState(id);
+    }
+
+    @Test
+    void withIfMatchNoConflictAnswersWithAVersionOlderThanOneAcknowledged() {
+        Writer w = new Writer(true);
+        String id = w.createOnAAndLetBReadIt();
+        for (int i = 0; i < 5; i++) w.score(onA, id);
+
+        redis.kill9();
+        redis.restart();
+
+        for (int i = 0; i < 5; i++) w.score(i % 2 == 0 ? onB : onA, id);
+        w.assertFinalState(id);
+    }
+
+    /** One scorer adding a point per write, retrying refusals, recording every state acknowledged. */
+    private final class Writer {
+        private final boolean ifMatch;
+        private final Map<Long, Map<String, Object>> acknowledged = new HashMap<>();
+        private final List<String> refusals = new ArrayList<>();
+        private long newestAcknowledged;
+        private long shown; // the version this scorer's screen shows (If-Match)
+        private int points;
+
+        Writer(boolean ifMatch) {
+            this.ifMatch = ifMatch;
+        }
+
+        String createOnAAndLetBReadIt() {
+            ApiClient.Response created = onA.post("/api/games", Map.of("home", "Kept", "away", "Safe"), auth(TOKEN));
+            assertEquals(201, created.status(), created.body());
+            String id = (String) created.game().get("id");
+            acknowledge(created.game());
+            ApiClient.Response read = onB.get("/api/games/" + id);
+            assertEquals(200, read.status(), read.body());
+            assertEquals(1L, read.game().get("version"));
+            return id;
+        }
+
+        @SuppressWarnings("unchecked")
+        void score(ApiClient api, String id) {
+            String key = UUID.randomUUID().toString();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (true) {
+                assertTrue(System.nanoTime() < deadline, () -> "no write got through; refusals: " + refusals);
+                String[] headers = ifMatch
+                        ? auth(TOKEN, "Idempotency-Key", key, "If-Match", "\"" + shown + "\"")
+                        : auth(TOKEN, "Idempotency-Key", key);
+                ApiClient.Response r = api.post("/api/games/" + id + "/events", ApiClient.score("home", 1), headers);
+                if (r.status() == 200) {
+                    acknowledge(r.game());
+                    points++;
+                    return;
+                }
+                refusals.add(r.status() + " " + (r.body().startsWith("{") ? r.code() : r.body()));
+                if (r.status() == 409 && ifMatch && "version-mismatch".equals(r.code())) {
+                    Map<String, Object> current = (Map<String, Object>) r.json().get("game");
+                    long v = (Long) current.get("version");
+                    assertTrue(v >= newestAcknowledged, () -> "a conflict answered with version " + v
+                            + " after version " + newestAcknowledged + " was acknowledged: " + r.body());
+                    sameStateForSameVersion(current);
+                    shown = v;
+                    continue;
+                }
+                assertEquals(503, r.status(), r.body());
+                assertTrue(r.header("Retry-After") != null, "a refusal says when to come back");
+                pause(100);
+            }
+        }
+
+        private void acknowledge(Map<String, Object> game) {
+            sameStateForSameVersion(game);
+            long v = (Long) game.get("version");
+            acknowledged.put(v, game);
+            newestAcknowledged = Math.max(newestAcknowledged, v);
+            shown = v;
+        }
+
+        private void sameStateForSameVersion(Map<String, Object> game) {
+            long v = (Long) game.get("version");
+            Map<String, Object> before = acknowledged.get(v);
+            if (before != null) assertEquals(before, game, "two different states under version " + v);
+        }
+
+        @SuppressWarnings("unchecked")
+        void assertFinalState(String id) {
+            for (ApiClient api : List.of(onA, onB)) {
+                Map<String, Object> game = readWhenPossible(api, id);
+                sameStateForSameVersion(game);
+                assertEquals((long) points, ((Map<String, Object>) game.get("home")).get("score"),
+                        () -> "every acknowledged point is in the final state; refusals on the way: " + refusals);
+                assertEquals(newestAcknowledged, game.get("version"));
+            }
+        }
+
+        private Map<String, Object> readWhenPossible(ApiClient api, String id) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (true) {
+                ApiClient.Response r = api.get("/api/games/" + id);
+                if (r.status() == 200) return r.game();
+                assertEquals(503, r.status(), r.body());
+                assertTrue(System.nanoTime() < deadline, r::body);
+                pause(100);
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis); // a scorer waiting before a retry, as Retry-After asks
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
