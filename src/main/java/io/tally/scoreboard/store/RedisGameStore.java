@@ -19,7 +19,10 @@ import java.util.function.Supplier;
  * cluster mode they share a slot and the Lua scripts below may touch all of them atomically:
  * {@code PREFIX:{games}:version} (hash id → version), {@code PREFIX:{games}:state} (hash id → game
  * JSON) and {@code PREFIX:{games}:index} (sorted set of ids by creation time). A scoreboard's data is
- * small, so keeping it on one shard costs nothing and buys atomic compare-and-set.
+ * small, so keeping it on one shard costs nothing and buys atomic compare-and-set. The restore after
+ * a data loss ({@link RecoveringGameStore}) adds {@code PREFIX:{games}:dataset} (the store's epoch),
+ * {@code :windowed} (the last epoch that had a restore window) and {@code :restoring} (the open
+ * window: a hash of the games offered in it, expiring when it closes).
  */
 public final class RedisGameStore implements GameStore {
     private static final String CREATE = """
