@@ -10,8 +10,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -36,6 +38,7 @@ public final class RecoveringGameStore implements GameStore {
     private final long windowMillis;
     private final Map<String, Game> known;
     private final ScheduledExecutorService checker;
+    private final AtomicBoolean checkQueued = new AtomicBoolean();
     private volatile String epoch;
 
     /**
@@ -65,7 +68,13 @@ public final class RecoveringGameStore implements GameStore {
     public Optional<Game> find(String id) {
         RedisGameStore.Read r = redis.read(id);
         if (!Objects.equals(r.epoch(), epoch)) {
-            check(); // another life of the data set: offer what this instance knows before answering
+            if (epoch != null) {
+                // Another life of the data set: this instance's offers run on the checker (thousands
+                // of games must not hold a request thread), and nothing is answered until they are in.
+                checkSoon();
+                throw RedisGameStore.restoring(id, windowMillis);
+            }
+            check(); // this instance's first look: it has nothing to offer, so it is quick
             r = redis.read(id);
         }
         if (r.locked() || (r.game() == null && r.windowLeftMillis() > 0)) {
@@ -110,7 +119,17 @@ public final class RecoveringGameStore implements GameStore {
         epoch = c.epoch();
     }
 
+    private void checkSoon() {
+        if (!checkQueued.compareAndSet(false, true)) return;
+        try {
+            checker.execute(this::checkQuietly);
+        } catch (RejectedExecutionException closed) {
+            checkQueued.set(false);
+        }
+    }
+
     private void checkQuietly() {
+        checkQueued.set(false);
         try {
             check();
         } catch (StoreUnavailableException e) {

@@ -89,6 +89,7 @@ class RedisGameStoreIT extends GameStoreContract {
                 }
             }
             assertTrue(first instanceof StoreRestoringException, "a read during the restore window is refused, not answered with v1");
+            ((RecoveringGameStore) a.games()).check(); // a's offers (v1) are in, whether or not its checker ran yet
             Game onV1 = GameRules.apply(v1, new GameEvent.AddPoints(Side.AWAY, 1), Instant.now());
             assertThrows(StoreRestoringException.class, () -> a.games().replace(1, onV1), "no write on a restored copy in the window");
 
