@@ -487,8 +487,9 @@ function teamBody(side) {
 $('create-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   if (!token()) { showError(new ApiError(401, { code: 'token-missing' })); $('token').focus(); return; }
-  const body = { sport: $('new-sport').value, home: teamBody('home'), away: teamBody('away'), status: 'scheduled' };
+  // A game with a start time waits for it (scheduled); one without starts now (live).
   const starts = $('new-starts').value;
+  const body = { sport: $('new-sport').value, home: teamBody('home'), away: teamBody('away'), status: starts ? 'scheduled' : 'live' };
   if (starts) body.startsAt = new Date(starts).toISOString();
   try {
     const { game } = await post('/api/games', body, { token: token() });
