@@ -429,8 +429,11 @@ function press(b) {
     const running = current.clock && current.clock.running;
     change({ type: 'clock', action: running ? 'stop' : 'start' }, running ? 'Clock stopped' : 'Clock started', 'clock-feedback');
   } else if (b.id === 'clock-reset') {
-    const ms = sportOf(current.sport).clock.periodMs;
-    change({ type: 'clock', action: 'set', ms: current.clock && current.clock.direction === 'up' ? 0 : ms }, 'Clock reset', 'clock-feedback');
+    // Counting down: the period's length. Counting up: where the period starts (soccer's 2nd half at 45:00).
+    const sport = sportOf(current.sport);
+    const up = sport.clock.direction === 'up';
+    const ms = up ? Math.max(0, sport.periods.indexOf(current.period)) * sport.clock.periodMs : sport.clock.periodMs;
+    change({ type: 'clock', action: 'set', ms }, `Clock set to ${clockText(ms, sport.clock.direction)}`, 'clock-feedback');
   }
 }
 
