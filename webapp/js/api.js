@@ -52,6 +52,20 @@ export async function post(path, body, { token, ifMatch, idempotencyKey = newKey
   }
 }
 
+/** A DELETE (revoking a scorer token): 204 without a body, or a problem. */
+export async function del(path, { token } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (token) headers.Authorization = 'Bearer ' + token;
+  let response;
+  try {
+    response = await fetch(path, { method: 'DELETE', headers, credentials: 'same-origin' });
+  } catch (networkError) {
+    throw new ApiError(0, { code: 'network', detail: 'Cannot reach the server. Check the connection and try again.' });
+  }
+  if (response.status === 204) return {};
+  return parse(response);
+}
+
 export function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -67,6 +81,11 @@ export function explain(err) {
   switch (err.code) {
     case 'token-missing': return 'Enter the scorer token first.';
     case 'token-invalid': return 'That scorer token is not correct. Check it and enter it again.';
+    case 'admin-only': return 'This scorer token may only score its own game; this needs the admin token.';
+    case 'other-game': return 'This scorer token may only score its own game.';
+    case 'game-not-started': return 'The game has not started. Set its status to Live to score.';
+    case 'points-not-allowed': return err.message.charAt(0).toUpperCase() + err.message.slice(1) + '.';
+    case 'too-many-scorers': return 'This game has too many scorer links: revoke one first.';
     case 'origin-forbidden': return 'This page is not allowed to make changes (it is not on the Tally site).';
     case 'rate-limited': return `Too many changes at once. Wait ${err.retryAfter || 1} s and try again.`;
     case 'version-mismatch': return 'Someone else changed this game just now. The screen shows the latest score: check it, then try again.';

@@ -146,7 +146,7 @@ public final class Scorekeeper {
                 try {
                     next = GameRules.apply(current, event, clock.instant());
                 } catch (Rejected r) {
-                    throw new Conflict(r.code(), r.getMessage(), current);
+                    throw new Conflict(r.status(), r.code(), r.getMessage(), current);
                 }
                 if (!store.replace(current.version(), next)) continue; // another instance wrote first: re-read
                 LogEntry entry = next.log().get(next.log().size() - 1);
@@ -179,8 +179,7 @@ public final class Scorekeeper {
     }
 
     private void compensate(Game previous, Game failed) {
-        Game restored = new Game(previous.id(), previous.sport(), previous.home(), previous.away(), previous.period(),
-                previous.status(), failed.version() + 1, previous.created(), clock.instant().toString(), previous.log());
+        Game restored = previous.restoredAs(failed.version() + 1, clock.instant().toString());
         try {
             if (!store.replace(failed.version(), restored)) {
                 LOG.warning("game " + failed.id() + " v" + failed.version() + " was not published and was already overwritten");

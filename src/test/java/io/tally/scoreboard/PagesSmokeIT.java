@@ -185,8 +185,9 @@ class PagesSmokeIT {
         String before = byTestId(scorer, "c-version").getText();
         new ApiClient(server.baseUrl()).post("/api/games/sample/events", ApiClient.score("away", 1), ApiClient.auth(TOKEN));
         byTestId(scorer, "home-plus-1").click();
-        waitFor(scorer, d -> "version-mismatch".equals(byTestId(d, "console-error").getAttribute("data-code")));
-        assertTrue(byTestId(scorer, "console-error").getText().contains("Someone else changed this game"));
+        // The answer appears next to the button pressed.
+        waitFor(scorer, d -> "version-mismatch".equals(byTestId(d, "home-feedback").getAttribute("data-code")));
+        assertTrue(byTestId(scorer, "home-feedback").getText().contains("Someone else changed this game"));
         assertEquals(Long.parseLong(before) + 1, Long.parseLong(byTestId(scorer, "c-version").getText()), "the screen caught up");
     }
 }

@@ -53,7 +53,11 @@ abstract class ScoreboardApiContract {
     }
 
     Map<String, Object> createGame(String home, String away) {
-        ApiClient.Response r = api.post("/api/games", Map.of("sport", "hockey", "home", home, "away", away), auth(TOKEN));
+        return createGame("basketball", home, away);
+    }
+
+    Map<String, Object> createGame(String sport, String home, String away) {
+        ApiClient.Response r = api.post("/api/games", Map.of("sport", sport, "home", home, "away", away, "status", "live"), auth(TOKEN));
         assertEquals(201, r.status(), r.body());
         return r.game();
     }
@@ -195,7 +199,7 @@ abstract class ScoreboardApiContract {
     void scoringPeriodStatusAndUndoChangeTheGame() {
         Map<String, Object> g = createGame("Eagles", "Bears");
         String path = "/api/games/" + id(g);
-        assertEquals(2L, version(api.post(path + "/events", Map.of("type", "status", "status", "live"), auth(TOKEN)).game()));
+        assertEquals(2L, version(api.post(path + "/events", Map.of("type", "status", "status", "break"), auth(TOKEN)).game()));
         assertEquals(3L, homeScore(api.post(path + "/events", score("home", 3), auth(TOKEN)).game()));
         assertEquals("P2", api.post(path + "/events", Map.of("type", "period", "period", "P2"), auth(TOKEN)).game().get("period"));
         ApiClient.Response set = api.post(path + "/events", Map.of("type", "score", "team", "home", "set", 7L), auth(TOKEN));
@@ -370,5 +374,164 @@ abstract class ScoreboardApiContract {
                 .filter(x -> id(g).equals(x.get("id"))).toList();
         assertEquals(List.of(1L, 2L), mine.stream().map(ScoreboardApiContract::version).toList());
         assertNull(mine.get(1).get("log"));
+    }
+
+    // ---- sports ----
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSportPresetsArePublicAndCacheable() {
+        ApiClient.Response r = api.get("/api/sports");
+        assertEquals(200, r.status());
+        assertTrue(r.header("Cache-Control").startsWith("public"), r.header("Cache-Control"));
+        List<Map<String, Object>> sports = (List<Map<String, Object>>) r.json().get("sports");
+        Map<String, Object> basketball = sports.stream().filter(x -> "basketball".equals(x.get("id"))).findFirst().orElseThrow();
+        assertEquals(List.of(1L, 2L, 3L), basketball.get("buttons"));
+        assertEquals(Map.of("direction", "down", "periodMs", 600_000L), basketball.get("clock"));
+        assertEquals(List.of("basketball", "soccer", "hockey", "american-football", "volleyball", "tennis", "custom"),
+                sports.stream().map(x -> x.get("id")).toList());
+    }
+
+    @Test
+    void eachSportIsValidatedWithAClearProblem() {
+        Map<String, Object> soccer = createGame("soccer", "Rovers", "United");
+        ApiClient.Response three = api.post("/api/games/" + id(soccer) + "/events", score("home", 3), auth(TOKEN));
+        assertEquals(422, three.status(), three.body());
+        assertTrue(three.header("Content-Type").startsWith("application/problem+json"));
+        assertEquals("points-not-allowed", three.code());
+        assertTrue(((String) three.json().get("detail")).contains("1 at a time"), three.body());
+        assertEquals(1L, version(three.game()), "the problem carries the game, unchanged");
+        assertEquals(200, api.post("/api/games/" + id(soccer) + "/events", score("home", 1), auth(TOKEN)).status());
+
+        ApiClient.Response early = api.post("/api/games", Map.of("sport", "hockey", "home", "A", "away", "B"), auth(TOKEN));
+        assertEquals("scheduled", early.game().get("status"));
+        ApiClient.Response refused = api.post("/api/games/" + id(early.game()) + "/events", score("home", 1), auth(TOKEN));
+        assertEquals(409, refused.status());
+        assertEquals("game-not-started", refused.code());
+
+        assertEquals("invalid", api.post("/api/games", Map.of("sport", "quidditch", "home", "A", "away", "B"), auth(TOKEN)).code());
+        assertEquals("invalid", api.post("/api/games", Map.of("home", Map.of("name", "A", "short", "ABCDE"), "away", "B"), auth(TOKEN)).code());
+        ApiClient.Response colour = api.post("/api/games", Map.of("home", Map.of("name", "A", "color", "javascript:x"), "away", "B"), auth(TOKEN));
+        assertEquals(400, colour.status());
+        assertTrue(((String) colour.json().get("detail")).contains("#"), colour.body());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void teamDetailsAndTheStartTimeAreKept() {
+        ApiClient.Response r = api.post("/api/games", Map.of("sport", "basketball", "startsAt", "2026-12-02T19:00:00Z",
+                "home", Map.of("name", "Lakers", "short", "LAL", "color", "#552583"),
+                "away", Map.of("name", "Celtics", "short", "BOS", "color", "#007A33")), auth(TOKEN));
+        assertEquals(201, r.status(), r.body());
+        Map<String, Object> g = api.get("/api/games/" + id(r.game())).game();
+        assertEquals("2026-12-02T19:00:00Z", g.get("startsAt"));
+        assertEquals(Map.of("name", "Celtics", "short", "BOS", "color", "#007a33", "score", 0L), g.get("away"));
+        assertEquals(Map.of("running", false, "direction", "down", "ms", 600_000L, "at", ((Map<String, Object>) g.get("clock")).get("at")), g.get("clock"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void volleyballIsScoredPointByPointWithinSets() {
+        Map<String, Object> g = createGame("volleyball", "Spikers", "Blockers");
+        String path = "/api/games/" + id(g) + "/events";
+        assertEquals("scored-by-points", api.post(path, score("home", 1), auth(TOKEN)).code());
+        ApiClient.Response r = null;
+        for (int i = 0; i < 25; i++) r = api.post(path, Map.of("type", "point", "team", "away"), auth(TOKEN));
+        assertEquals(List.of(Map.of("home", 0L, "away", 25L), Map.of("home", 0L, "away", 0L)), r.game().get("sets"));
+        assertEquals(1L, ((Map<String, Object>) r.game().get("away")).get("score"));
+        assertEquals("Set 2", r.game().get("period"));
+        ApiClient.Response undo = api.post(path, Map.of("type", "undo"), auth(TOKEN));
+        assertEquals(List.of(Map.of("home", 0L, "away", 24L)), undo.game().get("sets"));
+        assertEquals("Set 1", undo.game().get("period"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theClockIsStartedStoppedAndSetAndViewersGetItsState() throws Exception {
+        Map<String, Object> g = createGame("Clock", "Work");
+        String path = "/api/games/" + id(g);
+        LongPollViewer viewer = new LongPollViewer("game-" + id(g), api.get(path).json().get("position"));
+        long before = System.currentTimeMillis();
+        ApiClient.Response start = api.post(path + "/events", Map.of("type", "clock", "action", "start"), auth(TOKEN));
+        assertEquals(200, start.status(), start.body());
+        Map<String, Object> clock = (Map<String, Object>) start.game().get("clock");
+        assertEquals(true, clock.get("running"));
+        assertEquals(600_000L, clock.get("ms"));
+        assertTrue((Long) clock.get("at") >= before - 1_000 && (Long) clock.get("at") <= System.currentTimeMillis() + 1_000, "server time");
+        assertEquals("clock-running", api.post(path + "/events", Map.of("type", "clock", "action", "start"), auth(TOKEN)).code());
+        ApiClient.Response stop = api.post(path + "/events", Map.of("type", "clock", "action", "stop"), auth(TOKEN));
+        Map<String, Object> stopped = (Map<String, Object>) stop.game().get("clock");
+        assertEquals(false, stopped.get("running"));
+        assertTrue((Long) stopped.get("ms") <= 600_000L && (Long) stopped.get("ms") > 590_000L, stopped.toString());
+        ApiClient.Response set = api.post(path + "/events", Map.of("type", "clock", "action", "set", "ms", 5_000L), auth(TOKEN));
+        assertEquals(5_000L, ((Map<String, Object>) set.game().get("clock")).get("ms"));
+        assertEquals("invalid", api.post(path + "/events", Map.of("type", "clock", "action", "set", "ms", -1L), auth(TOKEN)).code());
+        viewer.pollUntil(server.baseUrl(), 3, Duration.ofSeconds(10));
+        Map<String, Object> last = viewer.payloads.get(2);
+        assertEquals("set", ((Map<String, Object>) last.get("event")).get("action"));
+        assertEquals(5_000L, ((Map<String, Object>) ((Map<String, Object>) last.get("game")).get("clock")).get("ms"));
+        Map<String, Object> tennis = createGame("tennis", "Serve", "Volley");
+        assertEquals(422, api.post("/api/games/" + id(tennis) + "/events", Map.of("type", "clock", "action", "start"), auth(TOKEN)).status());
+    }
+
+    // ---- scorer tokens ----
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aScorerTokenScoresItsOwnGameOnlyUntilRevokedAndIsNeverLogged() {
+        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger apiLog = java.util.logging.Logger.getLogger("io.tally.scoreboard.api.ApiServlet");
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) { logged.add(r.getMessage()); }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        apiLog.addHandler(capture);
+        try {
+            Map<String, Object> mine = createGame("Mine", "Only");
+            Map<String, Object> other = createGame("Not", "Mine");
+            String scorers = "/api/games/" + id(mine) + "/scorers";
+            assertEquals(401, api.post(scorers, Map.of("label", "Court 2")).status());
+            ApiClient.Response issued = api.post(scorers, Map.of("label", "Court 2"), auth(TOKEN));
+            assertEquals(201, issued.status(), issued.body());
+            String token = (String) issued.json().get("token");
+            Map<String, Object> scorer = (Map<String, Object>) issued.json().get("scorer");
+            assertTrue(token.startsWith("tsc_") && token.length() >= 36, token);
+            assertEquals("/console.html?id=" + id(mine) + "#token=" + token, issued.json().get("link"));
+            assertEquals(scorers + "/" + scorer.get("id"), issued.header("Location"));
+            ApiClient.Response listed = api.get(scorers, auth(TOKEN));
+            assertEquals(List.of(scorer), listed.json().get("scorers"));
+            assertTrue(!listed.body().contains(token), "the token is shown once only");
+
+            ApiClient.Response session = api.get("/api/session", auth(token));
+            assertEquals("scorer", session.json().get("role"));
+            assertEquals(id(mine), session.json().get("game"));
+            assertEquals("admin", api.get("/api/session", auth(TOKEN)).json().get("role"));
+            assertEquals(200, api.post("/api/games/" + id(mine) + "/events", score("home", 2), auth(token)).status());
+            ApiClient.Response elsewhere = api.post("/api/games/" + id(other) + "/events", score("home", 2), auth(token));
+            assertEquals(403, elsewhere.status());
+            assertEquals("other-game", elsewhere.code());
+            assertEquals("admin-only", api.post("/api/games", Map.of("home", "A", "away", "B"), auth(token)).code());
+            assertEquals("admin-only", api.post(scorers, Map.of(), auth(token)).code());
+            assertEquals(404, api.post("/api/games/nosuchgame/scorers", Map.of(), auth(TOKEN)).status());
+
+            java.util.function.Supplier<java.net.http.HttpRequest.Builder> delete = () -> java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(server.baseUrl() + scorers + "/" + scorer.get("id"))).DELETE();
+            assertEquals(403, api.send(delete.get(), auth(token)).status());
+            assertEquals(204, api.send(delete.get(), auth(TOKEN)).status());
+            assertEquals(404, api.send(delete.get(), auth(TOKEN)).status());
+            ApiClient.Response revoked = api.post("/api/games/" + id(mine) + "/events", score("home", 2), auth(token));
+            assertEquals(401, revoked.status());
+            assertEquals("token-invalid", revoked.code());
+            assertEquals(List.of(), api.get(scorers, auth(TOKEN)).json().get("scorers"));
+            assertEquals(2L, homeScore(api.get("/api/games/" + id(mine)).game()));
+
+            assertTrue(logged.stream().anyMatch(l -> l.contains("/api/games/" + id(mine) + "/events -> 200 by scorer " + scorer.get("id") + " (\"Court 2\")")), logged.toString());
+            assertTrue(logged.stream().anyMatch(l -> l.contains("/api/games/" + id(other) + "/events -> 403 by scorer " + scorer.get("id"))), logged.toString());
+            assertTrue(logged.stream().anyMatch(l -> l.contains("-> 201 by admin")), logged.toString());
+            assertTrue(logged.stream().noneMatch(l -> l.contains(token) || l.contains(TOKEN)), "no token in the log");
+        } finally {
+            apiLog.removeHandler(capture);
+        }
     }
 }

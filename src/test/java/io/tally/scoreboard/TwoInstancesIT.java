@@ -54,7 +54,7 @@ class TwoInstancesIT {
     @Test
     @SuppressWarnings("unchecked")
     void concurrentScorersOnBothInstancesEndInOneStateThatEveryViewerSeesInTheSameOrder() throws Exception {
-        Map<String, Object> game = apiA.post("/api/games", Map.of("home", "North", "away", "South"), auth(TOKEN)).game();
+        Map<String, Object> game = apiA.post("/api/games", Map.of("home", "North", "away", "South", "status", "live"), auth(TOKEN)).game();
         String id = (String) game.get("id");
         ApiClient.Response snap = apiB.get("/api/games/" + id);
         assertEquals(200, snap.status(), "a game created on A is readable on B");
@@ -103,7 +103,7 @@ class TwoInstancesIT {
 
     @Test
     void aWriteRetriedOnTheOtherInstanceIsNotAppliedTwice() {
-        Map<String, Object> game = apiA.post("/api/games", Map.of("home", "Left", "away", "Right"), auth(TOKEN)).game();
+        Map<String, Object> game = apiA.post("/api/games", Map.of("home", "Left", "away", "Right", "status", "live"), auth(TOKEN)).game();
         String path = "/api/games/" + game.get("id") + "/events";
         String key = UUID.randomUUID().toString();
         ApiClient.Response first = apiA.post(path, score("home", 2), auth(TOKEN, "Idempotency-Key", key));
@@ -116,7 +116,7 @@ class TwoInstancesIT {
 
     @Test
     void twoScorersOnTheSameVersionOnDifferentInstancesGetOneConflict() {
-        Map<String, Object> game = apiA.post("/api/games", Map.of("home", "Up", "away", "Down"), auth(TOKEN)).game();
+        Map<String, Object> game = apiA.post("/api/games", Map.of("home", "Up", "away", "Down", "status", "live"), auth(TOKEN)).game();
         String path = "/api/games/" + game.get("id") + "/events";
         ApiClient.Response one = apiA.post(path, score("home", 1), auth(TOKEN, "If-Match", "\"1\""));
         ApiClient.Response two = apiB.post(path, score("home", 1), auth(TOKEN, "If-Match", "\"1\""));
@@ -136,7 +136,7 @@ class TwoInstancesIT {
             try {
                 ApiClient onC = new ApiClient(c.baseUrl());
                 ApiClient onD = new ApiClient(d.baseUrl());
-                String id = (String) onC.post("/api/games", Map.of("home", "Before", "away", "Restart"), auth(TOKEN)).game().get("id");
+                String id = (String) onC.post("/api/games", Map.of("home", "Before", "away", "Restart", "status", "live"), auth(TOKEN)).game().get("id");
                 for (int i = 0; i < 3; i++) assertEquals(200, onD.post("/api/games/" + id + "/events", score("home", 1), auth(TOKEN)).status());
                 ApiClient.Response snap = onC.get("/api/games/" + id);
                 LongPollViewer viewer = new LongPollViewer("game-" + id, snap.json().get("position"));
@@ -185,7 +185,7 @@ class TwoInstancesIT {
         try {
             ApiClient api = new ApiClient(c.baseUrl());
             assertEquals(200, api.get("/api/games").status());
-            assertEquals(401, api.post("/api/games", Map.of("home", "No", "away", "Token"), auth(TOKEN)).status(),
+            assertEquals(401, api.post("/api/games", Map.of("home", "No", "away", "Token", "status", "live"), auth(TOKEN)).status(),
                     "another instance's token is not this one's");
         } finally {
             c.stop();
@@ -198,7 +198,7 @@ class TwoInstancesIT {
             TallyServer c = TallyServer.start(Map.of("REDIS_URL", doomed.url(), "TALLY_ADMIN_TOKEN", TOKEN, "TALLY_REDIS_TIMEOUT_MS", "500"));
             try {
                 ApiClient api = new ApiClient(c.baseUrl());
-                Map<String, Object> g = api.post("/api/games", Map.of("home", "Dry", "away", "Run"), auth(TOKEN)).game();
+                Map<String, Object> g = api.post("/api/games", Map.of("home", "Dry", "away", "Run", "status", "live"), auth(TOKEN)).game();
                 doomed.kill9();
                 ApiClient.Response read = api.get("/api/games/" + g.get("id"));
                 assertEquals(503, read.status(), read.body());

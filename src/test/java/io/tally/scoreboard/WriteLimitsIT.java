@@ -80,8 +80,8 @@ class WriteLimitsIT {
             TallyServer server = TallyServer.start(Map.of("TALLY_ADMIN_TOKEN", ScoreboardApiContract.TOKEN));
             try {
                 ApiClient api = new ApiClient(server.baseUrl());
-                api.post("/api/games", Map.of("home", "A", "away", "B"), auth(ScoreboardApiContract.TOKEN));
-                api.post("/api/games", Map.of("home", "A", "away", "B"), auth(wrong));
+                api.post("/api/games", Map.of("home", "A", "away", "B", "status", "live"), auth(ScoreboardApiContract.TOKEN));
+                api.post("/api/games", Map.of("home", "A", "away", "B", "status", "live"), auth(wrong));
                 api.post("/api/games", "{broken", auth(ScoreboardApiContract.TOKEN));
                 api.post("/api/games/sample/events", ApiClient.score("home", -99), auth(ScoreboardApiContract.TOKEN));
                 api.get("/api/session", auth(wrong));

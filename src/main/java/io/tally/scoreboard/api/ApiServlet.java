@@ -10,7 +10,11 @@ import io.tally.scoreboard.game.GameEvent;
 import io.tally.scoreboard.game.GameJson;
 import io.tally.scoreboard.game.InvalidInput;
 import io.tally.scoreboard.game.NewGame;
+import io.tally.scoreboard.game.Sport;
+import io.tally.scoreboard.game.Sports;
 import io.tally.scoreboard.store.IdempotencyStore;
+import io.tally.scoreboard.store.Scorer;
+import io.tally.scoreboard.store.ScorerStore;
 import io.tally.scoreboard.store.StoreRestoringException;
 import io.tally.scoreboard.store.StoreUnavailableException;
 import io.tally.scoreboard.store.StoredResponse;
@@ -19,20 +23,22 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The REST API under {@code /api} (see docs/API.md). Reads are open; writes pass, in this order: the
- * origin check (403), the rate limit (429), the token (401), the body rules (415, 413, 400), the
- * idempotency key, then the game rules (404, 409). Every error is a {@link Problem}.
+ * origin check (403), the rate limit (429), the token (401) and what it may do (403), the body rules
+ * (415, 413, 400), the idempotency key, then the game rules (404, 409, 422). Every error is a
+ * {@link Problem}. Every write is logged with who made it (admin, or a scorer's id and label).
  */
 public final class ApiServlet extends HttpServlet {
     private static final Logger LOG = Logger.getLogger(ApiServlet.class.getName());
@@ -45,9 +51,11 @@ public final class ApiServlet extends HttpServlet {
     private final WriteOrigins origins;
     private final Idempotency idempotency;
     private final StatusReport status;
+    private final ScorerTokens scorers;
+    private final String sportsJson;
 
     public ApiServlet(Scorekeeper scorekeeper, AdminToken token, ApiSettings settings, WriteLimiter limiter,
-                      IdempotencyStore idempotencyStore, StatusReport status) {
+                      IdempotencyStore idempotencyStore, ScorerStore scorerStore, StatusReport status, Clock clock) {
         this.scorekeeper = scorekeeper;
         this.token = token;
         this.settings = settings;
@@ -56,6 +64,10 @@ public final class ApiServlet extends HttpServlet {
         this.origins = new WriteOrigins(settings.allowedOrigins());
         this.idempotency = new Idempotency(idempotencyStore, settings.idempotencyTtl());
         this.status = status;
+        this.scorers = new ScorerTokens(scorerStore, clock, settings.scorersPerGame());
+        List<Object> sports = new ArrayList<>();
+        for (Sport sp : Sports.ALL) sports.add(GameJson.sport(sp));
+        this.sportsJson = JsonWriter.write(Map.of("sports", sports));
     }
 
     @Override
@@ -97,11 +109,22 @@ public final class ApiServlet extends HttpServlet {
             if (!method.equals("POST")) notAllowed("POST");
             String id = parts[1];
             boolean undo = parts[2].equals("undo");
-            write(req, resp, body -> applyEvent(id, undo, body, req.getHeader("If-Match")));
+            write(req, resp, (writer, body) -> applyEvent(writer, id, undo, body, req.getHeader("If-Match")));
+        } else if (parts.length == 3 && parts[0].equals("games") && parts[2].equals("scorers")) {
+            String id = parts[1];
+            if (method.equals("GET")) listScorers(req, id, resp);
+            else if (method.equals("POST")) issueScorer(req, id, resp);
+            else notAllowed("GET, POST");
+        } else if (parts.length == 4 && parts[0].equals("games") && parts[2].equals("scorers")) {
+            if (!method.equals("DELETE")) notAllowed("DELETE");
+            revokeScorer(req, parts[1], parts[3], resp);
+        } else if (parts.length == 1 && parts[0].equals("sports")) {
+            if (!method.equals("GET")) notAllowed("GET");
+            resp.setStatus(200);
+            Responses.write(resp, "application/json", sportsJson, "public, max-age=300"); // presets change only with a release
         } else if (parts.length == 1 && parts[0].equals("session")) {
             if (!method.equals("GET")) notAllowed("GET");
-            authorize(req);
-            ok(resp, 200, Map.of("authorized", true, "instance", status.instance()));
+            ok(resp, 200, session(authorize(req)));
         } else if (parts.length == 1 && parts[0].equals("status")) {
             if (!method.equals("GET")) notAllowed("GET");
             status.send(resp);
@@ -128,11 +151,12 @@ public final class ApiServlet extends HttpServlet {
 
     // ---- writes ----
 
-    /** The checks every write shares, then {@code action} (given the body text) under the idempotency key. */
-    private void write(HttpServletRequest req, HttpServletResponse resp, Function<String, Result> action) throws IOException {
-        authorize(req);
+    /** The checks every write shares, then {@code action} (given the writer and body text) under the idempotency key. */
+    private void write(HttpServletRequest req, HttpServletResponse resp, java.util.function.BiFunction<Writer, String, Result> action) throws IOException {
+        Writer writer = authorize(req);
         String text = JsonBody.read(req, settings.maxBodyBytes());
-        Result result = idempotency.run(req, text, () -> action.apply(text));
+        Result result = idempotency.run(req, text, () -> action.apply(writer, text));
+        logWrite(req, result.status(), writer, result.replayed());
         resp.setStatus(result.status());
         if (result.replayed()) resp.setHeader("Idempotent-Replayed", "true");
         if (!result.location().isEmpty()) resp.setHeader("Location", result.location());
@@ -140,8 +164,8 @@ public final class ApiServlet extends HttpServlet {
         Responses.write(resp, result.contentType(), result.body());
     }
 
-    /** Origin, rate limit and token: for writes and the console's token check. */
-    private void authorize(HttpServletRequest req) {
+    /** Origin, rate limit and token: for writes and the console's token check. Returns who is writing. */
+    private Writer authorize(HttpServletRequest req) {
         if (!origins.allows(req)) {
             throw new Problem(403, "origin-forbidden", "writes are only accepted from this site's own pages");
         }
@@ -155,19 +179,99 @@ public final class ApiServlet extends HttpServlet {
             throw new Problem(401, "token-missing", "enter the scorer token to make changes")
                     .header("WWW-Authenticate", "Bearer realm=\"tally\"");
         }
-        if (!auth.regionMatches(true, 0, "Bearer ", 0, 7) || !token.matches(auth.substring(7).trim())) {
-            throw new Problem(401, "token-invalid", "the scorer token is not correct")
-                    .header("WWW-Authenticate", "Bearer realm=\"tally\", error=\"invalid_token\"");
+        if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String presented = auth.substring(7).trim();
+            if (token.matches(presented)) return Writer.ADMIN;
+            Optional<Scorer> scorer = scorers.find(presented);
+            if (scorer.isPresent()) return new Writer(scorer.get());
+        }
+        throw new Problem(401, "token-invalid", "the scorer token is not correct (or no longer accepted)")
+                .header("WWW-Authenticate", "Bearer realm=\"tally\", error=\"invalid_token\"");
+    }
+
+    private static void requireAdmin(Writer writer) {
+        if (!writer.isAdmin()) {
+            throw new Problem(403, "admin-only", "this scorer token may only score game " + writer.scorer().game()
+                    + "; this needs the admin token");
         }
     }
 
-    private Result createGame(String body) {
+    private static Map<String, Object> session(Writer writer) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("authorized", true);
+        m.put("role", writer.isAdmin() ? "admin" : "scorer");
+        if (!writer.isAdmin()) {
+            m.put("game", writer.scorer().game());
+            m.put("scorer", scorerJson(writer.scorer()));
+        }
+        return m;
+    }
+
+    private void logWrite(HttpServletRequest req, int status, Writer writer, boolean replayed) {
+        LOG.info(req.getMethod() + " " + req.getRequestURI() + " -> " + status + (replayed ? " (replayed)" : "") + " by " + writer);
+    }
+
+    // ---- scorer tokens (admin only; never under an idempotency key: its stored answer would hold the token) ----
+
+    private void listScorers(HttpServletRequest req, String id, HttpServletResponse resp) throws IOException {
+        requireAdmin(authorize(req));
+        scorekeeper.snapshot(id);
+        List<Object> list = new ArrayList<>();
+        for (Scorer s : scorers.list(id)) list.add(scorerJson(s));
+        ok(resp, 200, Map.of("scorers", list));
+    }
+
+    private void issueScorer(HttpServletRequest req, String id, HttpServletResponse resp) throws IOException {
+        Writer writer = authorize(req);
+        requireAdmin(writer);
+        String text = JsonBody.read(req, settings.maxBodyBytes());
+        String label = valid(() -> {
+            Object l = text.isBlank() ? null : JsonBody.parse(text, settings.maxJsonDepth()).get("label");
+            return l == null ? "scorer" : NewGame.label(l, "label");
+        });
+        scorekeeper.snapshot(id); // 404 for a game that does not exist
+        ScorerTokens.Issued issued = scorers.issue(id, label).orElseThrow(() -> new Problem(409, "too-many-scorers",
+                "this game has " + scorers.maxPerGame() + " scorer tokens already: revoke one first"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("scorer", scorerJson(issued.scorer()));
+        body.put("token", issued.token());
+        // The token travels in the fragment, which browsers never send, so it reaches no server log.
+        body.put("link", "/console.html?id=" + id + "#token=" + issued.token());
+        resp.setHeader("Location", "/api/games/" + id + "/scorers/" + issued.scorer().id());
+        logWrite(req, 201, writer, false);
+        LOG.info("scorer " + issued.scorer().id() + " (\"" + label + "\") may now score game " + id);
+        ok(resp, 201, body);
+    }
+
+    private void revokeScorer(HttpServletRequest req, String id, String scorerId, HttpServletResponse resp) throws IOException {
+        Writer writer = authorize(req);
+        requireAdmin(writer);
+        if (!scorers.revoke(id, scorerId)) throw new Problem(404, "scorer-not-found", "game " + id + " has no scorer " + scorerId);
+        logWrite(req, 204, writer, false);
+        resp.setStatus(204);
+        resp.setHeader("Cache-Control", "no-store");
+    }
+
+    private static Map<String, Object> scorerJson(Scorer s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("game", s.game());
+        m.put("label", s.label());
+        m.put("created", s.created());
+        return m;
+    }
+
+    private Result createGame(Writer writer, String body) {
+        requireAdmin(writer);
         NewGame request = valid(() -> NewGame.fromJson(JsonBody.parse(body, settings.maxJsonDepth())));
         Scorekeeper.Snapshot s = scorekeeper.create(request);
         return Result.json(201, "/api/games/" + s.game().id(), etag(s.game()), JsonWriter.write(snapshotBody(s)));
     }
 
-    private Result applyEvent(String id, boolean undoPath, String body, String ifMatchHeader) {
+    private Result applyEvent(Writer writer, String id, boolean undoPath, String body, String ifMatchHeader) {
+        if (!writer.mayScore(id)) {
+            return Result.problem(new Problem(403, "other-game", "this scorer token may only score game " + writer.scorer().game()));
+        }
         GameEvent event = undoPath ? new GameEvent.Undo()
                 : valid(() -> GameEvent.fromJson(JsonBody.parse(body, settings.maxJsonDepth())));
         OptionalLong ifMatch = ifMatch(ifMatchHeader);
@@ -175,7 +279,7 @@ public final class ApiServlet extends HttpServlet {
             Scorekeeper.Snapshot s = scorekeeper.apply(id, event, ifMatch);
             return Result.json(200, "", etag(s.game()), JsonWriter.write(snapshotBody(s)));
         } catch (Conflict c) {
-            Problem p = new Problem(409, c.code(), c.getMessage()).with("game", GameJson.full(c.current()));
+            Problem p = new Problem(c.status(), c.code(), c.getMessage()).with("game", GameJson.full(c.current()));
             return Result.problem(p);
         } catch (GameNotFound e) {
             return Result.problem(new Problem(404, "game-not-found", e.getMessage()));

@@ -15,7 +15,8 @@ public record ApiSettings(
         List<String> trustedProxies,
         Duration idempotencyTtl,
         int listLimit,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins,
+        int scorersPerGame) {
 
     public static ApiSettings from(Settings s) {
         return new ApiSettings(
@@ -26,6 +27,7 @@ public record ApiSettings(
                 io.tally.realtime.RealtimeConfig.trustedProxies(s),
                 Duration.ofSeconds(s.integer("TALLY_IDEMPOTENCY_TTL_S", 86_400, 10, 30 * 86_400)),
                 s.integer("TALLY_GAMES_LIST_LIMIT", 200, 1, 10_000),
-                Arrays.stream(s.string("TALLY_ALLOWED_ORIGINS", "").split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList());
+                Arrays.stream(s.string("TALLY_ALLOWED_ORIGINS", "").split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList(),
+                s.integer("TALLY_SCORERS_PER_GAME", 20, 1, 1_000));
     }
 }

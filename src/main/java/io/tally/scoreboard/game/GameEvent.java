@@ -10,6 +10,7 @@ import java.util.Map;
 public sealed interface GameEvent {
     int MAX_SCORE = 9_999;
     int MAX_POINTS = 99;
+    String TYPES = "\"score\", \"point\", \"clock\", \"period\", \"status\" or \"undo\"";
 
     /** Adds {@code points} (may be negative) to a team's score. */
     record AddPoints(Side team, int points) implements GameEvent {
@@ -26,13 +27,23 @@ public sealed interface GameEvent {
     record ChangeStatus(GameStatus status) implements GameEvent {
     }
 
-    /** Reverts the most recent event that is not itself an undo and has not been undone yet. */
+    /** One point to a team in a set sport (a rally in volleyball, a point in tennis). */
+    record Point(Side team) implements GameEvent {
+    }
+
+    /** Starts, stops or sets the game clock ({@code ms} only for SET). */
+    record ClockChange(ClockAction action, long ms) implements GameEvent {
+    }
+
+    enum ClockAction { START, STOP, SET }
+
+    /** Reverts the most recent event that is not an undo or a clock change and has not been undone yet. */
     record Undo() implements GameEvent {
     }
 
     static GameEvent fromJson(Map<String, Object> body) {
         Object type = body.get("type");
-        if (!(type instanceof String t)) throw new InvalidInput("type is required: \"score\", \"period\", \"status\" or \"undo\"");
+        if (!(type instanceof String t)) throw new InvalidInput("type is required: " + TYPES);
         switch (t) {
             case "score": {
                 Side team = Side.parse(body.get("team"));
@@ -48,6 +59,10 @@ public sealed interface GameEvent {
                 if (s < 0 || s > MAX_SCORE) throw new InvalidInput("set must be between 0 and " + MAX_SCORE);
                 return new SetScore(team, (int) s);
             }
+            case "point":
+                return new Point(Side.parse(body.get("team")));
+            case "clock":
+                return clock(body);
             case "period":
                 return new ChangePeriod(Text.label(body.get("period"), "period", true));
             case "status":
@@ -55,8 +70,20 @@ public sealed interface GameEvent {
             case "undo":
                 return new Undo();
             default:
-                throw new InvalidInput("unknown event type \"" + Text.clip(t) + "\": use \"score\", \"period\", \"status\" or \"undo\"");
+                throw new InvalidInput("unknown event type \"" + Text.clip(t) + "\": use " + TYPES);
         }
+    }
+
+    private static ClockChange clock(Map<String, Object> body) {
+        Object action = body.get("action");
+        if ("start".equals(action)) return new ClockChange(ClockAction.START, 0);
+        if ("stop".equals(action)) return new ClockChange(ClockAction.STOP, 0);
+        if ("set".equals(action)) {
+            long ms = integer(body.get("ms"), "ms");
+            if (ms < 0 || ms > GameClock.MAX_MS) throw new InvalidInput("ms must be between 0 and " + GameClock.MAX_MS + " (10 hours)");
+            return new ClockChange(ClockAction.SET, ms);
+        }
+        throw new InvalidInput("a clock event needs action \"start\", \"stop\" or \"set\" (with ms)");
     }
 
     private static long integer(Object v, String field) {

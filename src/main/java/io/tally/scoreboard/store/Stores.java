@@ -5,11 +5,11 @@ import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Clock;
 
-/** The app's two stores and what must be closed with them: in memory, or both on one Redis pool. */
-public record Stores(GameStore games, IdempotencyStore idempotency, AutoCloseable resources) implements AutoCloseable {
+/** The app's stores and what must be closed with them: in memory, or all on one Redis pool. */
+public record Stores(GameStore games, IdempotencyStore idempotency, ScorerStore scorers, AutoCloseable resources) implements AutoCloseable {
 
     public static Stores memory(Clock clock) {
-        return new Stores(new MemoryGameStore(), new MemoryIdempotencyStore(clock), () -> { });
+        return new Stores(new MemoryGameStore(), new MemoryIdempotencyStore(clock), new MemoryScorerStore(), () -> { });
     }
 
     /**
@@ -19,7 +19,7 @@ public record Stores(GameStore games, IdempotencyStore idempotency, AutoCloseabl
     public static Stores redis(RedisTarget endpoint, String prefix, int timeoutMillis, long checkMillis, long restoreMillis) {
         UnifiedJedis redis = endpoint.connect(timeoutMillis, "tally-app");
         GameStore games = new RecoveringGameStore(new RedisGameStore(redis, endpoint, prefix), 5_000, checkMillis, restoreMillis);
-        return new Stores(games, new RedisIdempotencyStore(redis, prefix), redis);
+        return new Stores(games, new RedisIdempotencyStore(redis, prefix), new RedisScorerStore(redis, prefix), redis);
     }
 
     /** The restore window that covers every instance noticing a loss: two check intervals and two timeouts. */
@@ -31,6 +31,7 @@ public record Stores(GameStore games, IdempotencyStore idempotency, AutoCloseabl
     public void close() throws Exception {
         games.close();
         idempotency.close();
+        scorers.close();
         resources.close();
     }
 }

@@ -78,7 +78,7 @@ public final class Scoreboard {
         headers.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
 
         ServletRegistration.Dynamic apiServlet = ctx.addServlet("tally-api",
-                new ApiServlet(scorekeeper, token, api, limiter, stores.idempotency(), status));
+                new ApiServlet(scorekeeper, token, api, limiter, stores.idempotency(), stores.scorers(), status, clock));
         apiServlet.addMapping("/api/*");
         ctx.addServlet("tally-readyz", status).addMapping("/readyz");
         LOG.info("Scoreboard ready: store " + stores.games().health().mode() + (sample ? ", sample game on" : ""));

@@ -8,7 +8,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** {@code /console.html[?id=…]}: the scorer console. The token lives in the tab's sessionStorage. */
+/**
+ * {@code /console.html[?id=…]}: the scorer console. The token lives in the tab's sessionStorage (or
+ * localStorage when remembered). Answers to changes appear in the feedback line next to the control
+ * used ({@code home-feedback}, {@code clock-feedback}, …); page-level errors in {@code console-error}.
+ */
 public final class ConsolePage extends Page {
     private ConsolePage(WebDriver driver) {
         super(driver);
@@ -21,6 +25,20 @@ public final class ConsolePage extends Page {
         page.recordConsole();
         page.awaitLoaded(gameId);
         return page;
+    }
+
+    /** Opens a scorer link (the console with a token in its fragment) and waits until the console has loaded. */
+    public static ConsolePage openLink(WebDriver driver, String link) {
+        driver.get(link);
+        ConsolePage page = new ConsolePage(driver);
+        page.recordConsole();
+        String id = URI.create(link).getQuery().replaceFirst("^id=", "");
+        page.awaitLoaded(id);
+        return page;
+    }
+
+    public org.openqa.selenium.WebElement byTestIdPublic(String testId) {
+        return byTestId(testId);
     }
 
     /** Has loaded: live (so the game list was fetched), and the chosen game (if any) is on screen. */
@@ -52,13 +70,112 @@ public final class ConsolePage extends Page {
         return textContent("token-status");
     }
 
-    /** The visible error, or null when none is shown. */
+    /** The visible error (at the top, or next to the control used), or null when none is shown. */
     public String errorText() {
-        return (String) js("var e = document.getElementById('console-error'); return e.hidden ? null : e.textContent;");
+        return (String) js("var e = document.getElementById('console-error'); if (!e.hidden) return e.textContent;"
+                + " var f = document.querySelector('[data-feedback][data-state=\"error\"]'); return f ? f.textContent : null;");
     }
 
     public String errorCode() {
-        return (String) js("var e = document.getElementById('console-error'); return e.hidden ? null : (e.dataset.code || '');");
+        return (String) js("var e = document.getElementById('console-error'); if (!e.hidden) return e.dataset.code || '';"
+                + " var f = document.querySelector('[data-feedback][data-state=\"error\"]'); return f ? (f.dataset.code || '') : null;");
+    }
+
+    /** The feedback line {@code where} (e.g. "home", "clock", "status"): its state ("ok", "error", "pending" or "") and text. */
+    public String feedbackState(String where) {
+        String s = byTestId(where + "-feedback").getAttribute("data-state");
+        return s == null ? "" : s;
+    }
+
+    public String feedbackText(String where) {
+        return textContent(where + "-feedback");
+    }
+
+    /** Waits until the feedback line {@code where} has an answer (not pending); returns its state. */
+    public String awaitFeedback(String where) {
+        return waitFor(where + " feedback", LOAD, d -> {
+            String s = feedbackState(where);
+            return s.isEmpty() || s.equals("pending") ? null : s;
+        });
+    }
+
+    /** Whether the feedback line sits next to the buttons it answers (within 300 CSS px below the group). */
+    public double feedbackDistance(String team) {
+        return ((Number) js("var b = document.getElementById(arguments[0] + '-buttons').getBoundingClientRect();"
+                + " var f = document.getElementById(arguments[0] + '-feedback').getBoundingClientRect(); return f.top - b.bottom;", team)).doubleValue();
+    }
+
+    /** The data-testids of a team's score buttons, in order. */
+    @SuppressWarnings("unchecked")
+    public java.util.List<String> scoreButtons(String team) {
+        return (java.util.List<String>) js("return [...document.querySelectorAll('#' + arguments[0] + '-buttons button')].map(b => b.dataset.testid);", team);
+    }
+
+    public boolean isEnabled(String testId) {
+        return byTestId(testId).isEnabled();
+    }
+
+    public String hint() {
+        return (String) js("var h = document.getElementById('c-hint'); return h.hidden ? null : h.textContent;");
+    }
+
+    /** Clicks a control and waits for its answer in feedback line {@code where}; returns the state. */
+    public String press(String testId, String where) {
+        js("document.getElementById(arguments[0] + '-feedback').removeAttribute('data-state');", where);
+        byTestId(testId).click();
+        return awaitFeedback(where);
+    }
+
+    /** Presses a key with nothing focused (a desktop shortcut) and waits for the answer in {@code where}. */
+    public String pressKey(String key, String where) {
+        js("document.activeElement && document.activeElement.blur(); document.getElementById(arguments[0] + '-feedback').removeAttribute('data-state');", where);
+        new org.openqa.selenium.interactions.Actions(driver()).sendKeys(key).perform();
+        return awaitFeedback(where);
+    }
+
+    public String status() {
+        return textContent("c-status");
+    }
+
+    public String clockText() {
+        return textContent("c-clock");
+    }
+
+    public boolean clockRunning() {
+        return "true".equals(byTestId("c-clock").getAttribute("data-running"));
+    }
+
+    public boolean clockShown() {
+        return byTestId("clock-panel").isDisplayed();
+    }
+
+    public String setsText(String team) {
+        return textContent("c-" + team + "-sets");
+    }
+
+    /** The game list's text for {@code gameId}. */
+    public String optionText(String gameId) {
+        return (String) js("var o = [...document.getElementById('game-select').options].find(x => x.value === arguments[0]); return o ? o.textContent : null;", gameId);
+    }
+
+    public boolean createPanelShown() {
+        return byTestId("new-home").isDisplayed();
+    }
+
+    /** As the admin: creates a scorer link for the game on screen; returns the link. */
+    public String createScorerLink(String label) {
+        js("document.getElementById('scorer-links').open = true;");
+        byTestId("scorer-label").sendKeys(label);
+        String state = press("scorer-create", "scorer");
+        if (!"ok".equals(state)) throw new AssertionError("scorer link not created: " + feedbackText("scorer"));
+        return byTestId("scorer-link").getAttribute("value");
+    }
+
+    /** As the admin: revokes every scorer link of the game on screen. */
+    public void revokeAll() {
+        js("document.getElementById('scorer-links').open = true;");
+        waitFor("a scorer listed", LOAD, d -> js("return document.querySelector('[data-revoke]') ? true : null;"));
+        press((String) js("return document.querySelector('[data-revoke]').dataset.testid;"), "scorer");
     }
 
     public String messageText() {
@@ -106,7 +223,8 @@ public final class ConsolePage extends Page {
     /** Clicks a score button and waits until the server's answer is on screen (a new version, or an error). */
     public void score(String team, int points) {
         int before = version();
-        js("document.getElementById('console-error').hidden = true;");
+        js("document.getElementById('console-error').hidden = true;"
+                + " for (const f of document.querySelectorAll('[data-feedback]')) f.removeAttribute('data-state');");
         clickScore(team, points);
         waitFor("the console's change answered", LOAD, d -> version() > before || errorText() != null ? true : null);
     }
@@ -118,8 +236,7 @@ public final class ConsolePage extends Page {
 
     /** Creates a game through the form; returns its id once the console shows it. */
     public String createGame(String sport, String home, String away) {
-        byTestId("new-sport").clear();
-        byTestId("new-sport").sendKeys(sport);
+        js("document.getElementById('new-sport').value = arguments[0];", sport);
         byTestId("new-home").sendKeys(home);
         byTestId("new-away").sendKeys(away);
         byTestId("create").click();

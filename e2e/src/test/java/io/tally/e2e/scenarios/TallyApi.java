@@ -35,6 +35,13 @@ public final class TallyApi {
         return (String) game.get("id");
     }
 
+    /** Creates a game of {@code sport} (a preset id) in {@code status}; returns its id. */
+    public String createGame(String sport, String home, String away, String status) {
+        Map<String, Object> game = gameOf(write("/api/games", "{\"sport\":" + quote(sport) + ",\"home\":" + quote(home)
+                + ",\"away\":" + quote(away) + ",\"status\":" + quote(status) + "}"));
+        return (String) game.get("id");
+    }
+
     /** Adds {@code points} to a team ("home" or "away"); returns the game's new version. */
     public int score(String gameId, String team, int points) {
         Map<String, Object> game = gameOf(write("/api/games/" + gameId + "/events",
