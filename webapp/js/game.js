@@ -85,6 +85,8 @@ function wireButtons() {
     tv.setAttribute('aria-pressed', String(on));
     tv.textContent = on ? 'Leave TV mode' : 'TV mode';
   };
+  // TV mode fills the window; fullscreen is asked for as well where the browser allows it. Leaving
+  // fullscreen (Esc) does not leave TV mode: a kiosk TV may have no way back into fullscreen.
   tv.addEventListener('click', async () => {
     const on = !document.body.classList.contains('tv');
     setTv(on);
@@ -92,11 +94,12 @@ function wireButtons() {
       if (on && document.documentElement.requestFullscreen && !document.fullscreenElement) await document.documentElement.requestFullscreen();
       if (!on && document.fullscreenElement) await document.exitFullscreen();
     } catch (e) {
-      // Fullscreen refused (an iframe, a kiosk browser): TV mode still fills the window.
+      // Fullscreen refused (an iframe, a kiosk browser, no gesture): TV mode still fills the window.
     }
   });
-  // Leaving fullscreen (Esc) leaves TV mode too.
-  document.addEventListener('fullscreenchange', () => { if (!document.fullscreenElement) setTv(false); });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !document.fullscreenElement && document.body.classList.contains('tv')) setTv(false);
+  });
   if (new URLSearchParams(location.search).get('tv') === '1') setTv(true);
 
   $('share').addEventListener('click', async () => {

@@ -119,10 +119,9 @@ export function paintTeam(node, team) {
   }
 }
 
-/** The short name when the game has one, else the first three letters of the name. */
+/** The team's short name ("LAL"), or '' when it has none (then only the name is shown). */
 export function shortName(team) {
-  if (team.short) return team.short;
-  return (team.name || '').replace(/[^\p{L}\p{N}]/gu, '').slice(0, 3).toUpperCase();
+  return typeof team.short === 'string' ? team.short : '';
 }
 
 /** Set scores as "25–22  18–12" (the last entry is the set in play), or '' for sports without sets. */
