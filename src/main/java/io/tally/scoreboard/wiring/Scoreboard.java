@@ -1,5 +1,6 @@
 package io.tally.scoreboard.wiring;
 
+import io.tally.scoreboard.GameNotFound;
 import io.tally.scoreboard.RoomFeed;
 import io.tally.scoreboard.SampleGame;
 import io.tally.scoreboard.Scorekeeper;
@@ -14,9 +15,8 @@ import io.tally.scoreboard.api.RealtimeReport;
 import io.tally.scoreboard.api.StatusReport;
 import io.tally.scoreboard.api.WriteLimiter;
 import io.tally.scoreboard.store.Stores;
-import io.tally.scoreboard.web.SecurityHeadersFilter;
-import jakarta.servlet.DispatcherType;
-import jakarta.servlet.FilterRegistration;
+import io.tally.scoreboard.game.GameJson;
+import io.tally.scoreboard.web.WebPages;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 
@@ -24,9 +24,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.logging.Logger;
 
@@ -73,9 +73,13 @@ public final class Scoreboard {
                 realtime.config().instanceId());
         WriteLimiter limiter = new WriteLimiter(api.writesPerSecond(), api.writeBurst(), System::nanoTime);
 
-        FilterRegistration.Dynamic headers = ctx.addFilter("tally-security-headers", new SecurityHeadersFilter());
-        headers.setAsyncSupported(true);
-        headers.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
+        WebPages.install(ctx, settings, id -> {
+            try {
+                return Optional.of(GameJson.summary(scorekeeper.snapshot(id).game()));
+            } catch (GameNotFound e) {
+                return Optional.empty();
+            }
+        });
 
         ServletRegistration.Dynamic apiServlet = ctx.addServlet("tally-api",
                 new ApiServlet(scorekeeper, token, api, limiter, stores.idempotency(), stores.scorers(), status, clock));

@@ -10,7 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /game.html?id=…}: one game on a big screen, live. */
+/**
+ * {@code /game.html?id=…} or {@code /games/{id}}: one game on a big screen, live; {@code /embed/{id}} is
+ * the same page as a widget. Badges, clock, team colours, TV mode, sharing and the connection-lost
+ * banner are read as the page shows them.
+ */
 public final class GamePage extends Page {
     private GamePage(WebDriver driver) {
         super(driver);
@@ -23,6 +27,129 @@ public final class GamePage extends Page {
         page.recordConsole();
         page.awaitLoaded();
         return page;
+    }
+
+    /** The game page already in {@code driver}'s current document or frame (e.g. a widget). */
+    public static GamePage attach(WebDriver driver) {
+        GamePage page = new GamePage(driver);
+        page.recordConsole();
+        return page;
+    }
+
+    /** Opens {@code pathAndQuery} (e.g. a bad link) without waiting for a game to be shown. */
+    public static GamePage openLink(WebDriver driver, URI base, String pathAndQuery) {
+        driver.get(join(base, pathAndQuery));
+        GamePage page = new GamePage(driver);
+        page.recordConsole();
+        return page;
+    }
+
+    /** Waits until the page says why it shows no game; returns what it says. */
+    public String awaitProblem() {
+        return waitFor("the page says what is wrong", LOAD, d -> (String) js(
+                "var m = document.getElementById('game-message'); return m && !m.hidden && m.textContent ? m.textContent : null;"));
+    }
+
+    /** The link the problem message offers (home), or null. */
+    public String problemLink() {
+        return (String) js("var a = document.querySelector('#game-message a'); return a ? a.href : null;");
+    }
+
+    /** How many requests the page made to the games API for {@code id} (Resource Timing). */
+    public long apiRequests(String id) {
+        return ((Number) js("return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/games/' + arguments[0])).length;",
+                id)).longValue();
+    }
+
+    /** The status badge: LIVE, HT, BREAK, FT, or a scheduled game's start time. */
+    public String badge() {
+        return textContent("status");
+    }
+
+    /** Whether the badge is painted in the "live" colour (it must not be while disconnected). */
+    public boolean badgeLooksLive() {
+        return Boolean.TRUE.equals(js("""
+            const b = document.getElementById('status');
+            const probe = document.createElement('span');
+            probe.style.color = 'var(--live)';
+            document.body.append(probe);
+            const live = getComputedStyle(probe).color;
+            probe.remove();
+            const s = getComputedStyle(b);
+            return s.backgroundColor === live || s.color === live;
+            """));
+    }
+
+    public String period() {
+        return textContent("period");
+    }
+
+    /** The game clock as shown, or null when the page shows none. */
+    public String clock() {
+        return (String) js("var c = document.getElementById('clock'); return c.hidden ? null : c.textContent;");
+    }
+
+    public String shortName(String side) {
+        return textContent(side + "-short");
+    }
+
+    /** The team's colour as painted on its block (computed border colour, "rgb(r, g, b)"). */
+    public String teamColor(String side) {
+        return (String) js("return getComputedStyle(document.getElementById(arguments[0])).borderTopColor;", side);
+    }
+
+    /** Set scores ("Sets 25–22  18–12"), or null when hidden. */
+    public String sets() {
+        return (String) js("var e = document.getElementById('sets'); return e.hidden ? null : e.textContent;");
+    }
+
+    /** The current tennis game ("Game 30–15"), or null when hidden. */
+    public String points() {
+        return (String) js("var e = document.getElementById('points'); return e.hidden ? null : e.textContent;");
+    }
+
+    /** Whether the "connection lost — scores may be out of date" banner is showing. */
+    public boolean staleShown() {
+        return Boolean.TRUE.equals(js("var e = document.getElementById('stale'); return !!e && !e.hidden;"));
+    }
+
+    public void awaitStale(boolean shown, Duration timeout) {
+        waitFor("the connection-lost banner " + (shown ? "shown" : "gone"), timeout, d -> staleShown() == shown ? true : null);
+    }
+
+    /** Clicks TV mode; returns whether the page is in TV mode afterwards. */
+    public boolean toggleTv() {
+        boolean before = tvMode();
+        byTestId("tv").click();
+        // (a wait's condition must not answer false: that means "not yet")
+        return "on".equals(waitFor("TV mode toggled", LOAD, d -> tvMode() != before ? (tvMode() ? "on" : "off") : null));
+    }
+
+    public boolean tvMode() {
+        return Boolean.TRUE.equals(js("return document.body.classList.contains('tv');"));
+    }
+
+    /** Whether the header bar is visible (TV mode hides it). */
+    public boolean headerVisible() {
+        return Boolean.TRUE.equals(js("return getComputedStyle(document.querySelector('.bar')).display !== 'none';"));
+    }
+
+    /** Clicks Share and waits for its answer; returns {status text, link offered}. */
+    public String[] share() {
+        js("document.getElementById('share-status').textContent = '';");
+        byTestId("share").click();
+        return waitFor("the share button answered", LOAD, d -> {
+            String status = textContent("share-status");
+            if (status == null || status.isEmpty()) return null;
+            return new String[] {status, (String) js("return document.getElementById('share-link').value;")};
+        });
+    }
+
+    /** The number each event list entry shows (its list number), newest first. */
+    public List<Integer> logNumbers() {
+        List<Integer> out = new ArrayList<>();
+        for (Object o : (List<?>) js("return [...document.querySelectorAll('#log li')].map(li => li.value);")) out.add(((Number) o).intValue());
+        return out;
     }
 
     /** Has loaded: the game's snapshot is on screen. */

@@ -54,4 +54,27 @@ public final class ScoreboardPage extends Page {
         return ((Number) js("return document.querySelectorAll(arguments[0]).length;",
                 "[data-testid=\"home-name-" + gameId + "\"] *, [data-testid=\"away-name-" + gameId + "\"] *")).longValue();
     }
+
+    /** The game's badge on the board: LIVE, HT, BREAK, FT, or a start time. */
+    public String badge(String gameId) {
+        return textContent("status-" + gameId);
+    }
+
+    public String shortName(String gameId, String side) {
+        return textContent(side + "-short-" + gameId);
+    }
+
+    /** The game's clock on the board, or null when it shows none. */
+    public String clock(String gameId) {
+        return (String) js("var c = document.querySelector(arguments[0]); return !c || c.hidden ? null : c.textContent;",
+                "[data-testid=\"clock-" + gameId + "\"]");
+    }
+
+    public void awaitBadge(String gameId, String badge, Duration timeout) {
+        waitFor("game " + gameId + " badge " + badge + " (shows " + badge(gameId) + ")", timeout, d -> badge.equals(badge(gameId)) ? true : null);
+    }
+
+    public boolean staleShown() {
+        return Boolean.TRUE.equals(js("var e = document.getElementById('stale'); return !!e && !e.hidden;"));
+    }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -279,6 +280,11 @@ class LiveScoresIT extends StandInScenario {
             assertOffline(chromium, webkit);
             return System.nanoTime() - end >= 0 ? true : null;
         });
+        // Past the dead-peer timeout both say so, and neither paints its LIVE badge as live.
+        for (GamePage p : List.of(chromium, webkit)) {
+            assertTrue(p.staleShown(), "the connection-lost banner");
+            assertFalse(p.badgeLooksLive(), "LIVE painted as live while disconnected");
+        }
         standIn.resumePath();
 
         Map<String, Object> game = api.game(id);
@@ -291,6 +297,7 @@ class LiveScoresIT extends StandInScenario {
         }
         assertMatchesServer("chromium", chromium, game);
         assertMatchesServer("webkit", webkit, game);
+        for (GamePage p : List.of(chromium, webkit)) p.awaitStale(false, EVENTUALLY);
     }
 
     private static void assertOffline(GamePage... pages) {
