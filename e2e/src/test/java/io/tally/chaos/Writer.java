@@ -18,7 +18,7 @@ import java.util.function.IntFunction;
 final class Writer {
     /** A write the server acknowledged: the version it produced and its message's position. */
     record Ack(String game, String key, String team, int points, long version, Pos position, boolean replayed,
-               long sentAt, long ackedAt, int attempts, String instance) {
+               long sentAt, long ackedAt, int attempts, String instance, String answers) {
     }
 
     /** A write given up on without a final answer (its effect is unknown). */
@@ -53,6 +53,7 @@ final class Writer {
         String body = "{\"type\":\"score\",\"team\":\"" + team + "\",\"points\":" + points + "}";
         long sentAt = System.currentTimeMillis() - t0;
         String last = "none";
+        StringBuilder answers = new StringBuilder();
         for (int attempt = 1; ; attempt++) {
             int instance = rng.nextInt(instances);
             String url = instanceUrl.apply(instance) + "/api/games/" + game + "/events";
@@ -67,7 +68,8 @@ final class Writer {
                     synchronized (this) {
                         acks.add(new Ack(game, key, team, points, version, Pos.of(m.get("position")),
                                 "true".equals(r.header("Idempotent-Replayed")), sentAt,
-                                System.currentTimeMillis() - t0, attempt, Deployment.instanceId(instance)));
+                                System.currentTimeMillis() - t0, attempt, Deployment.instanceId(instance),
+                                answers.append("200@").append(Deployment.instanceId(instance)).toString()));
                     }
                     return;
                 }
@@ -85,6 +87,8 @@ final class Writer {
             } catch (IOException e) {
                 last = Viewer.rootMessage(e);
             }
+            answers.append(last).append('@').append(Deployment.instanceId(instance))
+                    .append('+').append(System.currentTimeMillis() - t0).append("ms; ");
             synchronized (this) {
                 retries++;
             }
