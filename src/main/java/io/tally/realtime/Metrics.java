@@ -5,17 +5,21 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of the real-time core, cheap on the hot path (LongAdder), read by status and metrics. */
+/**
+ * Counters of the real-time core, cheap on the hot path (LongAdder), read by status and metrics.
+ * The counters themselves are public for the core's session package, which records into them; the
+ * application only reads.
+ */
 public final class Metrics {
-    final LongAdder framesIn = new LongAdder();
-    final LongAdder framesOut = new LongAdder();
-    final LongAdder published = new LongAdder();
-    final LongAdder polls = new LongAdder();
-    final LongAdder delivered = new LongAdder();
-    final LatencyHistogram fanout = new LatencyHistogram();
+    public final LongAdder framesIn = new LongAdder();
+    public final LongAdder framesOut = new LongAdder();
+    public final LongAdder published = new LongAdder();
+    public final LongAdder polls = new LongAdder();
+    public final LongAdder delivered = new LongAdder();
+    public final LatencyHistogram fanout = new LatencyHistogram();
     private final ConcurrentHashMap<String, LongAdder> rejected = new ConcurrentHashMap<>();
 
-    void rejected(String reason) {
+    public void rejected(String reason) {
         rejected.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }
 

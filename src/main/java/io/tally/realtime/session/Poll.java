@@ -1,5 +1,7 @@
-package io.tally.realtime;
+package io.tally.realtime.session;
 
+import io.tally.realtime.Position;
+import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.Broker;
 import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.Message;
@@ -22,7 +24,7 @@ final class Poll implements Hub.Subscriber {
     /** Messages per room per answer: an answer is one page; the client polls on from where it ends. */
     static final int PAGE = 100;
 
-    private final Realtime core;
+    private final RealtimeCore core;
     private final Map<String, Position> rooms; // null position: "from the room's end"
     private final List<String> leading; // frames that open the answer (welcome, unknown-room errors)
     private final PollReply reply;
@@ -43,7 +45,7 @@ final class Poll implements Hub.Subscriber {
     private volatile boolean caughtUp;
     private ScheduledFuture<?> expiry;
 
-    Poll(Realtime core, Map<String, Position> rooms, List<String> leading, PollReply reply) {
+    Poll(RealtimeCore core, Map<String, Position> rooms, List<String> leading, PollReply reply) {
         this.core = core;
         this.rooms = new LinkedHashMap<>(rooms);
         this.leading = List.copyOf(leading);
