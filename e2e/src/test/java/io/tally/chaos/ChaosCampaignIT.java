@@ -1,0 +1,39 @@
+package io.tally.chaos;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The short seeded campaign of {@code bin/chaos} in the normal build: two Tomcats (11 and 10.1)
+ * running the WAR, Redis with its append-only file, 16 raw-protocol viewers hopping between
+ * instances and transports, two REST writers, and each CI fault class once in a seeded order. The
+ * checker must find nothing: no message lost, repeated or out of order, no acknowledged write lost
+ * or applied twice, the final scores equal to the writers' intent.
+ */
+class ChaosCampaignIT {
+    /**
+     * Redis restarted empty is left out here: today it loses acknowledged writes and resets viewers
+     * twice (docs/RELIABILITY.md). {@code bin/chaos} runs it; add it here once the store keeps them.
+     */
+    static final Set<Fault> CI_FAULTS = EnumSet.of(Fault.KILL_INSTANCE, Fault.FREEZE_INSTANCE, Fault.REDIS_RESTART_AOF,
+            Fault.REDIS_BLACKHOLE, Fault.VIEWER_BLACKHOLE, Fault.SLOW_VIEWERS, Fault.THROTTLED_VIEWERS);
+
+    @Test
+    void aSeededCampaignLosesNothingRepeatsNothingAndKeepsEveryAcknowledgedWrite() {
+        Campaign.Result r = new Campaign(new Campaign.Options(20261202L, Duration.ZERO, CI_FAULTS, 16, 2, 4, true, System.out)).run();
+        Checker c = r.checker();
+        String findings = c.findings.stream().limit(20).map(f -> f.kind() + ": " + f.detail()).collect(Collectors.joining("\n"));
+        assertTrue(c.passed(), () -> "the checker found (seed " + r.seed() + ", logs " + r.runDir() + "):\n" + findings);
+        assertEquals(CI_FAULTS, r.injected().keySet(), "every CI fault class injected once");
+        assertTrue(c.total.messages > 200, () -> "too few messages to judge anything: " + c.total.messages);
+        assertTrue(c.writesAcked > 40, () -> "too few acknowledged writes: " + c.writesAcked);
+        assertEquals(0, c.writesUnknown, "every write got a final answer");
+    }
+}
