@@ -189,7 +189,11 @@ final class Subscription implements Hub.Subscriber {
             if (from == messages.size()) return;
             sent = null;
         }
-        at = messages.get(messages.size() - 1).position();
+        Position last = messages.get(messages.size() - 1).position();
+        // The feed still brings the room's old life while the client already stands in a new one: the
+        // feed resets before it follows the client there, so these are for nobody here.
+        if (at != null && !at.epoch().equals(last.epoch())) return;
+        at = last;
         session.sendLive(batch.from(from));
     }
 

@@ -13,7 +13,9 @@ import java.util.Optional;
  * Concurrency is optimistic: writers read a game, compute the next version, and {@code replace}
  * succeeds only if nobody stored another version meanwhile. No method blocks on another writer.
  * Every method throws {@link StoreUnavailableException} when the store cannot be reached; a write
- * that throws may or may not have been applied (the caller re-reads).
+ * that throws may or may not have been applied (the caller re-reads). Redis losing its data is the
+ * one exception to "newer or the same", and what survives it is {@link RecoveringGameStore}'s to say;
+ * meanwhile reads and writes throw {@link StoreRestoringException}.
  */
 public interface GameStore extends AutoCloseable {
 
