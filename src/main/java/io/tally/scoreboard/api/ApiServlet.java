@@ -196,9 +196,10 @@ public final class ApiServlet extends HttpServlet {
         }
     }
 
-    private static Map<String, Object> session(Writer writer) {
+    private Map<String, Object> session(Writer writer) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("authorized", true);
+        m.put("instance", status.instance());
         m.put("role", writer.isAdmin() ? "admin" : "scorer");
         if (!writer.isAdmin()) {
             m.put("game", writer.scorer().game());

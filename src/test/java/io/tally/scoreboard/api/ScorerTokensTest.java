@@ -25,12 +25,16 @@ class ScorerTokensTest {
     static final class SpyStore implements ScorerStore {
         final MemoryScorerStore inner = new MemoryScorerStore();
         final Map<String, Scorer> given = new HashMap<>();
+        int lookups;
 
         @Override public boolean add(Scorer scorer, String digest, int max) {
             given.put(digest, scorer);
             return inner.add(scorer, digest, max);
         }
-        @Override public Optional<Scorer> findByDigest(String digest) { return inner.findByDigest(digest); }
+        @Override public Optional<Scorer> findByDigest(String digest) {
+            lookups++;
+            return inner.findByDigest(digest);
+        }
         @Override public List<Scorer> list(String game) { return inner.list(game); }
         @Override public boolean remove(String game, String scorerId) { return inner.remove(game, scorerId); }
         @Override public void close() { }
@@ -56,10 +60,14 @@ class ScorerTokensTest {
 
     @Test
     void onlyTheExactTokenIsFoundAndARevokedOneNoLonger() {
-        ScorerTokens tokens = new ScorerTokens(new MemoryScorerStore(), CLOCK, 3);
+        SpyStore store = new SpyStore();
+        ScorerTokens tokens = new ScorerTokens(store, CLOCK, 3);
         ScorerTokens.Issued a = tokens.issue("g1", "scorer").orElseThrow();
         assertTrue(tokens.find(a.token() + "x").isEmpty());
-        assertTrue(tokens.find(a.token().substring(4)).isEmpty(), "without the prefix it never reaches the store");
+        int before = store.lookups;
+        assertTrue(tokens.find(a.token().substring(4)).isEmpty());
+        assertTrue(tokens.find("the-admin-token-mistyped").isEmpty());
+        assertEquals(before, store.lookups, "a token without the prefix never reaches the store");
         assertFalse(tokens.revoke("g2", a.scorer().id()), "only within its own game");
         assertTrue(tokens.revoke("g1", a.scorer().id()));
         assertTrue(tokens.find(a.token()).isEmpty());
