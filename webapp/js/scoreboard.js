@@ -4,7 +4,7 @@
 // live hand-off exact (see Scorekeeper.java).
 import { ApiError, getJson } from './api.js';
 import { serverClock, staleWatcher, startLive } from './live.js';
-import { badge, clockMs, el, formatClock, paintTeam, setText, setsText, shortName, wireFlashCleanup } from './render.js';
+import { badge, clockMs, el, formatClock, paintTeam, setText, setsText, shortName, sportName, wireFlashCleanup } from './render.js';
 
 const list = document.getElementById('games');
 const empty = document.getElementById('empty');
@@ -33,7 +33,7 @@ function card(game) {
 
 function fill(node, game, flash) {
   const q = (t) => node.querySelector(`[data-testid="${t}-${game.id}"]`);
-  setText(q('sport'), game.sport, false);
+  setText(q('sport'), sportName(game.sport), false);
   setText(q('status'), badge(game), flash);
   q('status').dataset.status = game.status;
   setText(q('period'), game.period || '', flash);
