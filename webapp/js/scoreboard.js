@@ -42,7 +42,9 @@ function fill(node, game, flash) {
     setText(q(`${side}-short`), shortName(game[side]), false);
     paintTeam(node.querySelector('.team.' + side), game[side]);
   }
-  const sets = setsText(game);
+  // Set scores, and a tennis game's points after them.
+  const point = game.point && game.point.home != null ? `  (${game.point.home}–${game.point.away})` : '';
+  const sets = setsText(game) + (setsText(game) ? point : '');
   q('sets').hidden = !sets;
   setText(q('sets'), sets, flash);
   const homeChanged = setText(q('home-score'), game.home.score, flash);
