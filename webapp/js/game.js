@@ -5,7 +5,7 @@ import { ApiError, getJson } from './api.js';
 import { LiveGame } from './livegame.js';
 import { serverClock, staleWatcher, startLive } from './live.js';
 import {
-  badge, clockMs, describeEvent, el, formatClock, gameRef, paintTeam, setText, setsText, shortName, wireFlashCleanup,
+  badge, clockMs, describeEvent, el, formatClock, gameRef, paintTeam, setText, setsText, shortName, sportName, wireFlashCleanup,
 } from './render.js';
 
 const ref = gameRef();
@@ -22,7 +22,7 @@ let now = serverClock(null);
 function render(game) {
   const flash = shown !== null;
   document.title = `${game.home.name} ${game.home.score}–${game.away.score} ${game.away.name} · Tally`;
-  setText($('sport'), game.sport, false);
+  setText($('sport'), sportName(game.sport), false);
   setText($('status'), badge(game), flash);
   $('status').dataset.status = game.status;
   setText($('period'), game.period || '', flash);

@@ -119,6 +119,11 @@ export function paintTeam(node, team) {
   }
 }
 
+/** A sport id as words ("american-football" -> "american football"; CSS capitalises). */
+export function sportName(sport) {
+  return String(sport || '').replace(/-/g, ' ');
+}
+
 /** The team's short name ("LAL"), or '' when it has none (then only the name is shown). */
 export function shortName(team) {
   return typeof team.short === 'string' ? team.short : '';

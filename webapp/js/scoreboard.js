@@ -4,7 +4,7 @@
 // live hand-off exact (see Scorekeeper.java).
 import { ApiError, getJson } from './api.js';
 import { serverClock, staleWatcher, startLive } from './live.js';
-import { badge, clockMs, el, formatClock, paintTeam, setText, setsText, shortName, wireFlashCleanup } from './render.js';
+import { badge, clockMs, el, formatClock, paintTeam, setText, setsText, shortName, sportName, wireFlashCleanup } from './render.js';
 
 const list = document.getElementById('games');
 const empty = document.getElementById('empty');
@@ -33,7 +33,7 @@ function card(game) {
 
 function fill(node, game, flash) {
   const q = (t) => node.querySelector(`[data-testid="${t}-${game.id}"]`);
-  setText(q('sport'), game.sport, false);
+  setText(q('sport'), sportName(game.sport), false);
   setText(q('status'), badge(game), flash);
   q('status').dataset.status = game.status;
   setText(q('period'), game.period || '', flash);
@@ -42,7 +42,9 @@ function fill(node, game, flash) {
     setText(q(`${side}-short`), shortName(game[side]), false);
     paintTeam(node.querySelector('.team.' + side), game[side]);
   }
-  const sets = setsText(game);
+  // Set scores, and a tennis game's points after them.
+  const point = game.point && game.point.home != null ? `  (${game.point.home}–${game.point.away})` : '';
+  const sets = setsText(game) + (setsText(game) ? point : '');
   q('sets').hidden = !sets;
   setText(q('sets'), sets, flash);
   const homeChanged = setText(q('home-score'), game.home.score, flash);
