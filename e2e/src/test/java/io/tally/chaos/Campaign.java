@@ -72,7 +72,8 @@ final class Campaign {
             t.setDaemon(true);
             return t;
         });
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        Viewer.handshakeTimeout = Duration.ofSeconds(15); // a loaded CI machine, not a browser's patience
         try (Deployment d = Deployment.start("campaign-seed" + o.seed(), true, env, "256m")) {
             t0 = System.currentTimeMillis();
             out.printf("chaos: deployment up in %.1f s (%s)%n", (t0 - started) / 1000.0, d.runDir());

@@ -89,23 +89,31 @@ final class Relay implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = server.accept();
-                Socket upstream = new Socket();
-                try {
-                    upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2_000);
-                } catch (IOException e) {
-                    quietly(client); // target down: the client sees a closed connection, as without the relay
-                    continue;
-                }
-                client.setTcpNoDelay(true);
-                upstream.setTcpNoDelay(true);
-                Link link = new Link(client, upstream, dark);
-                links.add(link);
-                pump(link, client, upstream);
-                pump(link, upstream, client);
+                // The upstream connect may take its full timeout while the target restarts: not on the acceptor.
+                Thread t = new Thread(() -> open(client), name + "-open");
+                t.setDaemon(true);
+                t.start();
             } catch (IOException e) {
                 if (closed) return;
             }
         }
+    }
+
+    private void open(Socket client) {
+        Socket upstream = new Socket();
+        try {
+            upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2_000);
+            client.setTcpNoDelay(true);
+            upstream.setTcpNoDelay(true);
+        } catch (IOException e) {
+            quietly(client); // target down: the client sees a closed connection, as without the relay
+            quietly(upstream);
+            return;
+        }
+        Link link = new Link(client, upstream, dark);
+        links.add(link);
+        pump(link, client, upstream);
+        pump(link, upstream, client);
     }
 
     private void pump(Link link, Socket from, Socket to) {
