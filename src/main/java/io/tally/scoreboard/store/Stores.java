@@ -20,9 +20,13 @@ public record Stores(GameStore games, IdempotencyStore idempotency, AutoCloseabl
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         games.close();
         idempotency.close();
-        resources.close();
+        try {
+            resources.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the stores' connections failed: " + e.getMessage(), e);
+        }
     }
 }
