@@ -1,0 +1,2 @@
+/** Concurrency helpers shared by every package (thread factories). Depends on nothing of ours. */
+package io.tally.concurrent;
