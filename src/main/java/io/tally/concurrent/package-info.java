@@ -1,2 +1,2 @@
-/** Concurrency helpers shared by every package (thread factories). Depends on nothing of ours. */
+/** Concurrency and rate helpers shared by every package: thread factories, the token bucket. Depends on nothing of ours. */
 package io.tally.concurrent;

@@ -256,7 +256,7 @@ public final class RealtimeCore implements Realtime {
         // The gate counts the poll against its address from its arrival until its answer.
         Poll poll = new Poll(this, rooms, leading, reply);
         // On the request's own thread: a container thread may block on the broker as well as a
-        // worker can, and a hand-off per poll cost 16 % of polling's CPU (measured: 403 -> 338 µs).
+        // worker can, and a hand-off per poll costs polling CPU (docs/PERFORMANCE.md).
         poll.start();
     }
 
