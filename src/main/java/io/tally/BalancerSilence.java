@@ -1,5 +1,6 @@
 package io.tally;
 
+import io.tally.concurrent.DaemonThreads;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +41,7 @@ final class BalancerSilence implements AutoCloseable {
     static BalancerSilence start(long silenceMillis, Runnable onSilence) {
         BalancerSilence s = new BalancerSilence(silenceMillis, System::nanoTime);
         if (silenceMillis <= 0) return s; // switched off: checks are still counted, nothing fires
-        s.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tally-balancer-silence");
-            t.setDaemon(true);
-            return t;
-        });
+        s.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tally-balancer-silence"));
         long tick = Math.max(50, Math.min(1_000, silenceMillis / 4));
         s.timer.scheduleWithFixedDelay(() -> {
             try {

@@ -1,5 +1,6 @@
 package io.tally;
 
+import io.tally.http.Problems;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServlet;
@@ -7,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.util.Map;
 
 /**
  * The body of every error the container answers for the webapp (web.xml's error pages): a short
@@ -17,13 +17,6 @@ import java.util.Map;
  * wrong and linking home.
  */
 public final class ErrorAnswer extends HttpServlet {
-    private static final Map<Integer, String> TITLES = Map.ofEntries(
-            Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"),
-            Map.entry(404, "Not Found"), Map.entry(405, "Method Not Allowed"), Map.entry(408, "Request Timeout"),
-            Map.entry(413, "Content Too Large"), Map.entry(414, "URI Too Long"), Map.entry(415, "Unsupported Media Type"),
-            Map.entry(429, "Too Many Requests"), Map.entry(500, "Internal Server Error"),
-            Map.entry(501, "Not Implemented"), Map.entry(503, "Service Unavailable"));
-
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         int status = HttpServletResponse.SC_NOT_FOUND; // reached directly: there is nothing here
@@ -38,10 +31,9 @@ public final class ErrorAnswer extends HttpServlet {
             if (!"HEAD".equals(request.getMethod())) response.getWriter().write(page(request.getContextPath(), status));
             return;
         }
-        response.setContentType("application/problem+json;charset=UTF-8");
+        response.setContentType(Problems.CONTENT_TYPE + ";charset=UTF-8");
         if ("HEAD".equals(request.getMethod())) return;
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + TITLES.getOrDefault(status, "Error")
-                + "\",\"status\":" + status + "}\n");
+        response.getWriter().write(Problems.body(status) + "\n");
     }
 
     private static boolean wantsPage(HttpServletRequest request) {
@@ -54,7 +46,7 @@ public final class ErrorAnswer extends HttpServlet {
 
     private static String page(String contextPath, int status) {
         String home = contextPath.replace("\"", "") + "/";
-        String title = TITLES.getOrDefault(status, "Error");
+        String title = Problems.title(status);
         String why = switch (status) {
             case 404 -> "There is nothing at this address. The link may be mistyped or out of date.";
             case 400 -> "This address is not valid (a game id is letters, digits and dashes).";

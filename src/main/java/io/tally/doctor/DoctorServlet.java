@@ -1,5 +1,6 @@
 package io.tally.doctor;
 
+import io.tally.concurrent.DaemonThreads;
 import io.tally.json.JsonWriter;
 import io.tally.realtime.Position;
 import io.tally.realtime.Realtime;
@@ -53,11 +54,7 @@ final class DoctorServlet extends HttpServlet {
     @Override
     public void init() {
         if (sharedBroker()) {
-            beats = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "tally-doctor-presence");
-                t.setDaemon(true);
-                return t;
-            });
+            beats = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tally-doctor-presence"));
             beats.scheduleWithFixedDelay(() -> {
                 if (!realtime.isDraining()) presence.beat();
             }, 0, Presence.BEAT_MILLIS, TimeUnit.MILLISECONDS);

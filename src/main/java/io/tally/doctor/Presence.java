@@ -83,16 +83,11 @@ final class Presence {
      */
     static Anchor windowAgo(Position tip, long now) {
         String offset = tip.offset();
-        int dash = offset.indexOf('-');
-        if (dash <= 0) return null;
-        try {
-            long millis = Long.parseLong(offset.substring(0, dash));
-            if (millis < 1_000_000_000_000L) return null; // not a clock reading
-            long from = Math.min(millis, now - WINDOW_MILLIS);
-            return new Anchor(now - WINDOW_MILLIS, new Position(tip.epoch(), from + "-0"));
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        if (offset.indexOf('-') <= 0) return null;
+        long millis = Position.majorOf(offset, -1);
+        if (millis < 1_000_000_000_000L) return null; // not a clock reading
+        long from = Math.min(millis, now - WINDOW_MILLIS);
+        return new Anchor(now - WINDOW_MILLIS, new Position(tip.epoch(), from + "-0"));
     }
 
     private void pruneAnchors(long now) {

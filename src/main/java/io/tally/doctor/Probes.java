@@ -1,5 +1,6 @@
 package io.tally.doctor;
 
+import io.tally.concurrent.TokenBucket;
 import io.tally.json.Json;
 import io.tally.json.JsonWriter;
 import io.tally.realtime.Position;
@@ -35,8 +36,7 @@ final class Probes {
             return size() > KEEP;
         }
     };
-    private long windowSecond;
-    private int publishedInWindow;
+    private final TokenBucket publishes = new TokenBucket(PUBLISHES_PER_SECOND, PUBLISHES_PER_SECOND, System.nanoTime()); // guarded by this
 
     Probes(Realtime realtime) {
         this.realtime = realtime;
@@ -74,12 +74,7 @@ final class Probes {
         boolean publish;
         synchronized (this) {
             recent.put(nonce, r);
-            long second = System.currentTimeMillis() / 1000;
-            if (second != windowSecond) {
-                windowSecond = second;
-                publishedInWindow = 0;
-            }
-            publish = publishedInWindow++ < PUBLISHES_PER_SECOND;
+            publish = publishes.tryAcquire(System.nanoTime());
         }
         if (publish) {
             try {

@@ -1,5 +1,6 @@
 package io.tally.doctor;
 
+import io.tally.concurrent.DaemonThreads;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -44,11 +45,7 @@ final class SilentHoldServlet extends HttpServlet {
 
     @Override
     public void init() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tally-doctor-hold");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tally-doctor-hold"));
     }
 
     @Override

@@ -1,13 +1,11 @@
 package io.tally.doctor;
 
-import io.tally.json.JsonWriter;
+import io.tally.http.Problems;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Answers requests to the WebSocket endpoint's path that were <em>not</em> upgraded. The container
@@ -34,27 +32,25 @@ final class UpgradeProbeServlet extends HttpServlet {
         String nonce = request.getParameter(PARAM);
         if (nonce != null) probes.record(nonce, upgrade, connection, hasKey, request.getHeader("Sec-WebSocket-Version"));
 
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "about:blank");
-        problem.put("title", "Bad Request");
-        problem.put("status", 400);
+        String code;
+        String detail;
         if (hasKey) {
-            problem.put("code", "upgrade-stripped");
-            problem.put("detail", "A WebSocket handshake reached Tally without 'Upgrade: websocket'"
+            code = "upgrade-stripped";
+            detail = "A WebSocket handshake reached Tally without 'Upgrade: websocket'"
                     + (connection == null ? " and without 'Connection: upgrade'" : " (Connection: " + connection + ")")
                     + ": a proxy in front of Tomcat dropped the upgrade headers. nginx needs proxy_http_version 1.1 and "
                     + "proxy_set_header Upgrade $http_upgrade / Connection \"upgrade\" (Tally's .platform/nginx files do this); "
                     + "a Classic Load Balancer with HTTP listeners cannot pass WebSockets: use an Application Load Balancer. "
-                    + "Clients fall back to long-polling meanwhile. Details: open /doctor.");
+                    + "Clients fall back to long-polling meanwhile. Details: open /doctor.";
         } else {
-            problem.put("code", "not-websocket");
-            problem.put("detail", "This is Tally's WebSocket endpoint: connect with a WebSocket client (ws:// or wss://). "
-                    + "To check the deployment, open /doctor.");
+            code = "not-websocket";
+            detail = "This is Tally's WebSocket endpoint: connect with a WebSocket client (ws:// or wss://). "
+                    + "To check the deployment, open /doctor.";
         }
         response.setStatus(400);
-        response.setContentType("application/problem+json");
+        response.setContentType(Problems.CONTENT_TYPE);
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(JsonWriter.write(problem));
+        response.getWriter().write(Problems.body(400, code, detail));
     }
 }

@@ -58,6 +58,18 @@ public record Position(String epoch, String offset) implements JsonValue {
         return c != 0 ? c : compareDecimal(minor(a), minor(b));
     }
 
+    /**
+     * An offset's first part as a number: the counter of a memory broker's offset, or the
+     * milliseconds of a Redis stream id ("millis-seq"); {@code otherwise} when it is not one.
+     */
+    public static long majorOf(String offset, long otherwise) {
+        try {
+            return Long.parseLong(major(offset));
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
     private static String major(String o) {
         int dash = o.indexOf('-');
         return dash < 0 ? o : o.substring(0, dash);

@@ -3,7 +3,7 @@ package io.tally.deploy;
 import com.sun.net.httpserver.HttpServer;
 import io.tally.standin.Await;
 import io.tally.standin.BeanstalkNginx;
-import io.tally.standin.Ports;
+import io.tally.testing.Ports;
 import io.tally.standin.Proc;
 import io.tally.standin.RawHttp;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,6 +1,6 @@
 package io.tally.deploy;
 
-import io.tally.standin.Ports;
+import io.tally.testing.Ports;
 import io.tally.standin.RawHttp;
 import io.tally.standin.TomcatDistribution;
 import io.tally.standin.TomcatInstance;

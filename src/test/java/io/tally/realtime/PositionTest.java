@@ -37,4 +37,12 @@ class PositionTest {
         assertThrows(IllegalArgumentException.class, () -> Position.fromJson(Map.of("epoch", "", "offset", "5")));
         assertThrows(IllegalArgumentException.class, () -> Position.fromJson("e1:5"));
     }
+
+    @Test
+    void readsTheMajorPartOfCountersAndStreamIds() {
+        assertEquals(42, Position.majorOf("42", -1));
+        assertEquals(1_764_630_000_000L, Position.majorOf("1764630000000-3", -1));
+        assertEquals(-1, Position.majorOf("x-3", -1));
+        assertEquals(-1, Position.majorOf("99999999999999999999-0", -1), "too large for a long");
+    }
 }

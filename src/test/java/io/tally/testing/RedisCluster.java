@@ -36,7 +36,7 @@ public final class RedisCluster implements AutoCloseable {
                         "--cluster-config-file", "nodes.conf",
                         "--cluster-node-timeout", "3000",
                         // An explicit bus port: the default (port + 10000) may fall outside the free range.
-                        "--cluster-port", Integer.toString(RedisServer.freePort()))));
+                        "--cluster-port", Integer.toString(Ports.free()))));
             }
             cluster.create();
             cluster.awaitOk();

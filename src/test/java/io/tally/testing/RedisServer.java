@@ -46,7 +46,7 @@ public final class RedisServer implements AutoCloseable {
     static RedisServer start(List<String> extraArgs) {
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
-            int port = freePort();
+            int port = Ports.free();
             try {
                 Path dir = Files.createDirectories(Path.of("target", "redis", port + "-" + System.nanoTime()));
                 RedisServer server = new RedisServer(port, dir, extraArgs);
@@ -200,14 +200,6 @@ public final class RedisServer implements AutoCloseable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

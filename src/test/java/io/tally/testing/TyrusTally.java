@@ -37,7 +37,7 @@ public final class TyrusTally implements AutoCloseable {
     public static synchronized TyrusTally start(Map<String, String> settings) {
         RealtimeConfig config = RealtimeConfig.from(new Settings(settings::get));
         RealtimeCore realtime = RealtimeCore.create(config, Brokers.create(config));
-        int port = freePort();
+        int port = Ports.free();
         pending = Transports.webSocketEndpoint(realtime.transportHooks());
         Server server = new Server("127.0.0.1", port, "/", Map.of(), AppConfig.class);
         try {
@@ -63,14 +63,6 @@ public final class TyrusTally implements AutoCloseable {
     public void close() {
         realtime.close();
         server.stop();
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Instantiated by Tyrus during {@code start()}. */

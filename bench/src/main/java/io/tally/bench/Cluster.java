@@ -1,5 +1,6 @@
 package io.tally.bench;
 
+import io.tally.testing.Ports;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -48,7 +49,7 @@ final class Cluster implements AutoCloseable {
 
     /** Starts redis-server on a free loopback port, bounded by {@code timeout}. */
     void startRedis(long maxSeconds, Path logDir) throws IOException, InterruptedException {
-        int port = freePort();
+        int port = Ports.free();
         ProcessBuilder pb = new ProcessBuilder("timeout", "--kill-after=5", Long.toString(maxSeconds),
                 "redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--daemonize", "no");
@@ -185,12 +186,6 @@ final class Cluster implements AutoCloseable {
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

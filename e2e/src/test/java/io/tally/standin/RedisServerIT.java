@@ -1,5 +1,6 @@
 package io.tally.standin;
 
+import io.tally.testing.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,5 @@
 package io.tally.doctor.cli;
 
-import io.tally.json.Json;
 import io.tally.json.JsonWriter;
 
 import java.io.PrintStream;
@@ -9,10 +8,7 @@ import java.net.CookiePolicy;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,13 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The doctor from a terminal: the checks of {@code /doctor} run against a deployment's URL, one
@@ -48,8 +38,7 @@ public final class DoctorCli {
     static final int EXIT_FAIL = 1;
     static final int EXIT_USAGE = 2;
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final long WELCOME_TIMEOUT_MS = 8_000;
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final long RTT_WARN_MS = 1_000;
     private static final int MAX_HOLD_S = 330; // the server's limit (SilentHoldServlet)
 
@@ -64,6 +53,7 @@ public final class DoctorCli {
     private final int burst;
     private final int polls;
     private final HttpClient http;
+    private final DoctorHttp web;
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     private final List<Result> results = new ArrayList<>();
 
@@ -78,7 +68,7 @@ public final class DoctorCli {
     private final List<String> pollInstances = new ArrayList<>();
     private final List<Long> pollRtts = new ArrayList<>();
     private final List<Long> wsRtts = new ArrayList<>();
-    private Socket socket;
+    private ProbeSocket socket;
 
     DoctorCli(URI base, int idleSeconds, int holdSeconds, int burst, int polls) {
         String s = base.toString();
@@ -92,6 +82,7 @@ public final class DoctorCli {
         // Cookies like a browser: the load balancer's stickiness cookie comes back on later requests.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).cookieHandler(cookies)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.web = new DoctorHttp(http, this.base, TIMEOUT);
     }
 
     public static void main(String[] args) {
@@ -153,12 +144,12 @@ public final class DoctorCli {
 
     List<Result> runAll(PrintStream out) {
         if (out != null) out.println("Tally doctor: " + base);
-        Response c = getJson("doctor/api/config");
-        config = c.status == 200 ? c.body : null;
+        DoctorHttp.Response c = web.getJson("doctor/api/config");
+        config = c.status() == 200 ? c.body() : null;
         configProblem = c.problem();
-        whoami = getJson("doctor/api/whoami?origin=" + URLEncoder.encode(origin, StandardCharsets.UTF_8)).body;
-        Response r = getJson("doctor/api/redis");
-        redis = r.status == 200 ? r.body : null;
+        whoami = web.getJson("doctor/api/whoami?origin=" + URLEncoder.encode(origin, StandardCharsets.UTF_8)).body();
+        DoctorHttp.Response r = web.getJson("doctor/api/redis");
+        redis = r.status() == 200 ? r.body() : null;
         redisProblem = r.problem();
         // The silent request runs while the other checks do.
         IdleCut idleCut = new IdleCut(http, base, holdSeconds);
@@ -198,147 +189,22 @@ public final class DoctorCli {
     // ---- checks ---------------------------------------------------------------------------
 
     private Result checkWebSocket() {
-        Response start = getJson("doctor/api/upgrade-probe");
-        String nonce = start.body != null && start.body.get("nonce") instanceof String n ? n : Long.toString(System.nanoTime(), 36) + "cli";
-        URI ws = URI.create((base.getScheme().equals("https") ? "wss" : "ws") + "://" + base.getRawAuthority()
-                + base.getRawPath() + "live/ws?doctor-probe=" + nonce);
-        String shown = ws.getScheme() + "://" + ws.getRawAuthority() + ws.getRawPath();
-        List<String> details = new ArrayList<>();
-        details.add("URL: " + shown);
-        long t0 = System.nanoTime();
-        Socket s = new Socket();
-        try {
-            WebSocket w = http.newWebSocketBuilder().connectTimeout(TIMEOUT).header("Origin", origin)
-                    .buildAsync(ws, s).get(TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-            s.socket = w;
-            Map<String, Object> welcome = s.welcome.get(WELCOME_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            long took = (System.nanoTime() - t0) / 1_000_000;
-            socket = s;
-            wsInstance = String.valueOf(welcome.get("instance"));
-            heartbeat = welcome.get("heartbeat") instanceof Number n ? n : null;
-            details.add("protocol v" + welcome.get("v") + ", server heartbeat " + welcome.get("heartbeat") + " ms, dead-peer timeout "
-                    + welcome.get("timeout") + " ms");
-            return new Result("websocket", "pass", "Upgraded and welcomed by instance " + wsInstance + " in " + took + " ms.", null, details);
-        } catch (ExecutionException e) {
-            s.abort();
-            Throwable cause = e.getCause();
-            if (cause instanceof WebSocketHandshakeException h) {
-                HttpResponse<?> resp = h.getResponse();
-                String body = resp.body() instanceof String str ? str : resp.body() instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : null;
-                details.add("handshake answered HTTP " + resp.statusCode() + (body == null || body.isBlank() ? "" : ": " + clip(body, 300)));
-                return handshakeFailed(nonce, start, resp.statusCode(), body, details);
-            }
-            details.add("error: " + describe(cause));
-            return handshakeFailed(nonce, start, 0, null, details);
-        } catch (TimeoutException e) {
-            s.abort();
-            if (s.socket != null) {
-                return new Result("websocket", "fail", "The WebSocket opened but no welcome frame arrived within " + WELCOME_TIMEOUT_MS / 1000 + " s.",
-                        "Check that no proxy buffers /live/ (proxy_buffering off) and that the load balancer passes upgraded connections.", details);
-            }
-            return new Result("websocket", "fail", "No answer to the WebSocket handshake within " + TIMEOUT.toSeconds() + " s: something on the path holds it.",
-                    "Use an Application Load Balancer (a Classic LB needs TCP listeners for WebSockets) and check the nginx error log.", details);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private Result handshakeFailed(String nonce, Response start, int status, String body, List<String> details) {
-        Map<String, Object> record = null;
-        if (start.body != null) {
-            StringBuilder q = new StringBuilder("doctor/api/upgrade-probe?nonce=").append(nonce);
-            if (start.body.get("since") instanceof Map<?, ?> since) {
-                q.append("&epoch=").append(enc(since.get("epoch"))).append("&offset=").append(enc(since.get("offset")));
-            }
-            for (int i = 0; i < 6 && record == null; i++) {
-                Response r = getJson(q.toString());
-                if (r.body != null && Boolean.TRUE.equals(r.body.get("seen"))) record = r.body;
-                else sleep(300);
-            }
-        }
-        boolean stripped = record != null || body != null && body.contains("\"upgrade-stripped\"");
-        if (stripped) {
-            if (record != null) {
-                details.add("the handshake reached Tomcat on instance " + record.get("instance") + " with Upgrade: "
-                        + orMissing(record.get("upgrade")) + ", Connection: " + orMissing(record.get("connection"))
-                        + ", Sec-WebSocket-Key " + (Boolean.TRUE.equals(record.get("webSocketKey")) ? "present" : "missing"));
-            }
-            return new Result("websocket", "fail",
-                    "The proxy stripped the upgrade headers: the WebSocket handshake reached Tomcat as a plain request without "
-                            + "\"Upgrade: websocket\" (HTTP " + status + "). Viewers fall back to long-polling.",
-                    "In nginx, proxy /live/ with proxy_http_version 1.1, proxy_set_header Upgrade $http_upgrade and "
-                            + "proxy_set_header Connection \"upgrade\" (ship Tally's .platform/nginx files; AL2/AL2023 ignore "
-                            + ".ebextensions/nginx). A Classic LB with HTTP listeners cannot pass WebSockets: use an Application Load Balancer.",
-                    details);
-        }
-        if (status == 403) {
-            if (whoami != null) details.add("Tomcat sees this origin as " + whoami.get("originSeenAs") + "; the doctor sent " + origin);
-            return new Result("websocket", "fail", "The WebSocket was refused with 403: the origin check does not match the Host/X-Forwarded-Proto reaching Tomcat.",
-                    "Forward the client's Host (with port) and X-Forwarded-Proto to Tomcat for /live/ (Tally's .platform/nginx does), or add the origin to TALLY_ALLOWED_ORIGINS.",
-                    details);
-        }
-        if (status == 503 || status == 429) {
-            return new Result("websocket", "fail", "The WebSocket was refused with " + status + " (instance draining, full, or too many connections from this address).",
-                    "Retry in a moment; raise TALLY_MAX_CONNECTIONS / TALLY_MAX_CONNECTIONS_PER_ADDRESS if it persists.", details);
-        }
-        return new Result("websocket", "fail",
-                status == 0 ? "The WebSocket handshake failed before reaching Tally (" + details.get(details.size() - 1).replace("error: ", "") + ")." : "The WebSocket handshake was answered with HTTP " + status + " before reaching Tally.",
-                "Use an Application Load Balancer (a Classic LB with HTTP listeners answers upgrades with 400), keep nginx as the proxy "
-                        + "with Tally's .platform/nginx files, and check the nginx error log on the instance.",
-                details);
+        WebSocketCheck check = new WebSocketCheck(web, base, origin, whoami, TIMEOUT);
+        Result result = check.run();
+        socket = check.socket();
+        wsInstance = check.instance();
+        heartbeat = check.heartbeat();
+        return result;
     }
 
     private Result checkPolling() {
-        for (int i = 0; i < polls; i++) {
-            long t0 = System.nanoTime();
-            Response r = getJson("live/poll");
-            long rtt = (System.nanoTime() - t0) / 1_000_000;
-            if (r.status != 200 || r.body == null || !"batch".equals(r.body.get("type"))) {
-                return new Result("polling", "fail", "GET /live/poll failed: " + r.problem() + ". Viewers whose WebSocket fails cannot fall back.",
-                        r.status == 403 ? "The origin check refused the poll: forward Host (with port) and X-Forwarded-Proto to Tomcat for /live/."
-                                : "Check that the load balancer routes /live/ to the instances and that nginx proxies it (.platform/nginx).",
-                        List.of("request " + (i + 1) + " of " + polls));
-            }
-            pollInstances.add(String.valueOf(r.body.get("instance")));
-            pollRtts.add(rtt);
-        }
-        List<String> details = new ArrayList<>();
-        details.add(polls + " probes answered by: " + String.join(", ", pollInstances));
-        long t0 = System.nanoTime();
-        Response post = send(HttpRequest.newBuilder(base.resolve("live/poll")).timeout(TIMEOUT)
-                .header("Content-Type", "application/json").header("Origin", origin)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"v\":1,\"hello\":true,\"rooms\":{\"tally-doctor.echo\":null}}")).build());
-        long postRtt = (System.nanoTime() - t0) / 1_000_000;
-        if (post.status == 200 && post.body != null && "batch".equals(post.body.get("type"))) {
-            List<String> types = new ArrayList<>();
-            if (post.body.get("frames") instanceof List<?> frames) {
-                for (Object f : frames) if (f instanceof Map<?, ?> m) types.add(String.valueOf(m.get("type")));
-            }
-            details.add("POST /live/poll with a room answered in " + postRtt + " ms by " + post.body.get("instance") + ": " + String.join(", ", types));
-            if (!types.contains("welcome") || !types.contains("ack")) {
-                return new Result("polling", "warn", "Polling answers, but a poll with a room did not come back with welcome and ack.",
-                        "Compare the server version with docs/PROTOCOL.md.", details);
-            }
-            return new Result("polling", "pass", "Long-polling works: " + polls + " probes and a poll with a room answered (median "
-                    + median(pollRtts) + " ms).", null, details);
-        }
-        if (post.status == 503 && post.body != null && "unavailable".equals(post.body.get("code"))) {
-            details.add("POST /live/poll with a room: 503 unavailable (" + post.body.get("detail") + ")");
-            return new Result("polling", "pass", "The polling transport works through the chain; polls that need history wait for the broker (see redis).",
-                    null, details);
-        }
-        details.add("POST /live/poll: " + post.problem());
-        return new Result("polling", "fail", "Polling probes answer, but a real poll (POST with a room) failed.",
-                post.status == 403 ? "The origin check refused the POST: forward Host (with port) and X-Forwarded-Proto to Tomcat for /live/."
-                        : post.status == 413 ? "nginx refused the body: raise client_max_body_size (.platform/nginx/conf.d/tally.conf)."
-                        : "Check the nginx and Tomcat logs of the instance that answered.", details);
+        return new PollingCheck(web, base, origin, TIMEOUT, polls).run(pollInstances, pollRtts);
     }
 
     private Result checkInstances() {
         Set<String> all = new LinkedHashSet<>(pollInstances);
         if (wsInstance != null) all.add(wsInstance);
-        Map<String, Object> who = getJson("doctor/api/whoami").body;
+        Map<String, Object> who = web.getJson("doctor/api/whoami").body();
         // The server sees the cookie if the balancer passes it on; our cookie store sees it when it was set.
         boolean cookie = who != null && Boolean.TRUE.equals(who.get("awsalbCookie"))
                 || cookies.getCookieStore().getCookies().stream().anyMatch(c -> c.getName().equals("AWSALB"));
@@ -455,26 +321,7 @@ public final class DoctorCli {
     }
 
     private Result checkTls() {
-        boolean https = base.getScheme().equals("https");
-        String host = base.getHost();
-        boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
-        List<String> details = new ArrayList<>();
-        details.add("URL: " + base.getScheme() + ", WebSocket: " + (https ? "wss" : "ws"));
-        Object proto = whoami == null ? null : whoami.get("forwardedProto");
-        if (whoami != null) details.add("Tomcat saw X-Forwarded-Proto: " + (proto == null ? "(none)" : proto) + ", Host: " + whoami.get("host"));
-        if (https) {
-            if (proto instanceof String p && !p.split(",")[0].trim().equals("https")) {
-                return new Result("tls", "warn", "Served over https, but Tomcat is told the scheme was " + p + ".",
-                        "Let the load balancer set X-Forwarded-Proto and nginx pass it on unchanged (Tally's .platform/nginx does).", details);
-            }
-            return new Result("tls", "pass", "https and wss: traffic is encrypted to the load balancer.", null, details);
-        }
-        if (loopback) {
-            return new Result("tls", "pass", "Plain http on a loopback address: fine for a local test; a public deployment should use https (then wss).", null, details);
-        }
-        return new Result("tls", "warn", "Served over plain http: scores and the WebSocket (ws:) travel unencrypted.",
-                "Add an HTTPS listener to the load balancer (aws:elbv2:listener:443 with an ACM certificate in .ebextensions) and use the https:// address.",
-                details);
+        return TlsCheck.run(base, whoami);
     }
 
     private List<String> instancesSeenByBroker() {
@@ -491,149 +338,23 @@ public final class DoctorCli {
         return new Result(id, status, String.valueOf(v.get("summary")), v.get("fix") instanceof String f ? f : null, details);
     }
 
-    // ---- HTTP and WebSocket ---------------------------------------------------------------
-
-    private record Response(int status, Map<String, Object> body, String error) {
-        String problem() {
-            if (error != null) return error;
-            Object detail = body == null ? null : body.get("detail");
-            return "HTTP " + status + (detail == null ? "" : " — " + detail);
-        }
-    }
-
-    private Response getJson(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).GET().build());
-    }
-
-    private Response send(HttpRequest request) {
-        try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            Map<String, Object> body = null;
-            try {
-                body = Json.parseObject(r.body(), 32);
-            } catch (RuntimeException notJson) {
-                // an HTML error page from a proxy, say
-            }
-            return new Response(r.statusCode(), body, null);
-        } catch (java.io.IOException e) {
-            return new Response(0, null, describe(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    /** A raw protocol client: waits for welcome, answers server pings, matches our pongs. */
-    private static final class Socket implements WebSocket.Listener {
-        final CompletableFuture<Map<String, Object>> welcome = new CompletableFuture<>();
-        final CompletableFuture<String> closed = new CompletableFuture<>();
-        final AtomicInteger serverPings = new AtomicInteger();
-        final Map<Long, CompletableFuture<Long>> pongs = new ConcurrentHashMap<>();
-        final AtomicInteger nextId = new AtomicInteger(1);
-        final StringBuilder text = new StringBuilder();
-        volatile WebSocket socket;
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            socket = webSocket;
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                String frame = text.toString();
-                text.setLength(0);
-                handle(webSocket, frame);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        private void handle(WebSocket webSocket, String frame) {
-            Map<String, Object> f;
-            try {
-                f = Json.parseObject(frame, 32);
-            } catch (RuntimeException e) {
-                return;
-            }
-            Object type = f.get("type");
-            if ("welcome".equals(type)) {
-                welcome.complete(f);
-            } else if ("ping".equals(type)) {
-                serverPings.incrementAndGet();
-                webSocket.sendText("{\"type\":\"pong\"}", true);
-            } else if ("pong".equals(type) && f.get("id") instanceof Number id) {
-                CompletableFuture<Long> p = pongs.remove(id.longValue());
-                if (p != null) p.complete(System.nanoTime());
-            }
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.complete("code " + statusCode + (reason == null || reason.isEmpty() ? "" : ", " + reason));
-            welcome.completeExceptionally(new IllegalStateException("closed before welcome: code " + statusCode));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            closed.complete("error: " + describe(error));
-            welcome.completeExceptionally(error);
-        }
-
-        /** Round trip of one ping in ms, or -1 if no pong within the timeout. */
-        long ping(long timeoutMillis) {
-            long id = nextId.getAndIncrement();
-            CompletableFuture<Long> pong = new CompletableFuture<>();
-            pongs.put(id, pong);
-            long t0 = System.nanoTime();
-            try {
-                socket.sendText("{\"type\":\"ping\",\"id\":" + id + "}", true).get(timeoutMillis, TimeUnit.MILLISECONDS);
-                return (pong.get(timeoutMillis, TimeUnit.MILLISECONDS) - t0) / 1_000_000;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return -1;
-            } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                return -1;
-            } finally {
-                pongs.remove(id);
-            }
-        }
-
-        void abort() {
-            if (socket != null) socket.abort();
-        }
-
-        void close() {
-            WebSocket w = socket;
-            if (w == null || w.isOutputClosed()) return;
-            try {
-                w.sendClose(WebSocket.NORMAL_CLOSURE, "doctor done").get(2, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                w.abort();
-            }
-        }
-    }
-
     // ---- small helpers --------------------------------------------------------------------
 
-    private static long median(List<Long> xs) {
+    static long median(List<Long> xs) {
         List<Long> s = new ArrayList<>(xs);
         s.sort(null);
         return s.isEmpty() ? -1 : s.get(s.size() / 2);
     }
 
-    private static String enc(Object o) {
+    static String enc(Object o) {
         return URLEncoder.encode(String.valueOf(o), StandardCharsets.UTF_8);
     }
 
-    private static String orMissing(Object o) {
+    static String orMissing(Object o) {
         return o == null ? "(missing)" : String.valueOf(o);
     }
 
-    private static String clip(String s, int n) {
+    static String clip(String s, int n) {
         s = s.replaceAll("\\s+", " ").trim();
         return s.length() > n ? s.substring(0, n) + "…" : s;
     }
@@ -651,7 +372,7 @@ public final class DoctorCli {
         return root == e ? top : top + " (" + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
     }
 
-    private static void sleep(long ms) {
+    static void sleep(long ms) {
         try {
             Thread.sleep(ms); // between retries of a look-up, bounded by the caller's count
         } catch (InterruptedException e) {

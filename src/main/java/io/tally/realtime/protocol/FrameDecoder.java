@@ -75,7 +75,7 @@ public final class FrameDecoder {
         }
         Object v = f.get("v");
         if (v != null && !Long.valueOf(VERSION).equals(v)) {
-            // Not echoed: "v" may be any value, up to the whole body (found by FrameDecoderFuzzTest).
+            // Not echoed: "v" may be any value, up to the whole body.
             String given = v instanceof Long n ? "protocol version " + n : "a \"v\" that is not a version number";
             throw new ProtocolException(ErrorCode.BAD_VERSION, null, given + " is not supported; this server speaks " + VERSION);
         }

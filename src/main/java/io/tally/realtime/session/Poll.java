@@ -210,7 +210,7 @@ final class Poll implements Hub.Subscriber {
     }
 
     private void fail() {
-        finish(503, io.tally.realtime.transport.Problems.body(503, "unavailable",
+        finish(503, io.tally.http.Problems.body(503, "unavailable",
                 "room history is unavailable right now; poll again shortly"), 2);
     }
 
@@ -220,7 +220,7 @@ final class Poll implements Hub.Subscriber {
         for (String room : attached) core.hub().detach(room, this);
         core.pollEnded(this);
         core.metrics().framesOut.add(status == 200 ? 1 : 0);
-        reply.send(status, status == 200 ? "application/json" : io.tally.realtime.transport.Problems.CONTENT_TYPE, body, retryAfter);
+        reply.send(status, status == 200 ? "application/json" : io.tally.http.Problems.CONTENT_TYPE, body, retryAfter);
     }
 
     private String batch(List<String> frames) {

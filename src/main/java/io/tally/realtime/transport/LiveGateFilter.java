@@ -1,5 +1,7 @@
 package io.tally.realtime.transport;
 
+import io.tally.http.Problems;
+import io.tally.realtime.OriginPolicy;
 import io.tally.realtime.ClientAddress;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;

@@ -1,5 +1,6 @@
 package io.tally.realtime.transport;
 
+import io.tally.realtime.OriginPolicy;
 import io.tally.realtime.ClientAddress;
 
 

@@ -1,6 +1,6 @@
 package io.tally.scoreboard.api;
 
-import io.tally.json.JsonWriter;
+import io.tally.http.Problems;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An RFC 9457 problem: {@code application/problem+json} with type, title, status, detail, and our
- * stable {@code code}. {@code detail} is written for the person at the scorer console.
+ * An API error as an RFC 9457 problem ({@link Problems}): status, our stable {@code code}, and a
+ * {@code detail} written for the person at the scorer console.
  */
 public final class Problem extends RuntimeException {
     private final int status;
@@ -42,36 +42,12 @@ public final class Problem extends RuntimeException {
     }
 
     public String body() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "https://tally.invalid/problems/" + code);
-        m.put("title", title(status));
-        m.put("status", status);
-        m.put("detail", getMessage());
-        m.put("code", code);
-        m.putAll(extra);
-        return JsonWriter.write(m);
+        return Problems.body(status, code, getMessage(), extra);
     }
 
     public void send(HttpServletResponse resp) throws IOException {
         resp.setStatus(status);
         headers.forEach(resp::setHeader);
-        Responses.write(resp, "application/problem+json", body());
-    }
-
-    static String title(int status) {
-        return switch (status) {
-            case 400 -> "Bad Request";
-            case 401 -> "Unauthorized";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 409 -> "Conflict";
-            case 413 -> "Content Too Large";
-            case 415 -> "Unsupported Media Type";
-            case 422 -> "Unprocessable Content";
-            case 429 -> "Too Many Requests";
-            case 503 -> "Service Unavailable";
-            default -> "Error";
-        };
+        Responses.write(resp, Problems.CONTENT_TYPE, body());
     }
 }

@@ -1,5 +1,7 @@
 package io.tally.scoreboard.api;
 
+import io.tally.concurrent.TokenBucket;
+
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -11,15 +13,10 @@ import java.util.function.LongSupplier;
 public final class WriteLimiter {
     private static final int MAX_TRACKED = 100_000;
 
-    private static final class Bucket {
-        double tokens;
-        long updatedNanos;
-    }
-
     private final double perSecond;
     private final int burst;
     private final LongSupplier nanoTime;
-    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
     public WriteLimiter(double perSecond, int burst, LongSupplier nanoTime) {
         this.perSecond = perSecond;
@@ -31,26 +28,15 @@ public final class WriteLimiter {
     public long acquire(String client) {
         long now = nanoTime.getAsLong();
         if (buckets.size() > MAX_TRACKED) buckets.entrySet().removeIf(e -> isFull(e.getValue(), now));
-        Bucket b = buckets.computeIfAbsent(client, k -> {
-            Bucket nb = new Bucket();
-            nb.tokens = burst;
-            nb.updatedNanos = now;
-            return nb;
-        });
+        TokenBucket b = buckets.computeIfAbsent(client, k -> new TokenBucket(perSecond, burst, now));
         synchronized (b) {
-            b.tokens = Math.min(burst, b.tokens + (now - b.updatedNanos) / 1e9 * perSecond);
-            b.updatedNanos = now;
-            if (b.tokens >= 1) {
-                b.tokens -= 1;
-                return 0;
-            }
-            return Math.max(1, (long) Math.ceil((1 - b.tokens) / perSecond));
+            return b.tryAcquire(now) ? 0 : b.secondsUntilNext();
         }
     }
 
-    private boolean isFull(Bucket b, long now) {
+    private static boolean isFull(TokenBucket b, long now) {
         synchronized (b) {
-            return b.tokens + (now - b.updatedNanos) / 1e9 * perSecond >= burst;
+            return b.isFull(now);
         }
     }
 }

@@ -29,7 +29,7 @@ final class Text {
 
     /** Echoing user input in an error message: short and printable. */
     static String clip(String s) {
-        // Never cut between the two halves of a surrogate pair (found by ApiBodyFuzzTest).
+        // Never cut between the two halves of a surrogate pair: half a pair is not text.
         int end = s.length() > 30 && Character.isHighSurrogate(s.charAt(29)) ? 29 : 30;
         String t = s.length() > 30 ? s.substring(0, end) + "…" : s;
         return t.replaceAll("\\p{Cntrl}", "?");

@@ -1,5 +1,6 @@
 package io.tally.scoreboard.store;
 
+import io.tally.concurrent.DaemonThreads;
 import io.tally.scoreboard.game.Game;
 
 import java.util.ArrayList;
@@ -55,11 +56,7 @@ public final class RecoveringGameStore implements GameStore {
                 return size() > remembered;
             }
         };
-        this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tally-store-check");
-            t.setDaemon(true);
-            return t;
-        });
+        this.checker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tally-store-check"));
         checker.scheduleWithFixedDelay(this::checkQuietly, 0, checkMillis, TimeUnit.MILLISECONDS);
     }
 

@@ -28,10 +28,14 @@ public record Stores(GameStore games, IdempotencyStore idempotency, ScorerStore 
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         games.close();
         idempotency.close();
         scorers.close();
-        resources.close();
+        try {
+            resources.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the stores' connections failed: " + e.getMessage(), e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.tally.e2e.browser;
 
+import io.tally.testing.Ports;
 import org.openqa.selenium.MutableCapabilities;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -114,7 +115,7 @@ public final class Browsers {
             started.push(() -> stop(xvfb));
             String display = ":" + readLine(xvfb, STARTUP);
 
-            int port = freePort();
+            int port = Ports.free();
             ProcessBuilder pb = new ProcessBuilder(WEBKIT_DRIVER, "--port=" + port, "--host=local")
                     .redirectErrorStream(true)
                     .redirectOutput(logDir.resolve("webkitwebdriver-" + port + ".log").toFile());
@@ -182,12 +183,6 @@ public final class Browsers {
                         throw new UncheckedIOException(e);
                     }
                 });
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** Stops a process and whatever it started (WebKitWebDriver starts MiniBrowser and its helpers). */

@@ -170,13 +170,7 @@ public final class MemoryBroker implements Broker {
         }
 
         private static long parse(String offset) {
-            int dash = offset.indexOf('-');
-            String major = dash < 0 ? offset : offset.substring(0, dash);
-            try {
-                return Long.parseLong(major);
-            } catch (NumberFormatException e) {
-                return Long.MAX_VALUE;
-            }
+            return Position.majorOf(offset, Long.MAX_VALUE);
         }
     }
 }

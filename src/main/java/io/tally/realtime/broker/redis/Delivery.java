@@ -108,11 +108,6 @@ final class Delivery {
 
     /** A stream id's first part is Redis's clock in milliseconds when the entry was added. */
     private static long publishedAt(String offset) {
-        int dash = offset.indexOf('-');
-        try {
-            return Long.parseLong(dash < 0 ? offset : offset.substring(0, dash));
-        } catch (NumberFormatException e) {
-            return System.currentTimeMillis();
-        }
+        return Position.majorOf(offset, System.currentTimeMillis());
     }
 }

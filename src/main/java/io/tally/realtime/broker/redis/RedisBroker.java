@@ -1,5 +1,6 @@
 package io.tally.realtime.broker.redis;
 
+import io.tally.concurrent.DaemonThreads;
 import io.tally.redis.RedisTarget;
 import io.tally.realtime.Position;
 import io.tally.realtime.RealtimeConfig;
@@ -47,11 +48,7 @@ public final class RedisBroker implements Broker {
     private final Map<HostAndPort, Subscriber> subscribers = new ConcurrentHashMap<>();
     private final Delivery delivery;
     private final Backoff backoff = new Backoff(100, 5_000);
-    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "tally-redis-heartbeat");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tally-redis-heartbeat"));
     private volatile BrokerListener listener;
     private volatile boolean closed;
 

@@ -1,8 +1,9 @@
 package io.tally.realtime.transport.polling;
 
+import io.tally.concurrent.DaemonThreads;
 import io.tally.realtime.transport.LiveGateFilter;
 import io.tally.realtime.transport.PollHandler;
-import io.tally.realtime.transport.Problems;
+import io.tally.http.Problems;
 import io.tally.realtime.transport.TransportSettings;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -42,11 +43,7 @@ public final class PollServlet extends HttpServlet {
 
     @Override
     public void init() {
-        deadlines = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "tally-poll-body-deadline");
-            t.setDaemon(true);
-            return t;
-        });
+        deadlines = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("tally-poll-body-deadline"));
         deadlines.setRemoveOnCancelPolicy(true);
     }
 

@@ -173,7 +173,7 @@ final class WebSocketConnection implements Connection, SendHandler {
             try {
                 session.getAsyncRemote().sendText(next, this);
             } catch (RuntimeException e) {
-                onResult(new SendResult(e));
+                sent(false);
             } finally {
                 synchronized (this) {
                     if (sender == me) sender = null;
@@ -192,12 +192,17 @@ final class WebSocketConnection implements Connection, SendHandler {
 
     @Override
     public void onResult(SendResult result) {
+        sent(result.isOK());
+    }
+
+    /** One send finished, from the container's callback or a send that threw. */
+    private void sent(boolean ok) {
         boolean inline;
         synchronized (this) {
             writing = false;
             inline = sender == Thread.currentThread();
         }
-        if (!result.isOK()) {
+        if (!ok) {
             CloseReason pending;
             synchronized (this) {
                 pending = closeAfterDrain;

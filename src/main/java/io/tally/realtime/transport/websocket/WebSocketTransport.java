@@ -66,7 +66,7 @@ public final class WebSocketTransport {
 
         /**
          * Every browser offers permessage-deflate; accepted, it gives each viewer its own zlib state
-         * (about 110 KiB) and compresses every message once per viewer. Scoreboard messages are
+         * and compresses every message once per viewer. Scoreboard messages are
          * small deltas, so by default nothing is negotiated (docs/PERFORMANCE.md has the figures).
          */
         @Override

@@ -1,5 +1,6 @@
 package io.tally.realtime.broker.redis;
 
+import io.tally.testing.Ports;
 import io.tally.redis.RedisTarget;
 import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.Await;
@@ -50,7 +51,7 @@ class RedisTlsIT {
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
         openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
                 "-out", "server.crt", "-days", "1", "-extfile", "san.ext");
-        tlsPort = freePort();
+        tlsPort = Ports.free();
         redis = RedisServer.start("--requirepass", PASSWORD, "--tls-port", Integer.toString(tlsPort),
                 "--tls-cert-file", abs("server.crt"), "--tls-key-file", abs("server.key"),
                 "--tls-ca-cert-file", abs("ca.crt"), "--tls-auth-clients", "no");
@@ -135,9 +136,4 @@ class RedisTlsIT {
         return ctx.getSocketFactory();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

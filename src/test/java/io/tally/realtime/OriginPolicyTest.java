@@ -1,4 +1,4 @@
-package io.tally.realtime.transport;
+package io.tally.realtime;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,5 +33,17 @@ class OriginPolicyTest {
         assertTrue(listed.allows("https://board.example.com", "api.example.com", "https", "http"));
         assertFalse(listed.allows("https://other.example.com", "api.example.com", "https", "http"));
         assertTrue(new OriginPolicy(List.of("*")).allows("https://anything.example", "x", null, "http"));
+    }
+
+    @Test
+    void dropsTheDefaultPortOfEveryScheme() {
+        OriginPolicy listed = new OriginPolicy(List.of("wss://live.example.com:443", "ws://live.example.com:80",
+                "https://board.example.com:443"));
+        assertTrue(listed.allows("wss://live.example.com", "x", null, "http"));
+        assertTrue(listed.allows("ws://live.example.com", "x", null, "http"));
+        assertTrue(listed.allows("https://board.example.com", "x", null, "http"));
+        assertFalse(listed.allows("wss://live.example.com:8443", "x", null, "http"));
+        assertTrue(sameOrigin.allows("https://scores.example.com", "scores.example.com:443", "https", "http"));
+        assertTrue(sameOrigin.allows("http://scores.example.com", "scores.example.com:80", null, "http"));
     }
 }

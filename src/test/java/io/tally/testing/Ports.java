@@ -1,4 +1,4 @@
-package io.tally.standin;
+package io.tally.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,10 +8,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Free loopback ports. A port is free when asked and its process binds it a moment later; the
- * stand-in asks for several before any binds, and the kernel may offer a port it just offered
- * again (it did: nginx and Tomcat were once given the same one). So a port is handed out at most
- * once per JVM.
+ * Free loopback ports, the one helper every test uses. A port is free when asked and its process
+ * binds it a moment later; a test may ask for several before any binds, and the kernel may offer a
+ * port it just offered again. So a port is handed out at most once per JVM.
  */
 public final class Ports {
     private static final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();

@@ -1,0 +1,114 @@
+package io.tally.realtime.session;
+
+import io.tally.realtime.Position;
+import io.tally.realtime.broker.Message;
+import io.tally.realtime.broker.memory.MemoryBroker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The hub alone, over the in-memory broker: who gets a room's batches and resets, and when a room is let go. */
+class HubTest {
+    private final MemoryBroker broker = new MemoryBroker(100);
+    private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+    private final Hub hub = new Hub(broker, scheduler);
+
+    @AfterEach
+    void close() {
+        scheduler.shutdownNow();
+        broker.close();
+    }
+
+    /** Records what reaches it, in order. */
+    private static final class Recorder implements Hub.Subscriber {
+        final List<String> seen = new ArrayList<>();
+
+        @Override
+        public void deliver(Batch batch) {
+            for (Message m : batch.messages()) seen.add(m.payload());
+        }
+
+        @Override
+        public void reset(String reason, Position tip) {
+            seen.add("reset:" + reason + "@" + tip.offset());
+        }
+    }
+
+    private static Batch batch(String room, long from, int count) {
+        List<Message> ms = new ArrayList<>();
+        for (long o = from; o < from + count; o++) ms.add(new Message(room, new Position("e", Long.toString(o)), "{\"n\":" + o + "}"));
+        return new Batch(ms);
+    }
+
+    @Test
+    void aBatchReachesEverySubscriberOfItsRoomOnlyAndIsRememberedAsTheLastSeen() {
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        Recorder other = new Recorder();
+        hub.attach("game-1", a);
+        hub.attach("game-1", b);
+        hub.attach("game-2", other);
+        hub.deliver("game-1", batch("game-1", 1, 3));
+        assertEquals(List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}"), a.seen);
+        assertEquals(a.seen, b.seen);
+        assertTrue(other.seen.isEmpty());
+        assertTrue(hub.isLastSeen("game-1", new Position("e", "3")));
+        assertFalse(hub.isLastSeen("game-1", new Position("e", "2")));
+    }
+
+    @Test
+    void aFailingSubscriberDoesNotCostTheOthersTheBatch() {
+        Recorder good = new Recorder();
+        hub.attach("game-1", new Hub.Subscriber() {
+            @Override
+            public void deliver(Batch batch) {
+                throw new IllegalStateException("a subscriber's bug");
+            }
+
+            @Override
+            public void reset(String reason, Position tip) {
+                throw new IllegalStateException("a subscriber's bug");
+            }
+        });
+        hub.attach("game-1", good);
+        hub.deliver("game-1", batch("game-1", 1, 1));
+        hub.reset("game-1", "history-lost", new Position("e2", "0"));
+        assertEquals(List.of("{\"n\":1}", "reset:history-lost@0"), good.seen);
+    }
+
+    @Test
+    void aResetReachesTheSubscribersAndForgetsTheLastSeen() {
+        Recorder a = new Recorder();
+        hub.attach("game-1", a);
+        hub.deliver("game-1", batch("game-1", 1, 2));
+        hub.reset("game-1", "epoch-changed", new Position("e2", "0"));
+        assertEquals("reset:epoch-changed@0", a.seen.get(a.seen.size() - 1));
+        assertFalse(hub.isLastSeen("game-1", new Position("e", "2")), "the feed may have a gap after a reset");
+    }
+
+    @Test
+    void aDetachedSubscriberGetsNothingMoreAndAnIdleRoomIsLetGo() {
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        hub.attach("game-1", a);
+        hub.attach("game-1", b);
+        hub.detach("game-1", a);
+        hub.deliver("game-1", batch("game-1", 1, 1));
+        assertTrue(a.seen.isEmpty());
+        assertEquals(1, b.seen.size());
+        assertEquals(1, hub.roomCount(), "a room stays while it has a subscriber");
+        scheduler.shutdownNow(); // the linger cannot be scheduled: the room is let go at once
+        hub.detach("game-1", b);
+        assertEquals(0, hub.roomCount());
+        hub.attach("game-1", a); // and can be attached again
+        hub.deliver("game-1", batch("game-1", 2, 1));
+        assertEquals(List.of("{\"n\":2}"), a.seen);
+    }
+}
