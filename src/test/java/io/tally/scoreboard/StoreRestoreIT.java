@@ -80,6 +80,33 @@ class StoreRestoreIT {
         w.assertFinalState(id);
     }
 
+    @Test
+    void aRetryAfterTheLossOfAWriteWhoseAnswerWasLostIsAnsweredFromItsRecordNotAppliedTwice() {
+        Writer w = new Writer(false);
+        String id = w.createOnAAndLetBReadIt();
+        String key = UUID.randomUUID().toString();
+        ApiClient.Response first = onA.post("/api/games/" + id + "/events", ApiClient.score("home", 2),
+                auth(TOKEN, "Idempotency-Key", key));
+        assertEquals(200, first.status(), first.body()); // the client is taken to have missed this answer
+
+        redis.kill9();
+        redis.restart();
+
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        ApiClient.Response retry;
+        while (true) {
+            retry = onB.post("/api/games/" + id + "/events", ApiClient.score("home", 2), auth(TOKEN, "Idempotency-Key", key));
+            if (retry.status() != 503) break;
+            assertTrue(System.nanoTime() < deadline, retry::body);
+            pause(100);
+        }
+        assertEquals(200, retry.status(), retry.body());
+        assertEquals("true", retry.header("Idempotent-Replayed"), "answered from the record A put back");
+        assertEquals(first.body(), retry.body());
+        Map<String, Object> game = w.readWhenPossible(onB, id);
+        assertEquals(2L, ((Map<?, ?>) game.get("home")).get("score"), "applied once");
+    }
+
     /** One scorer adding a point per write, retrying refusals, recording every state acknowledged. */
     private final class Writer {
         private final boolean ifMatch;
@@ -160,7 +187,7 @@ class StoreRestoreIT {
             }
         }
 
-        private Map<String, Object> readWhenPossible(ApiClient api, String id) {
+        Map<String, Object> readWhenPossible(ApiClient api, String id) {
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (true) {
                 ApiClient.Response r = api.get("/api/games/" + id);
