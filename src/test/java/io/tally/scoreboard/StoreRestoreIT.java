@@ -38,13 +38,17 @@ class StoreRestoreIT {
     @BeforeAll
     void start() {
         redis = RedisServer.start();
-        Map<String, String> settings = Map.of("REDIS_URL", redis.url(), "TALLY_ADMIN_TOKEN", TOKEN,
-                "TALLY_STORE_CHECK_MS", "200", "TALLY_REDIS_TIMEOUT_MS", "500", "TALLY_STORE_RESTORE_MS", "1500",
-                "TALLY_WRITE_RATE", "1000", "TALLY_WRITE_BURST", "1000");
-        a = TallyServer.start(settings);
-        b = TallyServer.start(settings);
+        // A checks less often than B, so B (which knows only an old version) is the first to see the loss.
+        a = TallyServer.start(settings("1000"));
+        b = TallyServer.start(settings("200"));
         onA = new ApiClient(a.baseUrl());
         onB = new ApiClient(b.baseUrl());
+    }
+
+    private Map<String, String> settings(String checkMillis) {
+        return Map.of("REDIS_URL", redis.url(), "TALLY_ADMIN_TOKEN", TOKEN,
+                "TALLY_STORE_CHECK_MS", checkMillis, "TALLY_REDIS_TIMEOUT_MS", "500", "TALLY_STORE_RESTORE_MS", "2500",
+                "TALLY_WRITE_RATE", "1000", "TALLY_WRITE_BURST", "1000");
     }
 
     @AfterAll
