@@ -38,13 +38,17 @@ class StoreRestoreIT {
     @BeforeAll
     void start() {
         redis = RedisServer.start();
-        Map<String, String> settings = Map.of("REDIS_URL", redis.url(), "TALLY_ADMIN_TOKEN", TOKEN,
-                "TALLY_STORE_CHECK_MS", "200", "TALLY_REDIS_TIMEOUT_MS", "500", "TALLY_STORE_RESTORE_MS", "1500",
-                "TALLY_WRITE_RATE", "1000", "TALLY_WRITE_BURST", "1000");
-        a = TallyServer.start(settings);
-        b = TallyServer.start(settings);
+        // A checks less often than B, so B (which knows only an old version) is the first to see the loss.
+        a = TallyServer.start(settings("1000"));
+        b = TallyServer.start(settings("200"));
         onA = new ApiClient(a.baseUrl());
         onB = new ApiClient(b.baseUrl());
+    }
+
+    private Map<String, String> settings(String checkMillis) {
+        return Map.of("REDIS_URL", redis.url(), "TALLY_ADMIN_TOKEN", TOKEN,
+                "TALLY_STORE_CHECK_MS", checkMillis, "TALLY_REDIS_TIMEOUT_MS", "500", "TALLY_STORE_RESTORE_MS", "2500",
+                "TALLY_WRITE_RATE", "1000", "TALLY_WRITE_BURST", "1000");
     }
 
     @AfterAll
@@ -80,6 +84,33 @@ class StoreRestoreIT {
         w.assertFinalState(id);
     }
 
+    @Test
+    void aRetryAfterTheLossOfAWriteWhoseAnswerWasLostIsAnsweredFromItsRecordNotAppliedTwice() {
+        Writer w = new Writer(false);
+        String id = w.createOnAAndLetBReadIt();
+        String key = UUID.randomUUID().toString();
+        ApiClient.Response first = onA.post("/api/games/" + id + "/events", ApiClient.score("home", 2),
+                auth(TOKEN, "Idempotency-Key", key));
+        assertEquals(200, first.status(), first.body()); // the client is taken to have missed this answer
+
+        redis.kill9();
+        redis.restart();
+
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        ApiClient.Response retry;
+        while (true) {
+            retry = onB.post("/api/games/" + id + "/events", ApiClient.score("home", 2), auth(TOKEN, "Idempotency-Key", key));
+            if (retry.status() != 503) break;
+            assertTrue(System.nanoTime() < deadline, retry::body);
+            pause(100);
+        }
+        assertEquals(200, retry.status(), retry.body());
+        assertEquals("true", retry.header("Idempotent-Replayed"), "answered from the record A put back");
+        assertEquals(first.body(), retry.body());
+        Map<String, Object> game = w.readWhenPossible(onB, id);
+        assertEquals(2L, ((Map<?, ?>) game.get("home")).get("score"), "applied once");
+    }
+
     /** One scorer adding a point per write, retrying refusals, recording every state acknowledged. */
     private final class Writer {
         private final boolean ifMatch;
@@ -94,13 +125,19 @@ class StoreRestoreIT {
         }
 
         String createOnAAndLetBReadIt() {
-            ApiClient.Response created = onA.post("/api/games", Map.of("home", "Kept", "away", "Safe"), auth(TOKEN));
+            // A previous test's restart may still have a connection reconnecting: retry what it refuses.
+            String key = UUID.randomUUID().toString();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            ApiClient.Response created;
+            while ((created = onA.post("/api/games", Map.of("home", "Kept", "away", "Safe"),
+                    auth(TOKEN, "Idempotency-Key", key))).status() == 503) {
+                assertTrue(System.nanoTime() < deadline, created::body);
+                pause(100);
+            }
             assertEquals(201, created.status(), created.body());
             String id = (String) created.game().get("id");
             acknowledge(created.game());
-            ApiClient.Response read = onB.get("/api/games/" + id);
-            assertEquals(200, read.status(), read.body());
-            assertEquals(1L, read.game().get("version"));
+            assertEquals(1L, readWhenPossible(onB, id).get("version"));
             return id;
         }
 
@@ -160,7 +197,7 @@ class StoreRestoreIT {
             }
         }
 
-        private Map<String, Object> readWhenPossible(ApiClient api, String id) {
+        Map<String, Object> readWhenPossible(ApiClient api, String id) {
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (true) {
                 ApiClient.Response r = api.get("/api/games/" + id);

@@ -18,6 +18,7 @@ public interface IdempotencyStore extends AutoCloseable {
 
     void complete(String key, StoredResponse response, Duration ttl);
 
+    /** Gives up a pending claim; a completed record stays (it may have been put back after a data loss). */
     void release(String key);
 
     @Override

@@ -35,7 +35,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 
     @Override
     public void release(String key) {
-        entries.remove(key);
+        entries.computeIfPresent(key, (k, e) -> e.response().isPending() ? null : e);
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -37,6 +38,7 @@ public final class RecoveringGameStore implements GameStore {
 
     private final RedisGameStore redis;
     private final long windowMillis;
+    private final IntSupplier alsoOffer;
     private final Map<String, Game> known;
     private final ScheduledExecutorService checker;
     private final AtomicBoolean checkQueued = new AtomicBoolean();
@@ -48,7 +50,13 @@ public final class RecoveringGameStore implements GameStore {
      * @param windowMillis how long a restore window stays open after a data loss
      */
     public RecoveringGameStore(RedisGameStore redis, int remembered, long checkMillis, long windowMillis) {
+        this(redis, remembered, checkMillis, windowMillis, () -> 0);
+    }
+
+    /** @param alsoOffer offers what else this instance remembers (idempotency records); returns how many went back */
+    RecoveringGameStore(RedisGameStore redis, int remembered, long checkMillis, long windowMillis, IntSupplier alsoOffer) {
         this.redis = redis;
+        this.alsoOffer = alsoOffer;
         this.windowMillis = windowMillis;
         this.known = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
@@ -166,8 +174,10 @@ public final class RecoveringGameStore implements GameStore {
             }
         }
         forgetAllBut(keep);
+        int answers = alsoOffer.getAsInt();
         LOG.warning("Redis lost its data (store epoch " + before + " is now " + c.epoch() + "); offered " + mine.size()
                 + " games from this instance's memory: " + stored + " restored, " + older + " already as new in Redis"
+                + "; " + answers + " idempotent answers put back"
                 + (late.isEmpty() ? "" : ", " + late.size() + " too late (not merged): " + first(late))
                 + (divergent.isEmpty() ? "" : ", " + divergent.size() + " with the same version but other content (kept Redis's): " + first(divergent)));
     }

@@ -18,8 +18,10 @@ public record Stores(GameStore games, IdempotencyStore idempotency, ScorerStore 
      */
     public static Stores redis(RedisTarget endpoint, String prefix, int timeoutMillis, long checkMillis, long restoreMillis) {
         UnifiedJedis redis = endpoint.connect(timeoutMillis, "tally-app");
-        GameStore games = new RecoveringGameStore(new RedisGameStore(redis, endpoint, prefix), 5_000, checkMillis, restoreMillis);
-        return new Stores(games, new RedisIdempotencyStore(redis, prefix), new RedisScorerStore(redis, prefix), redis);
+        RedisIdempotencyStore idempotency = new RedisIdempotencyStore(redis, prefix);
+        GameStore games = new RecoveringGameStore(new RedisGameStore(redis, endpoint, prefix), 5_000, checkMillis, restoreMillis,
+                idempotency::offerAll);
+        return new Stores(games, idempotency, new RedisScorerStore(redis, prefix), redis);
     }
 
     /** The restore window that covers every instance noticing a loss: two check intervals and two timeouts. */

@@ -110,7 +110,10 @@ abstract class GameStoreContract {
         StoredResponse done = s.claim("k1", "fp", Duration.ofSeconds(30)).orElseThrow();
         assertEquals(new StoredResponse("fp", 201, "/api/games/x", "{\"a\":1}\n{\"b\":2}"), done);
         s.release("k1");
-        assertTrue(s.claim("k1", "fp", Duration.ofSeconds(30)).isEmpty(), "a released key can be claimed again");
+        assertEquals(done, s.claim("k1", "fp", Duration.ofSeconds(30)).orElseThrow(), "a completed record is not released");
+        assertTrue(s.claim("k2", "fp", Duration.ofSeconds(30)).isEmpty());
+        s.release("k2");
+        assertTrue(s.claim("k2", "fp", Duration.ofSeconds(30)).isEmpty(), "a released claim can be claimed again");
     }
 
     @Test
