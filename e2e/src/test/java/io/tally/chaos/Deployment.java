@@ -1,7 +1,7 @@
 package io.tally.chaos;
 
 import io.tally.standin.Await;
-import io.tally.standin.Ports;
+import io.tally.testing.Ports;
 import io.tally.standin.Proc;
 import io.tally.standin.TomcatDistribution;
 import io.tally.standin.TomcatInstance;

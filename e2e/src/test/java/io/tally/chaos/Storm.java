@@ -2,7 +2,7 @@ package io.tally.chaos;
 
 import io.tally.standin.Await;
 import io.tally.standin.HaproxyBalancer;
-import io.tally.standin.Ports;
+import io.tally.testing.Ports;
 
 import java.io.IOException;
 import java.io.PrintStream;
