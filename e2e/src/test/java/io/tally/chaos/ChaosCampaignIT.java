@@ -28,7 +28,7 @@ class ChaosCampaignIT {
             Fault.VIEWER_BLACKHOLE, Fault.SLOW_VIEWERS, Fault.THROTTLED_VIEWERS);
 
     @Test
-    void aSeededCampaignLosesNothingRepeatsNothingAndKeepsEveryAcknowledgedWrite() {
+    void aSeededCampaignLosesNothingRepeatsNothingAndKeepsEveryAcknowledgedWrite() throws Exception {
         Campaign.Result r = new Campaign(new Campaign.Options(20261202L, Duration.ZERO, CI_FAULTS, 16, 2, 4, true, System.out)).run();
         Checker c = r.checker();
         String findings = c.findings.stream().limit(20).map(f -> f.kind() + ": " + f.detail()).collect(Collectors.joining("\n"));

@@ -52,7 +52,12 @@ public final class ChaosMain {
             case "soak" -> ok = new Soak(duration == null ? Duration.ofMinutes(30) : duration,
                     viewers == null ? 1_000 : viewers, rate, System.out).run();
             case "storm" -> ok = new Storm(viewers == null ? 5_000 : viewers, System.out).run();
-            default -> ok = new Campaign(Campaign.Options.of(seed, duration == null ? Duration.ofMinutes(2) : duration, faults, System.out)).run().checker().passed();
+            default -> {
+                Campaign.Options o = eachOnce
+                        ? new Campaign.Options(seed, Duration.ZERO, faults, 16, 2, 4, true, System.out)
+                        : Campaign.Options.of(seed, duration == null ? Duration.ofMinutes(2) : duration, faults, System.out);
+                ok = new Campaign(o).run().checker().passed();
+            }
         }
         System.exit(ok ? 0 : 1);
     }
