@@ -58,7 +58,7 @@ final class Campaign {
         this.out = options.out();
     }
 
-    Result run() {
+    Result run() throws IOException {
         long started = System.currentTimeMillis();
         Map<String, String> env = Map.of(
                 "TALLY_HEARTBEAT_MS", "2000",
@@ -178,6 +178,9 @@ final class Campaign {
             }
             checker.writesRefused = writers.stream().mapToInt(w -> w.refused).sum();
             writeLogs(d.runDir(), viewers, writers, rounds);
+            Files.writeString(d.runDir().resolve("client-logs/findings.log"), checker.findings.stream()
+                    .map(f -> String.format("%8.1f s  %-20s %s", f.t() / 1000.0, f.kind(), f.detail()))
+                    .collect(Collectors.joining("\n")));
             String table = Summary.table(checker, writers, o.seed(), System.currentTimeMillis() - started);
             out.println(table);
             if (!checker.passed()) {
