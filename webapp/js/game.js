@@ -3,6 +3,7 @@
 import { ApiError, getJson } from './api.js';
 import { LiveGame } from './livegame.js';
 import { startLive } from './live.js';
+import { showWatching } from './watching.js';
 import { describeEvent, el, gameIdFromLocation, setText, statusLabel, wireFlashCleanup } from './render.js';
 
 const id = gameIdFromLocation();
@@ -79,6 +80,7 @@ async function start() {
     setInterval(() => loadSnapshot().catch(() => {}), 5000);
     return;
   }
+  showWatching(live, 'game-' + id);
   live.subscribe('game-' + id, {
     since: position,
     onMessage: (data) => view.receive(data),

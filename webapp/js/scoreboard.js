@@ -4,6 +4,7 @@
 // live hand-off exact (see Scorekeeper.java).
 import { getJson } from './api.js';
 import { startLive } from './live.js';
+import { showWatching } from './watching.js';
 import { el, setText, statusLabel, wireFlashCleanup } from './render.js';
 
 const list = document.getElementById('games');
@@ -94,6 +95,7 @@ async function main() {
     setInterval(() => loadSnapshot().catch(() => {}), 10000);
     return;
   }
+  showWatching(live, 'games');
   live.subscribe('games', {
     since: position,
     onMessage: (data) => { if (data && data.game) upsert(data.game); },

@@ -13,6 +13,13 @@ public final class Metrics {
     final LongAdder polls = new LongAdder();
     final LongAdder delivered = new LongAdder();
     final LatencyHistogram fanout = new LatencyHistogram();
+    final LongAdder countExchanges = new LongAdder();
+    final LongAdder countFailures = new LongAdder();
+    final LatencyHistogram countExchange = new LatencyHistogram();
+    final LongAdder countsTold = new LongAdder();
+    final LongAdder conflated = new LongAdder();
+    volatile long localViewers;
+    volatile long countedRooms;
     private final ConcurrentHashMap<String, LongAdder> rejected = new ConcurrentHashMap<>();
 
     void rejected(String reason) {
@@ -43,6 +50,40 @@ public final class Metrics {
     /** Time from a message reaching this instance to its frames being queued for every local subscriber (per batch). */
     public LatencyHistogram fanoutLatency() {
         return fanout;
+    }
+
+    /** Viewers of counted rooms on this instance, as last reported to the other instances. */
+    public long localViewers() {
+        return localViewers;
+    }
+
+    /** Counted rooms with viewers on this instance. */
+    public long countedRooms() {
+        return countedRooms;
+    }
+
+    /** Viewer-count reports the broker accepted, and those it could not take. */
+    public long countExchanges() {
+        return countExchanges.sum();
+    }
+
+    public long countFailures() {
+        return countFailures.sum();
+    }
+
+    /** Time of one viewer-count exchange with the broker (one Redis script). */
+    public LatencyHistogram countExchangeLatency() {
+        return countExchange;
+    }
+
+    /** Room totals told to this instance's viewers (each goes to every local viewer of the room). */
+    public long countsTold() {
+        return countsTold.sum();
+    }
+
+    /** Conflated messages sent: one stands for several messages a viewer had fallen behind on. */
+    public long conflated() {
+        return conflated.sum();
     }
 
     /** Rejections by reason (e.g. "rate-limited", "slow-consumer", "bad-json"). */

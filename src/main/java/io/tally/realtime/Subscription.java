@@ -33,6 +33,23 @@ final class Subscription implements Hub.Subscriber {
      */
     private Position sent;
 
+    /** How the room's messages merge for a viewer that fell behind; null when the room is not conflatable. */
+    private final Conflation conflation;
+    /**
+     * Live messages held back while the connection is backed up (conflatable rooms only), sent as one
+     * merged message once it drains; at most {@link #HOLD_LIMIT} before they are merged in place.
+     * Null when nothing is held. Guarded by this.
+     */
+    private List<Message> held;
+    private boolean heldMerged; // held is one message that already stands for several; guarded by this
+    private long owedCount = -1; // a viewer total to tell once the connection drains; guarded by this
+    private boolean awaitingDrain; // guarded by this
+
+    /** Messages held per slow viewer at most before they are merged into one (they are shared, not copied). */
+    static final int HOLD_LIMIT = 32;
+    /** A replay further behind than this in a conflatable room sends the rest of its page as one merged message. */
+    static final int FAR_BEHIND = 8;
+
     // The replay's progress, touched only by its steps.
     private Position cursor;
     private List<Message> page;
@@ -43,6 +60,7 @@ final class Subscription implements Hub.Subscriber {
         this.room = room;
         this.requestId = requestId;
         this.since = since;
+        this.conflation = session.conflationOf(room);
     }
 
     String room() {
@@ -68,10 +86,12 @@ final class Subscription implements Hub.Subscriber {
             if (since == null) {
                 Position tip = broker.tip(room);
                 session.send(Frames.ack(requestId, room, tip));
+                tellViewers();
                 goLive(tip);
                 return;
             }
             session.send(Frames.ack(requestId, room, since));
+            tellViewers();
             cursor = since;
         } catch (UnavailableException e) {
             failed(hub, e);
@@ -96,6 +116,17 @@ final class Subscription implements Hub.Subscriber {
                 }
                 while (index < page.size()) {
                     if (!session.roomNowOrLater(() -> replay(hub, broker))) return;
+                    if (conflation != null && page.size() - index > FAR_BEHIND) {
+                        // Far behind in a conflatable room: the rest of the page as one message.
+                        Message merged = merge(page.subList(index, page.size()));
+                        if (merged == null || !sendConflated(merged)) {
+                            session.started(this);
+                            return;
+                        }
+                        index = page.size();
+                        cursor = merged.position();
+                        continue;
+                    }
                     int end = session.acceptsBatches() ? Math.min(page.size(), index + Fanout.MAX_BATCH) : index + 1;
                     Batch part = new Batch(page.subList(index, end));
                     if (!session.send(part)) {
@@ -117,6 +148,35 @@ final class Subscription implements Hub.Subscriber {
             page = null;
             failed(hub, e);
         }
+    }
+
+    /** The room's current viewer total, to a new subscriber, if it is counted and known. */
+    private void tellViewers() {
+        long n = session.viewers(room);
+        if (n >= 0) session.send(Frames.count(room, n));
+    }
+
+    /**
+     * The messages merged into one at the last one's position, or null when the app's merge failed
+     * (the viewer is then closed as a slow consumer and resumes: nothing is lost).
+     */
+    private Message merge(List<Message> messages) {
+        if (messages.size() == 1) return messages.get(0);
+        List<String> payloads = new ArrayList<>(messages.size());
+        for (Message m : messages) payloads.add(m.payload());
+        try {
+            return new Message(room, messages.get(messages.size() - 1).position(), conflation.merge(payloads));
+        } catch (RuntimeException e) {
+            java.util.logging.Logger.getLogger(Subscription.class.getName()).log(java.util.logging.Level.WARNING,
+                    "conflation of " + messages.size() + " messages of " + room + " failed", e);
+            session.slowConsumer();
+            return null;
+        }
+    }
+
+    private boolean sendConflated(Message merged) {
+        session.conflated();
+        return session.send(Frames.conflated(room, merged.position(), merged.payload()));
     }
 
     private void failed(Hub hub, UnavailableException e) {
@@ -172,13 +232,94 @@ final class Subscription implements Hub.Subscriber {
             if (from == messages.size()) return;
             sent = null;
         }
-        session.sendLive(batch.from(from));
+        if (conflation == null) {
+            session.sendLive(batch.from(from));
+            return;
+        }
+        List<Message> rest = messages.subList(from, messages.size());
+        if (held == null && !session.isBackedUp() && (rest.size() == 1 || session.acceptsBatches())) {
+            session.sendLive(batch.from(from));
+            return;
+        }
+        // One frame per message (or a backed-up connection): send while there is room, hold the rest.
+        int done = 0;
+        while (held == null && done < rest.size() && !session.isBackedUp()) {
+            if (!session.sendLive(new Batch(List.of(rest.get(done))))) return;
+            done++;
+        }
+        if (done < rest.size()) hold(rest.subList(done, rest.size()));
+    }
+
+    /** Keeps live messages back for a backed-up connection; the caller holds this. */
+    private void hold(List<Message> messages) {
+        if (held == null) held = new ArrayList<>();
+        held.addAll(messages);
+        if (held.size() >= HOLD_LIMIT) {
+            Message merged = merge(held);
+            if (merged == null) {
+                cancelled = true;
+                held = null;
+                return;
+            }
+            held = new ArrayList<>(List.of(merged));
+            heldMerged = true;
+        }
+        awaitDrain();
+    }
+
+    private void awaitDrain() { // the caller holds this
+        if (awaitingDrain) return;
+        awaitingDrain = true;
+        session.whenDrained(this::flush);
+    }
+
+    /** The connection drained: send the total owed and the held messages, as one if they are several. */
+    private synchronized void flush() {
+        awaitingDrain = false;
+        if (cancelled) return;
+        if (session.isBackedUp()) { // other rooms' frames filled it again meanwhile
+            awaitDrain();
+            return;
+        }
+        if (owedCount >= 0) {
+            long n = owedCount;
+            owedCount = -1;
+            session.send(Frames.count(room, n));
+        }
+        if (held == null) return;
+        List<Message> messages = held;
+        boolean merged = heldMerged;
+        held = null;
+        heldMerged = false;
+        if (messages.size() == 1 && !merged) {
+            session.send(messages.get(0).frame());
+            return;
+        }
+        Message m = merge(messages);
+        if (m == null) {
+            cancelled = true;
+            return;
+        }
+        sendConflated(m);
+    }
+
+    @Override
+    public synchronized void count(String room, long viewers) {
+        if (cancelled) return;
+        if (held != null || session.isBackedUp()) { // a slow viewer needs only the latest total
+            owedCount = viewers;
+            awaitDrain();
+            return;
+        }
+        session.send(Frames.count(this.room, viewers));
     }
 
     @Override
     public synchronized void reset(String reason, Position tip) {
         // While catching up, the history read reports the reset itself.
         if (cancelled || pending != null) return;
+        held = null; // of the history that is gone
+        heldMerged = false;
         sent = tip;
         session.send(Frames.reset(room, reason, tip));
     }
@@ -186,5 +327,6 @@ final class Subscription implements Hub.Subscriber {
     synchronized void cancel() {
         cancelled = true;
         pending = null;
+        held = null;
     }
 }

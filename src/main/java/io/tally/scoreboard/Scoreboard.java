@@ -10,6 +10,7 @@ import io.tally.scoreboard.api.ApiSettings;
 import io.tally.scoreboard.api.RealtimeReport;
 import io.tally.scoreboard.api.StatusReport;
 import io.tally.scoreboard.api.WriteLimiter;
+import io.tally.scoreboard.game.Game;
 import io.tally.scoreboard.store.Stores;
 import io.tally.scoreboard.web.SecurityHeadersFilter;
 import jakarta.servlet.DispatcherType;
@@ -68,6 +69,9 @@ public final class Scoreboard {
         Scorekeeper scorekeeper = new Scorekeeper(stores.games(), RoomFeed.of(realtime::publish, realtime::tip), clock);
         if (sample) SampleGame.seed(scorekeeper, clock);
         realtime.rooms(scorekeeper::hasRoom);
+        // "N watching" on the game pages and the board; a game room's messages merge for a slow viewer.
+        realtime.countViewers(room -> room.equals(Scorekeeper.GAMES_ROOM) || room.startsWith(Game.roomOf("")));
+        realtime.conflate(room -> room.startsWith(Game.roomOf("")), new GameConflation());
 
         StatusReport status = new StatusReport(stores.games(), tls, () -> report(realtime.status(), tls), version(ctx),
                 realtime.config().instanceId());
