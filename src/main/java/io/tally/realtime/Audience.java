@@ -14,7 +14,10 @@ import java.util.logging.Logger;
  * room's local viewers. Costs one broker call per interval and one frame per viewer per change,
  * whatever the rate of joins. In a big room small changes are held back: a total is told when it
  * moved by at least 1 % (or by any amount once {@value #QUIET_MILLIS} ms have passed since it was
- * last told), so a room of 100,000 with viewers coming and going is not re-told every second.
+ * last told), so a room of 100,000 with viewers coming and going is not re-told every second. A
+ * fall is told only once two rounds in a row show it: right after Redis restarts, or when another
+ * instance's report is late, one round may see only part of the viewers, and the count must not
+ * flicker.
  */
 final class Audience {
     private static final Logger LOG = Logger.getLogger(Audience.class.getName());
@@ -31,6 +34,7 @@ final class Audience {
     // Touched only by exchange(), which runs on one thread at a time.
     private Map<String, Long> reported = Map.of();
     private final Map<String, Told> told = new HashMap<>();
+    private final java.util.Set<String> falling = new java.util.HashSet<>(); // rooms whose last round showed a fall
     private boolean failing;
 
     Audience(Hub hub, Broker broker, Metrics metrics) {
@@ -85,13 +89,17 @@ final class Audience {
         metrics.countedRooms = local.size();
         totals.keySet().retainAll(local.keySet());
         told.keySet().retainAll(local.keySet());
+        falling.retainAll(local.keySet());
         long now = System.nanoTime();
         for (Map.Entry<String, Long> e : all.entrySet()) {
             String room = e.getKey();
             // Another instance's report may lag ours: never show fewer than this instance alone holds.
             long total = Math.max(e.getValue(), local.getOrDefault(room, 0L));
             Told last = told.get(room);
+            if (last != null && total < last.viewers() && falling.add(room)) continue; // confirm it next round
+            if (last == null || total >= last.viewers()) falling.remove(room);
             if (last != null && !worthTelling(last, total, now)) continue;
+            falling.remove(room);
             told.put(room, new Told(total, now));
             totals.put(room, total);
             metrics.countsTold.increment();
