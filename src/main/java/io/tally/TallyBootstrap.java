@@ -5,7 +5,8 @@ import io.tally.observability.Observability;
 import io.tally.observability.StructuredLogging;
 import io.tally.realtime.Realtime;
 import io.tally.realtime.RealtimeConfig;
-import io.tally.scoreboard.Scoreboard;
+import io.tally.realtime.session.RealtimeCore;
+import io.tally.scoreboard.wiring.Scoreboard;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -35,7 +36,8 @@ public final class TallyBootstrap implements ServletContextListener {
         Settings settings = Settings.fromEnvironment().overriddenBy(context::getInitParameter);
         RealtimeConfig config = RealtimeConfig.from(settings);
         logging = Observability.installLogging(config.instanceId(), settings);
-        realtime = Realtime.create(config);
+        RealtimeCore engine = RealtimeCore.create(config, Brokers.create(config));
+        realtime = engine;
         context.addFilter("tally-drain", new DrainOnStop(realtime, settings.integer("TALLY_DRAIN_GRACE_MS", 5_000, 0, 120_000)));
         Observability.installMetrics(context, realtime, settings);
         io.tally.doctor.Doctor.install(context, realtime, settings);
@@ -49,7 +51,7 @@ public final class TallyBootstrap implements ServletContextListener {
             scoreboard = Scoreboard.install(context, realtime, settings);
             // After the app's filters, which run in registration order: the live gate's refusals
             // then carry the security headers too.
-            realtime.install(context);
+            Transports.install(context, engine.transportHooks());
         } catch (RuntimeException e) {
             balancerSilence.close();
             realtime.close(); // a failed start must not leave the core's threads running

@@ -1,6 +1,8 @@
 /**
- * The webapp's entry points: the bootstrap the container starts, which builds the real-time core,
- * the scoreboard and observability from settings, and the filter that drains them on shutdown. The
- * only package that knows all the others; nothing depends on it.
+ * The webapp's entry points and composition root: the bootstrap the container starts, which builds
+ * the real-time core over the broker the settings choose ({@code Brokers}), installs its transports
+ * ({@code Transports}), the scoreboard and observability, and the filter that drains them on
+ * shutdown. The only package that knows the core's internals, brokers and transports; nothing
+ * depends on it.
  */
 package io.tally;

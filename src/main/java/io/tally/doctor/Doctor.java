@@ -15,7 +15,7 @@ public final class Doctor {
     private Doctor() {
     }
 
-    /** Registers the doctor's servlets; call from the bootstrap after {@link Realtime#install}. */
+    /** Registers the doctor's servlets; called by the bootstrap. */
     public static void install(ServletContext context, Realtime realtime, Settings settings) {
         DoctorSettings proxies = DoctorSettings.from(settings);
         Probes probes = new Probes(realtime);

@@ -5,24 +5,28 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of the real-time core, cheap on the hot path (LongAdder), read by status and metrics. */
+/**
+ * Counters of the real-time core, cheap on the hot path (LongAdder), read by status and metrics.
+ * The counters themselves are public for the core's session package, which records into them; the
+ * application only reads.
+ */
 public final class Metrics {
-    final LongAdder framesIn = new LongAdder();
-    final LongAdder framesOut = new LongAdder();
-    final LongAdder published = new LongAdder();
-    final LongAdder polls = new LongAdder();
-    final LongAdder delivered = new LongAdder();
-    final LatencyHistogram fanout = new LatencyHistogram();
-    final LongAdder countExchanges = new LongAdder();
-    final LongAdder countFailures = new LongAdder();
-    final LatencyHistogram countExchange = new LatencyHistogram();
-    final LongAdder countsTold = new LongAdder();
-    final LongAdder conflated = new LongAdder();
-    volatile long localViewers;
-    volatile long countedRooms;
+    public final LongAdder framesIn = new LongAdder();
+    public final LongAdder framesOut = new LongAdder();
+    public final LongAdder published = new LongAdder();
+    public final LongAdder polls = new LongAdder();
+    public final LongAdder delivered = new LongAdder();
+    public final LatencyHistogram fanout = new LatencyHistogram();
+    public final LongAdder countExchanges = new LongAdder();
+    public final LongAdder countFailures = new LongAdder();
+    public final LatencyHistogram countExchange = new LatencyHistogram();
+    public final LongAdder countsTold = new LongAdder();
+    public final LongAdder conflated = new LongAdder();
+    public volatile long localViewers;
+    public volatile long countedRooms;
     private final ConcurrentHashMap<String, LongAdder> rejected = new ConcurrentHashMap<>();
 
-    void rejected(String reason) {
+    public void rejected(String reason) {
         rejected.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }
 

@@ -1,7 +1,7 @@
 package io.tally.realtime;
 
 import io.tally.config.Settings;
-import io.tally.realtime.transport.ClientAddress;
+import io.tally.realtime.ClientAddress;
 
 import java.security.SecureRandom;
 import java.util.Arrays;

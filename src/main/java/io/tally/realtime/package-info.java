@@ -1,7 +1,7 @@
 /**
- * The real-time core: the {@code Realtime} facade the app publishes through, its configuration,
- * status and metrics, and the session internals (client sessions, subscriptions, polls, the hub
- * and fan-out). Uses the broker, protocol and transport packages below it, settings and the JSON
- * codec.
+ * The real-time core's public API: the {@code Realtime} facade the application publishes through,
+ * positions, room rules and directories, configuration, status, metrics and the client-address
+ * rule. Depends on nothing of ours but settings and the JSON codec; every other core package
+ * depends on it, never the reverse.
  */
 package io.tally.realtime;

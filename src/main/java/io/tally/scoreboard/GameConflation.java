@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * (what a page keeps). The result is {@code {"kind":"events","events":[…],"game":{…}}}: applied to
  * the game a viewer shows, it leaves the viewer where applying every message one by one would have.
  */
-final class GameConflation implements Conflation {
+public final class GameConflation implements Conflation {
     static final int EVENTS = 50;
 
     @Override

@@ -12,14 +12,14 @@ import java.time.Instant;
 import java.util.logging.Logger;
 
 /** A live game with id "sample", so a fresh Quick start shows something (TALLY_SAMPLE_GAME). */
-final class SampleGame {
+public final class SampleGame {
     static final String ID = "sample";
     private static final Logger LOG = Logger.getLogger(SampleGame.class.getName());
 
     private SampleGame() {
     }
 
-    static void seed(Scorekeeper scorekeeper, Clock clock) {
+    public static void seed(Scorekeeper scorekeeper, Clock clock) {
         Instant now = clock.instant();
         Game g = new NewGame("basketball", "Harbour Hawks", "Valley Foxes", "Q1", GameStatus.LIVE).start(ID, now);
         g = GameRules.apply(g, new GameEvent.AddPoints(Side.HOME, 2), now);

@@ -1,6 +1,5 @@
 /**
- * The scoreboard app's wiring and its use of the real-time core: applying scorers' events, storing
- * games and publishing them to their rooms. Uses the game model, stores, API and web packages,
- * settings and the core's public API.
+ * The scoreboard's service: applying scorers' events to stored games and publishing them to their
+ * rooms, and the sample game. Uses the game model, the stores and the core's public API.
  */
 package io.tally.scoreboard;

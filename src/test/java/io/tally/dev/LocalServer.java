@@ -1,6 +1,6 @@
 package io.tally.dev;
 
-import io.tally.scoreboard.Scoreboard;
+import io.tally.scoreboard.wiring.Scoreboard;
 import io.tally.testing.TallyServer;
 
 import java.util.Map;

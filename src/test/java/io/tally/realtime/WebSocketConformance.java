@@ -1,5 +1,6 @@
 package io.tally.realtime;
 
+import io.tally.realtime.session.FanoutHold;
 import io.tally.testing.RawWebSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.tally.scoreboard;
 
+import io.tally.scoreboard.wiring.Scoreboard;
 import io.tally.testing.TallyServer;
 import org.junit.jupiter.api.Test;
 

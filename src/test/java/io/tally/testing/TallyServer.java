@@ -1,7 +1,7 @@
 package io.tally.testing;
 
 import io.tally.realtime.Realtime;
-import io.tally.scoreboard.Scoreboard;
+import io.tally.scoreboard.wiring.Scoreboard;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.Wrapper;

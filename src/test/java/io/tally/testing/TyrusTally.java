@@ -1,8 +1,11 @@
 package io.tally.testing;
 
 import io.tally.config.Settings;
+import io.tally.Brokers;
+import io.tally.Transports;
 import io.tally.realtime.Realtime;
 import io.tally.realtime.RealtimeConfig;
+import io.tally.realtime.session.RealtimeCore;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.server.ServerApplicationConfig;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -32,9 +35,10 @@ public final class TyrusTally implements AutoCloseable {
     }
 
     public static synchronized TyrusTally start(Map<String, String> settings) {
-        Realtime realtime = Realtime.create(RealtimeConfig.from(new Settings(settings::get)));
+        RealtimeConfig config = RealtimeConfig.from(new Settings(settings::get));
+        RealtimeCore realtime = RealtimeCore.create(config, Brokers.create(config));
         int port = freePort();
-        pending = realtime.webSocketEndpoint();
+        pending = Transports.webSocketEndpoint(realtime.transportHooks());
         Server server = new Server("127.0.0.1", port, "/", Map.of(), AppConfig.class);
         try {
             server.start();

@@ -3,7 +3,7 @@ package io.tally.e2e;
 import io.tally.e2e.browser.Browser;
 import io.tally.e2e.browser.BrowserPool;
 import io.tally.e2e.browser.E2eArtifacts;
-import io.tally.realtime.FanoutHold;
+import io.tally.realtime.session.FanoutHold;
 import io.tally.realtime.Position;
 import io.tally.realtime.Realtime;
 import io.tally.standin.NetworkPath;

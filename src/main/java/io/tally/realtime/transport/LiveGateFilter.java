@@ -1,5 +1,6 @@
 package io.tally.realtime.transport;
 
+import io.tally.realtime.ClientAddress;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;

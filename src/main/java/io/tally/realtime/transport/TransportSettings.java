@@ -1,5 +1,8 @@
 package io.tally.realtime.transport;
 
+import io.tally.realtime.ClientAddress;
+
+
 /**
  * What the transports need to know: size limits, timeouts and the gatekeeping rules. Built by the
  * core from its configuration so the transports never read configuration themselves.

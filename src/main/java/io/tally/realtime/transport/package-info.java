@@ -1,6 +1,7 @@
 /**
- * What carries frames: the {@code Connection} and handler interfaces the core implements, origin
- * and client-address rules, the gate in front of {@code /live/*}, and the registration of both
- * transports. Servlet and WebSocket API only; depends on no core class.
+ * The transport SPI: the {@code Connection}, {@code ConnectionHandler}, {@code PollHandler} and
+ * {@code Admission} interfaces between the core and what carries frames, the hooks the core hands
+ * out, origin rules, problem answers and the gate in front of {@code /live/*}. Servlet and
+ * WebSocket API and the core's public API only; the transports below implement it.
  */
 package io.tally.realtime.transport;

@@ -1,6 +1,6 @@
 package io.tally.scoreboard.api;
 
-import io.tally.realtime.transport.ClientAddress;
+import io.tally.realtime.ClientAddress;
 import jakarta.servlet.http.HttpServletRequest;
 
 import java.util.List;

@@ -1,6 +1,10 @@
-package io.tally.realtime;
+package io.tally.realtime.session;
 
 import io.tally.config.Settings;
+import io.tally.realtime.Conflation;
+import io.tally.realtime.Metrics;
+import io.tally.realtime.Position;
+import io.tally.realtime.RealtimeConfig;
 import io.tally.realtime.transport.ConnectionHandler;
 import io.tally.testing.RedisServer;
 import org.junit.jupiter.api.AfterEach;
@@ -27,16 +31,17 @@ class AudienceRedisIT {
         for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
     }
 
-    private Realtime instance(RedisServer redis, String id) {
-        Realtime core = Realtime.create(RealtimeConfig.from(new Settings(Map.of("REDIS_URL", redis.url(),
-                "TALLY_INSTANCE_ID", id, "TALLY_COUNT_INTERVAL_MS", "200")::get)));
+    private RealtimeCore instance(RedisServer redis, String id) {
+        RealtimeConfig config = RealtimeConfig.from(new Settings(Map.of("REDIS_URL", redis.url(),
+                "TALLY_INSTANCE_ID", id, "TALLY_COUNT_INTERVAL_MS", "200")::get));
+        RealtimeCore core = RealtimeCore.create(config, io.tally.Brokers.create(config));
         core.rooms(room -> true);
         core.countViewers(room -> room.startsWith("game-"));
         open.add(core);
         return core;
     }
 
-    private FakeConnection viewer(Realtime core, String room) {
+    private FakeConnection viewer(RealtimeCore core, String room) {
         FakeConnection c = new FakeConnection(false, 100);
         clients.add(c);
         ConnectionHandler.Inbound in = core.open(c);
@@ -66,8 +71,8 @@ class AudienceRedisIT {
     void viewersOnEachInstanceSeeTheTotalOfBothAlsoAfterARedisRestart() {
         RedisServer redis = RedisServer.start();
         open.add(redis);
-        Realtime a = instance(redis, "inst-a");
-        Realtime b = instance(redis, "inst-b");
+        RealtimeCore a = instance(redis, "inst-a");
+        RealtimeCore b = instance(redis, "inst-b");
         FakeConnection a1 = viewer(a, "game-7");
         FakeConnection a2 = viewer(a, "game-7");
         FakeConnection b1 = viewer(b, "game-7");

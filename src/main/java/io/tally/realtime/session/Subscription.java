@@ -1,5 +1,8 @@
-package io.tally.realtime;
+package io.tally.realtime.session;
 
+import io.tally.realtime.Conflation;
+import io.tally.realtime.Position;
+import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.Broker;
 import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.Message;

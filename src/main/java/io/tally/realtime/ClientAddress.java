@@ -1,4 +1,4 @@
-package io.tally.realtime.transport;
+package io.tally.realtime;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

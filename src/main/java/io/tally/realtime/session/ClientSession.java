@@ -1,5 +1,7 @@
-package io.tally.realtime;
+package io.tally.realtime.session;
 
+import io.tally.realtime.Conflation;
+import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.Message;
 import io.tally.realtime.protocol.ClientFrame;
 import io.tally.realtime.protocol.ErrorCode;
@@ -21,7 +23,7 @@ final class ClientSession implements ConnectionHandler.Inbound {
     static final int CLOSE_GOING_AWAY = 1001;
     static final int CLOSE_PROTOCOL = 1002;
 
-    private final Realtime core;
+    private final RealtimeCore core;
     private final Connection connection;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final java.util.ArrayDeque<Subscription> starts = new java.util.ArrayDeque<>(); // guarded by itself
@@ -34,7 +36,7 @@ final class ClientSession implements ConnectionHandler.Inbound {
     private boolean started; // the welcome is queued; guarded by this
     private boolean toldToReconnect; // guarded by this
 
-    ClientSession(Realtime core, Connection connection, long nowNanos) {
+    ClientSession(RealtimeCore core, Connection connection, long nowNanos) {
         this.core = core;
         this.connection = connection;
         this.rate = new RateLimiter(core.config().requestsPerSecond(), nowNanos);

@@ -1,4 +1,7 @@
-package io.tally.realtime;
+package io.tally.realtime.session;
+
+import io.tally.realtime.Position;
+import io.tally.realtime.Realtime;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * catching up replays its buffer a frame per message.
  */
 public final class FanoutHold implements AutoCloseable {
-    private final Realtime realtime;
+    private final RealtimeCore realtime;
     private final String room;
     private final CountDownLatch held = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
@@ -31,14 +34,14 @@ public final class FanoutHold implements AutoCloseable {
         }
     };
 
-    private FanoutHold(Realtime realtime, String room) {
+    private FanoutHold(RealtimeCore realtime, String room) {
         this.realtime = realtime;
         this.room = room;
         realtime.hub().attach(room, staller);
     }
 
     public static FanoutHold on(Realtime realtime, String room) {
-        return new FanoutHold(realtime, room);
+        return new FanoutHold((RealtimeCore) realtime, room);
     }
 
     /** Waits until the fan-out thread is held (a message of the room has reached it). */

@@ -1,5 +1,9 @@
-package io.tally.scoreboard;
+package io.tally.scoreboard.wiring;
 
+import io.tally.scoreboard.RoomFeed;
+import io.tally.scoreboard.SampleGame;
+import io.tally.scoreboard.GameConflation;
+import io.tally.scoreboard.Scorekeeper;
 import io.tally.redis.RedisTarget;
 import io.tally.config.Settings;
 import io.tally.realtime.Realtime;

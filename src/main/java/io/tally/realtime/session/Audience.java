@@ -1,5 +1,6 @@
-package io.tally.realtime;
+package io.tally.realtime.session;
 
+import io.tally.realtime.Metrics;
 import io.tally.realtime.broker.Broker;
 
 import java.util.HashMap;

@@ -1,5 +1,7 @@
-package io.tally.realtime;
+package io.tally.realtime.session;
 
+import io.tally.realtime.Position;
+import io.tally.realtime.RealtimeConfig;
 import io.tally.config.Settings;
 import io.tally.json.Json;
 import io.tally.realtime.broker.Broker;
@@ -44,7 +46,7 @@ class PollResumeTest {
     }
 
     private final CountingBroker broker = new CountingBroker();
-    private final Realtime realtime = Realtime.create(RealtimeConfig.from(new Settings(Map.<String, String>of()::get)), broker);
+    private final RealtimeCore realtime = RealtimeCore.create(RealtimeConfig.from(new Settings(Map.<String, String>of()::get)), broker);
 
     @AfterEach
     void close() {

@@ -1,4 +1,4 @@
-package io.tally.realtime;
+package io.tally.realtime.session;
 
 import io.tally.realtime.broker.Message;
 

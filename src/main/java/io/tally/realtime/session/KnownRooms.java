@@ -1,5 +1,6 @@
-package io.tally.realtime;
+package io.tally.realtime.session;
 
+import io.tally.realtime.Rooms;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

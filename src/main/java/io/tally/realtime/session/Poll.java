@@ -1,5 +1,8 @@
-package io.tally.realtime;
+package io.tally.realtime.session;
 
+import io.tally.realtime.Conflation;
+import io.tally.realtime.Position;
+import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.Broker;
 import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.Message;
@@ -22,7 +25,7 @@ final class Poll implements Hub.Subscriber {
     /** Messages per room per answer: an answer is one page; the client polls on from where it ends. */
     static final int PAGE = 100;
 
-    private final Realtime core;
+    private final RealtimeCore core;
     private final Map<String, Position> rooms; // null position: "from the room's end"
     private final List<String> leading; // frames that open the answer (welcome, unknown-room errors)
     private final PollReply reply;
@@ -51,11 +54,11 @@ final class Poll implements Hub.Subscriber {
     private final Map<String, Long> shown;
     private final AtomicBoolean countWakeScheduled = new AtomicBoolean();
 
-    Poll(Realtime core, Map<String, Position> rooms, List<String> leading, PollReply reply) {
+    Poll(RealtimeCore core, Map<String, Position> rooms, List<String> leading, PollReply reply) {
         this(core, rooms, Map.of(), leading, reply);
     }
 
-    Poll(Realtime core, Map<String, Position> rooms, Map<String, Long> counts, List<String> leading, PollReply reply) {
+    Poll(RealtimeCore core, Map<String, Position> rooms, Map<String, Long> counts, List<String> leading, PollReply reply) {
         this.core = core;
         this.shown = new LinkedHashMap<>();
         counts.forEach((room, n) -> {

@@ -1,4 +1,4 @@
-package io.tally.realtime;
+package io.tally.realtime.session;
 
 /** A token bucket: {@code perSecond} sustained, bursts up to twice that. Not thread-safe. */
 final class RateLimiter {

@@ -1,5 +1,7 @@
-package io.tally.realtime;
+package io.tally.realtime.session;
 
+import io.tally.realtime.Metrics;
+import io.tally.realtime.Position;
 import io.tally.realtime.broker.BrokerListener;
 import io.tally.realtime.broker.Message;
 

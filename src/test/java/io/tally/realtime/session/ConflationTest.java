@@ -1,6 +1,10 @@
-package io.tally.realtime;
+package io.tally.realtime.session;
 
 import io.tally.config.Settings;
+import io.tally.realtime.Conflation;
+import io.tally.realtime.Metrics;
+import io.tally.realtime.Position;
+import io.tally.realtime.RealtimeConfig;
 import io.tally.realtime.broker.memory.MemoryBroker;
 import io.tally.realtime.transport.ConnectionHandler;
 import org.junit.jupiter.api.AfterEach;
@@ -37,8 +41,8 @@ class ConflationTest {
     private final List<AutoCloseable> open = new ArrayList<>();
     private final List<FakeConnection> clients = new ArrayList<>();
 
-    private Realtime core() {
-        Realtime core = Realtime.create(RealtimeConfig.from(new Settings(Map.of("TALLY_SEND_QUEUE_LIMIT", "300")::get)),
+    private RealtimeCore core() {
+        RealtimeCore core = RealtimeCore.create(RealtimeConfig.from(new Settings(Map.of("TALLY_SEND_QUEUE_LIMIT", "300")::get)),
                 new MemoryBroker(1_000));
         core.rooms(room -> true);
         core.conflate(room -> room.startsWith("game-"), COUNTING);
@@ -52,7 +56,7 @@ class ConflationTest {
         for (AutoCloseable c : open) c.close();
     }
 
-    private FakeConnection viewer(Realtime core, String room) {
+    private FakeConnection viewer(RealtimeCore core, String room) {
         FakeConnection c = new FakeConnection(false, 300);
         clients.add(c);
         ConnectionHandler.Inbound in = core.open(c);
@@ -70,7 +74,7 @@ class ConflationTest {
 
     @Test
     void aSlowViewerGetsTheLatestStateMergedAndStaysConnectedWhileAFastOneGetsEverything() {
-        Realtime core = core();
+        RealtimeCore core = core();
         FakeConnection fast = viewer(core, "game-1");
         FakeConnection slow = viewer(core, "game-1");
         slow.pause();
@@ -108,7 +112,7 @@ class ConflationTest {
 
     @Test
     void aRoomThatIsNotConflatableStillClosesASlowConsumer() {
-        Realtime core = core();
+        RealtimeCore core = core();
         FakeConnection slow = viewer(core, "other");
         slow.pause();
         for (int n = 1; n <= 400; n++) core.publish("other", "{\"n\":" + n + "}");
@@ -119,7 +123,7 @@ class ConflationTest {
 
     @Test
     void aResumeFarBehindInAConflatableRoomJumpsToTheLatestInOneMessage() {
-        Realtime core = core();
+        RealtimeCore core = core();
         Position start = core.publish("game-2", "{\"n\":0}");
         for (int n = 1; n <= 250; n++) core.publish("game-2", "{\"n\":" + n + "}");
         FakeConnection c = new FakeConnection(true, 100);

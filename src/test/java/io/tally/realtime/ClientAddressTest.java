@@ -1,4 +1,4 @@
-package io.tally.realtime.transport;
+package io.tally.realtime;
 
 import org.junit.jupiter.api.Test;
 

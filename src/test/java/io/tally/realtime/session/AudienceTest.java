@@ -1,6 +1,10 @@
-package io.tally.realtime;
+package io.tally.realtime.session;
 
 import io.tally.config.Settings;
+import io.tally.realtime.Conflation;
+import io.tally.realtime.Metrics;
+import io.tally.realtime.Position;
+import io.tally.realtime.RealtimeConfig;
 import io.tally.realtime.broker.Broker;
 import io.tally.realtime.broker.BrokerListener;
 import io.tally.realtime.broker.BrokerStatus;
@@ -29,9 +33,9 @@ class AudienceTest {
     private final List<AutoCloseable> open = new ArrayList<>();
     private final List<FakeConnection> clients = new ArrayList<>();
 
-    private Realtime core() {
+    private RealtimeCore core() {
         // A long interval: the test drives the exchanges itself.
-        Realtime core = Realtime.create(RealtimeConfig.from(new Settings(Map.of("TALLY_COUNT_INTERVAL_MS", "5000")::get)),
+        RealtimeCore core = RealtimeCore.create(RealtimeConfig.from(new Settings(Map.of("TALLY_COUNT_INTERVAL_MS", "5000")::get)),
                 new MemoryBroker(1_000));
         core.rooms(room -> true);
         core.countViewers(room -> room.startsWith("game-"));
@@ -45,7 +49,7 @@ class AudienceTest {
         for (AutoCloseable c : open) c.close();
     }
 
-    private FakeConnection viewer(Realtime core, String room) {
+    private FakeConnection viewer(RealtimeCore core, String room) {
         FakeConnection c = new FakeConnection(false, 100);
         clients.add(c);
         ConnectionHandler.Inbound in = core.open(c);
@@ -68,7 +72,7 @@ class AudienceTest {
 
     @Test
     void everyViewerOfACountedRoomHearsTheTotalWhenItChanges() {
-        Realtime core = core();
+        RealtimeCore core = core();
         FakeConnection a = viewer(core, "game-1");
         FakeConnection b = viewer(core, "game-1");
         core.audience().exchange();
@@ -91,7 +95,7 @@ class AudienceTest {
 
     @Test
     void aRoomTheAppDoesNotCountGetsNoCounts() {
-        Realtime core = core();
+        RealtimeCore core = core();
         FakeConnection a = viewer(core, "games");
         core.audience().exchange();
         core.publish("games", "{\"n\":1}");
@@ -138,7 +142,7 @@ class AudienceTest {
 
     @Test
     void aPollerThatAsksForCountsIsAnsweredWhenTheTotalDiffersFromWhatItShows() throws Exception {
-        Realtime core = core();
+        RealtimeCore core = core();
         viewer(core, "game-1");
         viewer(core, "game-1");
         core.audience().exchange();

@@ -1,5 +1,7 @@
-package io.tally.realtime;
+package io.tally.realtime.session;
 
+import io.tally.realtime.Position;
+import io.tally.realtime.RealtimeConfig;
 import io.tally.config.Settings;
 import io.tally.realtime.broker.memory.MemoryBroker;
 import io.tally.realtime.transport.ConnectionHandler;
@@ -23,10 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClientSessionTest {
     private final List<AutoCloseable> open = new ArrayList<>();
 
-    private Realtime core(String... settings) {
+    private RealtimeCore core(String... settings) {
         Map<String, String> s = new java.util.HashMap<>();
         for (int i = 0; i + 1 < settings.length; i += 2) s.put(settings[i], settings[i + 1]);
-        Realtime core = Realtime.create(RealtimeConfig.from(new Settings(s::get)), new MemoryBroker(1_000));
+        RealtimeCore core = RealtimeCore.create(RealtimeConfig.from(new Settings(s::get)), new MemoryBroker(1_000));
         open.add(core);
         return core;
     }
@@ -39,7 +41,7 @@ class ClientSessionTest {
 
     private final List<FakeConnection> clients = new ArrayList<>();
 
-    private ConnectionHandler.Inbound connect(Realtime core, FakeConnection c) {
+    private ConnectionHandler.Inbound connect(RealtimeCore core, FakeConnection c) {
         clients.add(c);
         ConnectionHandler.Inbound in = core.open(c);
         c.attach(in);
@@ -54,7 +56,7 @@ class ClientSessionTest {
 
     @Test
     void subscribeFromNowGetsTheTipThenEveryLiveMessageInOrder() {
-        Realtime core = core();
+        RealtimeCore core = core();
         Position before = core.publish("game-1", "{\"n\":0}");
         FakeConnection c = new FakeConnection(false, 100);
         ConnectionHandler.Inbound in = connect(core, c);
@@ -68,7 +70,7 @@ class ClientSessionTest {
 
     @Test
     void resumeReplaysWhatWasMissedOnceThenGoesLive() {
-        Realtime core = core();
+        RealtimeCore core = core();
         Position p = null;
         for (int n = 1; n <= 10; n++) {
             Position q = core.publish("game-1", "{\"n\":" + n + "}");
@@ -85,7 +87,7 @@ class ClientSessionTest {
 
     @Test
     void aPositionFromAnotherEpochGetsAReset() {
-        Realtime core = core();
+        RealtimeCore core = core();
         core.publish("game-1", "{\"n\":1}");
         FakeConnection c = new FakeConnection(false, 100);
         ConnectionHandler.Inbound in = connect(core, c);
@@ -97,7 +99,7 @@ class ClientSessionTest {
 
     @Test
     void aReplayToABatchClientLeavesInArraysOfAtMostOneHundred() {
-        Realtime core = core();
+        RealtimeCore core = core();
         Position start = core.publish("game-1", "{\"n\":0}");
         for (int n = 1; n <= 250; n++) core.publish("game-1", "{\"n\":" + n + "}");
         FakeConnection c = new FakeConnection(true, 1_000);
@@ -114,7 +116,7 @@ class ClientSessionTest {
 
     @Test
     void aReplayWaitsForTheClientToReadWithoutHoldingAThreadAndLosesNothing() {
-        Realtime core = core("TALLY_SEND_QUEUE_LIMIT", "20");
+        RealtimeCore core = core("TALLY_SEND_QUEUE_LIMIT", "20");
         Position start = core.publish("slow", "{\"n\":0}");
         for (int n = 1; n <= 600; n++) core.publish("slow", "{\"n\":" + n + "}");
         List<FakeConnection> paused = new ArrayList<>();
@@ -153,7 +155,7 @@ class ClientSessionTest {
 
     @Test
     void subscribesOnOneConnectionStartInTheOrderSent() {
-        Realtime core = core();
+        RealtimeCore core = core();
         for (int r = 0; r < 5; r++) core.publish("room-" + r, "{\"n\":1}");
         FakeConnection c = new FakeConnection(false, 100);
         ConnectionHandler.Inbound in = connect(core, c);
@@ -163,7 +165,7 @@ class ClientSessionTest {
 
     @Test
     void aLiveQueueThatOverflowsClosesWith1013SoTheClientResumes() {
-        Realtime core = core();
+        RealtimeCore core = core();
         core.publish("game-1", "{\"n\":0}");
         FakeConnection c = new FakeConnection(false, 5);
         ConnectionHandler.Inbound in = connect(core, c);
@@ -179,7 +181,7 @@ class ClientSessionTest {
 
     @Test
     void aRoomNobodyCreatedIsRefusedAndTheNextSubscribeStillStarts() {
-        Realtime core = core();
+        RealtimeCore core = core();
         core.publish("game-1", "{\"n\":0}");
         FakeConnection c = new FakeConnection(false, 100);
         ConnectionHandler.Inbound in = connect(core, c);
@@ -193,7 +195,7 @@ class ClientSessionTest {
 
     @Test
     void drainTellsEachClientToReconnectOnce() {
-        Realtime core = core("TALLY_DRAIN_WINDOW_MS", "1000");
+        RealtimeCore core = core("TALLY_DRAIN_WINDOW_MS", "1000");
         FakeConnection c = new FakeConnection(false, 100);
         connect(core, c);
         core.drain(0);

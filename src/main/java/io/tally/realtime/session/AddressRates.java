@@ -1,4 +1,4 @@
-package io.tally.realtime;
+package io.tally.realtime.session;
 
 import java.util.concurrent.ConcurrentHashMap;
 
