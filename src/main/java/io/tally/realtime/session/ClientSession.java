@@ -232,17 +232,20 @@ final class ClientSession implements ConnectionHandler.Inbound {
 
     /**
      * Frames queued beyond which the connection counts as backed up: its peer reads slower than it
-     * is written to, and conflatable rooms hold their live messages back for it.
+     * is written to, and conflatable rooms hold their live messages back for it. A quarter of the
+     * send queue (at least 8): a burst of messages that a fast reader takes at once stays below it.
      */
-    static final int BACKED_UP = 8;
-
-    boolean isBackedUp() {
-        return connection.queued() > BACKED_UP;
+    int backedUpAt() {
+        return Math.max(8, core.config().sendQueueLimit() / 4);
     }
 
-    /** Runs {@code step} on a worker once the queue has drained to half of {@link #BACKED_UP} (now, if it has). */
+    boolean isBackedUp() {
+        return connection.queued() > backedUpAt();
+    }
+
+    /** Runs {@code step} on a worker once the queue has drained to half of {@link #backedUpAt} (now, if it has). */
     void whenDrained(Runnable step) {
-        if (connection.roomNowOrLater(BACKED_UP / 2, () -> runOnWorker(step))) runOnWorker(step);
+        if (connection.roomNowOrLater(backedUpAt() / 2, () -> runOnWorker(step))) runOnWorker(step);
     }
 
     Conflation conflationOf(String room) {

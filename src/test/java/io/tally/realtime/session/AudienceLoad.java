@@ -31,19 +31,25 @@ public final class AudienceLoad {
             awaitAll(all, viewers, 60_000);
             System.out.println("viewers " + viewers + " subscribed over two instances; totals agree");
 
-            // Joins: one viewer more, then one less; each time, until every viewer shows the new total.
-            long[] latencies = new long[5];
-            for (int k = 0; k < latencies.length; k++) {
-                FakeConnection extra = viewer(k % 2 == 0 ? a : b);
+            // A 1 % change (smaller ones in a big room wait up to 10 s, by design): 100 join, then leave;
+            // each time, until every viewer shows the new total.
+            long[] joins = new long[3];
+            long[] leaves = new long[3];
+            for (int k = 0; k < joins.length; k++) {
+                List<FakeConnection> extra = new ArrayList<>();
                 long start = System.nanoTime();
-                all.add(extra);
-                awaitAll(all, viewers + 1, 30_000);
-                latencies[k] = (System.nanoTime() - start) / 1_000_000;
-                all.remove(extra);
-                extra.close(1000, "leaves");
+                for (int i = 0; i < 100; i++) extra.add(viewer(i % 2 == 0 ? a : b));
+                all.addAll(extra);
+                awaitAll(all, viewers + 100, 30_000);
+                joins[k] = (System.nanoTime() - start) / 1_000_000;
+                all.removeAll(extra);
+                start = System.nanoTime();
+                for (FakeConnection c : extra) c.close(1000, "leaves");
                 awaitAll(all, viewers, 30_000);
+                leaves[k] = (System.nanoTime() - start) / 1_000_000;
             }
-            System.out.println("join -> every viewer shows it (ms): " + java.util.Arrays.toString(latencies));
+            System.out.println("100 join -> every viewer shows it (ms): " + java.util.Arrays.toString(joins)
+                    + "; 100 leave (ms): " + java.util.Arrays.toString(leaves));
 
             // Steady churn: Redis cost per second does not follow the joins.
             Map<String, Long> before = stats(redis);

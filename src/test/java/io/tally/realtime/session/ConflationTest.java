@@ -84,7 +84,8 @@ class ConflationTest {
         for (int n = 1; n <= 500; n++) assertEquals((long) n, data(fast.nextOfType("message")).get("n"));
         // The slow one: its queue stopped at the backed-up mark (plus the batch that crossed it), far
         // below the queue limit (300) that would have closed it...
-        assertTrue(slow.queuedCount() <= ClientSession.BACKED_UP + Fanout.MAX_BATCH, "queued: " + slow.queuedCount());
+        int backedUpAt = 300 / 4;
+        assertTrue(slow.queuedCount() <= backedUpAt + Fanout.MAX_BATCH, "queued: " + slow.queuedCount());
         assertNull(slow.closeCode(), "not disconnected as a slow consumer");
         slow.readAll();
         // ...and once it reads, one merged message brings it to the latest state.
@@ -102,7 +103,8 @@ class ConflationTest {
             previous = offset;
         }
         assertEquals(500, seen, "every message is in what it was shown, once");
-        assertTrue(messages(slow).size() < 20, "a handful of frames, not the backlog: " + messages(slow).size());
+        assertTrue(messages(slow).size() < 100, "the frames queued before it backed up and a few merged ones, not the backlog: "
+                + messages(slow).size());
         assertTrue(core.metrics().conflated() >= 1);
         // It keeps up from there, live.
         core.publish("game-1", "{\"n\":501}");
