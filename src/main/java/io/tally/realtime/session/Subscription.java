@@ -47,6 +47,7 @@ final class Subscription implements Hub.Subscriber {
     private boolean heldMerged; // held is one message that already stands for several; guarded by this
     private long owedCount = -1; // a viewer total to tell once the connection drains; guarded by this
     private boolean awaitingDrain; // guarded by this
+    private volatile boolean mergeFailed; // the app's merge failed once: no more conflation here
 
     /** Messages held per slow viewer at most before they are merged into one (they are shared, not copied). */
     static final int HOLD_LIMIT = 32;
@@ -119,10 +120,11 @@ final class Subscription implements Hub.Subscriber {
                 }
                 while (index < page.size()) {
                     if (!session.roomNowOrLater(() -> replay(hub, broker))) return;
-                    if (conflation != null && page.size() - index > FAR_BEHIND) {
-                        // Far behind in a conflatable room: the rest of the page as one message.
-                        Message merged = merge(page.subList(index, page.size()));
-                        if (merged == null || !sendConflated(merged)) {
+                    Message merged = conflation != null && !mergeFailed && page.size() - index > FAR_BEHIND
+                            ? merge(page.subList(index, page.size())) // far behind: the rest of the page as one
+                            : null;
+                    if (merged != null) {
+                        if (!sendConflated(merged)) {
                             session.started(this);
                             return;
                         }
@@ -161,7 +163,7 @@ final class Subscription implements Hub.Subscriber {
 
     /**
      * The messages merged into one at the last one's position, or null when the app's merge failed
-     * (the viewer is then closed as a slow consumer and resumes: nothing is lost).
+     * (the subscription then sends them one by one, as in a room that is not conflatable).
      */
     private Message merge(List<Message> messages) {
         if (messages.size() == 1) return messages.get(0);
@@ -171,8 +173,8 @@ final class Subscription implements Hub.Subscriber {
             return new Message(room, messages.get(messages.size() - 1).position(), conflation.merge(payloads));
         } catch (RuntimeException e) {
             java.util.logging.Logger.getLogger(Subscription.class.getName()).log(java.util.logging.Level.WARNING,
-                    "conflation of " + messages.size() + " messages of " + room + " failed", e);
-            session.slowConsumer();
+                    "conflation of " + messages.size() + " messages of " + room + " failed; sending them one by one", e);
+            mergeFailed = true;
             return null;
         }
     }
@@ -235,7 +237,7 @@ final class Subscription implements Hub.Subscriber {
             if (from == messages.size()) return;
             sent = null;
         }
-        if (conflation == null) {
+        if (conflation == null || (mergeFailed && held == null)) {
             session.sendLive(batch.from(from));
             return;
         }
@@ -260,14 +262,23 @@ final class Subscription implements Hub.Subscriber {
         if (held.size() >= HOLD_LIMIT) {
             Message merged = merge(held);
             if (merged == null) {
-                cancelled = true;
-                held = null;
+                sendHeldOneByOne();
                 return;
             }
             held = new ArrayList<>(List.of(merged));
             heldMerged = true;
         }
         awaitDrain();
+    }
+
+    /** After a failed merge: the held messages go out as they are (the queue limit then applies). */
+    private void sendHeldOneByOne() { // the caller holds this
+        List<Message> messages = held;
+        held = null;
+        heldMerged = false;
+        for (Message m : messages) {
+            if (!session.send(m.frame())) return;
+        }
     }
 
     private void awaitDrain() { // the caller holds this
@@ -300,7 +311,8 @@ final class Subscription implements Hub.Subscriber {
         }
         Message m = merge(messages);
         if (m == null) {
-            cancelled = true;
+            held = messages;
+            sendHeldOneByOne();
             return;
         }
         sendConflated(m);

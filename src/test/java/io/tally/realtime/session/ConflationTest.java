@@ -113,6 +113,20 @@ class ConflationTest {
     }
 
     @Test
+    void aMergeThatFailsSendsTheMessagesOneByOne() {
+        RealtimeCore core = core();
+        core.conflate(room -> room.startsWith("broken-"), payloads -> { throw new IllegalArgumentException("not ours"); });
+        FakeConnection slow = viewer(core, "broken-1");
+        slow.pause();
+        for (int n = 1; n <= 200; n++) core.publish("broken-1", "{\"n\":" + n + "}");
+        long deadline = System.nanoTime() + FakeConnection.WAIT.toNanos();
+        while (slow.queuedCount() < 200 && slow.closeCode() == null && System.nanoTime() < deadline) Thread.onSpinWait();
+        slow.readAll();
+        assertNull(slow.closeCode(), "within the queue limit (300): kept");
+        for (int n = 1; n <= 200; n++) assertEquals((long) n, data(slow.nextOfType("message")).get("n"));
+    }
+
+    @Test
     void aRoomThatIsNotConflatableStillClosesASlowConsumer() {
         RealtimeCore core = core();
         FakeConnection slow = viewer(core, "other");
