@@ -7,6 +7,7 @@ import { serverClock, staleWatcher, startLive } from './live.js';
 import {
   badge, clockMs, describeEvent, el, formatClock, gameRef, paintTeam, setText, setsText, shortName, sportName, wireFlashCleanup,
 } from './render.js';
+import { showWatching } from './watching.js';
 
 const ref = gameRef();
 const id = ref.id;
@@ -185,6 +186,7 @@ async function start() {
     return;
   }
   now = serverClock(live);
+  showWatching(live, 'game-' + id);
   live.subscribe('game-' + id, {
     since: position,
     onMessage: (data) => view.receive(data),

@@ -5,6 +5,9 @@
 //  - the next version: its summary is taken and its entry appended (an undo marks the entry it undoes);
 //  - a gap: something was missed or never published: the snapshot is reloaded, and messages arriving
 //    meanwhile wait for it and are then applied by the same rule.
+// A conflated message (a slow viewer was sent one in place of several: {"kind":"events","events":[…],
+// "game":…}) applies by the same rule, its entries in order: those not newer than the one shown are
+// dropped, and the first newer one must be the next version (or the list must be the whole kept log).
 // A reset (the room's history was lost, versions may have gone back) reloads the snapshot and takes it
 // whatever its version.
 
@@ -16,10 +19,24 @@ export function nextGame(game, data) {
   const summary = data && data.game;
   if (!game || !summary || summary.id !== game.id) return 'gap';
   if (summary.version <= game.version) return 'old';
+  if (Array.isArray(data.events)) return nextGameOfMany(game, summary, data.events);
   const event = data.event;
   if (summary.version !== game.version + 1 || !event || event.version !== summary.version) return 'gap';
   const log = game.log.map((e) => (event.type === 'undo' && e.version === event.undoes ? { ...e, undone: true } : e));
   log.push(event);
+  return { ...summary, log: log.slice(-LOG_LIMIT) };
+}
+
+function nextGameOfMany(game, summary, events) {
+  const newer = events.filter((e) => e && e.version > game.version);
+  const contiguous = newer.every((e, i) => i === 0 || e.version === newer[i - 1].version + 1);
+  const joins = newer.length > 0 && (newer[0].version === game.version + 1 || newer.length >= LOG_LIMIT);
+  if (!contiguous || !joins || newer[newer.length - 1].version !== summary.version) return 'gap';
+  let log = game.log;
+  for (const event of newer) {
+    log = log.map((e) => (event.type === 'undo' && e.version === event.undoes ? { ...e, undone: true } : e));
+    log.push(event);
+  }
   return { ...summary, log: log.slice(-LOG_LIMIT) };
 }
 

@@ -5,6 +5,7 @@
 import { ApiError, getJson } from './api.js';
 import { serverClock, staleWatcher, startLive } from './live.js';
 import { badge, clockMs, el, formatClock, paintTeam, setText, setsText, shortName, sportName, wireFlashCleanup } from './render.js';
+import { showWatching } from './watching.js';
 
 const list = document.getElementById('games');
 const empty = document.getElementById('empty');
@@ -135,6 +136,7 @@ async function main() {
     setInterval(() => loadSnapshot().catch(() => {}), 10000);
     return;
   }
+  showWatching(live, 'games');
   live.subscribe('games', {
     since: position,
     onMessage: (data) => { if (data && data.game) upsert(data.game); },

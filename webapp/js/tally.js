@@ -13,7 +13,8 @@ const DEFAULTS = {
   backoffMax: 30000,
   probeInterval: 30000,   // while polling, try WebSocket again after this, doubling up to probeMax
   probeMax: 300000,
-  rttInterval: 30000,     // how often to measure round-trip time on WebSocket
+  rttInterval: 30000,     // how often to measure round-trip time (and a server clock sample) on WebSocket
+  clockSamples: 4,        // extra quick samples of the server clock right after connecting, a second apart
 };
 
 // What the server says in its welcome; these stand in until one arrives.
@@ -50,6 +51,35 @@ function retryAfterMillis(value) {
   return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }
 
+// The server's clock as seen from here, NTP-style: a sample is the server's time in a reply plus half
+// the round trip (the reply left the server about then), against our clock when the reply arrived;
+// the estimate is the median of the last samples, so one slow round trip does not move it. Our own
+// clock may be minutes off; the offset absorbs that.
+class ServerClock {
+  static KEEP = 9;
+  samples = [];   // offsets (server - local), newest last
+  coarse = null;  // from a reply whose round trip is unknown (a welcome): used until a real sample
+
+  sample(serverTime, roundTrip) {
+    if (!Number.isFinite(serverTime) || !Number.isFinite(roundTrip) || roundTrip < 0) return;
+    this.samples.push(serverTime + roundTrip / 2 - Date.now());
+    if (this.samples.length > ServerClock.KEEP) this.samples.shift();
+  }
+
+  rough(serverTime) {
+    if (Number.isFinite(serverTime)) this.coarse = serverTime - Date.now();
+  }
+
+  get offset() {
+    if (this.samples.length === 0) return this.coarse ?? 0;
+    const sorted = [...this.samples].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+
+  now() { return Date.now() + this.offset; }
+}
+
 /** Opens a live connection. See docs/CLIENT.md for the options. */
 export function connect(options = {}) {
   return new Live(options);
@@ -73,7 +103,8 @@ class Live {
     ws.searchParams.set('batch', '1');
     this._wsUrl = ws.href;
     this._pollUrl = new URL(this.options.pollUrl ?? 'live/poll', this.options.pollUrl ? page : base).href;
-    this._rooms = new Map();          // name -> {name, position, listeners}
+    this._rooms = new Map();          // name -> {name, position, listeners, count}
+    this._clock = new ServerClock();
     this._stateListeners = new Set();
     this._state = Object.freeze({ status: 'connecting', transport: null, instance: null, rtt: null });
     this._server = { ...SERVER_DEFAULTS };
@@ -95,11 +126,16 @@ class Live {
       /** Breaks the current transport as a network failure would (it then reconnects and resumes). */
       drop: () => this._transport?.fail(),
       urls: { ws: this._wsUrl, poll: this._pollUrl },
+      /** The server clock estimate: offset (ms to add to Date.now()) and the samples behind it. */
+      clock: () => ({ offset: this._clock.offset, samples: [...this._clock.samples] }),
     };
     this._use(this._preferred());
   }
 
   get state() { return this._state; }
+
+  /** The server's clock (epoch ms), estimated from replies; Date.now() until the first one. */
+  serverNow() { return this._clock.now(); }
 
   /** Calls fn with the state now and on every change; returns a function that stops it. */
   onState(fn) {
@@ -112,16 +148,17 @@ class Live {
    * Subscribes to a room, from `since` (a position, e.g. from a REST snapshot) or from now. A second
    * subscription to a room already subscribed joins it where it is (its `since` is ignored).
    */
-  subscribe(room, { since, onMessage, onReset, onError } = {}) {
+  subscribe(room, { since, onMessage, onReset, onError, onCount } = {}) {
     if (typeof room !== 'string' || !ROOM.test(room)) throw new TypeError('room name must match [A-Za-z0-9_.-]{1,100}');
     if (since != null && !isPosition(since)) throw new TypeError('since must be {epoch: "…", offset: "17" or "1-0"}');
-    const listener = { onMessage, onReset, onError };
+    const listener = { onMessage, onReset, onError, onCount };
     let r = this._rooms.get(room);
     if (r) {
       r.listeners.add(listener);
+      if (r.count != null) safely(onCount, r.count);
     } else {
       r = { name: room, position: since ? Object.freeze({ epoch: since.epoch, offset: since.offset }) : null,
-        listeners: new Set([listener]) };
+        listeners: new Set([listener]), count: null };
       this._rooms.set(room, r);
       this._transport?.subscribe(r);
     }
@@ -275,6 +312,12 @@ class Live {
         r.position = Object.freeze({ epoch: f.position.epoch, offset: f.position.offset });
         for (const l of [...r.listeners]) safely(l.onReset, r.position, f.reason);
         return;
+      case 'count':
+        // "N watching": the room's viewers over every instance, sent again whenever it changes.
+        if (!r || !Number.isSafeInteger(f.n) || f.n < 0 || f.n === r.count) return;
+        r.count = f.n;
+        for (const l of [...r.listeners]) safely(l.onCount, f.n);
+        return;
       case 'reconnect':
         // The instance is draining; the server spreads clients out with `after`.
         t.stop();
@@ -293,7 +336,10 @@ class Live {
     // live messages); a different epoch is announced by a reset, never by a message.
     if (p.epoch !== r.position.epoch || compareOffsets(p.offset, r.position.offset) <= 0) return;
     r.position = Object.freeze({ epoch: p.epoch, offset: p.offset });
-    for (const l of [...r.listeners]) safely(l.onMessage, f.data, r.position);
+    // conflated: this message stands for several the viewer fell behind on (PROTOCOL.md); the app
+    // applies it like any other.
+    const info = { conflated: f.conflated === true };
+    for (const l of [...r.listeners]) safely(l.onMessage, f.data, r.position, info);
   }
 
   // A request about a room was refused: retry what may pass later, report the rest.
@@ -325,6 +371,7 @@ class WebSocketTransport {
   }
 
   start() {
+    this.opened = null;
     try {
       this.ws = new WebSocket(this.url);
     } catch {
@@ -332,6 +379,7 @@ class WebSocketTransport {
     }
     this.deadline = setTimeout(() => this.fail(), this.live.options.welcomeTimeout);
     this.ws.onmessage = (e) => this.receive(e.data);
+    this.ws.onopen = () => { this.opened = performance.now(); };
     // `error` is always followed by `close`, which carries the code: handle only that.
     this.ws.onclose = (e) => this.closed(e.code, e.reason);
   }
@@ -341,6 +389,7 @@ class WebSocketTransport {
     clearTimeout(this.deadline);
     clearTimeout(this.resendTimer);
     clearInterval(this.rttTimer);
+    clearTimeout(this.quickTimer);
     try { this.ws?.close(1000); } catch { /* already closing */ }
   }
 
@@ -383,10 +432,15 @@ class WebSocketTransport {
     }
     if (f.type === 'welcome') {
       this.welcomed = true;
+      this.live._clock.rough(f.time);
       this.live._onOpen(this, f);
       if (this.stopped) return;
       this.alive();
       this.measure();
+      // A few quick samples of the server clock first, then one per RTT measurement.
+      let quick = this.live.options.clockSamples;
+      const again = () => { if (!this.stopped && quick-- > 0) { this.measure(); this.quickTimer = setTimeout(again, 1000); } };
+      this.quickTimer = setTimeout(again, 1000);
       this.rttTimer = setInterval(() => this.measure(), this.live.options.rttInterval);
       return;
     }
@@ -397,7 +451,12 @@ class WebSocketTransport {
         this.send(f.id == null ? { type: 'pong' } : { type: 'pong', id: f.id });
         return;
       case 'pong':
-        if (this.ping && f.id === this.ping.id) this.live._update(this, { rtt: Math.round(performance.now() - this.ping.at) });
+        if (this.ping && f.id === this.ping.id) {
+          const rtt = performance.now() - this.ping.at;
+          this.ping = null;
+          this.live._clock.sample(f.time, rtt);
+          this.live._update(this, { rtt: Math.round(rtt) });
+        }
         return;
       case 'ack':
         this.pending.delete(f.id);
@@ -487,8 +546,13 @@ class PollingTransport {
     const live = this.live;
     while (!this.stopped) {
       const rooms = {};
-      for (const r of live._rooms.values()) rooms[r.name] = r.position;
+      const counts = {}; // the totals shown, for rooms someone wants counts of: the server answers when they change
+      for (const r of live._rooms.values()) {
+        rooms[r.name] = r.position;
+        if ([...r.listeners].some((l) => typeof l.onCount === 'function')) counts[r.name] = r.count ?? -1;
+      }
       const body = this.open ? { v: 1, rooms } : { v: 1, hello: true, rooms };
+      if (Object.keys(counts).length > 0) body.counts = counts;
       const controller = new AbortController();
       this.inFlight = { controller, rooms: new Set(Object.keys(rooms)) };
       // The hold is the heartbeat: no answer within pollHold + timeout means the path is dead.
@@ -511,6 +575,8 @@ class PollingTransport {
       this.reissue = false;
       if (reissued && !batch) continue;
       if (!batch || batch.type !== 'batch' || !Array.isArray(batch.frames)) return this.fail(this.failure(res));
+      // The answer left the server at `time`, after holding the poll `held` ms: the rest was the round trip.
+      if (Number.isFinite(batch.held)) live._clock.sample(batch.time, performance.now() - sent - batch.held);
       if (!this.open) {
         this.open = true;
         const welcome = batch.frames.find((f) => f && f.type === 'welcome') ?? { instance: batch.instance };

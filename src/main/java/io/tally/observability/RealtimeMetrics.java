@@ -45,6 +45,17 @@ final class RealtimeMetrics {
                 "Time from a message reaching this instance to its frame being queued for every local subscriber; one observation per batch of messages that left together.",
                 m.fanoutLatency().snapshot());
 
+        out.gauge("tally_viewers_counted", "Viewers of counted rooms on this instance, as last reported to the other instances (\"N watching\").",
+                m.localViewers());
+        out.gauge("tally_rooms_counted", "Counted rooms with viewers on this instance.", m.countedRooms());
+        out.counter("tally_count_exchanges_total", "Viewer-count reports exchanged with the broker (one Redis script each).", m.countExchanges());
+        out.counter("tally_count_exchange_failures_total", "Viewer-count reports that failed (retried the next interval).", m.countFailures());
+        out.counter("tally_counts_told_total", "Changed room totals told to this instance's viewers.", m.countsTold());
+        histogram(out, "tally_count_exchange_seconds", "Time of one viewer-count exchange with the broker.",
+                m.countExchangeLatency().snapshot());
+        out.counter("tally_messages_conflated_total", "Merged messages sent to viewers that fell behind in a conflatable room, each in place of several.",
+                m.conflated());
+
         out.gauge("tally_broker_up", "1 when the broker is reachable.", s.brokerAvailable() ? 1 : 0);
         out.gauge("tally_broker_lag_seconds", "How far the broker's delivery to this instance lags (0 for the memory broker).",
                 s.brokerLagMillis() / 1000.0);

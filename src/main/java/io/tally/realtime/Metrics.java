@@ -17,6 +17,13 @@ public final class Metrics {
     public final LongAdder polls = new LongAdder();
     public final LongAdder delivered = new LongAdder();
     public final LatencyHistogram fanout = new LatencyHistogram();
+    public final LongAdder countExchanges = new LongAdder();
+    public final LongAdder countFailures = new LongAdder();
+    public final LatencyHistogram countExchange = new LatencyHistogram();
+    public final LongAdder countsTold = new LongAdder();
+    public final LongAdder conflated = new LongAdder();
+    public volatile long localViewers;
+    public volatile long countedRooms;
     private final ConcurrentHashMap<String, LongAdder> rejected = new ConcurrentHashMap<>();
 
     public void rejected(String reason) {
@@ -47,6 +54,40 @@ public final class Metrics {
     /** Time from a message reaching this instance to its frames being queued for every local subscriber (per batch). */
     public LatencyHistogram fanoutLatency() {
         return fanout;
+    }
+
+    /** Viewers of counted rooms on this instance, as last reported to the other instances. */
+    public long localViewers() {
+        return localViewers;
+    }
+
+    /** Counted rooms with viewers on this instance. */
+    public long countedRooms() {
+        return countedRooms;
+    }
+
+    /** Viewer-count reports the broker accepted, and those it could not take. */
+    public long countExchanges() {
+        return countExchanges.sum();
+    }
+
+    public long countFailures() {
+        return countFailures.sum();
+    }
+
+    /** Time of one viewer-count exchange with the broker (one Redis script). */
+    public LatencyHistogram countExchangeLatency() {
+        return countExchange;
+    }
+
+    /** Room totals told to this instance's viewers (each goes to every local viewer of the room). */
+    public long countsTold() {
+        return countsTold.sum();
+    }
+
+    /** Conflated messages sent: one stands for several messages a viewer had fallen behind on. */
+    public long conflated() {
+        return conflated.sum();
     }
 
     /** Rejections by reason (e.g. "rate-limited", "slow-consumer", "bad-json"). */

@@ -18,6 +18,21 @@ public interface Realtime extends AutoCloseable {
     void rooms(RoomDirectory directory);
 
     /**
+     * Counts the viewers of the rooms {@code rooms} accepts, across instances ("N watching"): their
+     * viewers receive {@code count} frames with the room's total, and again when it changes. Each
+     * call adds rooms; none are counted by default.
+     */
+    void countViewers(java.util.function.Predicate<String> rooms);
+
+    /**
+     * Declares the rooms {@code rooms} accepts conflatable: a viewer that falls behind in one (its
+     * send queue backs up, or it resumes far behind) gets, in place of the backlog, one message
+     * merged by {@code how} and flagged {@code conflated}, instead of being disconnected as a slow
+     * consumer. The first declaration naming a room decides.
+     */
+    void conflate(java.util.function.Predicate<String> rooms, Conflation how);
+
+    /**
      * Publishes a payload (valid JSON text) to a room and returns its position in the room's history.
      *
      * @throws UnavailableException when it could not be published (nothing was)

@@ -36,7 +36,8 @@ public record RealtimeConfig(
         boolean webSocketCompression,
         boolean inlineSends,
         int sendTimeoutMillis,
-        int roomTtlSeconds) {
+        int roomTtlSeconds,
+        int countIntervalMillis) {
 
     public static RealtimeConfig from(Settings s) {
         return new RealtimeConfig(
@@ -64,7 +65,9 @@ public record RealtimeConfig(
                 s.bool("TALLY_WS_COMPRESSION", false),
                 s.bool("TALLY_WS_INLINE_SENDS", true),
                 s.integer("TALLY_WS_SEND_TIMEOUT_MS", 1_000, 10, 60_000),
-                s.integer("TALLY_ROOM_TTL_S", 7 * 24 * 3600, 1, Integer.MAX_VALUE));
+                s.integer("TALLY_ROOM_TTL_S", 7 * 24 * 3600, 1, Integer.MAX_VALUE),
+                // At most 5 s: a Redis broker lets an instance's counts expire 15 s after its last report.
+                s.integer("TALLY_COUNT_INTERVAL_MS", 1_000, 100, 5_000));
     }
 
     /**

@@ -63,6 +63,20 @@ public interface Broker extends AutoCloseable {
 
     BrokerStatus status();
 
+    /**
+     * "N watching": reports this instance's viewers per room and returns each room's total over every
+     * live instance. {@code local} holds every room this instance counts viewers in (rooms absent have
+     * none here); {@code changed} the rooms whose count differs from the last report this method
+     * accepted (0: none left here). Called periodically by one thread, so its cost depends on the
+     * number of rooms and instances, never on how often viewers come and go. An instance that stops
+     * reporting has its counts expire. The default is for one instance: the totals are the local counts.
+     *
+     * @throws UnavailableException when the counts could not be exchanged now (the next call reports again)
+     */
+    default java.util.Map<String, Long> exchangeCounts(java.util.Map<String, Long> local, java.util.Map<String, Long> changed) {
+        return local;
+    }
+
     /** Stops delivery and releases connections. */
     @Override
     void close();

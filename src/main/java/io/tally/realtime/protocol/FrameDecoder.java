@@ -99,7 +99,22 @@ public final class FrameDecoder {
             }
             positions.put(room, p);
         }
-        return new PollRequest(Boolean.TRUE.equals(hello), positions);
+        return new PollRequest(Boolean.TRUE.equals(hello), positions, counts(f.get("counts"), positions));
+    }
+
+    /** {@code "counts": {room: n | null}}: the totals the client shows, for rooms of the poll only. */
+    private static Map<String, Long> counts(Object counts, Map<String, Position> rooms) {
+        if (counts == null) return Map.of();
+        if (!(counts instanceof Map<?, ?> m)) throw new ProtocolException(ErrorCode.BAD_FRAME, null, "\"counts\" must be an object of room → number or null");
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            String room = (String) e.getKey();
+            if (!rooms.containsKey(room)) throw new ProtocolException(ErrorCode.BAD_FRAME, null, "\"counts\" may name only rooms of the poll");
+            Object n = e.getValue();
+            if (n != null && !(n instanceof Long)) throw new ProtocolException(ErrorCode.BAD_FRAME, null, "a count must be an integer or null");
+            out.put(room, n == null ? -1L : Math.max(-1L, (Long) n));
+        }
+        return out;
     }
 
     private static long requestId(Map<String, Object> f, boolean required) {

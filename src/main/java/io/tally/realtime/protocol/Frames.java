@@ -7,17 +7,40 @@ import java.util.Map;
 
 /** Builds the server's frames (docs/PROTOCOL.md). Message frames are built by the message itself. */
 public final class Frames {
-    public static final String PING = "{\"type\":\"ping\"}";
 
     private Frames() {
     }
 
-    public static String welcome(String instance, String transport, int heartbeat, int timeout, Map<String, Object> limits) {
+    /** {@code time}: the server's clock (epoch ms) as the frame is built, a sample for the client's clock offset. */
+    public static String welcome(String instance, String transport, int heartbeat, int timeout, Map<String, Object> limits, long time) {
         return new JsonWriter().beginObject()
                 .field("type", "welcome").field("v", FrameDecoder.VERSION)
                 .field("instance", instance).field("transport", transport)
                 .field("heartbeat", heartbeat).field("timeout", timeout)
                 .field("limits", limits)
+                .field("time", time)
+                .endObject().toString();
+    }
+
+    /** The server's heartbeat, with its clock (epoch ms). */
+    public static String ping(long time) {
+        return "{\"type\":\"ping\",\"time\":" + time + "}";
+    }
+
+    /** A room's viewer total over every instance ("N watching"). */
+    public static String count(String room, long viewers) {
+        return new JsonWriter().beginObject().field("type", "count").field("room", room).field("n", viewers)
+                .endObject().toString();
+    }
+
+    /**
+     * A {@code message} that stands for several of the room's messages (a viewer that fell behind):
+     * {@code data} is their merged payload, {@code position} the last one's.
+     */
+    public static String conflated(String room, Position position, String payloadJson) {
+        return new JsonWriter(new StringBuilder(payloadJson.length() + room.length() + 112)).beginObject()
+                .field("type", "message").field("room", room).field("position", position)
+                .field("conflated", true).rawField("data", payloadJson)
                 .endObject().toString();
     }
 
@@ -34,8 +57,9 @@ public final class Frames {
                 .field("reason", reason).field("position", position).endObject().toString();
     }
 
-    public static String pong(Long id) {
-        return id == null ? "{\"type\":\"pong\"}" : "{\"type\":\"pong\",\"id\":" + id + "}";
+    /** The answer to a client's ping; {@code time} is the server's clock (epoch ms), for the client's clock offset. */
+    public static String pong(Long id, long time) {
+        return id == null ? "{\"type\":\"pong\"}" : "{\"type\":\"pong\",\"id\":" + id + ",\"time\":" + time + "}";
     }
 
     public static String error(ErrorCode code, Long id, String message) {

@@ -4,6 +4,12 @@ import io.tally.realtime.Position;
 
 import java.util.Map;
 
-/** A decoded long-poll body: whether a welcome is wanted, and each room's position (null: from its end). */
-public record PollRequest(boolean hello, Map<String, Position> rooms) {
+/**
+ * A decoded long-poll body: whether a welcome is wanted, each room's position (null: from its end),
+ * and the viewer totals the client shows for the rooms it wants counts of (-1: none yet).
+ */
+public record PollRequest(boolean hello, Map<String, Position> rooms, Map<String, Long> counts) {
+    public PollRequest(boolean hello, Map<String, Position> rooms) {
+        this(hello, rooms, Map.of());
+    }
 }

@@ -1,5 +1,6 @@
 package io.tally.realtime.session;
 
+import io.tally.realtime.Conflation;
 import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.Message;
 import io.tally.realtime.protocol.ClientFrame;
@@ -88,7 +89,7 @@ final class ClientSession implements ConnectionHandler.Inbound {
         } else if (frame instanceof ClientFrame.Unsubscribe u) {
             unsubscribe(u);
         } else if (frame instanceof ClientFrame.Ping p) {
-            send(Frames.pong(p.id()));
+            send(Frames.pong(p.id(), System.currentTimeMillis()));
         }
         // hello and pong only prove the peer is alive, which lastHeard already records.
     }
@@ -230,6 +231,37 @@ final class ClientSession implements ConnectionHandler.Inbound {
     }
 
     /**
+     * Frames queued beyond which the connection counts as backed up: its peer reads slower than it
+     * is written to, and conflatable rooms hold their live messages back for it. A quarter of the
+     * send queue (at least 8): a burst of messages that a fast reader takes at once stays below it.
+     */
+    int backedUpAt() {
+        return Math.max(8, core.config().sendQueueLimit() / 4);
+    }
+
+    boolean isBackedUp() {
+        return connection.queued() > backedUpAt();
+    }
+
+    /** Runs {@code step} on a worker once the queue has drained to half of {@link #backedUpAt} (now, if it has). */
+    void whenDrained(Runnable step) {
+        if (connection.roomNowOrLater(backedUpAt() / 2, () -> runOnWorker(step))) runOnWorker(step);
+    }
+
+    Conflation conflationOf(String room) {
+        return core.conflationOf(room);
+    }
+
+    /** The room's viewer total to tell a new subscriber, or -1 (not counted, or not known yet). */
+    long viewers(String room) {
+        return core.audience().isCounted(room) ? core.audience().total(room) : -1;
+    }
+
+    void conflated() {
+        core.metrics().conflated.increment();
+    }
+
+    /**
      * Whether a replay may send more now (half the queue stays free for live messages); if not, its
      * next step runs on a worker once there is room, and never if the connection closes.
      */
@@ -259,7 +291,7 @@ final class ClientSession implements ConnectionHandler.Inbound {
             close(CLOSE_POLICY, "dead-peer");
         } else if (now - lastPingNanos >= heartbeatNanos) {
             lastPingNanos = now;
-            send(Frames.PING);
+            send(Frames.ping(System.currentTimeMillis()));
         }
     }
 

@@ -5,6 +5,8 @@ import io.tally.realtime.Rooms;
 import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.Broker;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -25,6 +27,10 @@ final class Hub implements Fanout.Sink {
         void deliver(Batch batch);
 
         void reset(String reason, Position tip);
+
+        /** The room's viewer total over every instance changed ("N watching"). */
+        default void count(String room, long viewers) {
+        }
     }
 
     /** How long a room stays watched after its last local subscriber left: polls come and go. */
@@ -62,6 +68,7 @@ final class Hub implements Fanout.Sink {
                     r.watched = true;
                 }
                 r.subscribers.add(subscriber);
+                r.peak = Math.max(r.peak, r.subscribers.size());
                 return;
             }
         }
@@ -99,6 +106,38 @@ final class Hub implements Fanout.Sink {
 
     int roomCount() {
         return rooms.size();
+    }
+
+    /**
+     * Local subscribers of each room that {@code counted} accepts, as the most there were at once
+     * since the previous sample (a long-poller leaves and comes back with every answer: the peak
+     * counts it through the gap). Rooms with none are left out.
+     */
+    Map<String, Long> sampleCounts(java.util.function.Predicate<String> counted) {
+        Map<String, Long> out = new HashMap<>();
+        rooms.forEach((name, r) -> {
+            if (!counted.test(name)) return;
+            int n;
+            synchronized (r) {
+                n = r.peak;
+                r.peak = r.subscribers.size();
+            }
+            if (n > 0) out.put(name, (long) n);
+        });
+        return out;
+    }
+
+    /** Tells the room's local subscribers its new viewer total. */
+    void count(String room, long viewers) {
+        Room r = rooms.get(room);
+        if (r == null) return;
+        for (Subscriber s : r.subscribers) {
+            try {
+                s.count(room, viewers);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "count to a subscriber of " + room + " failed", e);
+            }
+        }
     }
 
     /**
@@ -144,6 +183,7 @@ final class Hub implements Fanout.Sink {
         final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
         boolean watched;
         boolean removed;
+        int peak; // the most subscribers at once since the last count sample
         /** The newest position the feed brought since the room was first watched; null after a reset. */
         volatile Position lastSeen;
 

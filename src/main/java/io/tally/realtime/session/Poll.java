@@ -1,5 +1,6 @@
 package io.tally.realtime.session;
 
+import io.tally.realtime.Conflation;
 import io.tally.realtime.Position;
 import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.Broker;
@@ -44,9 +45,25 @@ final class Poll implements Hub.Subscriber {
      */
     private volatile boolean caughtUp;
     private ScheduledFuture<?> expiry;
+    private boolean collectedOnce; // guarded by this
+    private final long startedMillis = System.currentTimeMillis();
+
+    /** A held poll is answered for a changed viewer total only once held this long: pollers re-poll for counts at most this often. */
+    static final long COUNT_HOLD_MILLIS = 5_000;
+    /** The viewer totals the client shows, for the counted rooms it asked counts of (-1: none yet). */
+    private final Map<String, Long> shown;
+    private final AtomicBoolean countWakeScheduled = new AtomicBoolean();
 
     Poll(RealtimeCore core, Map<String, Position> rooms, List<String> leading, PollReply reply) {
+        this(core, rooms, Map.of(), leading, reply);
+    }
+
+    Poll(RealtimeCore core, Map<String, Position> rooms, Map<String, Long> counts, List<String> leading, PollReply reply) {
         this.core = core;
+        this.shown = new LinkedHashMap<>();
+        counts.forEach((room, n) -> {
+            if (core.audience().isCounted(room)) shown.put(room, n);
+        });
         this.rooms = new LinkedHashMap<>(rooms);
         this.leading = List.copyOf(leading);
         this.reply = reply;
@@ -89,6 +106,35 @@ final class Poll implements Hub.Subscriber {
         wake();
     }
 
+    @Override
+    public void count(String room, long viewers) {
+        Long n = shown.get(room);
+        if (n == null || n == viewers || finished.get()) return;
+        long wait = startedMillis + COUNT_HOLD_MILLIS - System.currentTimeMillis();
+        if (wait <= 0) {
+            wake();
+        } else if (countWakeScheduled.compareAndSet(false, true)) {
+            core.scheduler().schedule(this::wake, wait, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Count frames for the rooms whose total differs from what the client shows. */
+    private List<String> countFrames() {
+        List<String> frames = new ArrayList<>(0);
+        shown.forEach((room, n) -> {
+            long total = core.audience().total(room);
+            if (total >= 0 && total != n) frames.add(Frames.count(room, total));
+        });
+        return frames;
+    }
+
+    /** Whether a changed total should end the hold now: at once on arrival, else once held long enough. */
+    private boolean countsDue(boolean arriving) {
+        if (shown.isEmpty()) return false;
+        if (!arriving && System.currentTimeMillis() - startedMillis < COUNT_HOLD_MILLIS) return false;
+        return !countFrames().isEmpty();
+    }
+
     private void wake() {
         if (finished.get() || !collectQueued.compareAndSet(false, true)) return;
         core.worker().execute(() -> {
@@ -100,13 +146,16 @@ final class Poll implements Hub.Subscriber {
     /** Answers if anything is pending (or always, when the hold is over). */
     private synchronized void collect(boolean holdOver) {
         if (finished.get()) return;
+        boolean arriving = !collectedOnce;
+        collectedOnce = true;
         List<String> frames = caughtUp ? fromArrived() : null;
         if (frames == null) frames = fromHistory();
         if (frames == null) return; // failed and answered
-        if (frames.isEmpty() && !holdOver && !core.isDraining()) {
+        if (frames.isEmpty() && !holdOver && !core.isDraining() && !countsDue(arriving)) {
             caughtUp = true;
             return;
         }
+        frames.addAll(countFrames());
         if (core.isDraining()) frames.add(Frames.reconnect(core.reconnectDelay()));
         finish(200, batch(frames), 0);
     }
@@ -190,7 +239,7 @@ final class Poll implements Hub.Subscriber {
                     String reset = Frames.reset(room, h.resetReason(), h.tip());
                     budget.spend(reset);
                     frames.add(reset);
-                } else {
+                } else if (!addConflated(room, h.messages(), frames, budget)) {
                     for (Message m : h.messages()) {
                         if (!budget.take(m.frameBytes())) break;
                         frames.add(m.frame());
@@ -202,6 +251,27 @@ final class Poll implements Hub.Subscriber {
             return null;
         }
         return frames;
+    }
+
+    /**
+     * A conflatable room far behind: its page as one merged message (the client jumps to its end).
+     * False when the room is not conflatable, not far behind, or the app's merge failed.
+     */
+    private boolean addConflated(String room, List<Message> messages, List<String> frames, Budget budget) {
+        Conflation how = core.conflationOf(room);
+        if (how == null || messages.size() <= Subscription.FAR_BEHIND) return false;
+        List<String> payloads = new ArrayList<>(messages.size());
+        for (Message m : messages) payloads.add(m.payload());
+        String frame;
+        try {
+            frame = Frames.conflated(room, messages.get(messages.size() - 1).position(), how.merge(payloads));
+        } catch (RuntimeException e) {
+            return false; // one by one, then
+        }
+        if (!budget.take(Message.utf8Length(frame))) return false;
+        core.metrics().conflated.increment();
+        frames.add(frame);
+        return true;
     }
 
     /** Ends the hold now with whatever is pending (used when the instance drains). */
@@ -227,6 +297,10 @@ final class Poll implements Hub.Subscriber {
         StringBuilder sb = new StringBuilder(64 + frames.size() * 160);
         sb.append("{\"type\":\"batch\",\"instance\":");
         sb.append(io.tally.json.JsonWriter.write(core.config().instanceId()));
+        // The server's clock and how long the answer was held: the client halves the rest of the
+        // round trip to estimate its clock offset.
+        long now = System.currentTimeMillis();
+        sb.append(",\"time\":").append(now).append(",\"held\":").append(Math.max(0, now - startedMillis));
         sb.append(",\"frames\":[");
         for (int i = 0; i < frames.size(); i++) {
             if (i > 0) sb.append(',');

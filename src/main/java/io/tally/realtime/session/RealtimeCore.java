@@ -2,6 +2,7 @@ package io.tally.realtime.session;
 
 import io.tally.concurrent.DaemonThreads;
 import io.tally.realtime.ClientAddress;
+import io.tally.realtime.Conflation;
 import io.tally.realtime.Metrics;
 import io.tally.realtime.Position;
 import io.tally.realtime.Realtime;
@@ -60,6 +61,10 @@ public final class RealtimeCore implements Realtime {
     private final Admissions admissions;
     private final KnownRooms known = new KnownRooms(10_000);
     private final java.util.List<RoomDirectory> directories = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Audience audience;
+    private final java.util.List<Map.Entry<java.util.function.Predicate<String>, Conflation>> conflations =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean exchangeQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean draining;
 
     private RealtimeCore(RealtimeConfig config, Broker broker) {
@@ -76,7 +81,10 @@ public final class RealtimeCore implements Realtime {
         this.scheduler = timer;
         this.hub = new Hub(broker, scheduler);
         this.fanout = new Fanout(hub, metrics, Fanout.defaultLanes());
+        this.audience = new Audience(hub, broker, metrics);
         broker.start(fanout);
+        scheduler.scheduleWithFixedDelay(this::exchangeCounts, config.countIntervalMillis(), config.countIntervalMillis(),
+                TimeUnit.MILLISECONDS);
         long tick = Math.max(20, Math.min(1000, Math.min(config.heartbeatMillis(), config.peerTimeoutMillis()) / 5));
         scheduler.scheduleWithFixedDelay(this::heartbeat, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -89,6 +97,43 @@ public final class RealtimeCore implements Realtime {
     @Override
     public void rooms(RoomDirectory directory) {
         directories.add(java.util.Objects.requireNonNull(directory));
+    }
+
+    @Override
+    public void countViewers(java.util.function.Predicate<String> rooms) {
+        audience.count(java.util.Objects.requireNonNull(rooms));
+    }
+
+    @Override
+    public void conflate(java.util.function.Predicate<String> rooms, Conflation how) {
+        conflations.add(Map.entry(java.util.Objects.requireNonNull(rooms), java.util.Objects.requireNonNull(how)));
+    }
+
+    /** The room's conflation, or null when it is not conflatable. */
+    Conflation conflationOf(String room) {
+        for (Map.Entry<java.util.function.Predicate<String>, Conflation> e : conflations) {
+            if (e.getKey().test(room)) return e.getValue();
+        }
+        return null;
+    }
+
+    Audience audience() {
+        return audience;
+    }
+
+    private void exchangeCounts() {
+        if (!exchangeQueued.compareAndSet(false, true)) return; // the previous one still runs (a slow broker)
+        try {
+            worker.execute(() -> {
+                try {
+                    audience.exchange();
+                } finally {
+                    exchangeQueued.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            exchangeQueued.set(false);
+        }
     }
 
     private boolean named(String room) {
@@ -212,7 +257,8 @@ public final class RealtimeCore implements Realtime {
         limits.put("maxFrameBytes", config.maxFrameBytes());
         limits.put("maxRooms", config.maxRoomsPerConnection());
         limits.put("pollHold", config.pollHoldMillis());
-        return Frames.welcome(config.instanceId(), transport, config.heartbeatMillis(), config.peerTimeoutMillis(), limits);
+        return Frames.welcome(config.instanceId(), transport, config.heartbeatMillis(), config.peerTimeoutMillis(), limits,
+                System.currentTimeMillis());
     }
 
     void sessionClosed(ClientSession session) {
@@ -254,7 +300,7 @@ public final class RealtimeCore implements Realtime {
             return;
         }
         // The gate counts the poll against its address from its arrival until its answer.
-        Poll poll = new Poll(this, rooms, leading, reply);
+        Poll poll = new Poll(this, rooms, request.counts(), leading, reply);
         // On the request's own thread: a container thread may block on the broker as well as a
         // worker can, and a hand-off per poll costs polling CPU (docs/PERFORMANCE.md).
         poll.start();

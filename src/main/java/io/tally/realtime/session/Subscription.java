@@ -1,5 +1,6 @@
 package io.tally.realtime.session;
 
+import io.tally.realtime.Conflation;
 import io.tally.realtime.Position;
 import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.Broker;
@@ -39,6 +40,24 @@ final class Subscription implements Hub.Subscriber {
     /** The epoch of what this instance's live feed last brought for the room (null before anything). Guarded by this. */
     private String feedEpoch;
 
+    /** How the room's messages merge for a viewer that fell behind; null when the room is not conflatable. */
+    private final Conflation conflation;
+    /**
+     * Live messages held back while the connection is backed up (conflatable rooms only), sent as one
+     * merged message once it drains; at most {@link #HOLD_LIMIT} before they are merged in place.
+     * Null when nothing is held. Guarded by this.
+     */
+    private List<Message> held;
+    private boolean heldMerged; // held is one message that already stands for several; guarded by this
+    private long owedCount = -1; // a viewer total to tell once the connection drains; guarded by this
+    private boolean awaitingDrain; // guarded by this
+    private volatile boolean mergeFailed; // the app's merge failed once: no more conflation here
+
+    /** Messages held per slow viewer at most before they are merged into one (they are shared, not copied). */
+    static final int HOLD_LIMIT = 32;
+    /** A replay further behind than this in a conflatable room sends the rest of its page as one merged message. */
+    static final int FAR_BEHIND = 8;
+
     // The replay's progress, touched only by its steps.
     private Position cursor;
     private List<Message> page;
@@ -49,6 +68,7 @@ final class Subscription implements Hub.Subscriber {
         this.room = room;
         this.requestId = requestId;
         this.since = since;
+        this.conflation = session.conflationOf(room);
     }
 
     String room() {
@@ -74,10 +94,12 @@ final class Subscription implements Hub.Subscriber {
             if (since == null) {
                 Position tip = broker.tip(room);
                 session.send(Frames.ack(requestId, room, tip));
+                tellViewers();
                 goLive(tip);
                 return;
             }
             session.send(Frames.ack(requestId, room, since));
+            tellViewers();
             cursor = since;
             synchronized (this) {
                 at = since;
@@ -108,6 +130,21 @@ final class Subscription implements Hub.Subscriber {
                 }
                 while (index < page.size()) {
                     if (!session.roomNowOrLater(() -> replay(hub, broker))) return;
+                    Message merged = conflation != null && !mergeFailed && page.size() - index > FAR_BEHIND
+                            ? merge(page.subList(index, page.size())) // far behind: the rest of the page as one
+                            : null;
+                    if (merged != null) {
+                        if (!sendConflated(merged)) {
+                            session.started(this);
+                            return;
+                        }
+                        index = page.size();
+                        cursor = merged.position();
+                        synchronized (this) {
+                            at = cursor;
+                        }
+                        continue;
+                    }
                     int end = session.acceptsBatches() ? Math.min(page.size(), index + Fanout.MAX_BATCH) : index + 1;
                     Batch part = new Batch(page.subList(index, end));
                     if (!session.send(part)) {
@@ -134,6 +171,35 @@ final class Subscription implements Hub.Subscriber {
         }
     }
 
+    /** The room's current viewer total, to a new subscriber, if it is counted and known. */
+    private void tellViewers() {
+        long n = session.viewers(room);
+        if (n >= 0) session.send(Frames.count(room, n));
+    }
+
+    /**
+     * The messages merged into one at the last one's position, or null when the app's merge failed
+     * (the subscription then sends them one by one, as in a room that is not conflatable).
+     */
+    private Message merge(List<Message> messages) {
+        if (messages.size() == 1) return messages.get(0);
+        List<String> payloads = new ArrayList<>(messages.size());
+        for (Message m : messages) payloads.add(m.payload());
+        try {
+            return new Message(room, messages.get(messages.size() - 1).position(), conflation.merge(payloads));
+        } catch (RuntimeException e) {
+            java.util.logging.Logger.getLogger(Subscription.class.getName()).log(java.util.logging.Level.WARNING,
+                    "conflation of " + messages.size() + " messages of " + room + " failed; sending them one by one", e);
+            mergeFailed = true;
+            return null;
+        }
+    }
+
+    private boolean sendConflated(Message merged) {
+        session.conflated();
+        return session.send(Frames.conflated(room, merged.position(), merged.payload()));
+    }
+
     private void failed(Hub hub, UnavailableException e) {
         hub.detach(room, this);
         session.subscriptionFailed(this, requestId, e);
@@ -154,7 +220,7 @@ final class Subscription implements Hub.Subscriber {
                     }
                 }
                 sent = c;
-                at = c;
+                this.at = c;
                 pending = null;
             }
         }
@@ -194,7 +260,96 @@ final class Subscription implements Hub.Subscriber {
         // feed resets before it follows the client there, so these are for nobody here.
         if (at != null && !at.epoch().equals(last.epoch())) return;
         at = last;
-        session.sendLive(batch.from(from));
+        if (conflation == null || (mergeFailed && held == null)) {
+            session.sendLive(batch.from(from));
+            return;
+        }
+        List<Message> rest = messages.subList(from, messages.size());
+        if (held == null && !session.isBackedUp() && (rest.size() == 1 || session.acceptsBatches())) {
+            session.sendLive(batch.from(from));
+            return;
+        }
+        // One frame per message (or a backed-up connection): send while there is room, hold the rest.
+        int done = 0;
+        while (held == null && done < rest.size() && !session.isBackedUp()) {
+            if (!session.sendLive(new Batch(List.of(rest.get(done))))) return;
+            done++;
+        }
+        if (done < rest.size()) hold(rest.subList(done, rest.size()));
+    }
+
+    /** Keeps live messages back for a backed-up connection; the caller holds this. */
+    private void hold(List<Message> messages) {
+        if (held == null) held = new ArrayList<>();
+        held.addAll(messages);
+        if (held.size() >= HOLD_LIMIT) {
+            Message merged = merge(held);
+            if (merged == null) {
+                sendHeldOneByOne();
+                return;
+            }
+            held = new ArrayList<>(List.of(merged));
+            heldMerged = true;
+        }
+        awaitDrain();
+    }
+
+    /** After a failed merge: the held messages go out as they are (the queue limit then applies). */
+    private void sendHeldOneByOne() { // the caller holds this
+        List<Message> messages = held;
+        held = null;
+        heldMerged = false;
+        for (Message m : messages) {
+            if (!session.send(m.frame())) return;
+        }
+    }
+
+    private void awaitDrain() { // the caller holds this
+        if (awaitingDrain) return;
+        awaitingDrain = true;
+        session.whenDrained(this::flush);
+    }
+
+    /** The connection drained: send the total owed and the held messages, as one if they are several. */
+    private synchronized void flush() {
+        awaitingDrain = false;
+        if (cancelled) return;
+        if (session.isBackedUp()) { // other rooms' frames filled it again meanwhile
+            awaitDrain();
+            return;
+        }
+        if (owedCount >= 0) {
+            long n = owedCount;
+            owedCount = -1;
+            session.send(Frames.count(room, n));
+        }
+        if (held == null) return;
+        List<Message> messages = held;
+        boolean merged = heldMerged;
+        held = null;
+        heldMerged = false;
+        if (messages.size() == 1 && !merged) {
+            session.send(messages.get(0).frame());
+            return;
+        }
+        Message m = merge(messages);
+        if (m == null) {
+            held = messages;
+            sendHeldOneByOne();
+            return;
+        }
+        sendConflated(m);
+    }
+
+    @Override
+    public synchronized void count(String room, long viewers) {
+        if (cancelled) return;
+        if (held != null || session.isBackedUp()) { // a slow viewer needs only the latest total
+            owedCount = viewers;
+            awaitDrain();
+            return;
+        }
+        session.send(Frames.count(this.room, viewers));
     }
 
     @Override
@@ -210,6 +365,8 @@ final class Subscription implements Hub.Subscriber {
             sent = at;
             return;
         }
+        held = null; // of the history that is gone
+        heldMerged = false;
         sent = tip;
         at = tip;
         session.send(Frames.reset(room, reason, tip));
@@ -229,5 +386,6 @@ final class Subscription implements Hub.Subscriber {
     synchronized void cancel() {
         cancelled = true;
         pending = null;
+        held = null;
     }
 }

@@ -34,10 +34,13 @@ public interface Connection {
     /**
      * True when at most {@code maxQueued} frames wait to be sent now. Otherwise false, and
      * {@code later} runs once that holds, from whichever thread drains the queue (keep it short:
-     * hand real work on); never once the connection is closed. For bulk senders (history replay),
+     * hand real work on); never once the connection is closed. Several may wait at once. For bulk senders (history replay),
      * which must not overrun the queue and must not hold a thread while the client reads.
      */
     boolean roomNowOrLater(int maxQueued, Runnable later);
+
+    /** Frames waiting to be sent now: more than a few means the peer reads slower than it is written to. */
+    int queued();
 
     /** Closes with a WebSocket close code and a short reason; asynchronous, idempotent. */
     void close(int code, String reason);

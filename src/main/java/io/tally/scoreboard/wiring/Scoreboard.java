@@ -3,6 +3,7 @@ package io.tally.scoreboard.wiring;
 import io.tally.scoreboard.GameNotFound;
 import io.tally.scoreboard.RoomFeed;
 import io.tally.scoreboard.SampleGame;
+import io.tally.scoreboard.GameConflation;
 import io.tally.scoreboard.Scorekeeper;
 import io.tally.redis.RedisTarget;
 import io.tally.config.Settings;
@@ -14,6 +15,7 @@ import io.tally.scoreboard.api.ApiSettings;
 import io.tally.scoreboard.api.RealtimeReport;
 import io.tally.scoreboard.api.StatusReport;
 import io.tally.scoreboard.api.WriteLimiter;
+import io.tally.scoreboard.game.Game;
 import io.tally.scoreboard.store.Stores;
 import io.tally.scoreboard.game.GameJson;
 import io.tally.scoreboard.web.WebPages;
@@ -68,6 +70,9 @@ public final class Scoreboard {
         Scorekeeper scorekeeper = new Scorekeeper(stores.games(), RoomFeed.of(realtime::publish, realtime::tip), clock);
         if (sample) SampleGame.seed(scorekeeper, clock);
         realtime.rooms(scorekeeper::hasRoom);
+        // "N watching" on the game pages and the board; a game room's messages merge for a slow viewer.
+        realtime.countViewers(room -> room.equals(Scorekeeper.GAMES_ROOM) || room.startsWith(Game.roomOf("")));
+        realtime.conflate(room -> room.startsWith(Game.roomOf("")), new GameConflation());
 
         StatusReport status = new StatusReport(stores.games(), tls, () -> report(realtime.status(), tls), version(ctx),
                 realtime.config().instanceId());

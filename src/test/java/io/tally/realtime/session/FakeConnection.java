@@ -23,8 +23,7 @@ final class FakeConnection implements Connection {
     private final List<String> delivered = new ArrayList<>(); // guarded by this
     private final List<String> queued = new ArrayList<>(); // sent but not yet "read"; guarded by this
     private boolean paused; // guarded by this
-    private Runnable whenRoom; // guarded by this
-    private int roomAt; // guarded by this
+    private final List<Runnable> waiting = new ArrayList<>(); // guarded by this
     private Integer closeCode; // guarded by this
     private String closeReason; // guarded by this
     private int inlineSends; // guarded by this
@@ -76,9 +75,13 @@ final class FakeConnection implements Connection {
     public synchronized boolean roomNowOrLater(int maxQueued, Runnable later) {
         if (closeCode != null) return false;
         if (queued.size() <= maxQueued) return true;
-        whenRoom = later;
-        roomAt = maxQueued;
+        waiting.add(later);
         return false;
+    }
+
+    @Override
+    public synchronized int queued() {
+        return queued.size();
     }
 
     @Override
@@ -88,7 +91,7 @@ final class FakeConnection implements Connection {
             if (closeCode != null) return;
             closeCode = code;
             closeReason = reason;
-            whenRoom = null;
+            waiting.clear();
             in = inbound;
             notifyAll();
         }
@@ -107,16 +110,30 @@ final class FakeConnection implements Connection {
 
     /** The client reads everything queued and keeps reading. */
     void readAll() {
-        Runnable r;
+        List<Runnable> r;
         synchronized (this) {
             paused = false;
             delivered.addAll(queued);
             queued.clear();
-            r = whenRoom;
-            whenRoom = null;
+            r = List.copyOf(waiting);
+            waiting.clear();
             notifyAll();
         }
-        if (r != null) r.run();
+        r.forEach(Runnable::run);
+    }
+
+    /** The client reads the {@code n} oldest queued frames and then stops reading again. */
+    void read(int n) {
+        List<Runnable> r;
+        synchronized (this) {
+            int k = Math.min(n, queued.size());
+            delivered.addAll(queued.subList(0, k));
+            queued.subList(0, k).clear();
+            r = List.copyOf(waiting);
+            waiting.clear();
+            notifyAll();
+        }
+        r.forEach(Runnable::run); // each re-checks and waits again if there is still no room
     }
 
     synchronized int queuedCount() {

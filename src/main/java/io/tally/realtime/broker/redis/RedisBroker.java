@@ -36,6 +36,8 @@ import java.util.logging.Logger;
 public final class RedisBroker implements Broker {
     private static final Logger LOG = Logger.getLogger(RedisBroker.class.getName());
     private static final int DEFAULT_ROOM_TTL_SECONDS = 7 * 24 * 3600;
+    /** An instance's viewer counts outlive its last report by this much (reports come every few seconds at most). */
+    public static final long COUNTS_TTL_MILLIS = 15_000;
 
     private final RedisTarget target;
     private final Timing timing;
@@ -47,6 +49,7 @@ public final class RedisBroker implements Broker {
     private final Map<String, RoomFeed> feeds = new ConcurrentHashMap<>();
     private final Map<HostAndPort, Subscriber> subscribers = new ConcurrentHashMap<>();
     private final Delivery delivery;
+    private final RedisCounts counts;
     private final Backoff backoff = new Backoff(100, 5_000);
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tally-redis-heartbeat"));
     private volatile BrokerListener listener;
@@ -81,6 +84,7 @@ public final class RedisBroker implements Broker {
         this.health = new Health(target.mode(), target.toString());
         this.commands = new RedisCommands(clients::client, target.cluster(), streamMaxLength, roomTtlSeconds, instanceId, health);
         this.delivery = new Delivery(commands, health, feeds, () -> listener);
+        this.counts = new RedisCounts(commands, safe(instanceId), COUNTS_TTL_MILLIS);
     }
 
     @Override
@@ -149,6 +153,12 @@ public final class RedisBroker implements Broker {
     public void unwatch(String room) {
         RoomFeed feed = feeds.get(room);
         if (feed != null) forget(feed);
+    }
+
+    @Override
+    public Map<String, Long> exchangeCounts(Map<String, Long> local, Map<String, Long> changed) {
+        open();
+        return counts.exchange(local, changed);
     }
 
     @Override

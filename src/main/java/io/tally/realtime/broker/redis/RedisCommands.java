@@ -106,6 +106,11 @@ final class RedisCommands {
         return run(Scripts.READ, readSha, List.of(RoomKeys.stream(room), RoomKeys.epoch(room)), argv);
     }
 
+    /** Runs a script of another part of the broker (its SHA-1 from {@link #sha1}), with the same error handling. */
+    Object script(String script, String sha, List<String> keys, String... args) {
+        return run(script, sha, keys, args);
+    }
+
     private Object run(String script, String sha, List<String> keys, String... args) {
         List<String> argv = List.of(args);
         return attempt(() -> {
@@ -175,7 +180,7 @@ final class RedisCommands {
         return String.valueOf(o);
     }
 
-    private static String sha1(String script) {
+    static String sha1(String script) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8));
             StringBuilder sb = new StringBuilder(40);

@@ -43,8 +43,11 @@ final class WebSocketConnection implements Connection, SendHandler {
     private Thread sender; // the thread inside an asynchronous sendText, if any; guarded by this
     private boolean closed; // no more frames are accepted; guarded by this
     private CloseReason closeAfterDrain; // a close waiting for the last few frames to leave; guarded by this
-    private Runnable whenRoom; // guarded by this
-    private int roomAt; // guarded by this
+    /** Steps waiting for the queue to shrink (a replay, a conflating subscription); guarded by this. */
+    private final java.util.List<Waiter> waiters = new java.util.ArrayList<>(2);
+
+    private record Waiter(int at, Runnable step) {
+    }
 
     WebSocketConnection(Session session, String clientAddress, boolean acceptsBatches, int queueLimit,
             boolean inlineSends, int sendTimeoutMillis, Executor closer, StallGuard stalls) {
@@ -129,7 +132,7 @@ final class WebSocketConnection implements Connection, SendHandler {
             if (!ok) {
                 closed = true;
                 queue.clear();
-                whenRoom = null;
+                waiters.clear();
             }
         }
         return ok;
@@ -139,9 +142,13 @@ final class WebSocketConnection implements Connection, SendHandler {
     public synchronized boolean roomNowOrLater(int maxQueued, Runnable later) {
         if (closed) return false;
         if (queue.size() <= maxQueued) return true;
-        whenRoom = later;
-        roomAt = maxQueued;
+        waiters.add(new Waiter(maxQueued, later));
         return false;
+    }
+
+    @Override
+    public synchronized int queued() {
+        return queue.size();
     }
 
     /**
@@ -155,7 +162,7 @@ final class WebSocketConnection implements Connection, SendHandler {
         Thread me = Thread.currentThread();
         while (true) {
             String next;
-            Runnable room;
+            java.util.List<Runnable> room;
             synchronized (this) {
                 room = roomIfDue();
                 next = writing || (closed && closeAfterDrain == null) ? null : queue.poll();
@@ -168,7 +175,7 @@ final class WebSocketConnection implements Connection, SendHandler {
                     sender = me;
                 }
             }
-            if (room != null) room.run();
+            if (room != null) room.forEach(Runnable::run);
             if (next == null) return;
             try {
                 session.getAsyncRemote().sendText(next, this);
@@ -182,12 +189,18 @@ final class WebSocketConnection implements Connection, SendHandler {
         }
     }
 
-    /** The waiting replay step, if the queue now has room for it; the caller holds this. */
-    private Runnable roomIfDue() {
-        Runnable r = whenRoom;
-        if (r == null || closed || queue.size() > roomAt) return null;
-        whenRoom = null;
-        return r;
+    /** The waiting steps the queue now has room for, or null; the caller holds this. */
+    private java.util.List<Runnable> roomIfDue() {
+        if (waiters.isEmpty() || closed) return null;
+        java.util.List<Runnable> due = null;
+        for (java.util.Iterator<Waiter> i = waiters.iterator(); i.hasNext(); ) {
+            Waiter w = i.next();
+            if (queue.size() > w.at()) continue;
+            i.remove();
+            if (due == null) due = new java.util.ArrayList<>(2);
+            due.add(w.step());
+        }
+        return due;
     }
 
     @Override
@@ -225,7 +238,7 @@ final class WebSocketConnection implements Connection, SendHandler {
         synchronized (this) {
             if (closed) return;
             closed = true;
-            whenRoom = null;
+            waiters.clear();
             if ((writing || !queue.isEmpty()) && queue.size() <= DRAIN_ON_CLOSE) {
                 // The pump sends what is queued, then closes; a peer that never reads is cut by the
                 // asynchronous send timeout, which fails the write in flight.
