@@ -72,7 +72,10 @@ class ViewerPagesIT {
     }
 
     static void cannedGames(CannedGames canned) {
-        canned.add("c-volley", now -> game("c-volley", "volleyball", team("Harbour Hawks", "HAW", "#552583", 1),
+        // A game as stored before teams had short names and colours and games had clocks and sets.
+        canned.add("c-old", now -> game("c-old", "basketball", team("Old Town", null, null, 40), team("New Town", null, null, 38),
+                        "Q3", "live", Map.of()))
+                .add("c-volley", now -> game("c-volley", "volleyball", team("Harbour Hawks", "HAW", "#552583", 1),
                         team("Valley Foxes", "FOX", "#ffd33d", 1), "Set 3", "live",
                         Map.of("sets", List.of(Map.of("home", 25, "away", 22), Map.of("home", 18, "away", 25), Map.of("home", 12, "away", 9)))))
                 .add("c-tennis", now -> game("c-tennis", "tennis", team("A. Novak", "NOV", "#0b6e4f", 1), team("B. Ruiz", "RUI", null, 0),
@@ -165,8 +168,7 @@ class ViewerPagesIT {
         assertNotEquals("rgb(255, 0, 0)", hostile.teamColor("home"), "a colour that is not #rrggbb is not used");
 
         // A game stored before these fields existed: names, no colours, no clock, no sets.
-        String plain = createGame("Old Town", "New Town", "live");
-        GamePage old = GamePage.open(d, base, plain);
+        GamePage old = GamePage.open(d, base, "c-old");
         assertEquals("LIVE", old.badge());
         assertEquals("", old.shortName("home"), "no short name: only the name is shown");
         assertNull(old.clock());
