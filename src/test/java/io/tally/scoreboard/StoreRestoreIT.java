@@ -129,7 +129,7 @@ class StoreRestoreIT {
             String key = UUID.randomUUID().toString();
             long deadline = System.nanoTime() + WAIT.toNanos();
             ApiClient.Response created;
-            while ((created = onA.post("/api/games", Map.of("home", "Kept", "away", "Safe"),
+            while ((created = onA.post("/api/games", Map.of("home", "Kept", "away", "Safe", "status", "live"),
                     auth(TOKEN, "Idempotency-Key", key))).status() == 503) {
                 assertTrue(System.nanoTime() < deadline, created::body);
                 pause(100);
