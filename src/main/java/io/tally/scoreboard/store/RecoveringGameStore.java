@@ -71,9 +71,10 @@ public final class RecoveringGameStore implements GameStore {
     /** @throws StoreRestoringException while the game is being restored, or is missing during a restore window */
     @Override
     public Optional<Game> find(String id) {
+        String seen = epoch; // read before Redis: the checker may learn the first epoch meanwhile
         RedisGameStore.Read r = redis.read(id);
-        if (!Objects.equals(r.epoch(), epoch)) {
-            if (epoch != null) {
+        if (!Objects.equals(r.epoch(), seen)) {
+            if (seen != null) {
                 // Another life of the data set: this instance's offers run on the checker (thousands
                 // of games must not hold a request thread), and nothing is answered until they are in.
                 checkSoon();
@@ -105,10 +106,15 @@ public final class RecoveringGameStore implements GameStore {
     }
 
     @Override
-    public boolean replace(long expectedVersion, Game next) {
-        boolean replaced = redis.replace(expectedVersion, next);
+    public boolean replace(long expectedVersion, Game next, String record, String forget) {
+        boolean replaced = redis.replace(expectedVersion, next, record, forget);
         if (replaced) remember(next);
         return replaced;
+    }
+
+    @Override
+    public java.util.OptionalLong applied(String id, String key) {
+        return redis.applied(id, key);
     }
 
     @Override
