@@ -62,7 +62,7 @@ public final class RedisGameStore implements GameStore {
     // A game, whether it is being restored, the restore window's time left (-2: none), the store's epoch.
     private static final String READ = """
             return {redis.call('HGET', KEYS[1], ARGV[1]), redis.call('HEXISTS', KEYS[2], ARGV[1]),
-                    redis.call('PTTL', KEYS[2]), redis.call('GET', KEYS[3])}""";
+                    redis.call('PTTL', KEYS[2]), redis.call('GET', KEYS[3]), redis.call('HGET', KEYS[4], ARGV[1])}""";
     /*
      * The store's epoch (created if missing) and the restore window's time left. ARGV[1] is the epoch
      * the caller last saw ("" if none): if it is not the current one, the caller has seen Redis lose
@@ -103,10 +103,11 @@ public final class RedisGameStore implements GameStore {
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
             redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
             redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+            if ARGV[6] ~= '' then redis.call('HSET', KEYS[6], ARGV[1], ARGV[6]) else redis.call('HDEL', KEYS[6], ARGV[1]) end
             return 1""";
 
     /** A game as read with the restore state: {@code locked} while it is being restored. */
-    record Read(Game game, boolean locked, long windowLeftMillis, String epoch) {
+    record Read(Game game, boolean locked, long windowLeftMillis, String epoch, String writes) {
     }
 
     /** The store's epoch and how long its restore window stays open (0 or less: closed). */
@@ -185,9 +186,10 @@ public final class RedisGameStore implements GameStore {
     }
 
     Read read(String id) {
-        List<?> r = (List<?>) call(() -> redis.eval(READ, List.of(states, restoring, epoch), List.of(id)));
+        List<?> r = (List<?>) call(() -> redis.eval(READ, List.of(states, restoring, epoch, applied), List.of(id)));
         String json = (String) r.get(0);
-        return new Read(json == null ? null : decode(json), number(r.get(1)) == 1, number(r.get(2)), (String) r.get(3));
+        String writes = r.size() > 4 && r.get(4) instanceof String w ? w : "";
+        return new Read(json == null ? null : decode(json), number(r.get(1)) == 1, number(r.get(2)), (String) r.get(3), writes);
     }
 
     /** See {@link #CHECK}: {@code known} is the epoch this instance last saw, or null. */
@@ -198,16 +200,29 @@ public final class RedisGameStore implements GameStore {
     }
 
     /** Offers this instance's copy of a game to the restore window of {@code epochSeen}. */
-    Offer offer(Game game, String epochSeen) {
+    Offer offer(Game game, String epochSeen, String writes) {
         long createdMillis = Instant.parse(game.created()).toEpochMilli();
-        Object r = call(() -> redis.eval(OFFER, List.of(versions, states, index, epoch, restoring),
-                List.of(game.id(), Long.toString(game.version()), encode(game), Long.toString(createdMillis), epochSeen)));
+        Object r = call(() -> redis.eval(OFFER, List.of(versions, states, index, epoch, restoring, applied),
+                List.of(game.id(), Long.toString(game.version()), encode(game), Long.toString(createdMillis), epochSeen,
+                        writes == null ? "" : writes)));
         return switch ((int) number(r)) {
             case 1 -> Offer.STORED;
             case 0 -> Offer.OLDER;
             case 2 -> Offer.DIVERGENT;
             default -> Offer.LATE;
         };
+    }
+
+    /** The recorded writes after a replace, as {@link #REPLACE} computes them (for this instance's copy). */
+    static String recorded(String writes, String record, String forget, long version) {
+        List<String> kept = new ArrayList<>();
+        if (writes != null) {
+            for (String w : writes.split(" ")) {
+                if (!w.isEmpty() && (forget == null || !w.startsWith(forget + ":"))) kept.add(w);
+            }
+        }
+        if (record != null) kept.add(record + ":" + version);
+        return String.join(" ", kept.subList(Math.max(0, kept.size() - APPLIED_KEEP), kept.size()));
     }
 
     static StoreRestoringException restoring(String id, long leftMillis) {
