@@ -132,12 +132,32 @@ public final class Scorekeeper {
      * {@link Conflict} "version-mismatch"); without, a concurrent writer just means another try.
      */
     public Snapshot apply(String id, GameEvent event, OptionalLong ifMatch) {
+        return apply(id, event, ifMatch, null).snapshot();
+    }
+
+    /** What {@link #apply(String, GameEvent, OptionalLong, String)} did. */
+    public record Applied(Snapshot snapshot, OptionalLong earlier) {
+        /** True if the write named by its key had been applied before (at {@link #earlier}); nothing changed now. */
+        public boolean already() {
+            return earlier.isPresent();
+        }
+    }
+
+    /**
+     * {@link #apply(String, GameEvent, OptionalLong)} for a write named {@code writeKey} (a hashed
+     * idempotency key, or null). The store records the key atomically with the write, so a retry
+     * after a lost answer, a dead instance or an expired claim finds it and changes nothing: the
+     * answer is then the game as it is now, and the version the write produced.
+     */
+    public Applied apply(String id, GameEvent event, OptionalLong ifMatch, String writeKey) {
         if (!GameIds.isValid(id)) throw new GameNotFound(id);
         ReentrantLock lock = locks[Math.floorMod(id.hashCode(), locks.length)];
         lock.lock();
         try {
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
                 Game current = store.find(id).orElseThrow(() -> new GameNotFound(id));
+                OptionalLong earlier = writeKey == null ? OptionalLong.empty() : store.applied(id, writeKey);
+                if (earlier.isPresent()) return new Applied(snapshot(id), earlier);
                 if (ifMatch.isPresent() && ifMatch.getAsLong() != current.version()) {
                     throw new Conflict("version-mismatch", "the game changed since you loaded it (you had version "
                             + ifMatch.getAsLong() + ", it is now at " + current.version() + ")", current);
@@ -148,10 +168,11 @@ public final class Scorekeeper {
                 } catch (Rejected r) {
                     throw new Conflict(r.status(), r.code(), r.getMessage(), current);
                 }
-                if (!store.replace(current.version(), next)) continue; // another instance wrote first: re-read
+                // False if another instance wrote first, or this very write was recorded meanwhile: re-read.
+                if (!store.replace(current.version(), next, writeKey, null)) continue;
                 LogEntry entry = next.log().get(next.log().size() - 1);
-                Position position = publish(next, entry, () -> compensate(current, next));
-                return new Snapshot(next, position);
+                Position position = publish(next, entry, () -> compensate(current, next, writeKey));
+                return new Applied(new Snapshot(next, position), OptionalLong.empty());
             }
             Game current = store.find(id).orElseThrow(() -> new GameNotFound(id));
             throw new Conflict("busy", "the game is being changed by others too quickly; try again", current);
@@ -178,10 +199,11 @@ public final class Scorekeeper {
         return position;
     }
 
-    private void compensate(Game previous, Game failed) {
+    private void compensate(Game previous, Game failed, String writeKey) {
         Game restored = previous.restoredAs(failed.version() + 1, clock.instant().toString());
         try {
-            if (!store.replace(failed.version(), restored)) {
+            // The write is taken back, so its key is forgotten: a retry really runs.
+            if (!store.replace(failed.version(), restored, null, writeKey)) {
                 LOG.warning("game " + failed.id() + " v" + failed.version() + " was not published and was already overwritten");
             }
         } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import io.tally.scoreboard.game.GameEvent;
 import io.tally.scoreboard.game.GameStatus;
 import io.tally.scoreboard.game.NewGame;
 import io.tally.scoreboard.game.Side;
+import io.tally.scoreboard.store.GameStore;
 import io.tally.scoreboard.store.MemoryGameStore;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,6 +75,64 @@ class ScorekeeperTest {
         feed.down = false;
         Game retried = keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty()).game();
         assertEquals(5, retried.home().score());
+    }
+
+    @Test
+    void aKeyedWriteWhoseStoreReplyWasLostIsNotAppliedAgainByItsRetry() {
+        // The store applies the write, then the connection drops before the reply: the caller sees 503.
+        MemoryGameStore inner = new MemoryGameStore();
+        boolean[] loseNextReply = {false};
+        GameStore lossy = new GameStore() {
+            public java.util.Optional<Game> find(String id) { return inner.find(id); }
+            public List<Game> list(int limit) { return inner.list(limit); }
+            public boolean create(Game game) { return inner.create(game); }
+            public boolean replace(long expected, Game next, String record, String forget) {
+                boolean r = inner.replace(expected, next, record, forget);
+                if (loseNextReply[0]) {
+                    loseNextReply[0] = false;
+                    throw new io.tally.scoreboard.store.StoreUnavailableException("reply lost", null);
+                }
+                return r;
+            }
+            public OptionalLong applied(String id, String key) { return inner.applied(id, key); }
+            public io.tally.scoreboard.store.StoreHealth health() { return inner.health(); }
+            public void close() { }
+        };
+        Scorekeeper k = new Scorekeeper(lossy, feed, Clock.systemUTC());
+        Game g = k.create(new NewGame("rugby", "Reds", "Blues", "", GameStatus.LIVE)).game();
+        loseNextReply[0] = true;
+        assertThrows(io.tally.scoreboard.store.StoreUnavailableException.class,
+                () -> k.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty(), "key-1"));
+        Scorekeeper.Applied retry = k.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty(), "key-1");
+        assertTrue(retry.already());
+        assertEquals(OptionalLong.of(2), retry.earlier());
+        assertEquals(5, retry.snapshot().game().home().score(), "applied once");
+        assertEquals(2, inner.find(g.id()).orElseThrow().version());
+    }
+
+    @Test
+    void aKeyedWriteRunAgainAfterItsClaimExpiredChangesNothingAndAnswersTheCurrentGame() {
+        Game g = newGame();
+        keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty(), "key-2");
+        keeper.apply(g.id(), new GameEvent.AddPoints(Side.AWAY, 3), OptionalLong.empty());
+        int published = feed.payloads.size();
+        Scorekeeper.Applied again = keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.of(1), "key-2");
+        assertTrue(again.already(), "found in the game's record before If-Match or the rules are looked at");
+        assertEquals(OptionalLong.of(2), again.earlier());
+        assertEquals(3, again.snapshot().game().version(), "the current game");
+        assertEquals(5, again.snapshot().game().home().score());
+        assertEquals(published, feed.payloads.size(), "nothing published again");
+    }
+
+    @Test
+    void aKeyedWriteTakenBackBecauseItCouldNotBePublishedIsAppliedByItsRetry() {
+        Game g = newGame();
+        feed.down = true;
+        assertThrows(UnavailableException.class, () -> keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty(), "key-3"));
+        feed.down = false;
+        Scorekeeper.Applied retry = keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty(), "key-3");
+        assertFalse(retry.already());
+        assertEquals(5, retry.snapshot().game().home().score());
     }
 
     @Test

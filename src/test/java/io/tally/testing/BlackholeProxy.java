@@ -26,6 +26,15 @@ public final class BlackholeProxy implements AutoCloseable {
 
     private static final class Link {
         volatile boolean blackholed;
+        volatile boolean repliesLost;
+    }
+
+    /** A command whose bytes contain this goes through, and its connection then goes silent toward the client. */
+    private volatile String loseReplyTo;
+
+    /** The next command containing {@code marker} is delivered, its reply (and all after it on that connection) lost. */
+    public void loseReplyTo(String marker) {
+        loseReplyTo = marker;
     }
 
     public BlackholeProxy(int upstreamPort) {
@@ -59,24 +68,30 @@ public final class BlackholeProxy implements AutoCloseable {
                 sockets.add(upstream);
                 Link link = new Link();
                 links.add(link);
-                pump(client, upstream, link);
-                pump(upstream, client, link);
+                pump(client, upstream, link, false);
+                pump(upstream, client, link, true);
             } catch (IOException e) {
                 // closed, or upstream down: the client sees its connection fail
             }
         }
     }
 
-    private void pump(Socket from, Socket to, Link link) {
+    private void pump(Socket from, Socket to, Link link, boolean replies) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[8192];
             try (InputStream in = from.getInputStream()) {
                 OutputStream out = to.getOutputStream();
                 int n;
                 while ((n = in.read(buf)) >= 0) {
-                    if (!link.blackholed) {
+                    if (!link.blackholed && !(replies && link.repliesLost)) {
                         out.write(buf, 0, n);
                         out.flush();
+                    }
+                    String marker = loseReplyTo;
+                    if (!replies && marker != null
+                            && new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).contains(marker)) {
+                        loseReplyTo = null;
+                        link.repliesLost = true;
                     }
                 }
                 if (!link.blackholed) to.close();

@@ -19,15 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * or applied twice, the final scores equal to the writers' intent.
  */
 class ChaosCampaignIT {
-    /**
-     * Left out here because today's core fails them (docs/RELIABILITY.md, findings 1-4): a Redis
-     * restarted empty loses acknowledged writes and resets viewers twice; a store command whose reply
-     * is lost (Redis blackholed or killed) is answered 503 although applied; a write in flight to a
-     * killed instance is applied again once its key stops being "in progress". {@code bin/chaos}
-     * runs them; add kill-instance and the Redis faults here once the store handles them.
-     */
-    static final Set<Fault> CI_FAULTS = EnumSet.of(Fault.FREEZE_INSTANCE, Fault.VIEWER_BLACKHOLE,
-            Fault.SLOW_VIEWERS, Fault.THROTTLED_VIEWERS);
+    /** Every fault class, Redis and instance deaths included. */
+    static final Set<Fault> CI_FAULTS = EnumSet.of(Fault.KILL_INSTANCE, Fault.FREEZE_INSTANCE, Fault.REDIS_RESTART_AOF,
+            Fault.REDIS_RESTART_EMPTY, Fault.REDIS_BLACKHOLE, Fault.VIEWER_BLACKHOLE, Fault.SLOW_VIEWERS,
+            Fault.THROTTLED_VIEWERS);
 
     @Test
     void aSeededCampaignLosesNothingRepeatsNothingAndKeepsEveryAcknowledgedWrite() throws Exception {

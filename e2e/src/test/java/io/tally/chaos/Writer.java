@@ -64,7 +64,9 @@ final class Writer {
                 last = "HTTP " + r.status();
                 if (r.status() == 200) {
                     Map<?, ?> m = (Map<?, ?>) Json.parse(r.body());
-                    long version = Viewer.num(((Map<?, ?>) m.get("game")).get("version"), -1);
+                    // A write found already applied is answered with the game as it is now and the version it produced.
+                    long version = m.containsKey("appliedVersion") ? Viewer.num(m.get("appliedVersion"), -1)
+                            : Viewer.num(((Map<?, ?>) m.get("game")).get("version"), -1);
                     synchronized (this) {
                         acks.add(new Ack(game, key, team, points, version, Pos.of(m.get("position")),
                                 "true".equals(r.header("Idempotent-Replayed")), sentAt,

@@ -100,7 +100,7 @@ public final class ApiServlet extends HttpServlet {
         String method = req.getMethod();
         if (parts.length == 1 && parts[0].equals("games")) {
             if (method.equals("GET")) listGames(resp);
-            else if (method.equals("POST")) write(req, resp, this::createGame);
+            else if (method.equals("POST")) write(req, resp, false, (writer, body, key) -> createGame(writer, body));
             else notAllowed("GET, POST");
         } else if (parts.length == 2 && parts[0].equals("games")) {
             if (method.equals("GET")) getGame(parts[1], resp);
@@ -109,7 +109,7 @@ public final class ApiServlet extends HttpServlet {
             if (!method.equals("POST")) notAllowed("POST");
             String id = parts[1];
             boolean undo = parts[2].equals("undo");
-            write(req, resp, (writer, body) -> applyEvent(writer, id, undo, body, req.getHeader("If-Match")));
+            write(req, resp, true, (writer, body, key) -> applyEvent(writer, id, undo, body, req.getHeader("If-Match"), key));
         } else if (parts.length == 3 && parts[0].equals("games") && parts[2].equals("scorers")) {
             String id = parts[1];
             if (method.equals("GET")) listScorers(req, id, resp);
@@ -151,11 +151,19 @@ public final class ApiServlet extends HttpServlet {
 
     // ---- writes ----
 
-    /** The checks every write shares, then {@code action} (given the writer and body text) under the idempotency key. */
-    private void write(HttpServletRequest req, HttpServletResponse resp, java.util.function.BiFunction<Writer, String, Result> action) throws IOException {
+    /** A write given who makes it, the body text and the idempotency key's hashed name (or null). */
+    private interface WriteAction {
+        Result apply(Writer writer, String body, String writeKey);
+    }
+
+    /**
+     * The checks every write shares, then {@code action} under the idempotency key; {@code durable}:
+     * the action records the key with its write (see {@link Idempotency#run}).
+     */
+    private void write(HttpServletRequest req, HttpServletResponse resp, boolean durable, WriteAction action) throws IOException {
         Writer writer = authorize(req);
         String text = JsonBody.read(req, settings.maxBodyBytes());
-        Result result = idempotency.run(req, text, () -> action.apply(writer, text));
+        Result result = idempotency.run(req, text, durable, key -> action.apply(writer, text, key));
         logWrite(req, result.status(), writer, result.replayed());
         resp.setStatus(result.status());
         if (result.replayed()) resp.setHeader("Idempotent-Replayed", "true");
@@ -269,7 +277,7 @@ public final class ApiServlet extends HttpServlet {
         return Result.json(201, "/api/games/" + s.game().id(), etag(s.game()), JsonWriter.write(snapshotBody(s)));
     }
 
-    private Result applyEvent(Writer writer, String id, boolean undoPath, String body, String ifMatchHeader) {
+    private Result applyEvent(Writer writer, String id, boolean undoPath, String body, String ifMatchHeader, String writeKey) {
         if (!writer.mayScore(id)) {
             return Result.problem(new Problem(403, "other-game", "this scorer token may only score game " + writer.scorer().game()));
         }
@@ -277,7 +285,14 @@ public final class ApiServlet extends HttpServlet {
                 : valid(() -> GameEvent.fromJson(JsonBody.parse(body, settings.maxJsonDepth())));
         OptionalLong ifMatch = ifMatch(ifMatchHeader);
         try {
-            Scorekeeper.Snapshot s = scorekeeper.apply(id, event, ifMatch);
+            Scorekeeper.Applied a = scorekeeper.apply(id, event, ifMatch, writeKey);
+            Scorekeeper.Snapshot s = a.snapshot();
+            if (a.already()) {
+                // Applied before (its answer was lost): the success it earned, with the game as it is now.
+                Map<String, Object> b = snapshotBody(s);
+                b.put("appliedVersion", a.earlier().getAsLong());
+                return Result.json(200, "", etag(s.game()), JsonWriter.write(b)).markedReplayed();
+            }
             return Result.json(200, "", etag(s.game()), JsonWriter.write(snapshotBody(s)));
         } catch (Conflict c) {
             Problem p = new Problem(c.status(), c.code(), c.getMessage()).with("game", GameJson.full(c.current()));
@@ -338,6 +353,10 @@ public final class ApiServlet extends HttpServlet {
 
         static Result problem(Problem p) {
             return new Result(p.status(), "application/problem+json", "", null, p.body(), false);
+        }
+
+        Result markedReplayed() {
+            return new Result(status, contentType, location, etag, body, true);
         }
 
         static Result replay(StoredResponse r) {

@@ -1,6 +1,7 @@
 package io.tally.scoreboard.api;
 
 import io.tally.scoreboard.store.IdempotencyStore;
+import io.tally.scoreboard.store.StoreUnavailableException;
 import io.tally.scoreboard.store.StoredResponse;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -10,7 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -33,9 +34,14 @@ final class Idempotency {
         this.ttl = ttl;
     }
 
-    ApiServlet.Result run(HttpServletRequest req, String body, Supplier<ApiServlet.Result> action) {
+    /**
+     * Runs {@code action} under the request's key. The action gets the key's hashed name (null
+     * without a key); a {@code durable} action records that name in the game store atomically with
+     * its write, so a retry finds it there even when the claim and answer kept here are gone.
+     */
+    ApiServlet.Result run(HttpServletRequest req, String body, boolean durable, Function<String, ApiServlet.Result> action) {
         String key = req.getHeader("Idempotency-Key");
-        if (key == null) return action.get();
+        if (key == null) return action.apply(null);
         if (!KEY.matcher(key).matches()) {
             throw new Problem(400, "bad-idempotency-key", "Idempotency-Key must be 1 to 200 visible ASCII characters");
         }
@@ -55,7 +61,12 @@ final class Idempotency {
         }
         ApiServlet.Result result;
         try {
-            result = action.get();
+            result = action.apply(storeKey);
+        } catch (StoreUnavailableException e) {
+            // Ambiguous: the write may have been stored and only its answer lost. A durable write's
+            // retry asks the game store, which knows; any other keeps the claim until it expires.
+            if (durable) releaseQuietly(storeKey);
+            throw e;
         } catch (RuntimeException e) {
             releaseQuietly(storeKey);
             throw e;

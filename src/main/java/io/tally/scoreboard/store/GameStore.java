@@ -4,6 +4,7 @@ import io.tally.scoreboard.game.Game;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Where games live: the in-memory map of one instance, or Redis shared by all instances.
@@ -28,7 +29,24 @@ public interface GameStore extends AutoCloseable {
     boolean create(Game game);
 
     /** Stores {@code next} only if the stored version of its game is {@code expectedVersion}. */
-    boolean replace(long expectedVersion, Game next);
+    default boolean replace(long expectedVersion, Game next) {
+        return replace(expectedVersion, next, null, null);
+    }
+
+    /**
+     * {@link #replace(long, Game)}, and in the same atomic step records that the write named
+     * {@code record} (an idempotency key, already hashed; null: none) produced {@code next.version()}
+     * and forgets the write named {@code forget} (null: none; a write taken back). If {@code record} is
+     * already recorded for the game, nothing changes and the answer is false. Each game keeps the
+     * last {@link #APPLIED_KEEP} records, stored with the game, so they are as durable as the write.
+     */
+    boolean replace(long expectedVersion, Game next, String record, String forget);
+
+    /** The version the write named {@code key} produced, if it is among the game's recorded writes. */
+    OptionalLong applied(String id, String key);
+
+    /** How many applied writes each game remembers. */
+    int APPLIED_KEEP = 64;
 
     StoreHealth health();
 

@@ -5,12 +5,16 @@ import io.tally.scoreboard.game.Game;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.ArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One instance's games, in a map: the default when there is no Redis. Lost on restart. */
 public final class MemoryGameStore implements GameStore {
     private final ConcurrentHashMap<String, Game> games = new ConcurrentHashMap<>();
+    /** Per game, its recorded writes oldest first as "key:version"; changed only under the game's bin lock. */
+    private final ConcurrentHashMap<String, List<String>> applied = new ConcurrentHashMap<>();
 
     @Override
     public Optional<Game> find(String id) {
@@ -31,14 +35,33 @@ public final class MemoryGameStore implements GameStore {
     }
 
     @Override
-    public boolean replace(long expectedVersion, Game next) {
+    public boolean replace(long expectedVersion, Game next, String record, String forget) {
         AtomicBoolean replaced = new AtomicBoolean();
         games.computeIfPresent(next.id(), (id, current) -> {
             if (current.version() != expectedVersion) return current;
+            List<String> writes = applied.getOrDefault(id, List.of());
+            if (record != null && find(writes, record).isPresent()) return current;
+            List<String> kept = new ArrayList<>(writes.size() + 1);
+            for (String w : writes) if (forget == null || !w.startsWith(forget + ":")) kept.add(w);
+            if (record != null) kept.add(record + ":" + next.version());
+            while (kept.size() > APPLIED_KEEP) kept.remove(0);
+            applied.put(id, List.copyOf(kept));
             replaced.set(true);
             return next;
         });
         return replaced.get();
+    }
+
+    @Override
+    public OptionalLong applied(String id, String key) {
+        return find(applied.getOrDefault(id, List.of()), key);
+    }
+
+    private static OptionalLong find(List<String> writes, String key) {
+        for (String w : writes) {
+            if (w.startsWith(key + ":")) return OptionalLong.of(Long.parseLong(w.substring(key.length() + 1)));
+        }
+        return OptionalLong.empty();
     }
 
     @Override
@@ -53,5 +76,6 @@ public final class MemoryGameStore implements GameStore {
     @Override
     public void close() {
         games.clear();
+        applied.clear();
     }
 }

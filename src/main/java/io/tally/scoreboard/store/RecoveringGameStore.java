@@ -39,7 +39,11 @@ public final class RecoveringGameStore implements GameStore {
     private final RedisGameStore redis;
     private final long windowMillis;
     private final IntSupplier alsoOffer;
-    private final Map<String, Game> known;
+    private final Map<String, Copy> known;
+
+    /** A game as this instance last saw it, with its recorded writes (null: not seen), offered back together. */
+    private record Copy(Game game, String writes) {
+    }
     private final ScheduledExecutorService checker;
     private final AtomicBoolean checkQueued = new AtomicBoolean();
     private volatile String epoch;
@@ -60,7 +64,7 @@ public final class RecoveringGameStore implements GameStore {
         this.windowMillis = windowMillis;
         this.known = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Game> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Copy> eldest) {
                 return size() > remembered;
             }
         };
@@ -71,9 +75,10 @@ public final class RecoveringGameStore implements GameStore {
     /** @throws StoreRestoringException while the game is being restored, or is missing during a restore window */
     @Override
     public Optional<Game> find(String id) {
+        String seen = epoch; // read before Redis: the checker may learn the first epoch meanwhile
         RedisGameStore.Read r = redis.read(id);
-        if (!Objects.equals(r.epoch(), epoch)) {
-            if (epoch != null) {
+        if (!Objects.equals(r.epoch(), seen)) {
+            if (seen != null) {
                 // Another life of the data set: this instance's offers run on the checker (thousands
                 // of games must not hold a request thread), and nothing is answered until they are in.
                 checkSoon();
@@ -86,29 +91,41 @@ public final class RecoveringGameStore implements GameStore {
             throw RedisGameStore.restoring(id, r.windowLeftMillis());
         }
         if (r.game() == null) return Optional.empty();
-        remember(r.game());
+        remember(r.game(), r.writes());
         return Optional.of(r.game());
     }
 
     @Override
     public List<Game> list(int limit) {
         List<Game> games = redis.list(limit);
-        games.forEach(this::remember);
+        games.forEach(g -> remember(g, null));
         return games;
     }
 
     @Override
     public boolean create(Game game) {
         boolean created = redis.create(game);
-        if (created) remember(game);
+        if (created) remember(game, null);
         return created;
     }
 
     @Override
-    public boolean replace(long expectedVersion, Game next) {
-        boolean replaced = redis.replace(expectedVersion, next);
-        if (replaced) remember(next);
+    public boolean replace(long expectedVersion, Game next, String record, String forget) {
+        boolean replaced = redis.replace(expectedVersion, next, record, forget);
+        if (replaced) {
+            String had;
+            synchronized (known) {
+                Copy c = known.get(next.id());
+                had = c == null ? null : c.writes();
+            }
+            remember(next, RedisGameStore.recorded(had, record, forget, next.version()));
+        }
         return replaced;
+    }
+
+    @Override
+    public java.util.OptionalLong applied(String id, String key) {
+        return redis.applied(id, key);
     }
 
     @Override
@@ -145,7 +162,7 @@ public final class RecoveringGameStore implements GameStore {
     }
 
     private void offerAll(String before, RedisGameStore.Check c) {
-        List<Game> mine;
+        List<Copy> mine;
         synchronized (known) {
             mine = new ArrayList<>(known.values());
         }
@@ -162,8 +179,9 @@ public final class RecoveringGameStore implements GameStore {
         int older = 0;
         List<String> late = new ArrayList<>();
         List<String> divergent = new ArrayList<>();
-        for (Game g : mine) {
-            switch (redis.offer(g, c.epoch())) {
+        for (Copy copy : mine) {
+            Game g = copy.game();
+            switch (redis.offer(g, c.epoch(), copy.writes())) {
                 case STORED -> {
                     stored++;
                     keep.add(g.id());
@@ -192,10 +210,14 @@ public final class RecoveringGameStore implements GameStore {
         return String.join(", ", items.subList(0, Math.min(10, items.size()))) + (items.size() > 10 ? ", …" : "");
     }
 
-    private void remember(Game g) {
+    /** {@code writes} null: not read with the game; the copy keeps what it knew (at worst fewer records). */
+    private void remember(Game g, String writes) {
         synchronized (known) {
-            Game had = known.get(g.id());
-            if (had == null || had.version() < g.version()) known.put(g.id(), g);
+            Copy had = known.get(g.id());
+            if (had == null || had.game().version() < g.version()
+                    || (had.game().version() == g.version() && writes != null)) {
+                known.put(g.id(), new Copy(g, writes != null ? writes : had == null ? null : had.writes()));
+            }
         }
     }
 

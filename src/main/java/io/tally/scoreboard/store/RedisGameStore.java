@@ -12,13 +12,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
- * Games in Redis, shared by every instance. Three keys under one hash tag ({@code {games}}), so in
+ * Games in Redis, shared by every instance. Four keys under one hash tag ({@code {games}}), so in
  * cluster mode they share a slot and the Lua scripts below may touch all of them atomically:
  * {@code PREFIX:{games}:version} (hash id → version), {@code PREFIX:{games}:state} (hash id → game
- * JSON) and {@code PREFIX:{games}:index} (sorted set of ids by creation time). A scoreboard's data is
+ * JSON) and {@code PREFIX:{games}:index} (sorted set of ids by creation time), plus
+ * {@code PREFIX:{games}:applied} (hash id → the game's last idempotency keys with the version each
+ * produced; absent for games never written with a key). A scoreboard's data is
  * small, so keeping it on one shard costs nothing and buys atomic compare-and-set. The restore after
  * a data loss ({@link RecoveringGameStore}) adds {@code PREFIX:{games}:dataset} (the store's epoch),
  * {@code :windowed} (the last epoch that had a restore window) and {@code :restoring} (the open
@@ -31,18 +34,35 @@ public final class RedisGameStore implements GameStore {
             redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
             redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
             return 1""";
-    // Compare-and-set on the version: the optimistic lock that makes two instances never lose an
-    // update. A game being restored (KEYS[3]) is not changed until the restore window closes.
+    /*
+     * Compare-and-set on the version: the optimistic lock that makes two instances never lose an
+     * update. A game being restored (KEYS[3]) is not changed until the restore window closes. KEYS[4]
+     * holds each game's recorded writes ("key:version ...", oldest first): a write already recorded
+     * (ARGV[5]) is not applied again; ARGV[6] is a write to forget (taken back). Same script, same
+     * slot, so "applied" and "recorded" can never disagree, whatever happens to the reply.
+     */
     private static final String REPLACE = """
             if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then return {0, redis.call('PTTL', KEYS[3])} end
             if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+            local kept = {}
+            local writes = redis.call('HGET', KEYS[4], ARGV[1])
+            if writes then
+              for w in string.gmatch(writes, '%S+') do
+                if ARGV[5] ~= '' and string.sub(w, 1, #ARGV[5] + 1) == ARGV[5] .. ':' then return 0 end
+                if ARGV[6] == '' or string.sub(w, 1, #ARGV[6] + 1) ~= ARGV[6] .. ':' then kept[#kept + 1] = w end
+              end
+            end
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
             redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+            if ARGV[5] ~= '' then kept[#kept + 1] = ARGV[5] .. ':' .. ARGV[3] end
+            local from = math.max(1, #kept - tonumber(ARGV[7]) + 1)
+            if #kept == 0 then redis.call('HDEL', KEYS[4], ARGV[1])
+            elseif writes or ARGV[5] ~= '' then redis.call('HSET', KEYS[4], ARGV[1], table.concat(kept, ' ', from)) end
             return 1""";
     // A game, whether it is being restored, the restore window's time left (-2: none), the store's epoch.
     private static final String READ = """
             return {redis.call('HGET', KEYS[1], ARGV[1]), redis.call('HEXISTS', KEYS[2], ARGV[1]),
-                    redis.call('PTTL', KEYS[2]), redis.call('GET', KEYS[3])}""";
+                    redis.call('PTTL', KEYS[2]), redis.call('GET', KEYS[3]), redis.call('HGET', KEYS[4], ARGV[1])}""";
     /*
      * The store's epoch (created if missing) and the restore window's time left. ARGV[1] is the epoch
      * the caller last saw ("" if none): if it is not the current one, the caller has seen Redis lose
@@ -83,10 +103,11 @@ public final class RedisGameStore implements GameStore {
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
             redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
             redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+            if ARGV[6] ~= '' then redis.call('HSET', KEYS[6], ARGV[1], ARGV[6]) else redis.call('HDEL', KEYS[6], ARGV[1]) end
             return 1""";
 
     /** A game as read with the restore state: {@code locked} while it is being restored. */
-    record Read(Game game, boolean locked, long windowLeftMillis, String epoch) {
+    record Read(Game game, boolean locked, long windowLeftMillis, String epoch, String writes) {
     }
 
     /** The store's epoch and how long its restore window stays open (0 or less: closed). */
@@ -103,6 +124,7 @@ public final class RedisGameStore implements GameStore {
     private final String epoch;
     private final String windowed;
     private final String restoring;
+    private final String applied;
     private final int maxJsonDepth;
 
     public RedisGameStore(UnifiedJedis redis, RedisTarget endpoint, String prefix) {
@@ -115,6 +137,7 @@ public final class RedisGameStore implements GameStore {
         this.epoch = prefix + ":{games}:dataset";
         this.windowed = prefix + ":{games}:windowed";
         this.restoring = prefix + ":{games}:restoring";
+        this.applied = prefix + ":{games}:applied";
         this.maxJsonDepth = 16;
     }
 
@@ -144,17 +167,29 @@ public final class RedisGameStore implements GameStore {
 
     /** @throws StoreRestoringException while the game is being restored */
     @Override
-    public boolean replace(long expectedVersion, Game next) {
-        Object r = call(() -> redis.eval(REPLACE, List.of(versions, states, restoring),
-                List.of(next.id(), Long.toString(expectedVersion), Long.toString(next.version()), encode(next))));
+    public boolean replace(long expectedVersion, Game next, String record, String forget) {
+        Object r = call(() -> redis.eval(REPLACE, List.of(versions, states, restoring, applied),
+                List.of(next.id(), Long.toString(expectedVersion), Long.toString(next.version()), encode(next),
+                        record == null ? "" : record, forget == null ? "" : forget, Integer.toString(APPLIED_KEEP))));
         if (r instanceof List<?> locked) throw restoring(next.id(), number(locked.get(1)));
         return Long.valueOf(1).equals(r);
     }
 
+    @Override
+    public OptionalLong applied(String id, String key) {
+        String writes = call(() -> redis.hget(applied, id));
+        if (writes == null) return OptionalLong.empty();
+        for (String w : writes.split(" ")) {
+            if (w.startsWith(key + ":")) return OptionalLong.of(Long.parseLong(w.substring(key.length() + 1)));
+        }
+        return OptionalLong.empty();
+    }
+
     Read read(String id) {
-        List<?> r = (List<?>) call(() -> redis.eval(READ, List.of(states, restoring, epoch), List.of(id)));
+        List<?> r = (List<?>) call(() -> redis.eval(READ, List.of(states, restoring, epoch, applied), List.of(id)));
         String json = (String) r.get(0);
-        return new Read(json == null ? null : decode(json), number(r.get(1)) == 1, number(r.get(2)), (String) r.get(3));
+        String writes = r.size() > 4 && r.get(4) instanceof String w ? w : "";
+        return new Read(json == null ? null : decode(json), number(r.get(1)) == 1, number(r.get(2)), (String) r.get(3), writes);
     }
 
     /** See {@link #CHECK}: {@code known} is the epoch this instance last saw, or null. */
@@ -165,16 +200,29 @@ public final class RedisGameStore implements GameStore {
     }
 
     /** Offers this instance's copy of a game to the restore window of {@code epochSeen}. */
-    Offer offer(Game game, String epochSeen) {
+    Offer offer(Game game, String epochSeen, String writes) {
         long createdMillis = Instant.parse(game.created()).toEpochMilli();
-        Object r = call(() -> redis.eval(OFFER, List.of(versions, states, index, epoch, restoring),
-                List.of(game.id(), Long.toString(game.version()), encode(game), Long.toString(createdMillis), epochSeen)));
+        Object r = call(() -> redis.eval(OFFER, List.of(versions, states, index, epoch, restoring, applied),
+                List.of(game.id(), Long.toString(game.version()), encode(game), Long.toString(createdMillis), epochSeen,
+                        writes == null ? "" : writes)));
         return switch ((int) number(r)) {
             case 1 -> Offer.STORED;
             case 0 -> Offer.OLDER;
             case 2 -> Offer.DIVERGENT;
             default -> Offer.LATE;
         };
+    }
+
+    /** The recorded writes after a replace, as {@link #REPLACE} computes them (for this instance's copy). */
+    static String recorded(String writes, String record, String forget, long version) {
+        List<String> kept = new ArrayList<>();
+        if (writes != null) {
+            for (String w : writes.split(" ")) {
+                if (!w.isEmpty() && (forget == null || !w.startsWith(forget + ":"))) kept.add(w);
+            }
+        }
+        if (record != null) kept.add(record + ":" + version);
+        return String.join(" ", kept.subList(Math.max(0, kept.size() - APPLIED_KEEP), kept.size()));
     }
 
     static StoreRestoringException restoring(String id, long leftMillis) {

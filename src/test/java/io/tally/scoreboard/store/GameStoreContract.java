@@ -70,6 +70,41 @@ abstract class GameStoreContract {
     }
 
     @Test
+    void aRecordedWriteIsNeverAppliedTwiceAndATakenBackOneIsForgotten() {
+        Game g = game("keyed", Instant.now());
+        games().create(g);
+        assertTrue(games().applied("keyed", "k1").isEmpty(), "a game stored without records has none");
+        Game v2 = GameRules.apply(g, new GameEvent.AddPoints(Side.HOME, 1), Instant.now());
+        assertTrue(games().replace(1, v2, "k1", null));
+        assertEquals(java.util.OptionalLong.of(2), games().applied("keyed", "k1"));
+        Game v3 = GameRules.apply(v2, new GameEvent.AddPoints(Side.HOME, 1), Instant.now());
+        assertFalse(games().replace(2, v3, "k1", null), "the same write, recorded already, is refused even at the right version");
+        assertEquals(v2, games().find("keyed").orElseThrow());
+        assertTrue(games().replace(2, v3, "k2", "k1"));
+        assertTrue(games().applied("keyed", "k1").isEmpty(), "forgotten");
+        assertEquals(java.util.OptionalLong.of(3), games().applied("keyed", "k2"));
+        assertTrue(games().applied("keyed", "k").isEmpty(), "a prefix of a key is another key");
+    }
+
+    @Test
+    void eachGameKeepsItsLastRecordedWrites() {
+        Game g = game("kept", Instant.now());
+        games().create(g);
+        int n = GameStore.APPLIED_KEEP + 3;
+        for (int i = 1; i <= n; i++) {
+            Game next = GameRules.apply(g, new GameEvent.AddPoints(Side.AWAY, 1), Instant.now());
+            assertTrue(games().replace(g.version(), next, "w" + i, null));
+            g = next;
+        }
+        assertTrue(games().applied("kept", "w3").isEmpty(), "the oldest are dropped");
+        assertEquals(java.util.OptionalLong.of(5 + 0L), games().applied("kept", "w4"));
+        assertEquals(java.util.OptionalLong.of(n + 1L), games().applied("kept", "w" + n));
+        Game plain = GameRules.apply(g, new GameEvent.AddPoints(Side.AWAY, 1), Instant.now());
+        assertTrue(games().replace(g.version(), plain), "a write without a key keeps the records");
+        assertEquals(java.util.OptionalLong.of(n + 1L), games().applied("kept", "w" + n));
+    }
+
+    @Test
     void concurrentWritersRetryingOnConflictLoseNoUpdate() throws Exception {
         games().create(game("race", Instant.now()));
         int writers = 4;

@@ -109,6 +109,35 @@ class RedisGameStoreIT extends GameStoreContract {
     }
 
     @Test
+    void aGameRestoredAfterRedisLostItsDataKeepsTheWritesRecordedWithIt() throws Exception {
+        try (RedisServer volatileRedis = RedisServer.start();
+             Stores a = Stores.redis(RedisTarget.parse(volatileRedis.url(), false), "w", 500, 100, 800);
+             Stores b = Stores.redis(RedisTarget.parse(volatileRedis.url(), false), "w", 500, 100, 800)) {
+            Game v1 = game("rec", Instant.now());
+            assertTrue(b.games().create(v1));
+            Game v2 = GameRules.apply(v1, new GameEvent.AddPoints(Side.HOME, 3), Instant.now());
+            assertTrue(b.games().replace(1, v2, "written-by-b", null)); // b then dies; a only read the game
+            assertEquals(v2, a.games().find("rec").orElseThrow());
+            ((RecoveringGameStore) a.games()).check();
+            b.close();
+
+            volatileRedis.restart(); // empty
+
+            java.util.OptionalLong back = java.util.OptionalLong.empty();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline && back.isEmpty()) {
+                try {
+                    a.games().find("rec"); // a notices, offers its copy and its records
+                    back = a.games().applied("rec", "written-by-b");
+                } catch (StoreUnavailableException notYet) {
+                    Thread.sleep(50);
+                }
+            }
+            assertEquals(java.util.OptionalLong.of(2), back, "the record came back with the game");
+        }
+    }
+
+    @Test
     void aFirstStartOnAnEmptyRedisOpensNoRestoreWindow() throws Exception {
         try (RedisServer fresh = RedisServer.start();
              Stores s = Stores.redis(RedisTarget.parse(fresh.url(), false), "f", 500, 100, 60_000)) {
