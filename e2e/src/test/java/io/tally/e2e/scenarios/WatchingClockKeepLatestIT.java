@@ -130,7 +130,7 @@ class WatchingClockKeepLatestIT extends StandInScenario {
             assertFalse(slow.closed, "the slow viewer is still connected");
             assertTrue(slow.ordered, "positions only moved forward");
             // Whether it was conflated depends on the backlog outgrowing the proxies' and sockets' buffers
-            // on the way (about 1.6 MB held here without the server's queue backing up): reported, not asserted.
+            // on the way (1,000 scores, ~570 KiB, were all held there without the queue backing up): reported, not asserted.
             assertTrue(slow.messages.get() <= total, slow.messages.get() + " messages for " + total + " scores");
             System.out.println("WatchingClockKeepLatestIT: " + total + " scores posted in " + postMillis + " ms; both browsers showed every one; "
                     + "the viewer reading 2 KiB/s while they were posted got " + slow.messages.get() + " messages (" + slow.conflated.get() + " conflated, "
