@@ -64,6 +64,7 @@ function drawClock() {
   node.hidden = ms === null;
   if (ms === null) return;
   node.dataset.running = String(!!clock.running);
+  node.dataset.ms = String(Math.round(ms)); // the reading drawn, for tests comparing screens to the millisecond
   node.textContent = formatClock(ms, clock.direction);
   if (clock.running) frame = requestAnimationFrame(drawClock);
 }

@@ -49,6 +49,12 @@ public final class TallyApi {
         return ((Number) game.get("version")).intValue();
     }
 
+    /** A clock event: {@code action} start, stop or set ({@code ms} the reading, for set; else null). */
+    public Map<String, Object> clock(String gameId, String action, Long ms) {
+        return gameOf(write("/api/games/" + gameId + "/events",
+                "{\"type\":\"clock\",\"action\":" + quote(action) + (ms == null ? "" : ",\"ms\":" + ms) + "}"));
+    }
+
     /** The game as the server has it (with its log of the last 50 events). */
     @SuppressWarnings("unchecked")
     public Map<String, Object> game(String gameId) {
