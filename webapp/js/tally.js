@@ -496,7 +496,9 @@ class WebSocketTransport {
     if (!this.welcomed) return; // sent for every room once the welcome arrives
     const id = this.live._id();
     this.pending.set(id, r.name);
-    this.send(r.position ? { type: 'subscribe', id, room: r.name, since: r.position } : { type: 'subscribe', id, room: r.name });
+    // conflate: this client passes merged messages on (onMessage's third argument says so).
+    this.send(r.position ? { type: 'subscribe', id, room: r.name, since: r.position, conflate: true }
+      : { type: 'subscribe', id, room: r.name, conflate: true });
   }
 
   unsubscribe(r) {
@@ -551,7 +553,7 @@ class PollingTransport {
         rooms[r.name] = r.position;
         if ([...r.listeners].some((l) => typeof l.onCount === 'function')) counts[r.name] = r.count ?? -1;
       }
-      const body = this.open ? { v: 1, rooms } : { v: 1, hello: true, rooms };
+      const body = this.open ? { v: 1, rooms, conflate: true } : { v: 1, hello: true, rooms, conflate: true };
       if (Object.keys(counts).length > 0) body.counts = counts;
       const controller = new AbortController();
       this.inFlight = { controller, rooms: new Set(Object.keys(rooms)) };

@@ -37,7 +37,7 @@ class ConflationIT {
             server.realtime().publish(room, "{\"n\":0}");
             try (RawWebSocket fast = RawWebSocket.connect(server.wsUrl())) {
                 fast.nextOfType("welcome");
-                fast.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
+                fast.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"conflate\":true}");
                 fast.nextOfType("ack");
                 ThrottledReader slow = new ThrottledReader(server.wsUrl(), room, 64 * 1024);
                 try {
@@ -92,7 +92,7 @@ class ConflationIT {
         ThrottledReader(String wsUrl, String room, int bytesPerSecond) throws IOException {
             RawHandshake h = RawHandshake.open(wsUrl, "", 4096);
             if (!h.upgraded()) throw new IOException("no upgrade");
-            h.sendText("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
+            h.sendText("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"conflate\":true}");
             socket = h.socket();
             InputStream raw = socket.getInputStream();
             InputStream throttled = new InputStream() {

@@ -8,7 +8,11 @@ public sealed interface ClientFrame {
     }
 
     /** {@code since} is null for "from the room's current end". */
-    record Subscribe(long id, String room, Position since) implements ClientFrame {
+    record Subscribe(long id, String room, Position since, boolean conflate) implements ClientFrame {
+        public Subscribe(long id, String room, Position since) {
+            this(id, room, since, false);
+        }
+
     }
 
     record Unsubscribe(long id, String room) implements ClientFrame {

@@ -50,7 +50,7 @@ public final class FrameDecoder {
                         throw new ProtocolException(ErrorCode.BAD_POSITION, id, e.getMessage());
                     }
                 }
-                return new ClientFrame.Subscribe(id, room, position);
+                return new ClientFrame.Subscribe(id, room, position, optIn(f.get("conflate"), id));
             }
             case "unsubscribe": {
                 long id = requestId(f, true);
@@ -99,7 +99,14 @@ public final class FrameDecoder {
             }
             positions.put(room, p);
         }
-        return new PollRequest(Boolean.TRUE.equals(hello), positions, counts(f.get("counts"), positions));
+        return new PollRequest(Boolean.TRUE.equals(hello), positions, counts(f.get("counts"), positions), optIn(f.get("conflate"), null));
+    }
+
+    /** {@code "conflate": true}: the client takes merged messages for conflatable rooms (absent: it does not). */
+    private static boolean optIn(Object conflate, Long id) {
+        if (conflate == null) return false;
+        if (!(conflate instanceof Boolean b)) throw new ProtocolException(ErrorCode.BAD_FRAME, id, "\"conflate\" must be true or false");
+        return b;
     }
 
     /** {@code "counts": {room: n | null}}: the totals the client shows, for rooms of the poll only. */

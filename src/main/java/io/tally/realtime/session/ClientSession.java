@@ -113,7 +113,7 @@ final class ClientSession implements ConnectionHandler.Inbound {
             return;
         }
         if (previous != null) drop(previous);
-        Subscription sub = new Subscription(this, s.room(), s.id(), s.since());
+        Subscription sub = new Subscription(this, s.room(), s.id(), s.since(), s.conflate());
         subscriptions.put(s.room(), sub);
         boolean first;
         synchronized (starts) {

@@ -52,14 +52,17 @@ final class Poll implements Hub.Subscriber {
     static final long COUNT_HOLD_MILLIS = 5_000;
     /** The viewer totals the client shows, for the counted rooms it asked counts of (-1: none yet). */
     private final Map<String, Long> shown;
+    private final boolean conflate; // the client takes merged messages for conflatable rooms
     private final AtomicBoolean countWakeScheduled = new AtomicBoolean();
 
     Poll(RealtimeCore core, Map<String, Position> rooms, List<String> leading, PollReply reply) {
-        this(core, rooms, Map.of(), leading, reply);
+        this(core, rooms, Map.of(), false, leading, reply);
     }
 
-    Poll(RealtimeCore core, Map<String, Position> rooms, Map<String, Long> counts, List<String> leading, PollReply reply) {
+    Poll(RealtimeCore core, Map<String, Position> rooms, Map<String, Long> counts, boolean conflate, List<String> leading,
+            PollReply reply) {
         this.core = core;
+        this.conflate = conflate;
         this.shown = new LinkedHashMap<>();
         counts.forEach((room, n) -> {
             if (core.audience().isCounted(room)) shown.put(room, n);
@@ -258,7 +261,7 @@ final class Poll implements Hub.Subscriber {
      * False when the room is not conflatable, not far behind, or the app's merge failed.
      */
     private boolean addConflated(String room, List<Message> messages, List<String> frames, Budget budget) {
-        Conflation how = core.conflationOf(room);
+        Conflation how = conflate ? core.conflationOf(room) : null;
         if (how == null || messages.size() <= Subscription.FAR_BEHIND) return false;
         List<String> payloads = new ArrayList<>(messages.size());
         for (Message m : messages) payloads.add(m.payload());

@@ -300,7 +300,7 @@ public final class RealtimeCore implements Realtime {
             return;
         }
         // The gate counts the poll against its address from its arrival until its answer.
-        Poll poll = new Poll(this, rooms, request.counts(), leading, reply);
+        Poll poll = new Poll(this, rooms, request.counts(), request.conflate(), leading, reply);
         // On the request's own thread: a container thread may block on the broker as well as a
         // worker can, and a hand-off per poll costs polling CPU (docs/PERFORMANCE.md).
         poll.start();

@@ -63,12 +63,13 @@ final class Subscription implements Hub.Subscriber {
     private List<Message> page;
     private int index;
 
-    Subscription(ClientSession session, String room, long requestId, Position since) {
+    Subscription(ClientSession session, String room, long requestId, Position since, boolean conflate) {
         this.session = session;
         this.room = room;
         this.requestId = requestId;
         this.since = since;
-        this.conflation = session.conflationOf(room);
+        // Only a client that said it takes merged messages gets them; others keep one message per event.
+        this.conflation = conflate ? session.conflationOf(room) : null;
     }
 
     String room() {

@@ -63,7 +63,7 @@ class ConflationTest {
         c.attach(in);
         in.onStart();
         c.nextOfType("welcome");
-        in.onFrame("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
+        in.onFrame("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"conflate\":true}");
         c.nextOfType("ack");
         return c;
     }
@@ -148,7 +148,7 @@ class ConflationTest {
         c.attach(in);
         in.onStart();
         in.onFrame("{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-2\",\"since\":{\"epoch\":\"" + start.epoch()
-                + "\",\"offset\":\"" + start.offset() + "\"}}");
+                + "\",\"offset\":\"" + start.offset() + "\"},\"conflate\":true}");
         c.nextOfType("ack");
         long deadline = System.nanoTime() + FakeConnection.WAIT.toNanos();
         while (System.nanoTime() < deadline && (messages(c).isEmpty()
@@ -160,5 +160,26 @@ class ConflationTest {
         assertEquals(250, seen, "each missed message once, merged");
         assertTrue(got.size() <= 4, "one merged message per history page: " + got.size());
         assertFalse(got.isEmpty());
+    }
+
+    @Test
+    void aClientThatDidNotOptInGetsEveryMessageOfAConflatableRoom() {
+        RealtimeCore core = core();
+        Position start = core.publish("game-3", "{\"n\":0}");
+        for (int n = 1; n <= 50; n++) core.publish("game-3", "{\"n\":" + n + "}");
+        FakeConnection c = new FakeConnection(true, 100);
+        clients.add(c);
+        ConnectionHandler.Inbound in = core.open(c);
+        c.attach(in);
+        in.onStart();
+        in.onFrame("{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-3\",\"since\":{\"epoch\":\"" + start.epoch()
+                + "\",\"offset\":\"" + start.offset() + "\"}}");
+        c.nextOfType("ack");
+        long deadline = System.nanoTime() + FakeConnection.WAIT.toNanos();
+        while (System.nanoTime() < deadline && messages(c).size() < 50) Thread.onSpinWait();
+        List<Map<String, Object>> got = messages(c);
+        assertEquals(50, got.size(), "one message per event");
+        for (int n = 1; n <= 50; n++) assertEquals((long) n, data(got.get(n - 1)).get("n"));
+        assertTrue(got.stream().noneMatch(f -> Boolean.TRUE.equals(f.get("conflated"))), "nothing merged");
     }
 }

@@ -229,7 +229,7 @@ class WatchingClockKeepLatestIT extends StandInScenario {
         SlowViewer(String wsUrl, String room, int bytesPerSecond) throws java.io.IOException {
             h = io.tally.testing.RawHandshake.open(wsUrl, null, 4096);
             if (!h.upgraded()) throw new java.io.IOException("no upgrade: " + h.header("status"));
-            h.sendText("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
+            h.sendText("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"conflate\":true}");
             this.bytesPerSecond = bytesPerSecond;
             socket = h.socket();
             socket.setSoTimeout(0);
