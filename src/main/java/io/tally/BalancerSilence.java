@@ -23,6 +23,7 @@ final class BalancerSilence implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BalancerSilence.class.getName());
     /** The User-Agent of the ALB's health checks; other callers of /healthz (monitors, people) do not count. */
     static final String CHECKER = "ELB-HealthChecker";
+
     static final int ARM_AFTER = 3;
 
     private final long silenceNanos;
@@ -43,13 +44,17 @@ final class BalancerSilence implements AutoCloseable {
         if (silenceMillis <= 0) return s; // switched off: checks are still counted, nothing fires
         s.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tally-balancer-silence"));
         long tick = Math.max(50, Math.min(1_000, silenceMillis / 4));
-        s.timer.scheduleWithFixedDelay(() -> {
-            try {
-                if (s.silent()) onSilence.run();
-            } catch (RuntimeException e) {
-                LOG.warning("acting on the balancer's silence failed: " + e);
-            }
-        }, tick, tick, TimeUnit.MILLISECONDS);
+        s.timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        if (s.silent()) onSilence.run();
+                    } catch (RuntimeException e) {
+                        LOG.warning("acting on the balancer's silence failed: " + e);
+                    }
+                },
+                tick,
+                tick,
+                TimeUnit.MILLISECONDS);
         return s;
     }
 

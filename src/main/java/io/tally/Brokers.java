@@ -7,8 +7,7 @@ import io.tally.realtime.broker.redis.RedisBroker;
 
 /** Chooses the broker the configuration asks for: Redis when {@code REDIS_URL} is set, else in-memory. */
 public final class Brokers {
-    private Brokers() {
-    }
+    private Brokers() {}
 
     public static Broker create(RealtimeConfig config) {
         if (config.redisUrl() != null) return new RedisBroker(config);

@@ -13,7 +13,6 @@ import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.logging.Logger;
 
@@ -38,15 +37,19 @@ public final class TallyBootstrap implements ServletContextListener {
         logging = Observability.installLogging(config.instanceId(), settings);
         RealtimeCore engine = RealtimeCore.create(config, Brokers.create(config));
         realtime = engine;
-        context.addFilter("tally-drain", new DrainOnStop(realtime, settings.integer("TALLY_DRAIN_GRACE_MS", 5_000, 0, 120_000)));
+        context.addFilter(
+                "tally-drain", new DrainOnStop(realtime, settings.integer("TALLY_DRAIN_GRACE_MS", 5_000, 0, 120_000)));
         Observability.installMetrics(context, realtime, settings);
         io.tally.doctor.Doctor.install(context, realtime, settings);
         context.setAttribute(Realtime.class.getName(), realtime);
         long drainWindow = config.drainWindowMillis();
         Realtime core = realtime;
-        balancerSilence = BalancerSilence.start(settings.integer("TALLY_LB_SILENCE_MS", 15_000, 0, 600_000), () ->
-                LOG.info("told " + core.moveClients() + " WebSocket clients to reconnect elsewhere within " + drainWindow + " ms"));
-        context.addServlet("tally-healthz", new Healthz(realtime, balancerSilence)).addMapping("/healthz");
+        balancerSilence = BalancerSilence.start(
+                settings.integer("TALLY_LB_SILENCE_MS", 15_000, 0, 600_000),
+                () -> LOG.info("told " + core.moveClients() + " WebSocket clients to reconnect elsewhere within "
+                        + drainWindow + " ms"));
+        context.addServlet("tally-healthz", new Healthz(realtime, balancerSilence))
+                .addMapping("/healthz");
         try {
             scoreboard = Scoreboard.install(context, realtime, settings);
             // After the app's filters, which run in registration order: the live gate's refusals
@@ -57,8 +60,9 @@ public final class TallyBootstrap implements ServletContextListener {
             realtime.close(); // a failed start must not leave the core's threads running
             throw e;
         }
-        LOG.info("Tally started: instance " + config.instanceId() + ", broker " + realtime.status().brokerMode()
-                + ", heartbeat " + config.heartbeatMillis() + " ms, poll hold " + config.pollHoldMillis() + " ms");
+        LOG.info("Tally started: instance " + config.instanceId() + ", broker "
+                + realtime.status().brokerMode() + ", heartbeat " + config.heartbeatMillis() + " ms, poll hold "
+                + config.pollHoldMillis() + " ms");
     }
 
     @Override

@@ -12,19 +12,17 @@ import jakarta.servlet.ServletRegistration;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
-
 import java.util.EnumSet;
 
 /** Registers both transports and their gate in a servlet context, over the core's hooks. */
 public final class Transports {
-    private Transports() {
-    }
+    private Transports() {}
 
     /** Registers {@code /live/ws} and {@code /live/poll} with their origin gate. */
     public static void install(ServletContext context, TransportHooks hooks) {
         TransportSettings settings = hooks.settings();
-        FilterRegistration.Dynamic gate = context.addFilter("tally-live-gate",
-                new LiveGateFilter(settings.origins(), settings.clientAddress(), hooks.admission()));
+        FilterRegistration.Dynamic gate = context.addFilter(
+                "tally-live-gate", new LiveGateFilter(settings.origins(), settings.clientAddress(), hooks.admission()));
         gate.setAsyncSupported(true);
         gate.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/live/*");
 
@@ -34,7 +32,8 @@ public final class Transports {
 
         ServerContainer container = (ServerContainer) context.getAttribute(ServerContainer.class.getName());
         if (container == null) {
-            throw new IllegalStateException("this container offers no Jakarta WebSocket server (ServerContainer missing)");
+            throw new IllegalStateException(
+                    "this container offers no Jakarta WebSocket server (ServerContainer missing)");
         }
         try {
             container.addEndpoint(webSocketEndpoint(hooks));

@@ -8,8 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (a test, the CLI) alive; named, so a thread dump and Tomcat's leak report say whose they are.
  */
 public final class DaemonThreads {
-    private DaemonThreads() {
-    }
+    private DaemonThreads() {}
 
     /** Every thread named {@code name}: for single-thread executors. */
     public static ThreadFactory named(String name) {

@@ -45,7 +45,8 @@ public final class Settings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, got '" + v + "'");
         }
-        if (n < min || n > max) throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + n);
+        if (n < min || n > max)
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + n);
         return n;
     }
 
@@ -53,9 +54,18 @@ public final class Settings {
         String v = string(name, null);
         if (v == null) return defaultValue;
         switch (v.toLowerCase(Locale.ROOT)) {
-            case "true": case "yes": case "1": case "on": return true;
-            case "false": case "no": case "0": case "off": return false;
-            default: throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+            case "true":
+            case "yes":
+            case "1":
+            case "on":
+                return true;
+            case "false":
+            case "no":
+            case "0":
+            case "off":
+                return false;
+            default:
+                throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
         }
     }
 }

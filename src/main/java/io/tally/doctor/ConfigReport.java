@@ -11,8 +11,7 @@ import java.util.Map;
  * the shortest idle timeout on the path, or idle connections are cut (WebSocket close 1006, poll 504).
  */
 public final class ConfigReport {
-    private ConfigReport() {
-    }
+    private ConfigReport() {}
 
     /** Pure: the verdict for these values. */
     public static Verdict verdict(int heartbeatMillis, int pollHoldMillis, DoctorSettings proxies) {
@@ -20,8 +19,10 @@ public final class ConfigReport {
         int lbMs = proxies.lbIdleTimeoutSeconds() * 1000;
         int idleMs = Math.min(proxyMs, lbMs);
         String shortest = proxyMs <= lbMs
-                ? "nginx's " + proxies.proxyIdleTimeoutSeconds() + " s proxy_read_timeout (" + DoctorSettings.PROXY_IDLE_TIMEOUT + ")"
-                : "the load balancer's " + proxies.lbIdleTimeoutSeconds() + " s idle timeout (" + DoctorSettings.LB_IDLE_TIMEOUT + ")";
+                ? "nginx's " + proxies.proxyIdleTimeoutSeconds() + " s proxy_read_timeout ("
+                        + DoctorSettings.PROXY_IDLE_TIMEOUT + ")"
+                : "the load balancer's " + proxies.lbIdleTimeoutSeconds() + " s idle timeout ("
+                        + DoctorSettings.LB_IDLE_TIMEOUT + ")";
         List<String> problems = new ArrayList<>();
         if (heartbeatMillis >= idleMs) {
             problems.add("heartbeat " + seconds(heartbeatMillis) + " is not shorter than " + shortest
@@ -37,7 +38,8 @@ public final class ConfigReport {
         if (problems.isEmpty()) {
             return Verdict.pass(values + ": both intervals are below the shortest idle timeout");
         }
-        return Verdict.warn(String.join("; ", problems) + " (" + values + ")",
+        return Verdict.warn(
+                String.join("; ", problems) + " (" + values + ")",
                 "Keep TALLY_HEARTBEAT_MS and TALLY_POLL_HOLD_MS well below every idle timeout (25000 is the default), "
                         + "or raise IdleTimeout under aws:elbv2:loadbalancer in .ebextensions and proxy_read_timeout in "
                         + ".platform/nginx/conf.d, then set " + DoctorSettings.LB_IDLE_TIMEOUT + " and "
@@ -45,8 +47,13 @@ public final class ConfigReport {
     }
 
     /** The JSON of {@code GET /doctor/api/config}. */
-    public static Map<String, Object> json(String instanceId, int heartbeatMillis, int peerTimeoutMillis, int pollHoldMillis,
-                                           DoctorSettings proxies, String container) {
+    public static Map<String, Object> json(
+            String instanceId,
+            int heartbeatMillis,
+            int peerTimeoutMillis,
+            int pollHoldMillis,
+            DoctorSettings proxies,
+            String container) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("instance", instanceId);
         m.put("heartbeatMs", heartbeatMillis);
@@ -61,6 +68,8 @@ public final class ConfigReport {
     }
 
     static String seconds(int millis) {
-        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+        return millis % 1000 == 0
+                ? millis / 1000 + " s"
+                : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 }

@@ -9,7 +9,6 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,9 +54,13 @@ final class DoctorServlet extends HttpServlet {
     public void init() {
         if (sharedBroker()) {
             beats = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tally-doctor-presence"));
-            beats.scheduleWithFixedDelay(() -> {
-                if (!realtime.isDraining()) presence.beat();
-            }, 0, Presence.BEAT_MILLIS, TimeUnit.MILLISECONDS);
+            beats.scheduleWithFixedDelay(
+                    () -> {
+                        if (!realtime.isDraining()) presence.beat();
+                    },
+                    0,
+                    Presence.BEAT_MILLIS,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -92,16 +95,33 @@ final class DoctorServlet extends HttpServlet {
             case "/whoami" -> json(response, 200, whoami(request));
             case "/upgrade-probe" -> upgradeProbe(request, response);
             case "/findings" -> json(response, 200, Findings.json());
-            case "", "/" -> json(response, 200, Map.of("endpoints", List.of("/doctor/api/config", "/doctor/api/redis",
-                    "/doctor/api/whoami", "/doctor/api/upgrade-probe", "/doctor/api/findings", "/doctor/api/hold")));
-            default -> json(response, 404, Map.of("status", 404, "title", "Not Found", "detail", "no such doctor endpoint"));
+            case "", "/" ->
+                json(
+                        response,
+                        200,
+                        Map.of(
+                                "endpoints",
+                                List.of(
+                                        "/doctor/api/config",
+                                        "/doctor/api/redis",
+                                        "/doctor/api/whoami",
+                                        "/doctor/api/upgrade-probe",
+                                        "/doctor/api/findings",
+                                        "/doctor/api/hold")));
+            default ->
+                json(response, 404, Map.of("status", 404, "title", "Not Found", "detail", "no such doctor endpoint"));
         }
     }
 
     private Map<String, Object> config() {
         var c = realtime.config();
         String server = getServletContext().getServerInfo();
-        return ConfigReport.json(c.instanceId(), c.heartbeatMillis(), c.peerTimeoutMillis(), c.pollHoldMillis(), proxies,
+        return ConfigReport.json(
+                c.instanceId(),
+                c.heartbeatMillis(),
+                c.peerTimeoutMillis(),
+                c.pollHoldMillis(),
+                proxies,
                 majorOnly(server));
     }
 
@@ -151,7 +171,10 @@ final class DoctorServlet extends HttpServlet {
             }
         }
         m.put("instances", instances);
-        m.put("verdict", RedisReport.verdict(s.brokerMode(), s.brokerAvailable(), detail, s.brokerLagMillis(), seen).toJson());
+        m.put(
+                "verdict",
+                RedisReport.verdict(s.brokerMode(), s.brokerAvailable(), detail, s.brokerLagMillis(), seen)
+                        .toJson());
         return m;
     }
 
@@ -179,14 +202,18 @@ final class DoctorServlet extends HttpServlet {
         m.put("forwardedForEntries", xff == null ? 0 : xff.split(",").length);
         String origin = request.getParameter("origin");
         if (origin != null && origin.length() <= 300) {
-            String seenAs = (forwardedProto != null ? forwardedProto.split(",")[0].trim() : request.getScheme()) + "://" + host;
+            String seenAs =
+                    (forwardedProto != null ? forwardedProto.split(",")[0].trim() : request.getScheme()) + "://" + host;
             m.put("originSeenAs", seenAs);
             // nginx's platform "location /" passes Host without the port ($host); /live/ passes it with the
             // port. So a port-less Host here is compared without the port.
             boolean hostHasPort = host != null && host.matches(".*:\\d+$");
             String compared = hostHasPort ? origin : origin.replaceFirst(":\\d+$", "");
-            m.put("originMatches", compared.equalsIgnoreCase(seenAs) || compared.equalsIgnoreCase(withoutDefaultPort(seenAs))
-                    || origin.equalsIgnoreCase(withoutDefaultPort(seenAs)));
+            m.put(
+                    "originMatches",
+                    compared.equalsIgnoreCase(seenAs)
+                            || compared.equalsIgnoreCase(withoutDefaultPort(seenAs))
+                            || origin.equalsIgnoreCase(withoutDefaultPort(seenAs)));
         }
         return m;
     }
@@ -204,13 +231,20 @@ final class DoctorServlet extends HttpServlet {
             return;
         }
         if (!Probes.NONCE.matcher(nonce).matches()) {
-            json(response, 400, Map.of("status", 400, "title", "Bad Request", "detail", "nonce must match " + Probes.NONCE));
+            json(
+                    response,
+                    400,
+                    Map.of("status", 400, "title", "Bad Request", "detail", "nonce must match " + Probes.NONCE));
             return;
         }
         Position since = null;
         String epoch = request.getParameter("epoch");
         String offset = request.getParameter("offset");
-        if (epoch != null && offset != null && !epoch.isEmpty() && epoch.length() <= 64 && Position.isValidOffset(offset)) {
+        if (epoch != null
+                && offset != null
+                && !epoch.isEmpty()
+                && epoch.length() <= 64
+                && Position.isValidOffset(offset)) {
             since = new Position(epoch, offset);
         }
         Map<String, Object> record = probes.find(nonce, since);

@@ -20,7 +20,6 @@ public record DoctorSettings(int proxyIdleTimeoutSeconds, int lbIdleTimeoutSecon
 
     public static DoctorSettings from(Settings s) {
         return new DoctorSettings(
-                s.integer(PROXY_IDLE_TIMEOUT, 300, 1, 86_400),
-                s.integer(LB_IDLE_TIMEOUT, 300, 1, 4_000));
+                s.integer(PROXY_IDLE_TIMEOUT, 300, 1, 86_400), s.integer(LB_IDLE_TIMEOUT, 300, 1, 4_000));
     }
 }

@@ -5,7 +5,6 @@ import io.tally.json.JsonWriter;
 import io.tally.realtime.Position;
 import io.tally.realtime.Realtime;
 import io.tally.realtime.UnavailableException;
-
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -30,12 +29,10 @@ final class Presence {
     private static final int READ_LIMIT = 2_000;
 
     /** Where the room ended at a moment: read after it to see every beat since. */
-    record Anchor(long atMillis, Position position) {
-    }
+    record Anchor(long atMillis, Position position) {}
 
     /** The outcome of the last beat, for the report. */
-    record Beat(long atMillis, long publishMillis, String problem) {
-    }
+    record Beat(long atMillis, long publishMillis, String problem) {}
 
     private final Realtime realtime;
     private final LongSupplier clock;
@@ -61,7 +58,8 @@ final class Presence {
             }
             anchors.addLast(new Anchor(now, before));
             pruneAnchors(now);
-            realtime.publish(ROOM, JsonWriter.write(Map.of("instance", realtime.config().instanceId(), "at", now)));
+            realtime.publish(
+                    ROOM, JsonWriter.write(Map.of("instance", realtime.config().instanceId(), "at", now)));
             lastBeat = new Beat(now, (System.nanoTime() - t0) / 1_000_000, null);
         } catch (RuntimeException e) {
             // UnavailableException when Redis is down; anything else must not stop the periodic beat either.
@@ -113,7 +111,8 @@ final class Presence {
             Realtime.HistoryExcerpt h = realtime.readHistory(ROOM, since, READ_LIMIT);
             if (h.reset()) {
                 // The room's history was lost (Redis restarted) or trimmed: read what the new one holds.
-                if (since.offset().equals(Position.START) && since.epoch().equals(h.tip().epoch())) break;
+                if (since.offset().equals(Position.START)
+                        && since.epoch().equals(h.tip().epoch())) break;
                 since = new Position(h.tip().epoch(), Position.START);
                 anchors.clear();
                 anchors.addLast(new Anchor(now, since));

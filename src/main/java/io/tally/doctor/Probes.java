@@ -5,7 +5,6 @@ import io.tally.json.Json;
 import io.tally.json.JsonWriter;
 import io.tally.realtime.Position;
 import io.tally.realtime.Realtime;
-
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,7 +35,8 @@ final class Probes {
             return size() > KEEP;
         }
     };
-    private final TokenBucket publishes = new TokenBucket(PUBLISHES_PER_SECOND, PUBLISHES_PER_SECOND, System.nanoTime()); // guarded by this
+    private final TokenBucket publishes =
+            new TokenBucket(PUBLISHES_PER_SECOND, PUBLISHES_PER_SECOND, System.nanoTime()); // guarded by this
 
     Probes(Realtime realtime) {
         this.realtime = realtime;

@@ -10,8 +10,7 @@ final class Redaction {
     private static final Pattern URL = Pattern.compile("(?i)\\brediss?://\\S+");
     private static final Pattern USER_INFO = Pattern.compile("[^\\s/@:]*:[^\\s/@]*@");
 
-    private Redaction() {
-    }
+    private Redaction() {}
 
     static String redact(String detail, String redisUrl) {
         if (detail == null) return null;
@@ -38,7 +37,8 @@ final class Redaction {
         }
         for (String hp : rest.substring(0, end).split(",")) {
             hp = hp.trim();
-            String host = hp.startsWith("[") && hp.contains("]") ? hp.substring(1, hp.indexOf(']'))
+            String host = hp.startsWith("[") && hp.contains("]")
+                    ? hp.substring(1, hp.indexOf(']'))
                     : hp.contains(":") ? hp.substring(0, hp.lastIndexOf(':')) : hp;
             if (host.length() >= 3) hosts.add(host);
         }

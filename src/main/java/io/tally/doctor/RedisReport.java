@@ -6,8 +6,7 @@ import java.util.Map;
 final class RedisReport {
     static final long LAG_WARN_MILLIS = 2_000;
 
-    private RedisReport() {
-    }
+    private RedisReport() {}
 
     /**
      * @param seen instances seen recently with the age of their last beat, or null when unknown
@@ -18,18 +17,22 @@ final class RedisReport {
                     + "instances do not share rooms without Redis");
         }
         if (!available) {
-            return Verdict.fail("Redis (" + mode + ") is unavailable: " + (detail == null ? "no detail" : detail),
+            return Verdict.fail(
+                    "Redis (" + mode + ") is unavailable: " + (detail == null ? "no detail" : detail),
                     "Check REDIS_URL (redis:// or rediss:// when in-transit encryption is on, AUTH password), that the "
                             + "cache's security group admits the instances' security group on port 6379, and that "
                             + "REDIS_CLUSTER matches the cache's cluster mode. Viewers stay connected; new scores cannot "
                             + "be published until Redis is back.");
         }
-        String instances = seen == null ? "instances seen: unknown"
+        String instances = seen == null
+                ? "instances seen: unknown"
                 : seen.size() + " instance" + (seen.size() == 1 ? "" : "s") + " seen in the last "
-                + Presence.WINDOW_MILLIS / 1000 + " s" + (seen.isEmpty() ? "" : " (" + String.join(", ", seen.keySet()) + ")");
+                        + Presence.WINDOW_MILLIS / 1000 + " s"
+                        + (seen.isEmpty() ? "" : " (" + String.join(", ", seen.keySet()) + ")");
         String summary = "Connected (" + mode + "), broker lag " + lagMillis + " ms; " + instances;
         if (lagMillis > LAG_WARN_MILLIS) {
-            return Verdict.warn(summary,
+            return Verdict.warn(
+                    summary,
                     "Messages reach this instance late: check the cache's CPU and network metrics in CloudWatch, "
                             + "and that the instances and the cache are in the same region.");
         }

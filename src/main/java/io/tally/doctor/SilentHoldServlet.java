@@ -7,7 +7,6 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +30,7 @@ import java.util.logging.Logger;
 final class SilentHoldServlet extends HttpServlet {
     /** Past the 300 s idle timeouts of our .platform and .ebextensions. */
     static final int MAX_SECONDS = 330;
+
     static final int MAX_HELD = 16;
     private static final Logger LOG = Logger.getLogger(SilentHoldServlet.class.getName());
 
@@ -69,13 +69,21 @@ final class SilentHoldServlet extends HttpServlet {
             seconds = -1;
         }
         if (seconds < 1 || seconds > MAX_SECONDS) {
-            DoctorServlet.json(response, 400, problem(400, "bad-hold", "s must be a whole number of seconds from 1 to " + MAX_SECONDS));
+            DoctorServlet.json(
+                    response,
+                    400,
+                    problem(400, "bad-hold", "s must be a whole number of seconds from 1 to " + MAX_SECONDS));
             return;
         }
         if (held.incrementAndGet() > MAX_HELD) {
             held.decrementAndGet();
-            DoctorServlet.json(response, 429, problem(429, "too-many-holds",
-                    MAX_HELD + " silent requests are held on this instance already; try again when they end"));
+            DoctorServlet.json(
+                    response,
+                    429,
+                    problem(
+                            429,
+                            "too-many-holds",
+                            MAX_HELD + " silent requests are held on this instance already; try again when they end"));
             return;
         }
         AsyncContext ac;
@@ -104,8 +112,7 @@ final class SilentHoldServlet extends HttpServlet {
             }
 
             @Override
-            public void onStartAsync(AsyncEvent event) {
-            }
+            public void onStartAsync(AsyncEvent event) {}
 
             private void release() {
                 if (released.compareAndSet(false, true)) {
@@ -117,7 +124,8 @@ final class SilentHoldServlet extends HttpServlet {
         pending.add(ac);
         int s = seconds;
         try {
-            timer.schedule(() -> answer(ac, 200, Map.of("instance", instanceId, "heldS", s)), seconds, TimeUnit.SECONDS);
+            timer.schedule(
+                    () -> answer(ac, 200, Map.of("instance", instanceId, "heldS", s)), seconds, TimeUnit.SECONDS);
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             answer(ac, 503, problem(503, "instance-stopping", "this instance is stopping"));
         }

@@ -4,7 +4,6 @@ import io.tally.http.Problems;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 
 /**
@@ -30,7 +29,8 @@ final class UpgradeProbeServlet extends HttpServlet {
         String connection = request.getHeader("Connection");
         boolean hasKey = request.getHeader("Sec-WebSocket-Key") != null;
         String nonce = request.getParameter(PARAM);
-        if (nonce != null) probes.record(nonce, upgrade, connection, hasKey, request.getHeader("Sec-WebSocket-Version"));
+        if (nonce != null)
+            probes.record(nonce, upgrade, connection, hasKey, request.getHeader("Sec-WebSocket-Version"));
 
         String code;
         String detail;

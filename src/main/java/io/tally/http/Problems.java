@@ -2,7 +2,6 @@ package io.tally.http;
 
 import io.tally.json.JsonWriter;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,8 +15,7 @@ public final class Problems {
     public static final String CONTENT_TYPE = "application/problem+json";
     public static final String TYPE = "about:blank";
 
-    private Problems() {
-    }
+    private Problems() {}
 
     /** A problem with our {@code code} and a human {@code detail}. */
     public static String body(int status, String code, String detail) {
@@ -38,14 +36,17 @@ public final class Problems {
 
     /** Only the standard members: for answers the container makes, which have no code of ours. */
     public static String body(int status) {
-        return new JsonWriter().beginObject()
+        return new JsonWriter()
+                .beginObject()
                 .field("type", TYPE)
                 .field("title", title(status))
                 .field("status", status)
-                .endObject().toString();
+                .endObject()
+                .toString();
     }
 
-    public static void send(HttpServletResponse response, int status, String code, String detail, int retryAfterSeconds) throws IOException {
+    public static void send(HttpServletResponse response, int status, String code, String detail, int retryAfterSeconds)
+            throws IOException {
         response.setStatus(status);
         response.setContentType(CONTENT_TYPE);
         response.setCharacterEncoding("UTF-8");

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,7 +33,8 @@ public final class Json {
     // Buffers come from a pool per factory, not a ThreadLocal left on the container's threads.
     private static final JsonFactory FACTORY = new JsonFactoryBuilder()
             .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1000).build())
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(1000).build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
@@ -79,15 +79,24 @@ public final class Json {
     private Object value(int depth) throws IOException {
         JsonToken t = parser.currentToken();
         switch (t) {
-            case START_OBJECT: return object(depth + 1);
-            case START_ARRAY: return array(depth + 1);
-            case VALUE_STRING: return string(parser.getText());
-            case VALUE_NUMBER_INT: return integer();
-            case VALUE_NUMBER_FLOAT: return finite(parser.getDoubleValue());
-            case VALUE_TRUE: return Boolean.TRUE;
-            case VALUE_FALSE: return Boolean.FALSE;
-            case VALUE_NULL: return null;
-            default: throw error("unexpected " + t);
+            case START_OBJECT:
+                return object(depth + 1);
+            case START_ARRAY:
+                return array(depth + 1);
+            case VALUE_STRING:
+                return string(parser.getText());
+            case VALUE_NUMBER_INT:
+                return integer();
+            case VALUE_NUMBER_FLOAT:
+                return finite(parser.getDoubleValue());
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw error("unexpected " + t);
         }
     }
 
@@ -139,7 +148,8 @@ public final class Json {
     }
 
     private JsonException error(String message) {
-        return new JsonException(message, (int) Math.max(0, parser.currentTokenLocation().getCharOffset()));
+        return new JsonException(
+                message, (int) Math.max(0, parser.currentTokenLocation().getCharOffset()));
     }
 
     private static JsonException refusal(JsonProcessingException e) {

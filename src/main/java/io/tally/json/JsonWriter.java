@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -163,12 +162,10 @@ public final class JsonWriter {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /**
@@ -184,7 +181,7 @@ public final class JsonWriter {
 
         static {
             for (int c = 0; c < 0x20; c++) if (c != '\n' && c != '\r' && c != '\t') ASCII[c] = ESCAPE_CUSTOM;
-            for (char c : new char[]{'<', '>', '&'}) ASCII[c] = ESCAPE_CUSTOM;
+            for (char c : new char[] {'<', '>', '&'}) ASCII[c] = ESCAPE_CUSTOM;
             for (int c = 0; c < 128; c++) {
                 if (ASCII[c] == ESCAPE_CUSTOM) CUSTOM[c] = new SerializedString(String.format("\\u%04x", c));
             }

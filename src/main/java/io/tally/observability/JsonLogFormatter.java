@@ -1,7 +1,6 @@
 package io.tally.observability;
 
 import io.tally.json.JsonWriter;
-
 import java.time.Instant;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
@@ -24,7 +23,8 @@ final class JsonLogFormatter extends Formatter {
 
     @Override
     public String format(LogRecord record) {
-        JsonWriter w = new JsonWriter(new StringBuilder(200)).beginObject()
+        JsonWriter w = new JsonWriter(new StringBuilder(200))
+                .beginObject()
                 .field("time", Instant.ofEpochMilli(record.getMillis()).toString())
                 .field("level", LogLineFormatter.level(record.getLevel()))
                 .field("instance", instance)

@@ -28,8 +28,7 @@ final class JvmMetrics {
     private static final Path OPEN_FDS = Path.of("/proc/self/fd");
     private static final Path STATUS = Path.of("/proc/self/status");
 
-    private JvmMetrics() {
-    }
+    private JvmMetrics() {}
 
     static void writeTo(PrometheusText out) {
         memory(out);
@@ -45,27 +44,70 @@ final class JvmMetrics {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         MemoryUsage heap = memory.getHeapMemoryUsage();
         MemoryUsage nonHeap = memory.getNonHeapMemoryUsage();
-        byArea(out, "jvm_memory_used_bytes", "Used bytes of a given JVM memory area.", heap, nonHeap, MemoryUsage::getUsed);
-        byArea(out, "jvm_memory_committed_bytes", "Committed (bytes) of a given JVM memory area.", heap, nonHeap, MemoryUsage::getCommitted);
+        byArea(
+                out,
+                "jvm_memory_used_bytes",
+                "Used bytes of a given JVM memory area.",
+                heap,
+                nonHeap,
+                MemoryUsage::getUsed);
+        byArea(
+                out,
+                "jvm_memory_committed_bytes",
+                "Committed (bytes) of a given JVM memory area.",
+                heap,
+                nonHeap,
+                MemoryUsage::getCommitted);
         // -1 where the JVM sets no limit: read a negative max as "unbounded".
-        byArea(out, "jvm_memory_max_bytes", "Max (bytes) of a given JVM memory area.", heap, nonHeap, MemoryUsage::getMax);
-        byArea(out, "jvm_memory_init_bytes", "Initial bytes of a given JVM memory area.", heap, nonHeap, MemoryUsage::getInit);
+        byArea(
+                out,
+                "jvm_memory_max_bytes",
+                "Max (bytes) of a given JVM memory area.",
+                heap,
+                nonHeap,
+                MemoryUsage::getMax);
+        byArea(
+                out,
+                "jvm_memory_init_bytes",
+                "Initial bytes of a given JVM memory area.",
+                heap,
+                nonHeap,
+                MemoryUsage::getInit);
 
         List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans();
-        byPool(out, "jvm_memory_pool_used_bytes", "Used bytes of a given JVM memory pool.", pools, MemoryUsage::getUsed);
-        byPool(out, "jvm_memory_pool_committed_bytes", "Committed bytes of a given JVM memory pool.", pools, MemoryUsage::getCommitted);
+        byPool(
+                out,
+                "jvm_memory_pool_used_bytes",
+                "Used bytes of a given JVM memory pool.",
+                pools,
+                MemoryUsage::getUsed);
+        byPool(
+                out,
+                "jvm_memory_pool_committed_bytes",
+                "Committed bytes of a given JVM memory pool.",
+                pools,
+                MemoryUsage::getCommitted);
         byPool(out, "jvm_memory_pool_max_bytes", "Max bytes of a given JVM memory pool.", pools, MemoryUsage::getMax);
     }
 
-    private static void byArea(PrometheusText out, String name, String help, MemoryUsage heap, MemoryUsage nonHeap,
-                               ToLongFunction<MemoryUsage> value) {
+    private static void byArea(
+            PrometheusText out,
+            String name,
+            String help,
+            MemoryUsage heap,
+            MemoryUsage nonHeap,
+            ToLongFunction<MemoryUsage> value) {
         out.family(name, "gauge", help)
                 .sample(name, Map.of("area", "heap"), value.applyAsLong(heap))
                 .sample(name, Map.of("area", "nonheap"), value.applyAsLong(nonHeap));
     }
 
-    private static void byPool(PrometheusText out, String name, String help, List<MemoryPoolMXBean> pools,
-                               ToLongFunction<MemoryUsage> value) {
+    private static void byPool(
+            PrometheusText out,
+            String name,
+            String help,
+            List<MemoryPoolMXBean> pools,
+            ToLongFunction<MemoryUsage> value) {
         out.family(name, "gauge", help);
         for (MemoryPoolMXBean pool : pools) {
             MemoryUsage usage = pool.getUsage();
@@ -77,11 +119,14 @@ final class JvmMetrics {
     private static void buffers(PrometheusText out) {
         List<BufferPoolMXBean> pools = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class);
         out.family("jvm_buffer_pool_used_bytes", "gauge", "Used bytes of a given JVM buffer pool.");
-        for (BufferPoolMXBean p : pools) out.sample("jvm_buffer_pool_used_bytes", Map.of("pool", p.getName()), p.getMemoryUsed());
+        for (BufferPoolMXBean p : pools)
+            out.sample("jvm_buffer_pool_used_bytes", Map.of("pool", p.getName()), p.getMemoryUsed());
         out.family("jvm_buffer_pool_capacity_bytes", "gauge", "Bytes capacity of a given JVM buffer pool.");
-        for (BufferPoolMXBean p : pools) out.sample("jvm_buffer_pool_capacity_bytes", Map.of("pool", p.getName()), p.getTotalCapacity());
+        for (BufferPoolMXBean p : pools)
+            out.sample("jvm_buffer_pool_capacity_bytes", Map.of("pool", p.getName()), p.getTotalCapacity());
         out.family("jvm_buffer_pool_used_buffers", "gauge", "Used buffers of a given JVM buffer pool.");
-        for (BufferPoolMXBean p : pools) out.sample("jvm_buffer_pool_used_buffers", Map.of("pool", p.getName()), p.getCount());
+        for (BufferPoolMXBean p : pools)
+            out.sample("jvm_buffer_pool_used_buffers", Map.of("pool", p.getName()), p.getCount());
     }
 
     private static void threads(PrometheusText out) {
@@ -104,30 +149,45 @@ final class JvmMetrics {
 
     private static void classes(PrometheusText out) {
         ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
-        out.gauge("jvm_classes_currently_loaded", "The number of classes that are currently loaded in the JVM",
+        out.gauge(
+                "jvm_classes_currently_loaded",
+                "The number of classes that are currently loaded in the JVM",
                 classes.getLoadedClassCount());
-        out.counter("jvm_classes_loaded_total", "The total number of classes that have been loaded since the JVM has started execution",
+        out.counter(
+                "jvm_classes_loaded_total",
+                "The total number of classes that have been loaded since the JVM has started execution",
                 classes.getTotalLoadedClassCount());
-        out.counter("jvm_classes_unloaded_total", "The total number of classes that have been unloaded since the JVM has started execution",
+        out.counter(
+                "jvm_classes_unloaded_total",
+                "The total number of classes that have been unloaded since the JVM has started execution",
                 classes.getUnloadedClassCount());
     }
 
     private static void runtime(PrometheusText out) {
         // An info metric; the 0.0.4 text format has no info type, so a gauge at 1 as the client writes it.
         out.family("jvm_runtime_info", "gauge", "JVM runtime info")
-                .sample("jvm_runtime_info", Map.of(
-                        "runtime", System.getProperty("java.runtime.name", "unknown"),
-                        "vendor", System.getProperty("java.vm.vendor", "unknown"),
-                        "version", System.getProperty("java.runtime.version", "unknown")), 1);
+                .sample(
+                        "jvm_runtime_info",
+                        Map.of(
+                                "runtime", System.getProperty("java.runtime.name", "unknown"),
+                                "vendor", System.getProperty("java.vm.vendor", "unknown"),
+                                "version", System.getProperty("java.runtime.version", "unknown")),
+                        1);
     }
 
     private static void process(PrometheusText out) {
         RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean sun && sun.getProcessCpuTime() >= 0) {
-            out.counter("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", sun.getProcessCpuTime() / 1e9);
+            out.counter(
+                    "process_cpu_seconds_total",
+                    "Total user and system CPU time spent in seconds.",
+                    sun.getProcessCpuTime() / 1e9);
         }
-        out.gauge("process_start_time_seconds", "Start time of the process since unix epoch in seconds.", runtime.getStartTime() / 1000.0);
+        out.gauge(
+                "process_start_time_seconds",
+                "Start time of the process since unix epoch in seconds.",
+                runtime.getStartTime() / 1000.0);
         long fds = openFileDescriptors();
         if (fds >= 0) out.gauge("process_open_fds", "Number of open file descriptors.", fds);
         if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
@@ -152,7 +212,8 @@ final class JvmMetrics {
     /** A "Name:   1234 kB" line of /proc/self/status, in kB; -1 where there is none. */
     static long statusKilobytes(String field) {
         try (Stream<String> lines = Files.lines(STATUS)) {
-            return lines.filter(l -> l.startsWith(field)).findFirst()
+            return lines.filter(l -> l.startsWith(field))
+                    .findFirst()
                     .map(l -> Long.parseLong(l.substring(field.length()).trim().split("\\s+")[0]))
                     .orElse(-1L);
         } catch (IOException | RuntimeException e) {

@@ -45,10 +45,12 @@ final class MetricsAccess {
             return ok ? ALLOWED : new Decision(401, "a valid bearer token is required");
         }
         if (isLoopback(peerAddress) && !forwarded) return ALLOWED;
-        return new Decision(403, "metrics are readable only from the instance itself unless TALLY_METRICS_TOKEN is set");
+        return new Decision(
+                403, "metrics are readable only from the instance itself unless TALLY_METRICS_TOKEN is set");
     }
 
     static boolean isLoopback(String address) {
-        return address != null && (address.startsWith("127.") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1"));
+        return address != null
+                && (address.startsWith("127.") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1"));
     }
 }

@@ -4,7 +4,6 @@ import io.tally.realtime.Realtime;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -23,7 +22,8 @@ final class MetricsServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setHeader("Cache-Control", "no-store");
-        MetricsAccess.Decision d = access.decide(request.getHeader("Authorization"), request.getRemoteAddr(), forwarded(request));
+        MetricsAccess.Decision d =
+                access.decide(request.getHeader("Authorization"), request.getRemoteAddr(), forwarded(request));
         if (!d.allowed()) {
             if (d.status() == 401) response.setHeader("WWW-Authenticate", "Bearer realm=\"tally-metrics\"");
             response.setStatus(d.status());

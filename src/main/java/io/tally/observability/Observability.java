@@ -4,7 +4,6 @@ import io.tally.config.Settings;
 import io.tally.realtime.Realtime;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
-
 import java.util.Locale;
 import java.util.logging.Formatter;
 
@@ -17,8 +16,7 @@ public final class Observability {
     /** Shortest metrics token accepted: a bearer secret must not be guessable. */
     static final int MIN_TOKEN_LENGTH = 16;
 
-    private Observability() {
-    }
+    private Observability() {}
 
     /**
      * Installs structured logging for the {@code io.tally} loggers. Call first, so even start-up
@@ -43,9 +41,11 @@ public final class Observability {
     public static void installMetrics(ServletContext context, Realtime realtime, Settings settings) {
         String token = settings.string("TALLY_METRICS_TOKEN", null);
         if (token != null && token.length() < MIN_TOKEN_LENGTH) {
-            throw new IllegalArgumentException("TALLY_METRICS_TOKEN must be at least " + MIN_TOKEN_LENGTH + " characters");
+            throw new IllegalArgumentException(
+                    "TALLY_METRICS_TOKEN must be at least " + MIN_TOKEN_LENGTH + " characters");
         }
-        ServletRegistration.Dynamic metrics = context.addServlet("tally-metrics", new MetricsServlet(realtime, new MetricsAccess(token)));
+        ServletRegistration.Dynamic metrics =
+                context.addServlet("tally-metrics", new MetricsServlet(realtime, new MetricsAccess(token)));
         metrics.addMapping(MetricsServlet.PATH);
     }
 }

@@ -13,7 +13,11 @@ final class PrometheusText {
     private final StringBuilder out = new StringBuilder(4096);
 
     PrometheusText family(String name, String type, String help) {
-        out.append("# HELP ").append(name).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n")).append('\n');
+        out.append("# HELP ")
+                .append(name)
+                .append(' ')
+                .append(help.replace("\\", "\\\\").replace("\n", "\\n"))
+                .append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
         return this;
     }
@@ -27,10 +31,14 @@ final class PrometheusText {
         if (!labels.isEmpty()) {
             out.append('{');
             boolean first = true;
-            for (Map.Entry<String, String> l : new TreeMap<>(labels).entrySet()) { // a stable order, whatever map was given
+            for (Map.Entry<String, String> l :
+                    new TreeMap<>(labels).entrySet()) { // a stable order, whatever map was given
                 if (!first) out.append(',');
                 first = false;
-                out.append(l.getKey()).append("=\"").append(escapeLabel(l.getValue())).append('"');
+                out.append(l.getKey())
+                        .append("=\"")
+                        .append(escapeLabel(l.getValue()))
+                        .append('"');
             }
             out.append('}');
         }

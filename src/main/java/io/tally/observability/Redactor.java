@@ -1,7 +1,6 @@
 package io.tally.observability;
 
 import io.tally.config.Settings;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,7 +19,9 @@ final class Redactor {
     /** Settings that hold secrets. REDIS_URL holds one inside it (its user-info). */
     static final List<String> SECRET_SETTINGS = List.of("TALLY_ADMIN_TOKEN", "TALLY_METRICS_TOKEN");
     /** Environment variables whose names say they hold a secret, whatever application reads them. */
-    private static final Pattern SECRET_NAME = Pattern.compile(".*(TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY).*");
+    private static final Pattern SECRET_NAME =
+            Pattern.compile(".*(TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY).*");
+
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://[^/\\s:@]*:)[^@\\s/]+@");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]+");
     /** Shorter values would mask innocent words; URL and bearer patterns still cover them. */
@@ -55,7 +56,9 @@ final class Redactor {
         if (scheme < 0 || at < scheme) return null;
         String userInfo = url.substring(scheme + 3, at);
         int colon = userInfo.indexOf(':');
-        return colon < 0 ? userInfo : userInfo.substring(colon + 1); // redis://secret@host: AUTH with the password alone
+        return colon < 0
+                ? userInfo
+                : userInfo.substring(colon + 1); // redis://secret@host: AUTH with the password alone
     }
 
     String redact(String text) {
@@ -69,6 +72,8 @@ final class Redactor {
 
     private static String replaceAll(Pattern p, String text) {
         Matcher m = p.matcher(text);
-        return m.find() ? m.replaceAll(r -> Matcher.quoteReplacement(r.group(1) + MASK + (p == URL_PASSWORD ? "@" : ""))) : text;
+        return m.find()
+                ? m.replaceAll(r -> Matcher.quoteReplacement(r.group(1) + MASK + (p == URL_PASSWORD ? "@" : "")))
+                : text;
     }
 }

@@ -19,11 +19,13 @@ import java.util.regex.Pattern;
  */
 public final class ClientAddress {
     /** Loopback, the RFC 1918 private ranges, link-local and unique-local IPv6. */
-    public static final List<String> DEFAULT_TRUSTED = List.of("127.0.0.0/8", "::1/128", "10.0.0.0/8",
-            "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "fc00::/7");
+    public static final List<String> DEFAULT_TRUSTED = List.of(
+            "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "fc00::/7");
     /** More proxies than this in a row is not a real chain: the walk stops there. */
     private static final int MAX_HOPS = 16;
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
+    private static final Pattern IPV4 =
+            Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     private final List<Range> trusted;

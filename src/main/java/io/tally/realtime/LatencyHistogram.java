@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class LatencyHistogram {
     /** Upper bounds in seconds: fan-out is expected in the 0.1–10 ms range; the tail shows trouble. */
-    private static final double[] BOUNDS_SECONDS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5};
+    private static final double[] BOUNDS_SECONDS = {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5
+    };
+
     private static final long[] BOUNDS_NANOS = new long[BOUNDS_SECONDS.length];
 
     static {
@@ -43,6 +46,5 @@ public final class LatencyHistogram {
     }
 
     /** {@code cumulative[i]}: observations at or below {@code boundsSeconds[i]}; {@code count} includes those above all bounds. */
-    public record Snapshot(double[] boundsSeconds, long[] cumulative, long count, double sumSeconds) {
-    }
+    public record Snapshot(double[] boundsSeconds, long[] cumulative, long count, double sumSeconds) {}
 }

@@ -22,8 +22,8 @@ public final class OriginPolicy {
         String o = normalise(origin);
         if (allowed.contains("*") || allowed.contains(o)) return true;
         if (host == null || host.isEmpty()) return false;
-        String scheme = forwardedProto != null && !forwardedProto.isBlank()
-                ? firstToken(forwardedProto) : requestScheme;
+        String scheme =
+                forwardedProto != null && !forwardedProto.isBlank() ? firstToken(forwardedProto) : requestScheme;
         return o.equals(normalise(scheme + "://" + host));
     }
 

@@ -2,7 +2,6 @@ package io.tally.realtime;
 
 import io.tally.json.JsonValue;
 import io.tally.json.JsonWriter;
-
 import java.util.Map;
 
 /**

@@ -43,8 +43,7 @@ public interface Realtime extends AutoCloseable {
     Position tip(String room);
 
     /** Part of a room's history read back for diagnostics: payloads (JSON text) in offset order. */
-    record HistoryExcerpt(List<String> payloads, Position last, Position tip, boolean reset) {
-    }
+    record HistoryExcerpt(List<String> payloads, Position last, Position tip, boolean reset) {}
 
     /**
      * Read-only, for diagnostics (the doctor): up to {@code limit} payloads published to the room after

@@ -1,8 +1,6 @@
 package io.tally.realtime;
 
 import io.tally.config.Settings;
-import io.tally.realtime.ClientAddress;
-
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
@@ -91,7 +89,10 @@ public record RealtimeConfig(
     }
 
     private static List<String> list(String csv) {
-        return Arrays.stream(csv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        return Arrays.stream(csv.split(","))
+                .map(String::trim)
+                .filter(x -> !x.isEmpty())
+                .toList();
     }
 
     /** Random, not the host name: the id is shown to every client, and an EC2 host name gives away the private address. */

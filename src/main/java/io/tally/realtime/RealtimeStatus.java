@@ -17,5 +17,4 @@ public record RealtimeStatus(
         long messagesPublished,
         long framesIn,
         long framesOut,
-        Map<String, Long> rejected) {
-}
+        Map<String, Long> rejected) {}

@@ -7,8 +7,7 @@ public final class Rooms {
     public static final String RULE = "[A-Za-z0-9_.-]{1,100}";
     private static final Pattern VALID = Pattern.compile(RULE);
 
-    private Rooms() {
-    }
+    private Rooms() {}
 
     public static boolean isValid(String room) {
         return room != null && VALID.matcher(room).matches();

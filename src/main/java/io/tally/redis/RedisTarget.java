@@ -1,14 +1,5 @@
 package io.tally.redis;
 
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.UnifiedJedis;
-
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocketFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -17,6 +8,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocketFactory;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Where Redis is and how to log in, parsed from {@code REDIS_URL}, for the real-time broker and the
@@ -36,8 +35,14 @@ public final class RedisTarget {
     private final boolean cluster;
     private final SSLSocketFactory trust;
 
-    private RedisTarget(List<HostAndPort> hosts, String user, String password, int database, boolean tls, boolean cluster,
-                        SSLSocketFactory trust) {
+    private RedisTarget(
+            List<HostAndPort> hosts,
+            String user,
+            String password,
+            int database,
+            boolean tls,
+            boolean cluster,
+            SSLSocketFactory trust) {
         this.hosts = List.copyOf(hosts);
         this.user = user;
         this.password = password;
@@ -85,7 +90,8 @@ public final class RedisTarget {
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
             // Refused rather than guessed: "x@" reads as a user to some clients and as a password to others.
-            if (colon < 0) throw new IllegalArgumentException("REDIS_URL credentials must be user:password@ or :password@");
+            if (colon < 0)
+                throw new IllegalArgumentException("REDIS_URL credentials must be user:password@ or :password@");
             String u = userInfo.substring(0, colon);
             user = u.isEmpty() ? null : decode(u);
             password = decode(userInfo.substring(colon + 1));
@@ -177,7 +183,8 @@ public final class RedisTarget {
                 .user(user)
                 .password(password);
         if (tls) {
-            // Check the certificate's host name too, not only its chain: TLS without it stops eavesdroppers, not impostors.
+            // Check the certificate's host name too, not only its chain: TLS without it stops eavesdroppers, not
+            // impostors.
             SSLParameters params = new SSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS");
             b.ssl(true).sslParameters(params);

@@ -3,7 +3,6 @@ package io.tally.scoreboard;
 import io.tally.json.Json;
 import io.tally.json.JsonWriter;
 import io.tally.realtime.Conflation;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,6 @@
 package io.tally.scoreboard;
 
 import io.tally.realtime.Position;
-
 import java.util.function.BiFunction;
 import java.util.function.Function;
 

@@ -6,7 +6,6 @@ import io.tally.scoreboard.game.GameRules;
 import io.tally.scoreboard.game.GameStatus;
 import io.tally.scoreboard.game.NewGame;
 import io.tally.scoreboard.game.Side;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.logging.Logger;
@@ -16,8 +15,7 @@ public final class SampleGame {
     static final String ID = "sample";
     private static final Logger LOG = Logger.getLogger(SampleGame.class.getName());
 
-    private SampleGame() {
-    }
+    private SampleGame() {}
 
     public static void seed(Scorekeeper scorekeeper, Clock clock) {
         Instant now = clock.instant();

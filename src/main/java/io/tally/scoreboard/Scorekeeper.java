@@ -12,7 +12,6 @@ import io.tally.scoreboard.game.LogEntry;
 import io.tally.scoreboard.game.NewGame;
 import io.tally.scoreboard.game.Rejected;
 import io.tally.scoreboard.store.GameStore;
-
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,11 +58,9 @@ public final class Scorekeeper {
     private static final Logger LOG = Logger.getLogger(Scorekeeper.class.getName());
     private static final int MAX_ATTEMPTS = 8;
 
-    public record Snapshot(Game game, Position position) {
-    }
+    public record Snapshot(Game game, Position position) {}
 
-    public record Listing(List<Game> games, Position position) {
-    }
+    public record Listing(List<Game> games, Position position) {}
 
     private final GameStore store;
     private final RoomFeed feed;
@@ -112,7 +109,7 @@ public final class Scorekeeper {
                 // seen it yet); viewers learn of it from the next event or their next snapshot.
                 Position position = null;
                 try {
-                    position = publish(game, null, () -> { });
+                    position = publish(game, null, () -> {});
                 } catch (UnavailableException e) {
                     LOG.warning("game " + game.id() + " created but not announced: " + e.getMessage());
                 }
@@ -159,8 +156,11 @@ public final class Scorekeeper {
                 OptionalLong earlier = writeKey == null ? OptionalLong.empty() : store.applied(id, writeKey);
                 if (earlier.isPresent()) return new Applied(snapshot(id), earlier);
                 if (ifMatch.isPresent() && ifMatch.getAsLong() != current.version()) {
-                    throw new Conflict("version-mismatch", "the game changed since you loaded it (you had version "
-                            + ifMatch.getAsLong() + ", it is now at " + current.version() + ")", current);
+                    throw new Conflict(
+                            "version-mismatch",
+                            "the game changed since you loaded it (you had version " + ifMatch.getAsLong()
+                                    + ", it is now at " + current.version() + ")",
+                            current);
                 }
                 Game next;
                 try {
@@ -193,21 +193,29 @@ public final class Scorekeeper {
         try {
             feed.publish(GAMES_ROOM, JsonWriter.write(boardPayload(game)));
         } catch (UnavailableException e) {
-            LOG.log(Level.WARNING, "game {0} v{1} saved and published to its room, but not to the games room: {2}",
-                    new Object[]{game.id(), game.version(), e.getMessage()});
+            LOG.log(
+                    Level.WARNING,
+                    "game {0} v{1} saved and published to its room, but not to the games room: {2}",
+                    new Object[] {game.id(), game.version(), e.getMessage()});
         }
         return position;
     }
 
     private void compensate(Game previous, Game failed, String writeKey) {
-        Game restored = previous.restoredAs(failed.version() + 1, clock.instant().toString());
+        Game restored =
+                previous.restoredAs(failed.version() + 1, clock.instant().toString());
         try {
             // The write is taken back, so its key is forgotten: a retry really runs.
             if (!store.replace(failed.version(), restored, null, writeKey)) {
-                LOG.warning("game " + failed.id() + " v" + failed.version() + " was not published and was already overwritten");
+                LOG.warning("game " + failed.id() + " v" + failed.version()
+                        + " was not published and was already overwritten");
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "game " + failed.id() + " v" + failed.version() + " was saved but not published, and could not be restored", e);
+            LOG.log(
+                    Level.WARNING,
+                    "game " + failed.id() + " v" + failed.version()
+                            + " was saved but not published, and could not be restored",
+                    e);
         }
     }
 

@@ -1,15 +1,14 @@
 package io.tally.bench;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Keeps the load tool working: a tiny run (50 viewers, 5 msgs/s for 2 s, one embedded in-memory
@@ -22,17 +21,37 @@ class FanOutSmokeIT {
 
     @ParameterizedTest(name = "{0} {1}, deflate {2}")
     @CsvSource({
-            "fanout,     websocket, on",
-            "fanout,     websocket, off",
-            "fanout,     polling,   off",
-            "scoreboard, websocket, on",
-            "scoreboard, websocket, off",
+        "fanout,     websocket, on",
+        "fanout,     websocket, off",
+        "fanout,     polling,   off",
+        "scoreboard, websocket, on",
+        "scoreboard, websocket, off",
     })
-    void smallRunDeliversEverythingOnceAndWritesTheReport(String scenario, String transport, String deflate) throws Exception {
+    void smallRunDeliversEverythingOnceAndWritesTheReport(String scenario, String transport, String deflate)
+            throws Exception {
         String label = "smoke-it-" + scenario + "-" + transport + "-" + deflate;
-        FanOut.Options o = FanOut.Options.parse("--scenario", scenario, "--log", "20", "--deflate", deflate,
-                "--viewers", "50", "--rate", "5", "--duration", "2",
-                "--transport", transport, "--embedded", "--threads", "1", "--drain", "10", "--label", label);
+        FanOut.Options o = FanOut.Options.parse(
+                "--scenario",
+                scenario,
+                "--log",
+                "20",
+                "--deflate",
+                deflate,
+                "--viewers",
+                "50",
+                "--rate",
+                "5",
+                "--duration",
+                "2",
+                "--transport",
+                transport,
+                "--embedded",
+                "--threads",
+                "1",
+                "--drain",
+                "10",
+                "--label",
+                label);
         Path json = o.outDir().resolve(label + ".json");
         Path md = o.outDir().resolve(label + ".md");
         Files.deleteIfExists(json);
@@ -54,15 +73,22 @@ class FanOutSmokeIT {
         if (transport.equals("websocket")) {
             @SuppressWarnings("unchecked")
             Map<String, Object> ext = (Map<String, Object>) r.get("negotiated_extensions");
-            assertEquals(50, ext.values().stream().mapToInt(x -> ((Number) x).intValue()).sum(), () -> "every upgrade's answer recorded: " + ext);
+            assertEquals(
+                    50,
+                    ext.values().stream().mapToInt(x -> ((Number) x).intValue()).sum(),
+                    () -> "every upgrade's answer recorded: " + ext);
             if (deflate.equals("off")) assertEquals(Map.of("none", 50), ext, "nothing offered, nothing negotiated");
-            else assertTrue(ext.keySet().stream().allMatch(k -> k.equals("none") || k.startsWith("permessage-deflate")), () -> "answers: " + ext);
+            else
+                assertTrue(
+                        ext.keySet().stream().allMatch(k -> k.equals("none") || k.startsWith("permessage-deflate")),
+                        () -> "answers: " + ext);
         }
         if (scenario.equals("scoreboard")) {
             @SuppressWarnings("unchecked")
             Map<String, Object> post = (Map<String, Object>) r.get("scorer_post_ms");
             assertEquals(10L, ((Number) post.get("ok")).longValue(), () -> "scorer: " + r.get("scorer_first_failure"));
-            assertEquals(21L, ((Number) r.get("game_version_before")).longValue(), "created (1) plus the 20 seeded events");
+            assertEquals(
+                    21L, ((Number) r.get("game_version_before")).longValue(), "created (1) plus the 20 seeded events");
         }
         assertTrue(Files.isRegularFile(json), "JSON report written");
         assertTrue(Files.readString(json).contains("\"latency_ms\""));

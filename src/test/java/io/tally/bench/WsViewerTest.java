@@ -1,10 +1,9 @@
 package io.tally.bench;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** The scoreboard viewer numbers live messages by the game's version, whichever format carries it. */
 class WsViewerTest {
@@ -16,15 +15,21 @@ class WsViewerTest {
 
     @Test
     void theWholeGameWithItsLogGivesTheGamesVersion() {
-        assertEquals(53, version("{\"type\":\"message\",\"room\":\"game-x\",\"position\":{\"epoch\":\"e\",\"offset\":\"7\"},"
-                + "\"data\":{\"kind\":\"event\",\"event\":{\"version\":53,\"type\":\"score\"},\"game\":{\"id\":\"x\",\"version\":53,"
-                + "\"log\":[{\"version\":51,\"type\":\"score\"},{\"version\":52,\"type\":\"score\"},{\"version\":53,\"type\":\"score\"}]}}}"));
+        assertEquals(
+                53,
+                version(
+                        "{\"type\":\"message\",\"room\":\"game-x\",\"position\":{\"epoch\":\"e\",\"offset\":\"7\"},"
+                                + "\"data\":{\"kind\":\"event\",\"event\":{\"version\":53,\"type\":\"score\"},\"game\":{\"id\":\"x\",\"version\":53,"
+                                + "\"log\":[{\"version\":51,\"type\":\"score\"},{\"version\":52,\"type\":\"score\"},{\"version\":53,\"type\":\"score\"}]}}}"));
     }
 
     @Test
     void anEventWithASmallSummaryGivesTheGamesVersionWhateverTheFieldOrder() {
-        assertEquals(54, version("{\"type\":\"message\",\"room\":\"game-x\",\"position\":{\"epoch\":\"e\",\"offset\":\"8\"},"
-                + "\"data\":{\"kind\":\"event\",\"summary\":{\"version\":54,\"home\":{\"score\":3}},\"event\":{\"type\":\"score\",\"version\":54}}}"));
+        assertEquals(
+                54,
+                version(
+                        "{\"type\":\"message\",\"room\":\"game-x\",\"position\":{\"epoch\":\"e\",\"offset\":\"8\"},"
+                                + "\"data\":{\"kind\":\"event\",\"summary\":{\"version\":54,\"home\":{\"score\":3}},\"event\":{\"type\":\"score\",\"version\":54}}}"));
     }
 
     @Test

@@ -1,6 +1,9 @@
 package io.tally.deploy;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,11 +14,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The artefacts `mvn package` leaves in target/ (Failsafe runs after package): what a user uploads
@@ -30,13 +29,16 @@ class BundleLayoutIT {
     private Set<String> deploymentFiles() {
         Set<String> out = new HashSet<>();
         for (String dir : List.of(".ebextensions", ".platform")) {
-            for (Path p : Project.files(project.resolve(dir), "")) out.add(project.relativize(p).toString().replace('\\', '/'));
+            for (Path p : Project.files(project.resolve(dir), ""))
+                out.add(project.relativize(p).toString().replace('\\', '/'));
         }
         return out;
     }
 
     private static Set<String> entries(ZipFile zip, String prefix) {
-        return zip.stream().filter(e -> !e.isDirectory() && e.getName().startsWith(prefix)).map(ZipEntry::getName)
+        return zip.stream()
+                .filter(e -> !e.isDirectory() && e.getName().startsWith(prefix))
+                .map(ZipEntry::getName)
                 .collect(Collectors.toSet());
     }
 
@@ -51,7 +53,8 @@ class BundleLayoutIT {
                 int extLen = u16(all, i + 30);
                 int commentLen = u16(all, i + 32);
                 long external = u32(all, i + 38);
-                if (nameLen == name.length && java.util.Arrays.equals(all, i + 46, i + 46 + nameLen, name, 0, nameLen)) {
+                if (nameLen == name.length
+                        && java.util.Arrays.equals(all, i + 46, i + 46 + nameLen, name, 0, nameLen)) {
                     return (int) (external >>> 16);
                 }
                 i += 45 + nameLen + extLen + commentLen;
@@ -75,9 +78,14 @@ class BundleLayoutIT {
             Set<String> inWar = entries(zip, ".");
             assertEquals(deploymentFiles(), inWar);
             assertTrue(zip.getEntry("WEB-INF/web.xml") != null);
-            assertTrue(entries(zip, "WEB-INF/").stream().noneMatch(n -> n.contains(".ebextensions")),
+            assertTrue(
+                    entries(zip, "WEB-INF/").stream().noneMatch(n -> n.contains(".ebextensions")),
                     ".ebextensions must not sit inside WEB-INF");
-            for (String f : inWar) assertArrayEquals(Files.readAllBytes(project.resolve(f)), zip.getInputStream(zip.getEntry(f)).readAllBytes(), f);
+            for (String f : inWar)
+                assertArrayEquals(
+                        Files.readAllBytes(project.resolve(f)),
+                        zip.getInputStream(zip.getEntry(f)).readAllBytes(),
+                        f);
         }
     }
 
@@ -89,15 +97,19 @@ class BundleLayoutIT {
             Set<String> expected = new HashSet<>(deploymentFiles());
             expected.add("ROOT.war");
             assertEquals(expected, files, "nothing else at the root: no wrapping folder, no stray files");
-            assertArrayEquals(Files.readAllBytes(war), zip.getInputStream(zip.getEntry("ROOT.war")).readAllBytes(),
+            assertArrayEquals(
+                    Files.readAllBytes(war),
+                    zip.getInputStream(zip.getEntry("ROOT.war")).readAllBytes(),
                     "ROOT.war is the tally.war of this build");
         }
     }
 
     @Test
     void hooksAreExecutableWithShebangAndLfInBothArtefacts() throws IOException {
-        List<String> hooks = deploymentFiles().stream().filter(f -> f.startsWith(".platform/hooks/")
-                || f.startsWith(".platform/confighooks/")).sorted().toList();
+        List<String> hooks = deploymentFiles().stream()
+                .filter(f -> f.startsWith(".platform/hooks/") || f.startsWith(".platform/confighooks/"))
+                .sorted()
+                .toList();
         assertFalse(hooks.isEmpty());
         for (String h : hooks) {
             String text = Files.readString(project.resolve(h));
@@ -106,7 +118,10 @@ class BundleLayoutIT {
             assertTrue(Files.isExecutable(project.resolve(h)), h + " in the source tree");
             for (Path artefact : List.of(war, bundle)) {
                 int mode = unixMode(artefact, h);
-                assertEquals(0755, mode & 0777, h + " in " + artefact.getFileName() + " has mode " + Integer.toOctalString(mode));
+                assertEquals(
+                        0755,
+                        mode & 0777,
+                        h + " in " + artefact.getFileName() + " has mode " + Integer.toOctalString(mode));
             }
         }
     }

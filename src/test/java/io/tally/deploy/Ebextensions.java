@@ -5,11 +5,9 @@ import java.util.List;
 
 /** The project's .ebextensions, read by {@link io.tally.standin.Ebextensions} (shared with the stand-in). */
 final class Ebextensions {
-    private Ebextensions() {
-    }
+    private Ebextensions() {}
 
-    record Setting(Path file, String namespace, String option, Object value) {
-    }
+    record Setting(Path file, String namespace, String option, Object value) {}
 
     static Object parse(String text) {
         return io.tally.standin.Ebextensions.parse(text);
@@ -21,7 +19,8 @@ final class Ebextensions {
 
     static List<Setting> all() {
         return io.tally.standin.Ebextensions.all(Project.dir()).stream()
-                .map(s -> new Setting(s.file(), s.namespace(), s.option(), s.value())).toList();
+                .map(s -> new Setting(s.file(), s.namespace(), s.option(), s.value()))
+                .toList();
     }
 
     static Object value(String namespace, String option) {

@@ -1,30 +1,40 @@
 package io.tally.deploy;
 
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.constructor.DuplicateKeyException;
-
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.constructor.DuplicateKeyException;
+
 /** Offline validation of .ebextensions: what Beanstalk would reject, or silently ignore, fails here. */
 class EbextensionsTest {
     /** Sections Beanstalk reads from a .config file (ebextensions.html), plus CloudFormation's. */
-    private static final Set<String> SECTIONS = Set.of("option_settings", "packages", "groups", "users", "sources",
-            "files", "commands", "services", "container_commands", "Resources", "Outputs");
+    private static final Set<String> SECTIONS = Set.of(
+            "option_settings",
+            "packages",
+            "groups",
+            "users",
+            "sources",
+            "files",
+            "commands",
+            "services",
+            "container_commands",
+            "Resources",
+            "Outputs");
+
     private static final OptionTable TABLE = OptionTable.load();
 
     @Test
@@ -57,7 +67,8 @@ class EbextensionsTest {
     void everyOptionIsDocumentedAndItsValueInRange() {
         List<String> problems = new ArrayList<>();
         for (Ebextensions.Setting s : Ebextensions.all()) {
-            for (String p : TABLE.check(s.namespace(), s.option(), s.value())) problems.add(s.file().getFileName() + ": " + p);
+            for (String p : TABLE.check(s.namespace(), s.option(), s.value()))
+                problems.add(s.file().getFileName() + ": " + p);
         }
         assertEquals(List.of(), problems);
     }
@@ -76,14 +87,26 @@ class EbextensionsTest {
         assertFalse(TABLE.check("aws:elbv2:loadbalancer", "IdleTimeout", 4000).isEmpty(), "above 3600");
         assertFalse(TABLE.check("aws:elbv2:loadbalancer", "IdelTimeout", 300).isEmpty(), "typo in option");
         assertFalse(TABLE.check("aws:elb:loadbalancer", "IdleTimeout", 300).isEmpty(), "classic namespace");
-        assertFalse(TABLE.check("aws:elasticbeanstalk:environment", "LoadBalancerType", "Application").isEmpty(), "case");
-        assertFalse(TABLE.check("aws:elasticbeanstalk:environment:process:default", "StickinessEnabled", "yes").isEmpty());
-        assertFalse(TABLE.check("aws:elasticbeanstalk:environment:process:default", "MatcherHTTPCode", "200,600").isEmpty());
-        assertFalse(TABLE.check("aws:elasticbeanstalk:container:tomcat:jvmoptions", "XX:MaxPermSize", "64m").isEmpty());
-        assertFalse(TABLE.check("aws:elasticbeanstalk:container:tomcat:jvmoptions", "Xmx", "1 GB").isEmpty());
-        assertFalse(TABLE.check("aws:elasticbeanstalk:application:environment", "TALLY_X", 5).isEmpty(), "unquoted number");
-        assertTrue(TABLE.check("aws:elasticbeanstalk:environment:process:default", "MatcherHTTPCode", "200-299").isEmpty());
-        assertThrows(DuplicateKeyException.class,
+        assertFalse(
+                TABLE.check("aws:elasticbeanstalk:environment", "LoadBalancerType", "Application")
+                        .isEmpty(),
+                "case");
+        assertFalse(TABLE.check("aws:elasticbeanstalk:environment:process:default", "StickinessEnabled", "yes")
+                .isEmpty());
+        assertFalse(TABLE.check("aws:elasticbeanstalk:environment:process:default", "MatcherHTTPCode", "200,600")
+                .isEmpty());
+        assertFalse(TABLE.check("aws:elasticbeanstalk:container:tomcat:jvmoptions", "XX:MaxPermSize", "64m")
+                .isEmpty());
+        assertFalse(TABLE.check("aws:elasticbeanstalk:container:tomcat:jvmoptions", "Xmx", "1 GB")
+                .isEmpty());
+        assertFalse(
+                TABLE.check("aws:elasticbeanstalk:application:environment", "TALLY_X", 5)
+                        .isEmpty(),
+                "unquoted number");
+        assertTrue(TABLE.check("aws:elasticbeanstalk:environment:process:default", "MatcherHTTPCode", "200-299")
+                .isEmpty());
+        assertThrows(
+                DuplicateKeyException.class,
                 () -> Ebextensions.parse("option_settings:\n  a: {}\noption_settings:\n  b: {}\n"));
     }
 
@@ -96,7 +119,8 @@ class EbextensionsTest {
         String process = "aws:elasticbeanstalk:environment:process:default";
         assertEquals("/healthz", Ebextensions.value(process, "HealthCheckPath"));
         assertEquals("true", Ebextensions.value(process, "StickinessEnabled"), "quoted 'true'");
-        assertTrue(Ebextensions.number(process, "HealthCheckTimeout") < Ebextensions.number(process, "HealthCheckInterval"));
+        assertTrue(Ebextensions.number(process, "HealthCheckTimeout")
+                < Ebextensions.number(process, "HealthCheckInterval"));
     }
 
     @Test
@@ -110,9 +134,12 @@ class EbextensionsTest {
 
     @Test
     void deregistrationDelayCoversTheDrainWindow() {
-        long delayMs = Ebextensions.number("aws:elasticbeanstalk:environment:process:default", "DeregistrationDelay") * 1000;
+        long delayMs =
+                Ebextensions.number("aws:elasticbeanstalk:environment:process:default", "DeregistrationDelay") * 1000;
         long drain = Ebextensions.number("aws:elasticbeanstalk:application:environment", "TALLY_DRAIN_WINDOW_MS");
-        assertTrue(delayMs > drain, "deregistration delay " + delayMs + " ms must exceed the drain window " + drain + " ms");
+        assertTrue(
+                delayMs > drain,
+                "deregistration delay " + delayMs + " ms must exceed the drain window " + drain + " ms");
     }
 
     /** Viewers move once the checks have been silent for max(TALLY_LB_SILENCE_MS, 2 intervals), within the drain window. */
@@ -124,7 +151,9 @@ class EbextensionsTest {
         long intervalMs = Ebextensions.number(process, "HealthCheckInterval") * 1000;
         long silence = Math.max(Ebextensions.number(env, "TALLY_LB_SILENCE_MS"), 2 * intervalMs);
         long drain = Ebextensions.number(env, "TALLY_DRAIN_WINDOW_MS");
-        assertTrue(delayMs >= silence + drain + 5_000, "delay " + delayMs + " ms vs silence " + silence + " + window " + drain);
+        assertTrue(
+                delayMs >= silence + drain + 5_000,
+                "delay " + delayMs + " ms vs silence " + silence + " + window " + drain);
     }
 
     @Test
@@ -143,8 +172,13 @@ class EbextensionsTest {
         for (Ebextensions.Setting s : Ebextensions.all()) {
             if (!s.namespace().equals("aws:elasticbeanstalk:application:environment")) continue;
             String name = s.option().toUpperCase();
-            assertFalse(name.equals("REDIS_URL") || name.contains("TOKEN") || name.contains("PASSWORD")
-                    || name.contains("SECRET") || name.endsWith("_KEY"), s.option() + " must be set in the console, not committed");
+            assertFalse(
+                    name.equals("REDIS_URL")
+                            || name.contains("TOKEN")
+                            || name.contains("PASSWORD")
+                            || name.contains("SECRET")
+                            || name.endsWith("_KEY"),
+                    s.option() + " must be set in the console, not committed");
         }
     }
 }

@@ -1,14 +1,16 @@
 package io.tally.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.sun.net.httpserver.HttpServer;
 import io.tally.standin.Await;
 import io.tally.standin.BeanstalkNginx;
-import io.tally.testing.Ports;
 import io.tally.standin.Proc;
 import io.tally.standin.RawHttp;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
+import io.tally.testing.Ports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -19,11 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Real nginx on our .platform files laid out as Beanstalk lays them out (see BeanstalkNginx):
@@ -95,8 +94,14 @@ class NginxConfigIT {
         });
         echo.start();
         int port = Ports.free();
-        Path conf = layout().listenPort(port).upstreamPort(echo.getAddress().getPort()).writeTo(tmp.resolve("run"));
-        Proc nginx = Proc.start("nginx", BeanstalkNginx.runCommand(conf), conf.getParent(), Map.of(),
+        Path conf = layout().listenPort(port)
+                .upstreamPort(echo.getAddress().getPort())
+                .writeTo(tmp.resolve("run"));
+        Proc nginx = Proc.start(
+                "nginx",
+                BeanstalkNginx.runCommand(conf),
+                conf.getParent(),
+                Map.of(),
                 conf.getParent().resolve("logs/nginx.out"));
         try {
             URI base = URI.create("http://127.0.0.1:" + port);
@@ -113,22 +118,28 @@ class NginxConfigIT {
             assertTrue(poll.contains("X-Forwarded-Proto=http"), "falls back to nginx's scheme: " + poll);
             assertTrue(poll.contains("X-Forwarded-For=127.0.0.1"), poll);
             // Behind the ALB: its X-Forwarded-Proto is kept and X-Forwarded-For appended to.
-            String behindAlb = RawHttp.get(base, "/live/poll",
-                    Map.of("X-Forwarded-Proto", "https", "X-Forwarded-For", "203.0.113.9"), 5_000).body();
+            String behindAlb = RawHttp.get(
+                            base,
+                            "/live/poll",
+                            Map.of("X-Forwarded-Proto", "https", "X-Forwarded-For", "203.0.113.9"),
+                            5_000)
+                    .body();
             assertTrue(behindAlb.contains("X-Forwarded-Proto=https"), behindAlb);
             assertTrue(behindAlb.contains("X-Forwarded-For=203.0.113.9, 127.0.0.1"), behindAlb);
             // An upgrade request gets Upgrade and Connection: upgrade passed on.
-            RawHttp.Response ws = RawHttp.request(base, "GET", "/live/ws",
-                    Map.of("Upgrade", "websocket", "Connection", "Upgrade"), null, 5_000);
+            RawHttp.Response ws = RawHttp.request(
+                    base, "GET", "/live/ws", Map.of("Upgrade", "websocket", "Connection", "Upgrade"), null, 5_000);
             assertTrue(ws.body().contains("Connection=upgrade") && ws.body().contains("Upgrade=websocket"), ws.body());
             // Everything else still goes through the platform's generated location.
             String other = RawHttp.get(base, "/api/games").body();
             assertTrue(other.contains("Host=127.0.0.1"), other);
             // Enhanced health's request log sees the page/API request but none of the /live/ ones.
             Path healthd = conf.getParent().resolve("logs/healthd");
-            Await.until("healthd log written", Duration.ofSeconds(5), () -> healthdLog(healthd).contains("\"/api/games\""));
+            Await.until("healthd log written", Duration.ofSeconds(5), () -> healthdLog(healthd)
+                    .contains("\"/api/games\""));
             assertFalse(healthdLog(healthd).contains("/live/"), healthdLog(healthd));
-            assertTrue(Files.readString(conf.getParent().resolve("logs/access.log")).contains("GET /live/ws"));
+            assertTrue(Files.readString(conf.getParent().resolve("logs/access.log"))
+                    .contains("GET /live/ws"));
         } finally {
             nginx.stop(5_000);
             echo.stop(0);

@@ -11,8 +11,7 @@ import java.util.regex.Pattern;
 
 /** Small readers for nginx config text: directives without comments, values of one directive. */
 final class NginxFiles {
-    private NginxFiles() {
-    }
+    private NginxFiles() {}
 
     static Path platform() {
         return Project.dir().resolve(".platform/nginx");
@@ -40,7 +39,8 @@ final class NginxFiles {
     /** Arguments of every occurrence of {@code directive}, e.g. "300s" for "proxy_read_timeout 300s;". */
     static List<String> values(String text, String directive) {
         List<String> out = new ArrayList<>();
-        Matcher m = Pattern.compile("(?m)^\\s*" + Pattern.quote(directive) + "\\s+([^;]+);").matcher(String.join("\n", lines(text)));
+        Matcher m = Pattern.compile("(?m)^\\s*" + Pattern.quote(directive) + "\\s+([^;]+);")
+                .matcher(String.join("\n", lines(text)));
         while (m.find()) out.add(m.group(1).trim());
         return out;
     }
@@ -61,7 +61,8 @@ final class NginxFiles {
 
     /** The body of {@code location PREFIX { ... }} (no nested blocks expected). */
     static String location(String text, String prefix) {
-        Matcher m = Pattern.compile("location\\s+" + Pattern.quote(prefix) + "\\s*\\{([^}]*)}").matcher(text);
+        Matcher m = Pattern.compile("location\\s+" + Pattern.quote(prefix) + "\\s*\\{([^}]*)}")
+                .matcher(text);
         if (!m.find()) throw new AssertionError("no location " + prefix);
         return m.group(1);
     }

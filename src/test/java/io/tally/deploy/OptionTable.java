@@ -20,8 +20,7 @@ final class OptionTable {
     private static final Pattern JVM_SIZE = Pattern.compile("\\d+[kKmMgG]?");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
-    record Rule(String namespace, String option, String kind, String constraint) {
-    }
+    record Rule(String namespace, String option, String kind, String constraint) {}
 
     private final Map<String, Rule> rules = new HashMap<>();
 
@@ -59,7 +58,8 @@ final class OptionTable {
         String v = value.toString();
         switch (r.kind) {
             case "enum" -> {
-                if (!List.of(r.constraint.split(",")).contains(v)) problems.add(where + ": allowed values are " + r.constraint);
+                if (!List.of(r.constraint.split(",")).contains(v))
+                    problems.add(where + ": allowed values are " + r.constraint);
             }
             case "int" -> checkInt(where, v, r.constraint, problems);
             case "codes" -> {
@@ -74,7 +74,8 @@ final class OptionTable {
                 if (!JVM_SIZE.matcher(v).matches()) problems.add(where + ": not a JVM size like 512m");
             }
             case "envname" -> {
-                if (!ENV_NAME.matcher(option).matches()) problems.add(where + ": not a usable environment property name");
+                if (!ENV_NAME.matcher(option).matches())
+                    problems.add(where + ": not a usable environment property name");
                 if (!(value instanceof String)) problems.add(where + ": quote it, environment properties are strings");
             }
             case "text" -> {
@@ -99,12 +100,13 @@ final class OptionTable {
     /** JVM size in bytes ("512m" → 536870912), for comparing Xms with Xmx. */
     static long bytes(String size) {
         char unit = Character.toLowerCase(size.charAt(size.length() - 1));
-        long mult = switch (unit) {
-            case 'k' -> 1L << 10;
-            case 'm' -> 1L << 20;
-            case 'g' -> 1L << 30;
-            default -> 1;
-        };
+        long mult =
+                switch (unit) {
+                    case 'k' -> 1L << 10;
+                    case 'm' -> 1L << 20;
+                    case 'g' -> 1L << 30;
+                    default -> 1;
+                };
         String digits = Character.isDigit(unit) ? size : size.substring(0, size.length() - 1);
         return Long.parseLong(digits) * mult;
     }

@@ -1,14 +1,11 @@
 package io.tally.deploy;
 
-import io.tally.standin.Proc;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.xml.parsers.DocumentBuilderFactory;
+import io.tally.standin.Proc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,11 +13,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipFile;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * Runs .platform/hooks/predeploy/20-tomcat-connector.sh on the stock server.xml of both Tomcat
@@ -30,12 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TomcatConnectorHookIT {
     @TempDir
     Path tmp;
+
     Path hook = Project.dir().resolve(".platform/hooks/predeploy/20-tomcat-connector.sh");
 
     private Path stockServerXml(String version) throws IOException {
         Path zip = Project.dir().resolve("target/standin-dist/tomcat-" + version + ".zip");
         Path out = tmp.resolve("server.xml");
-        try (ZipFile z = new ZipFile(zip.toFile()); InputStream in = z.getInputStream(z.getEntry("apache-tomcat-" + version + "/conf/server.xml"))) {
+        try (ZipFile z = new ZipFile(zip.toFile());
+                InputStream in = z.getInputStream(z.getEntry("apache-tomcat-" + version + "/conf/server.xml"))) {
             Files.copy(in, out);
         }
         return out;
@@ -50,7 +51,9 @@ class TomcatConnectorHookIT {
 
     /** The uncommented connectors on a port, as the XML parser (and Tomcat) sees them. */
     private static List<Element> connectors(Path serverXml, String port) throws Exception {
-        NodeList all = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(serverXml.toFile())
+        NodeList all = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(serverXml.toFile())
                 .getElementsByTagName("Connector");
         List<Element> out = new ArrayList<>();
         for (int i = 0; i < all.getLength(); i++) {
@@ -81,17 +84,26 @@ class TomcatConnectorHookIT {
         String original = new String(before, java.nio.charset.StandardCharsets.UTF_8);
         String edited = Files.readString(xml);
         assertEquals(original.contains("\r\n"), edited.contains("\r\n"), "line endings kept");
-        assertEquals(original.lines().count() + 5, edited.lines().count(), "four attribute lines and the valve added, nothing else");
-        NodeList valves = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile()).getElementsByTagName("Valve");
+        assertEquals(
+                original.lines().count() + 5,
+                edited.lines().count(),
+                "four attribute lines and the valve added, nothing else");
+        NodeList valves = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(xml.toFile())
+                .getElementsByTagName("Valve");
         Element quiet = null;
         for (int i = 0; i < valves.getLength(); i++) {
             Element v = (Element) valves.item(i);
             if (v.getAttribute("className").endsWith(".ErrorReportValve")) quiet = v;
         }
-        assertTrue(quiet != null && "Host".equals(quiet.getParentNode().getNodeName()), "an ErrorReportValve in the Host");
+        assertTrue(
+                quiet != null && "Host".equals(quiet.getParentNode().getNodeName()), "an ErrorReportValve in the Host");
         assertEquals("false", quiet.getAttribute("showServerInfo"), "Tomcat's own error pages do not name its version");
         assertEquals("false", quiet.getAttribute("showReport"));
-        assertTrue(edited.contains("<!--\n    <Connector executor=\"tomcatThreadPool\"".replace("\n", original.contains("\r\n") ? "\r\n" : "\n")),
+        assertTrue(
+                edited.contains("<!--\n    <Connector executor=\"tomcatThreadPool\""
+                        .replace("\n", original.contains("\r\n") ? "\r\n" : "\n")),
                 "the commented-out connector on 8080 is left alone");
         assertArrayEquals(before, Files.readAllBytes(tmp.resolve("server.xml.tally-orig")), "original kept beside it");
     }
@@ -120,7 +132,8 @@ class TomcatConnectorHookIT {
         assertTrue(missing.output().contains("nothing to do"), missing.output());
 
         Path other = tmp.resolve("server.xml");
-        String xml = "<Server port=\"-1\"><Service name=\"Catalina\"><Connector port=\"9090\" protocol=\"HTTP/1.1\"/></Service></Server>\n";
+        String xml =
+                "<Server port=\"-1\"><Service name=\"Catalina\"><Connector port=\"9090\" protocol=\"HTTP/1.1\"/></Service></Server>\n";
         Files.writeString(other, xml);
         Proc.Result noConnector = run(other);
         assertEquals(0, noConnector.status());
@@ -132,8 +145,14 @@ class TomcatConnectorHookIT {
     @Test
     void aConfigurationDeploymentRunsTheSameHook() throws Exception {
         Path xml = stockServerXml("11.0.14");
-        List<String> cmd = List.of("env", "TALLY_SERVER_XML=" + xml, "TALLY_TOMCAT_MAX_CONNECTIONS=40000", "bash",
-                Project.dir().resolve(".platform/confighooks/predeploy/20-tomcat-connector.sh").toString());
+        List<String> cmd = List.of(
+                "env",
+                "TALLY_SERVER_XML=" + xml,
+                "TALLY_TOMCAT_MAX_CONNECTIONS=40000",
+                "bash",
+                Project.dir()
+                        .resolve(".platform/confighooks/predeploy/20-tomcat-connector.sh")
+                        .toString());
         Proc.Result r = Proc.run(cmd, tmp, 30_000);
         assertEquals(0, r.status(), r.output());
         assertEquals("40000", connectors(xml, "8080").get(0).getAttribute("maxConnections"));

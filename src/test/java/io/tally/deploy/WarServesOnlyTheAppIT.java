@@ -1,13 +1,13 @@
 package io.tally.deploy;
 
-import io.tally.testing.Ports;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.standin.RawHttp;
 import io.tally.standin.TomcatDistribution;
 import io.tally.standin.TomcatInstance;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
+import io.tally.testing.Ports;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipFile;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Deploys the built WAR (target/tally.war) as ROOT.war into the official Tomcat 11 and 10.1, as
@@ -31,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WarServesOnlyTheAppIT {
     /** What the app serves: its pages, scripts, styles and the doctor page. Everything else in the WAR is not for viewers. */
-    private static final List<String> APP = List.of("index.html", "console.html", "game.html", "favicon.svg",
-            "css/", "js/", "doctor/");
+    private static final List<String> APP =
+            List.of("index.html", "console.html", "game.html", "favicon.svg", "css/", "js/", "doctor/");
 
     @TempDir
     Path tmp;
@@ -43,31 +42,51 @@ class WarServesOnlyTheAppIT {
         Path project = Project.dir();
         Path war = project.resolve("target/tally.war");
         assertTrue(Files.isRegularFile(war), "run `mvn -q -DskipTests package` first: no " + war);
-        TomcatDistribution dist = TomcatDistribution.of(line, project.resolve("target/standin-dist"),
-                project.resolve("target/standin/dist"));
-        TomcatInstance tomcat = new TomcatInstance("tomcat-" + line, dist, tmp.resolve("base"), Ports.free(), war,
-                Map.of("TALLY_ADMIN_TOKEN", "war-paths-test-token-0123456789"), "/healthz",
+        TomcatDistribution dist = TomcatDistribution.of(
+                line, project.resolve("target/standin-dist"), project.resolve("target/standin/dist"));
+        TomcatInstance tomcat = new TomcatInstance(
+                "tomcat-" + line,
+                dist,
+                tmp.resolve("base"),
+                Ports.free(),
+                war,
+                Map.of("TALLY_ADMIN_TOKEN", "war-paths-test-token-0123456789"),
+                "/healthz",
                 project.resolve(".platform/hooks/predeploy/20-tomcat-connector.sh"));
         tomcat.start(Duration.ofSeconds(90));
         try {
             URI url = tomcat.url();
             List<String> notApp = notAppPaths(war);
-            assertTrue(notApp.stream().anyMatch(p -> p.startsWith("/.ebextensions/")), "the WAR carries .ebextensions: " + notApp);
-            assertTrue(notApp.stream().anyMatch(p -> p.startsWith("/.platform/hooks/")), "the WAR carries .platform: " + notApp);
+            assertTrue(
+                    notApp.stream().anyMatch(p -> p.startsWith("/.ebextensions/")),
+                    "the WAR carries .ebextensions: " + notApp);
+            assertTrue(
+                    notApp.stream().anyMatch(p -> p.startsWith("/.platform/hooks/")),
+                    "the WAR carries .platform: " + notApp);
             List<String> tried = new ArrayList<>(notApp);
             List<String> encodedSlash = new ArrayList<>();
             for (String p : notApp) {
                 if (p.startsWith("/.")) tried.add("/%2E" + p.substring(2)); // an encoded dot
-                if (p.startsWith("/.platform/")) encodedSlash.add("/.platform%2F" + p.substring("/.platform/".length()));
-                if (p.startsWith("/.ebextensions/")) encodedSlash.add("/%2eebextensions%2f" + p.substring("/.ebextensions/".length()));
+                if (p.startsWith("/.platform/"))
+                    encodedSlash.add("/.platform%2F" + p.substring("/.platform/".length()));
+                if (p.startsWith("/.ebextensions/"))
+                    encodedSlash.add("/%2eebextensions%2f" + p.substring("/.ebextensions/".length()));
             }
-            tried.addAll(List.of("/dev/client-test.html", "/dev/client-test.js", "/dev/", "/no-such-page",
-                    "/.git/config", "/WEB-INF/error", "/.ebextensions", "/.platform"));
+            tried.addAll(List.of(
+                    "/dev/client-test.html",
+                    "/dev/client-test.js",
+                    "/dev/",
+                    "/no-such-page",
+                    "/.git/config",
+                    "/WEB-INF/error",
+                    "/.ebextensions",
+                    "/.platform"));
 
             List<String> wrong = new ArrayList<>();
             for (String path : tried) {
                 RawHttp.Response r = RawHttp.get(url, path, Map.of(), 5_000);
-                if (r.status() != 404 || !ours(r, dist)) wrong.add(path + " -> " + r.status() + " " + abbreviate(r.body()));
+                if (r.status() != 404 || !ours(r, dist))
+                    wrong.add(path + " -> " + r.status() + " " + abbreviate(r.body()));
             }
             assertEquals(List.of(), wrong, "paths answered other than our own 404 on Tomcat " + dist.version());
 
@@ -75,7 +94,9 @@ class WarServesOnlyTheAppIT {
             // with the connector hook's quiet valve its page names no version.
             for (String path : encodedSlash) {
                 RawHttp.Response r = RawHttp.get(url, path, Map.of(), 5_000);
-                if ((r.status() != 400 && r.status() != 404) || r.body().contains(dist.version()) || r.body().contains("Apache Tomcat")) {
+                if ((r.status() != 400 && r.status() != 404)
+                        || r.body().contains(dist.version())
+                        || r.body().contains("Apache Tomcat")) {
                     wrong.add(path + " -> " + r.status() + " " + abbreviate(r.body()));
                 }
             }
@@ -101,7 +122,9 @@ class WarServesOnlyTheAppIT {
     static List<String> notAppPaths(Path war) throws Exception {
         Set<String> out = new LinkedHashSet<>();
         try (ZipFile zip = new ZipFile(war.toFile())) {
-            zip.stream().map(e -> e.getName()).filter(n -> APP.stream().noneMatch(a -> a.endsWith("/") ? n.startsWith(a) : n.equals(a)))
+            zip.stream()
+                    .map(e -> e.getName())
+                    .filter(n -> APP.stream().noneMatch(a -> a.endsWith("/") ? n.startsWith(a) : n.equals(a)))
                     .forEach(n -> out.add("/" + n));
         }
         return List.copyOf(out);
@@ -109,8 +132,11 @@ class WarServesOnlyTheAppIT {
 
     private static boolean ours(RawHttp.Response r, TomcatDistribution dist) {
         String type = r.header("Content-Type");
-        return type != null && type.startsWith("application/problem+json") && r.body().contains("\"status\":" + r.status())
-                && !r.body().contains(dist.version()) && !r.body().contains("Apache Tomcat");
+        return type != null
+                && type.startsWith("application/problem+json")
+                && r.body().contains("\"status\":" + r.status())
+                && !r.body().contains(dist.version())
+                && !r.body().contains("Apache Tomcat");
     }
 
     private static String abbreviate(String body) {

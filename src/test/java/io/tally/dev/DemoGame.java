@@ -2,7 +2,6 @@ package io.tally.dev;
 
 import io.tally.json.Json;
 import io.tally.json.JsonWriter;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +28,8 @@ final class DemoGame {
 
     private final String base;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tally-demo");
         t.setDaemon(true);
@@ -59,14 +59,19 @@ final class DemoGame {
         } catch (Exception e) {
             // The server may be stopping, or a scorer is using the console too: try again next tick.
         } finally {
-            if (!timer.isShutdown()) timer.schedule(this::tick, ThreadLocalRandom.current().nextLong(2_500, 6_000), TimeUnit.MILLISECONDS);
+            if (!timer.isShutdown())
+                timer.schedule(this::tick, ThreadLocalRandom.current().nextLong(2_500, 6_000), TimeUnit.MILLISECONDS);
         }
     }
 
     @SuppressWarnings("unchecked")
     private void step() throws Exception {
-        HttpResponse<String> got = http.send(HttpRequest.newBuilder(URI.create(base + "/api/games/" + GAME))
-                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> got = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/games/" + GAME))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (got.statusCode() != 200) return; // no sample game (TALLY_SAMPLE_GAME=false, or Redis kept none)
         Map<String, Object> game = (Map<String, Object>) ((Map<String, Object>) Json.parse(got.body())).get("game");
         String status = String.valueOf(game.get("status"));
@@ -100,7 +105,8 @@ final class DemoGame {
 
     /** A fresh period clock, where the server has clocks; a server without them refuses, which is fine. */
     private void startClock() throws Exception {
-        if (post(Map.of("type", "clock", "action", "set", "ms", 600_000)) < 300) post(Map.of("type", "clock", "action", "start"));
+        if (post(Map.of("type", "clock", "action", "set", "ms", 600_000)) < 300)
+            post(Map.of("type", "clock", "action", "start"));
     }
 
     private int post(Map<String, Object> event) throws Exception {

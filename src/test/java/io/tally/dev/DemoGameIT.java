@@ -1,13 +1,12 @@
 package io.tally.dev;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.json.Json;
 import io.tally.testing.Http;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The local run's demo plays the sample game through the public API: the board moves by itself. */
 class DemoGameIT {

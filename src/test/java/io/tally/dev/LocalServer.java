@@ -2,9 +2,6 @@ package io.tally.dev;
 
 import io.tally.scoreboard.api.AdminToken;
 import io.tally.testing.TallyServer;
-import org.apache.catalina.core.StandardHost;
-import org.apache.catalina.valves.ErrorReportValve;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -15,6 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
 
 /**
  * The Quick start: Tally on embedded Tomcat 11 with in-memory defaults, or Redis when
@@ -26,8 +25,7 @@ import java.util.concurrent.CountDownLatch;
 public final class LocalServer {
     static final String TOKEN_FILE = "target/tally-local-token";
 
-    private LocalServer() {
-    }
+    private LocalServer() {}
 
     public static void main(String[] args) throws InterruptedException {
         int port = Integer.parseInt(env("PORT", "8080"));
@@ -55,24 +53,30 @@ public final class LocalServer {
             fail("the port was taken while Tally started", port);
         }
         DemoGame demo = Boolean.parseBoolean(env("TALLY_DEMO", "true"))
-                ? DemoGame.start("http://127.0.0.1:" + server.port(), token) : null;
+                ? DemoGame.start("http://127.0.0.1:" + server.port(), token)
+                : null;
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Stopping Tally…");
-            if (demo != null) demo.stop();
-            server.stop();
-            stopped.countDown();
-        }, "tally-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("Stopping Tally…");
+                            if (demo != null) demo.stop();
+                            server.stop();
+                            stopped.countDown();
+                        },
+                        "tally-shutdown"));
         String shown = host.equals("127.0.0.1") || host.equals("0.0.0.0") ? "localhost" : host;
         System.out.println();
         System.out.println("Tally is running at http://" + shown + ":" + server.port() + "/   (Ctrl-C to stop)");
         System.out.println("  scorer console: http://" + shown + ":" + server.port() + "/console.html");
         if (tokenFile != null) {
             System.out.println("  scorer token:   " + token);
-            System.out.println("                  (kept in " + TOKEN_FILE + " across restarts; delete it for a new one)");
+            System.out.println(
+                    "                  (kept in " + TOKEN_FILE + " across restarts; delete it for a new one)");
         }
         if (demo != null) System.out.println("  demo: the sample game plays itself (TALLY_DEMO=false to stop that)");
-        if (host.equals("127.0.0.1")) System.out.println("  only this machine can connect; HOST=0.0.0.0 lets other devices on your network in");
+        if (host.equals("127.0.0.1"))
+            System.out.println("  only this machine can connect; HOST=0.0.0.0 lets other devices on your network in");
         System.out.println();
         stopped.await();
     }
@@ -92,7 +96,8 @@ public final class LocalServer {
     private static void fail(String why, int port) {
         System.err.println();
         System.err.println("Tally did not start: " + why + ".");
-        System.err.println("Is another Tally (or another server) already running on port " + port + "? Stop it, or choose another port:");
+        System.err.println("Is another Tally (or another server) already running on port " + port
+                + "? Stop it, or choose another port:");
         System.err.println("  PORT=" + (port == 8080 ? 8081 : 8080) + " mvn -q test-compile exec:java");
         System.err.println();
         System.exit(2);

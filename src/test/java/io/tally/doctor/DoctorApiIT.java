@@ -1,25 +1,24 @@
 package io.tally.doctor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.json.Json;
 import io.tally.testing.Http;
 import io.tally.testing.RawWebSocket;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The doctor's JSON endpoints and page on the embedded server (in-memory broker), over real HTTP. */
 class DoctorApiIT {
@@ -27,8 +26,8 @@ class DoctorApiIT {
 
     @BeforeAll
     static void start() {
-        server = TallyServer.start(Map.of("TALLY_INSTANCE_ID", "doc-1", "TALLY_HEARTBEAT_MS", "1000",
-                "TALLY_LB_IDLE_TIMEOUT_S", "120"));
+        server = TallyServer.start(
+                Map.of("TALLY_INSTANCE_ID", "doc-1", "TALLY_HEARTBEAT_MS", "1000", "TALLY_LB_IDLE_TIMEOUT_S", "120"));
     }
 
     @AfterAll
@@ -37,7 +36,9 @@ class DoctorApiIT {
     }
 
     static Map<String, Object> json(HttpResponse<String> r) {
-        assertEquals("application/json;charset=UTF-8", r.headers().firstValue("Content-Type").orElse("").replace(" ", ""));
+        assertEquals(
+                "application/json;charset=UTF-8",
+                r.headers().firstValue("Content-Type").orElse("").replace(" ", ""));
         assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(""));
         return Json.parseObject(r.body(), 16);
     }
@@ -55,7 +56,10 @@ class DoctorApiIT {
         assertEquals("doc-1", c.get("instance"));
         assertEquals(1000L, ((Number) c.get("heartbeatMs")).longValue());
         assertEquals(25000L, ((Number) c.get("pollHoldMs")).longValue());
-        assertEquals(300L, ((Number) c.get("proxyIdleTimeoutS")).longValue(), "default matches .platform/nginx proxy_read_timeout");
+        assertEquals(
+                300L,
+                ((Number) c.get("proxyIdleTimeoutS")).longValue(),
+                "default matches .platform/nginx proxy_read_timeout");
         assertEquals(120L, ((Number) c.get("lbIdleTimeoutS")).longValue());
         assertEquals("Apache Tomcat/11", c.get("container"), "major version only");
         assertEquals("pass", map(c.get("verdict")).get("status"));
@@ -63,10 +67,15 @@ class DoctorApiIT {
 
     @Test
     void configWarnsWhenTheHeartbeatIsNotBelowTheIdleTimeout() {
-        try (TallyServer slow = TallyServer.start(Map.of("TALLY_HEARTBEAT_MS", "60000", "TALLY_LB_IDLE_TIMEOUT_S", "60"))) {
-            Map<String, Object> v = map(json(Http.get(slow.baseUrl() + "/doctor/api/config")).get("verdict"));
+        try (TallyServer slow =
+                TallyServer.start(Map.of("TALLY_HEARTBEAT_MS", "60000", "TALLY_LB_IDLE_TIMEOUT_S", "60"))) {
+            Map<String, Object> v =
+                    map(json(Http.get(slow.baseUrl() + "/doctor/api/config")).get("verdict"));
             assertEquals("warn", v.get("status"));
-            assertTrue(String.valueOf(v.get("summary")).contains("heartbeat 60 s is not shorter than the load balancer's 60 s"), v.toString());
+            assertTrue(
+                    String.valueOf(v.get("summary"))
+                            .contains("heartbeat 60 s is not shorter than the load balancer's 60 s"),
+                    v.toString());
         }
     }
 
@@ -84,8 +93,12 @@ class DoctorApiIT {
 
     @Test
     void whoamiTellsWhetherTheStickinessCookieCameButNeverItsValue() {
-        HttpResponse<String> r = Http.get(server.baseUrl() + "/doctor/api/whoami?origin=https://scores.example",
-                "Cookie", "AWSALB=secretvalue123; other=1", "X-Forwarded-Proto", "https");
+        HttpResponse<String> r = Http.get(
+                server.baseUrl() + "/doctor/api/whoami?origin=https://scores.example",
+                "Cookie",
+                "AWSALB=secretvalue123; other=1",
+                "X-Forwarded-Proto",
+                "https");
         Map<String, Object> w = json(r);
         assertEquals("doc-1", w.get("instance"));
         assertEquals(true, w.get("awsalbCookie"));
@@ -109,12 +122,19 @@ class DoctorApiIT {
         assertNotNull(since.get("epoch"));
 
         // What nginx forwards when it drops Upgrade/Connection: the rest of the handshake, as a plain GET.
-        HttpResponse<String> stripped = Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/live/ws?doctor-probe=" + nonce)).version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .timeout(Duration.ofSeconds(10))
-                .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").header("Sec-WebSocket-Version", "13")
-                .header("Origin", server.baseUrl()).GET().build());
+        HttpResponse<String> stripped =
+                Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/live/ws?doctor-probe=" + nonce))
+                        .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+                        .header("Sec-WebSocket-Version", "13")
+                        .header("Origin", server.baseUrl())
+                        .GET()
+                        .build());
         assertEquals(400, stripped.statusCode());
-        assertEquals("application/problem+json", stripped.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertEquals(
+                "application/problem+json",
+                stripped.headers().firstValue("Content-Type").orElse("").split(";")[0]);
         Map<String, Object> problem = Json.parseObject(stripped.body(), 8);
         assertEquals("upgrade-stripped", problem.get("code"));
         assertTrue(String.valueOf(problem.get("detail")).contains("proxy"), problem.toString());
@@ -126,7 +146,8 @@ class DoctorApiIT {
         assertNull(found.get("upgrade"));
         assertEquals(true, found.get("webSocketKey"));
 
-        Map<String, Object> unknown = json(Http.get(server.baseUrl() + "/doctor/api/upgrade-probe?nonce=neverusednonce1"));
+        Map<String, Object> unknown =
+                json(Http.get(server.baseUrl() + "/doctor/api/upgrade-probe?nonce=neverusednonce1"));
         assertEquals(false, unknown.get("seen"));
     }
 
@@ -139,7 +160,8 @@ class DoctorApiIT {
 
     @Test
     void aRealUpgradeWithAProbeNonceStillGetsTheWelcome() {
-        try (RawWebSocket ws = RawWebSocket.connect(server.wsUrl() + "?doctor-probe=abcdefgh1234", server.baseUrl(), true)) {
+        try (RawWebSocket ws =
+                RawWebSocket.connect(server.wsUrl() + "?doctor-probe=abcdefgh1234", server.baseUrl(), true)) {
             Map<String, Object> welcome = ws.nextOfType("welcome");
             assertEquals("doc-1", welcome.get("instance"));
         }
@@ -149,10 +171,13 @@ class DoctorApiIT {
     void doctorRedirectsToThePageWhichCarriesEveryCheck() {
         HttpResponse<String> r = Http.get(server.baseUrl() + "/doctor");
         assertEquals(302, r.statusCode());
-        assertEquals("/doctor/", URI.create(r.headers().firstValue("Location").orElseThrow()).getPath());
+        assertEquals(
+                "/doctor/",
+                URI.create(r.headers().firstValue("Location").orElseThrow()).getPath());
         HttpResponse<String> page = Http.get(server.baseUrl() + "/doctor/");
         assertEquals(200, page.statusCode());
-        for (String id : List.of("websocket", "polling", "instances", "rtt", "capacity", "idle", "platform", "config", "redis", "tls")) {
+        for (String id : List.of(
+                "websocket", "polling", "instances", "rtt", "capacity", "idle", "platform", "config", "redis", "tls")) {
             assertTrue(page.body().contains("id=\"check-" + id + "\""), id);
         }
         assertFalse(page.body().contains("<script>"), "no inline scripts (CSP script-src 'self')");
@@ -174,11 +199,16 @@ class DoctorApiIT {
             assertEquals("bad-hold", json(b).get("code"));
         }
         // More at once than an instance holds: the rest are refused at once, the held ones still answer.
-        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build();
         List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> all = new java.util.ArrayList<>();
         for (int i = 0; i < SilentHoldServlet.MAX_HELD + 4; i++) {
-            all.add(client.sendAsync(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/doctor/api/hold?s=3"))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+            all.add(client.sendAsync(
+                    HttpRequest.newBuilder(URI.create(server.baseUrl() + "/doctor/api/hold?s=3"))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
         int ok = 0;
         int refused = 0;
@@ -197,8 +227,10 @@ class DoctorApiIT {
 
     @Test
     void findingsCarryTheFixTextsBothClientsShow() {
-        Map<String, Object> fixes = map(json(Http.get(server.baseUrl() + "/doctor/api/findings")).get("fixes"));
-        assertTrue(String.valueOf(fixes.get(Findings.NGINX_CONNECTIONS)).contains("worker_connections"), fixes.toString());
+        Map<String, Object> fixes =
+                map(json(Http.get(server.baseUrl() + "/doctor/api/findings")).get("fixes"));
+        assertTrue(
+                String.valueOf(fixes.get(Findings.NGINX_CONNECTIONS)).contains("worker_connections"), fixes.toString());
         assertTrue(String.valueOf(fixes.get(Findings.PLATFORM_NGINX)).contains("tally-bundle.zip"), fixes.toString());
         assertEquals(Findings.fix(Findings.PLATFORM_BALANCER), fixes.get(Findings.PLATFORM_BALANCER));
     }

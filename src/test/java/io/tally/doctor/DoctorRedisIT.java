@@ -1,14 +1,15 @@
 package io.tally.doctor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.tally.doctor.cli.DoctorCli;
 import io.tally.json.Json;
 import io.tally.testing.Http;
 import io.tally.testing.RedisServer;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -20,11 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The doctor on two embedded instances sharing a real, password-protected redis-server. */
 class DoctorRedisIT {
@@ -52,7 +51,8 @@ class DoctorRedisIT {
     }
 
     private TallyServer server(String id) {
-        TallyServer s = TallyServer.start(Map.of("REDIS_URL", redisUrl, "TALLY_INSTANCE_ID", id, "TALLY_HEARTBEAT_MS", "1000"));
+        TallyServer s =
+                TallyServer.start(Map.of("REDIS_URL", redisUrl, "TALLY_INSTANCE_ID", id, "TALLY_HEARTBEAT_MS", "1000"));
         toClose.add(s);
         return s;
     }
@@ -85,7 +85,8 @@ class DoctorRedisIT {
         TallyServer b = server("doc-b");
         await("both instances seen from A", Duration.ofSeconds(15), () -> {
             Object instances = get(a, "/doctor/api/redis").get("instances");
-            return String.valueOf(instances).contains("doc-a") && String.valueOf(instances).contains("doc-b");
+            return String.valueOf(instances).contains("doc-a")
+                    && String.valueOf(instances).contains("doc-b");
         });
         String body = Http.get(b.baseUrl() + "/doctor/api/redis").body();
         Map<String, Object> r = Json.parseObject(body, 16);
@@ -99,7 +100,9 @@ class DoctorRedisIT {
             String text = Http.get(a.baseUrl() + path).body();
             assertFalse(text.contains(PASSWORD), path + " shows the password: " + text);
             assertFalse(text.contains("redis://"), path + " shows the Redis URL: " + text);
-            assertFalse(text.contains(String.valueOf(redis.port())) && text.contains("127.0.0.1"), path + " shows the Redis address: " + text);
+            assertFalse(
+                    text.contains(String.valueOf(redis.port())) && text.contains("127.0.0.1"),
+                    path + " shows the Redis address: " + text);
         }
     }
 
@@ -111,10 +114,14 @@ class DoctorRedisIT {
         String nonce = (String) start.get("nonce");
         Map<String, Object> since = map(start.get("since"));
         var r = Http.send(HttpRequest.newBuilder(URI.create(a.baseUrl() + "/live/ws?doctor-probe=" + nonce))
-                .version(HttpClient.Version.HTTP_1_1).timeout(Duration.ofSeconds(10))
-                .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").GET().build());
+                .version(HttpClient.Version.HTTP_1_1)
+                .timeout(Duration.ofSeconds(10))
+                .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .GET()
+                .build());
         assertEquals(400, r.statusCode());
-        String lookup = "/doctor/api/upgrade-probe?nonce=" + nonce + "&epoch=" + since.get("epoch") + "&offset=" + since.get("offset");
+        String lookup = "/doctor/api/upgrade-probe?nonce=" + nonce + "&epoch=" + since.get("epoch") + "&offset="
+                + since.get("offset");
         Map<String, Object> found = get(b, lookup);
         assertEquals(true, found.get("seen"), found.toString());
         assertEquals("doc-a", found.get("instance"));
@@ -125,7 +132,9 @@ class DoctorRedisIT {
     void redisDownFailsTheRedisCheckWhileEverythingElseAnswers() {
         TallyServer a = server("doc-a");
         redis.kill9();
-        await("Redis reported unavailable", Duration.ofSeconds(20),
+        await(
+                "Redis reported unavailable",
+                Duration.ofSeconds(20),
                 () -> Boolean.FALSE.equals(get(a, "/doctor/api/redis").get("available")));
         String body = Http.get(a.baseUrl() + "/doctor/api/redis").body();
         Map<String, Object> v = map(Json.parseObject(body, 16).get("verdict"));
@@ -136,16 +145,21 @@ class DoctorRedisIT {
         assertEquals(200, Http.get(a.baseUrl() + "/doctor/api/config").statusCode());
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = DoctorCli.run(new String[] {"--idle", "2", "--hold", "2", a.baseUrl()}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        int exit = DoctorCli.run(
+                new String[] {"--idle", "2", "--hold", "2", a.baseUrl()},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err);
         String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(1, exit, text);
         assertTrue(text.lines().anyMatch(l -> l.startsWith("FAIL  redis")), text);
         for (String id : List.of("websocket", "polling", "idle", "config")) {
-            assertTrue(text.lines().anyMatch(l -> l.matches("PASS\\s+" + id + "\\s.*")), id + " should still pass:\n" + text);
+            assertTrue(
+                    text.lines().anyMatch(l -> l.matches("PASS\\s+" + id + "\\s.*")),
+                    id + " should still pass:\n" + text);
         }
 
         redis.restart();
-        await("Redis reported available again", Duration.ofSeconds(30),
-                () -> "pass".equals(map(get(a, "/doctor/api/redis").get("verdict")).get("status")));
+        await("Redis reported available again", Duration.ofSeconds(30), () -> "pass"
+                .equals(map(get(a, "/doctor/api/redis").get("verdict")).get("status")));
     }
 }

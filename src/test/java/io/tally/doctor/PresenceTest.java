@@ -1,10 +1,10 @@
 package io.tally.doctor;
 
-import io.tally.realtime.Position;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.tally.realtime.Position;
+import org.junit.jupiter.api.Test;
 
 class PresenceTest {
     @Test
@@ -19,7 +19,9 @@ class PresenceTest {
     void aTipOlderThanTheWindowIsNotSkippedPast() {
         long now = 1_764_000_000_000L;
         long old = now - 10 * Presence.WINDOW_MILLIS;
-        assertEquals(new Position("e1", old + "-0"), Presence.windowAgo(new Position("e1", old + "-0"), now).position());
+        assertEquals(
+                new Position("e1", old + "-0"),
+                Presence.windowAgo(new Position("e1", old + "-0"), now).position());
     }
 
     @Test

@@ -1,12 +1,11 @@
 package io.tally.doctor;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class RedactionTest {
     private static final String URL = "rediss://app:s3cret@master.tally-xyz.cache.amazonaws.com:6379";
@@ -32,7 +31,8 @@ class RedactionTest {
 
     @Test
     void hostsOfClusterUrls() {
-        assertEquals(List.of("a.example", "b.example", "10.0.0.7"),
+        assertEquals(
+                List.of("a.example", "b.example", "10.0.0.7"),
                 Redaction.hosts("redis://:pw@a.example:6379,b.example:6380,10.0.0.7/0"));
         assertEquals(List.of("127.0.0.1"), Redaction.hosts("redis://127.0.0.1:6379"));
     }

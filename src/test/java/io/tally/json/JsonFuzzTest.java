@@ -1,11 +1,10 @@
 package io.tally.json;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
-
-import java.nio.charset.StandardCharsets;
-
 import static io.tally.testing.FuzzChecks.assertSafeMessage;
 import static io.tally.testing.FuzzChecks.sameJson;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Coverage-guided fuzzing of the JSON reader every client byte goes through. In the normal test run

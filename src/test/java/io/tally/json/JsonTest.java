@@ -1,20 +1,20 @@
 package io.tally.json;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
 class JsonTest {
 
     @Test
     void readsEveryKindOfValue() {
-        Object v = Json.parse(" {\"s\":\"a\\\"b\\u00e9\\n\",\"i\":-12,\"d\":1.5e2,\"t\":true,\"f\":false,\"n\":null,\"a\":[1,[2]],\"o\":{}} ");
+        Object v = Json.parse(
+                " {\"s\":\"a\\\"b\\u00e9\\n\",\"i\":-12,\"d\":1.5e2,\"t\":true,\"f\":false,\"n\":null,\"a\":[1,[2]],\"o\":{}} ");
         Map<?, ?> m = (Map<?, ?>) v;
         assertEquals("a\"bé\n", m.get("s"));
         assertEquals(-12L, m.get("i"));
@@ -30,8 +30,25 @@ class JsonTest {
 
     @Test
     void rejectsMalformedInputWithAPosition() {
-        for (String bad : new String[]{"", "{", "{\"a\"}", "{\"a\":}", "[1,]", "01", "1.", "-", "\"\\x\"", "\"abc",
-                "tru", "{\"a\":1}x", "\"\u0001\"", "1e999", "{'a':1}", "[1 2]", "\"\\u12G4\""}) {
+        for (String bad : new String[] {
+            "",
+            "{",
+            "{\"a\"}",
+            "{\"a\":}",
+            "[1,]",
+            "01",
+            "1.",
+            "-",
+            "\"\\x\"",
+            "\"abc",
+            "tru",
+            "{\"a\":1}x",
+            "\"\u0001\"",
+            "1e999",
+            "{'a':1}",
+            "[1 2]",
+            "\"\\u12G4\""
+        }) {
             JsonException e = assertThrows(JsonException.class, () -> Json.parse(bad), bad);
             assertTrue(e.getMessage().contains("at character") && e.position() >= 0, e.getMessage());
         }
@@ -41,7 +58,9 @@ class JsonTest {
     void acceptsOnlyWellFormedUnicodeStrings() {
         assertEquals("\uD83D\uDE00", Json.parse("\"\\ud83d\\ude00\""), "an escaped pair");
         assertEquals("\uD83D\uDE00", Json.parse("\"\uD83D\uDE00\""), "a raw pair");
-        for (String bad : new String[]{"\"\\ud800\"", "\"\\udc00\"", "\"\\ud800x\"", "\"\\ud800\\u0041\"", "\"\uD800\"", "\"\uDC00\uD800\""}) {
+        for (String bad : new String[] {
+            "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800x\"", "\"\\ud800\\u0041\"", "\"\uD800\"", "\"\uDC00\uD800\""
+        }) {
             assertThrows(JsonException.class, () -> Json.parse(bad), bad);
         }
     }
@@ -64,23 +83,38 @@ class JsonTest {
 
     @Test
     void roundTripsNumbersListsAndRawValues() {
-        String out = new JsonWriter().beginObject().field("a", List.of(1, 2.5, "x")).rawField("p", "{\"q\":1}")
-                .field("b", null).endObject().toString();
+        String out = new JsonWriter()
+                .beginObject()
+                .field("a", List.of(1, 2.5, "x"))
+                .rawField("p", "{\"q\":1}")
+                .field("b", null)
+                .endObject()
+                .toString();
         assertEquals("{\"a\":[1,2.5,\"x\"],\"p\":{\"q\":1},\"b\":null}", out);
     }
+
     @Test
     void refusesDuplicateKeysAtAnyDepth() {
-        for (String dup : new String[]{"{\"a\":1,\"a\":2}", "{\"a\":null,\"a\":null}", "{\"o\":{\"k\":1,\"k\":1}}",
-                "[{\"x\":1},{\"y\":1,\"y\":2}]", "{\"\\u0061\":1,\"a\":2}"}) {
+        for (String dup : new String[] {
+            "{\"a\":1,\"a\":2}",
+            "{\"a\":null,\"a\":null}",
+            "{\"o\":{\"k\":1,\"k\":1}}",
+            "[{\"x\":1},{\"y\":1,\"y\":2}]",
+            "{\"\\u0061\":1,\"a\":2}"
+        }) {
             JsonException e = assertThrows(JsonException.class, () -> Json.parse(dup), dup);
             assertTrue(e.getMessage().toLowerCase().contains("duplicate"), e.getMessage());
         }
-        assertEquals(Map.of("a", 1L, "b", Map.of("a", 2L)), Json.parse("{\"a\":1,\"b\":{\"a\":2}}"), "same key, different objects");
+        assertEquals(
+                Map.of("a", 1L, "b", Map.of("a", 2L)),
+                Json.parse("{\"a\":1,\"b\":{\"a\":2}}"),
+                "same key, different objects");
     }
 
     @Test
     void refusesLoneSurrogatesInKeysAsInValues() {
-        for (String bad : new String[]{"{\"\\ud800\":1}", "{\"\uDC00\":1}", "{\"k\\udbff\":1}", "[\"ok\",\"\\udfff\"]"}) {
+        for (String bad :
+                new String[] {"{\"\\ud800\":1}", "{\"\uDC00\":1}", "{\"k\\udbff\":1}", "[\"ok\",\"\\udfff\"]"}) {
             JsonException e = assertThrows(JsonException.class, () -> Json.parse(bad), bad);
             assertTrue(e.getMessage().contains("surrogate"), e.getMessage());
         }
@@ -108,7 +142,8 @@ class JsonTest {
 
     @Test
     void writesControlCharactersAndSeparatorsAsEscapes() {
-        assertEquals("\"\\u0000\\u0008\\u000c\\u001f\\t\\u2029/é\uD83D\uDE00\"",
+        assertEquals(
+                "\"\\u0000\\u0008\\u000c\\u001f\\t\\u2029/é\uD83D\uDE00\"",
                 JsonWriter.write("\u0000\b\f\u001f\t\u2029/é\uD83D\uDE00"));
         assertEquals("[2,2.5,1.0E15,-3,true]", JsonWriter.write(List.of(2.0, 2.5f, 1e15, (short) -3, true)));
     }

@@ -17,14 +17,16 @@ final class Exposition {
                 helped.add(line.split(" ")[2]);
             } else if (line.startsWith("# TYPE ")) {
                 String[] p = line.split(" ");
-                if (!Set.of("counter", "gauge", "histogram", "summary").contains(p[3])) throw new AssertionError("bad type: " + line);
+                if (!Set.of("counter", "gauge", "histogram", "summary").contains(p[3]))
+                    throw new AssertionError("bad type: " + line);
                 typed.add(p[2]);
             } else if (!line.isBlank()) {
                 int space = line.lastIndexOf(' ');
                 String key = line.substring(0, space);
                 String name = key.contains("{") ? key.substring(0, key.indexOf('{')) : key;
                 String family = typed.contains(name) ? name : name.replaceFirst("_(bucket|sum|count)$", "");
-                if (!typed.contains(family) || !helped.contains(family)) throw new AssertionError("sample without HELP/TYPE: " + line);
+                if (!typed.contains(family) || !helped.contains(family))
+                    throw new AssertionError("sample without HELP/TYPE: " + line);
                 if (!name.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) throw new AssertionError("bad metric name: " + line);
                 String v = line.substring(space + 1);
                 samples.put(key, v.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(v));

@@ -1,19 +1,19 @@
 package io.tally.observability;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class JvmMetricsTest {
     /** Sample name with labels -> value, and family name -> TYPE. */
     private final Map<String, Double> samples = new HashMap<>();
+
     private final Map<String, String> types = new HashMap<>();
 
     private void scrape() {
@@ -26,7 +26,9 @@ class JvmMetricsTest {
                 types.put(p[2], p[3]);
             } else if (!line.startsWith("#")) {
                 int space = line.lastIndexOf(' ');
-                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1).replace("+Inf", "Infinity")));
+                samples.put(
+                        line.substring(0, space),
+                        Double.parseDouble(line.substring(space + 1).replace("+Inf", "Infinity")));
             }
         }
     }
@@ -36,21 +38,28 @@ class JvmMetricsTest {
         scrape();
         assertTrue(samples.get("jvm_memory_used_bytes{area=\"heap\"}") > 0);
         assertTrue(samples.get("jvm_memory_used_bytes{area=\"nonheap\"}") > 0);
-        assertTrue(samples.get("jvm_memory_committed_bytes{area=\"heap\"}") >= samples.get("jvm_memory_used_bytes{area=\"heap\"}"));
+        assertTrue(samples.get("jvm_memory_committed_bytes{area=\"heap\"}")
+                >= samples.get("jvm_memory_used_bytes{area=\"heap\"}"));
         assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_pool_used_bytes{pool=")));
         assertTrue(samples.containsKey("jvm_buffer_pool_used_bytes{pool=\"direct\"}"));
         assertTrue(samples.get("jvm_threads_current") >= 1);
         assertTrue(samples.get("jvm_threads_peak") >= samples.get("jvm_threads_current") - 5);
         assertTrue(samples.get("jvm_threads_started_total") >= 1);
         assertTrue(samples.get("jvm_classes_currently_loaded") > 100);
-        assertEquals(1, samples.get(samples.keySet().stream().filter(k -> k.startsWith("jvm_runtime_info{")).findFirst().orElseThrow()));
+        assertEquals(
+                1,
+                samples.get(samples.keySet().stream()
+                        .filter(k -> k.startsWith("jvm_runtime_info{"))
+                        .findFirst()
+                        .orElseThrow()));
         assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("jvm_gc_collection_seconds_count{gc=")));
         assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("jvm_gc_collection_seconds_sum{gc=")));
         assertTrue(samples.get("process_cpu_seconds_total") > 0);
         assertTrue(samples.get("process_start_time_seconds") > 1.7e9);
 
         assertEquals("summary", types.get("jvm_gc_collection_seconds"));
-        for (String counter : List.of("jvm_threads_started_total", "jvm_classes_loaded_total", "process_cpu_seconds_total")) {
+        for (String counter :
+                List.of("jvm_threads_started_total", "jvm_classes_loaded_total", "process_cpu_seconds_total")) {
             assertEquals("counter", types.get(counter), counter);
         }
         assertEquals("gauge", types.get("jvm_memory_used_bytes"));
@@ -60,7 +69,8 @@ class JvmMetricsTest {
     void processFiguresComeFromProcAndAreAbsentWithoutIt() {
         scrape();
         if (!Files.isReadable(Path.of("/proc/self/status"))) { // macOS, Windows
-            assertTrue(!samples.containsKey("process_resident_memory_bytes") && !samples.containsKey("process_open_fds"));
+            assertTrue(
+                    !samples.containsKey("process_resident_memory_bytes") && !samples.containsKey("process_open_fds"));
             return;
         }
         assertTrue(samples.get("process_open_fds") > 0);

@@ -1,17 +1,16 @@
 package io.tally.observability;
 
-import io.tally.config.Settings;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tally.config.Settings;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class LogLineFormatterTest {
     private static final Redactor NONE = new Redactor(List.of());
@@ -27,8 +26,10 @@ class LogLineFormatterTest {
     @Test
     void aRecordIsOneLineOfNamedFieldsCarryingTheInstance() {
         String line = format(NONE, Level.INFO, "Tally started: broker memory", null);
-        assertEquals("ts=2025-11-25T13:20:00.123Z level=info instance=web-7f3a logger=io.tally.realtime.Realtime "
-                + "msg=\"Tally started: broker memory\"\n", line);
+        assertEquals(
+                "ts=2025-11-25T13:20:00.123Z level=info instance=web-7f3a logger=io.tally.realtime.Realtime "
+                        + "msg=\"Tally started: broker memory\"\n",
+                line);
         assertTrue(format(NONE, Level.SEVERE, "x", null).contains(" level=error "));
         assertTrue(format(NONE, Level.WARNING, "x", null).contains(" level=warn "));
     }
@@ -39,7 +40,10 @@ class LogLineFormatterTest {
         assertEquals(1, line.split("\n", -1).length - 1, "exactly one line: " + line);
         assertTrue(line.contains("msg=\"a \\\"quoted\\\"\\nsecond line\""), line);
         assertTrue(line.contains("error=\"java.io.IOException: boom\\nagain\""), line);
-        assertTrue(line.contains("stack=\"java.io.IOException: boom\\nagain\\n\\tat io.tally.observability.LogLineFormatterTest"), line);
+        assertTrue(
+                line.contains(
+                        "stack=\"java.io.IOException: boom\\nagain\\n\\tat io.tally.observability.LogLineFormatterTest"),
+                line);
     }
 
     @Test
@@ -48,9 +52,14 @@ class LogLineFormatterTest {
                 "TALLY_ADMIN_TOKEN", "admin-token-1234567890",
                 "REDIS_URL", "rediss://tally:redis-pa55word@cache.example:6379")::get);
         Redactor r = Redactor.from(settings, Map.of("SOME_API_TOKEN", "env-token-abcdef"));
-        String line = format(r, Level.INFO, "admin-token-1234567890 / rediss://tally:redis-pa55word@cache.example:6379"
-                + " / env-token-abcdef / pa55: redis-pa55word / redis://:other-pass@h:1 / Authorization: Bearer abc.DEF-123", null);
-        for (String secret : List.of("admin-token-1234567890", "redis-pa55word", "env-token-abcdef", "other-pass", "abc.DEF-123")) {
+        String line = format(
+                r,
+                Level.INFO,
+                "admin-token-1234567890 / rediss://tally:redis-pa55word@cache.example:6379"
+                        + " / env-token-abcdef / pa55: redis-pa55word / redis://:other-pass@h:1 / Authorization: Bearer abc.DEF-123",
+                null);
+        for (String secret :
+                List.of("admin-token-1234567890", "redis-pa55word", "env-token-abcdef", "other-pass", "abc.DEF-123")) {
             assertFalse(line.contains(secret), secret + " leaked: " + line);
         }
         assertTrue(line.contains("rediss://tally:***@cache.example:6379"), line);

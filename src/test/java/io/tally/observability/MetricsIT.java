@@ -1,21 +1,20 @@
 package io.tally.observability;
 
+import static io.tally.testing.Frames.position;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.realtime.Position;
 import io.tally.testing.Http;
 import io.tally.testing.RawWebSocket;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
-import static io.tally.testing.Frames.position;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** {@code /metrics} on a real server: what it counts, its format, and who may read it. */
 class MetricsIT {
@@ -29,7 +28,8 @@ class MetricsIT {
 
     @Test
     void metricsCountConnectionsByTransportMessagesFramesFanOutAndRefusals() throws Exception {
-        server = TallyServer.start(Map.of("TALLY_INSTANCE_ID", "web-metrics", "TALLY_POLL_HOLD_MS", "20000")).withOpenRooms();
+        server = TallyServer.start(Map.of("TALLY_INSTANCE_ID", "web-metrics", "TALLY_POLL_HOLD_MS", "20000"))
+                .withOpenRooms();
         try (RawWebSocket ws = RawWebSocket.connect(server.wsUrl())) {
             ws.nextOfType("welcome");
             ws.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-1\"}");
@@ -40,14 +40,22 @@ class MetricsIT {
             ws.nextOfType("error");
             Position tip = server.realtime().tip("quiet");
             CompletableFuture<HttpResponse<String>> held = CompletableFuture.supplyAsync(() -> Http.post(
-                    server.baseUrl() + "/live/poll", "application/json", "{\"rooms\":{\"quiet\":" + position(tip.epoch(), tip.offset()) + "}}"));
+                    server.baseUrl() + "/live/poll",
+                    "application/json",
+                    "{\"rooms\":{\"quiet\":" + position(tip.epoch(), tip.offset()) + "}}"));
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (server.realtime().status().pollsWaiting() == 0 && System.nanoTime() < deadline) Thread.sleep(5);
 
             HttpResponse<String> r = Http.get(server.baseUrl() + "/metrics");
             assertEquals(200, r.statusCode(), r.body());
-            assertEquals("text/plain;version=0.0.4;charset=utf-8",
-                    r.headers().firstValue("Content-Type").orElse("").toLowerCase().replace(" ", ""), "Prometheus text format 0.0.4");
+            assertEquals(
+                    "text/plain;version=0.0.4;charset=utf-8",
+                    r.headers()
+                            .firstValue("Content-Type")
+                            .orElse("")
+                            .toLowerCase()
+                            .replace(" ", ""),
+                    "Prometheus text format 0.0.4");
             Exposition m = new Exposition(r.body());
             assertEquals(1, m.get("tally_info{broker=\"memory\",instance=\"web-metrics\"}"), "instance labelled");
             assertEquals(1, m.get("tally_connections{transport=\"websocket\"}"));
@@ -92,8 +100,12 @@ class MetricsIT {
         String url = server.baseUrl() + "/metrics";
         HttpResponse<String> none = Http.get(url);
         assertEquals(401, none.statusCode());
-        assertEquals("Bearer realm=\"tally-metrics\"", none.headers().firstValue("WWW-Authenticate").orElse(""));
-        assertEquals(401, Http.get(url, "Authorization", "Bearer wrong-token-0123456789").statusCode());
+        assertEquals(
+                "Bearer realm=\"tally-metrics\"",
+                none.headers().firstValue("WWW-Authenticate").orElse(""));
+        assertEquals(
+                401,
+                Http.get(url, "Authorization", "Bearer wrong-token-0123456789").statusCode());
         HttpResponse<String> ok = Http.get(url, "Authorization", "Bearer " + TOKEN, "X-Forwarded-For", "203.0.113.9");
         assertEquals(200, ok.statusCode());
         assertTrue(new Exposition(ok.body()).has("tally_connections{transport=\"websocket\"}"));

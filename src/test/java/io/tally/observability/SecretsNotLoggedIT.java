@@ -1,11 +1,12 @@
 package io.tally.observability;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.testing.Http;
 import io.tally.testing.RawWebSocket;
 import io.tally.testing.RedisServer;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +16,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Whatever a server logs from start to stop, at every level, holds no secret it was configured
@@ -43,7 +42,9 @@ class SecretsNotLoggedIT {
                 }
             }
         });
-        assertTrue(log.contains("instance=web-secrets") && log.contains("Tally started"), "structured start-up line present:\n" + log);
+        assertTrue(
+                log.contains("instance=web-secrets") && log.contains("Tally started"),
+                "structured start-up line present:\n" + log);
         assertTrue(log.contains("drained in"), "the drain is logged:\n" + log);
         assertFalse(log.contains(ADMIN_TOKEN), "admin token logged:\n" + log);
         assertFalse(log.contains(METRICS_TOKEN), "metrics token logged:\n" + log);
@@ -54,7 +55,8 @@ class SecretsNotLoggedIT {
         try (RedisServer redis = RedisServer.start("--requirepass", REDIS_PASSWORD)) {
             String url = "redis://default:" + REDIS_PASSWORD + "@" + redis.hostAndPort();
             String log = captureLog(() -> {
-                try (TallyServer server = TallyServer.start(Map.of("TALLY_INSTANCE_ID", "web-redis-secret", "REDIS_URL", url))) {
+                try (TallyServer server =
+                        TallyServer.start(Map.of("TALLY_INSTANCE_ID", "web-redis-secret", "REDIS_URL", url))) {
                     server.realtime().publish("game-1", "{\"n\":1}");
                     // An outage: the broker's errors and reconnect attempts are logged too.
                     redis.kill9();
@@ -97,12 +99,10 @@ class SecretsNotLoggedIT {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         root.setLevel(Level.ALL);
         Logger rootLogger = Logger.getLogger("");

@@ -1,11 +1,12 @@
 package io.tally.realtime;
 
+import static io.tally.testing.Frames.parse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.testing.Http;
 import io.tally.testing.RawWebSocket;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -22,10 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static io.tally.testing.Frames.parse;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Attacks an anonymous client can make against one instance (memory broker, embedded Tomcat on
@@ -58,7 +57,9 @@ class AbuseIT {
         long least = Long.MAX_VALUE;
         for (int i = 0; i < 4; i++) {
             System.gc();
-            least = Math.min(least, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            least = Math.min(
+                    least,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return least;
     }
@@ -84,7 +85,9 @@ class AbuseIT {
         for (int c = 0; c < 100; c++) sockets.add(connect());
         for (int c = 0; c < sockets.size(); c++) {
             for (int i = 0; i < 30; i++) {
-                sockets.get(c).send("{\"type\":\"subscribe\",\"id\":" + (i + 1) + ",\"room\":\"game-ws" + c + "x" + i + "\"}");
+                sockets.get(c)
+                        .send("{\"type\":\"subscribe\",\"id\":" + (i + 1) + ",\"room\":\"game-ws" + c + "x" + i
+                                + "\"}");
                 rooms++;
             }
         }
@@ -99,7 +102,11 @@ class AbuseIT {
             StringBuilder body = new StringBuilder("{\"v\":1,\"rooms\":{");
             for (int i = 0; i < 50; i++) {
                 if (i > 0) body.append(',');
-                body.append("\"game-poll").append(p).append('x').append(i).append("\":")
+                body.append("\"game-poll")
+                        .append(p)
+                        .append('x')
+                        .append(i)
+                        .append("\":")
                         .append(i % 2 == 0 ? "null" : "{\"epoch\":\"e\",\"offset\":\"7\"}");
                 rooms++;
             }
@@ -117,8 +124,8 @@ class AbuseIT {
 
         long grown = heapAfterGc() - before;
         int held = server.realtime().status().activeRooms();
-        System.out.printf("unknown rooms: %d asked, hub rooms held %d, heap after GC grew %.1f MB%n",
-                rooms, held, grown / 1e6);
+        System.out.printf(
+                "unknown rooms: %d asked, hub rooms held %d, heap after GC grew %.1f MB%n", rooms, held, grown / 1e6);
         assertEquals(10_000, rooms);
         assertEquals(0, held, "no room is watched for an unknown room");
         // A build that kept a 1,000-slot ring per room read held over 40 MB here.
@@ -126,7 +133,8 @@ class AbuseIT {
         // The rooms the app created still work: the sample game's room and the games list.
         RawWebSocket viewer = connect();
         viewer.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"games\"}");
-        assertEquals("ack", viewer.nextMatching(f -> !"ping".equals(f.get("type"))).get("type"));
+        assertEquals(
+                "ack", viewer.nextMatching(f -> !"ping".equals(f.get("type"))).get("type"));
     }
 
     @Test
@@ -134,7 +142,8 @@ class AbuseIT {
         server = TallyServer.start(Map.of());
         server.realtime().publish("tally-doctor.probes", "{\"probe\":\"x\",\"upgrade\":\"<script>\"}");
         RawWebSocket ws = connect();
-        ws.send("{\"type\":\"subscribe\",\"id\":3,\"room\":\"tally-doctor.probes\",\"since\":{\"epoch\":\"e\",\"offset\":\"0\"}}");
+        ws.send(
+                "{\"type\":\"subscribe\",\"id\":3,\"room\":\"tally-doctor.probes\",\"since\":{\"epoch\":\"e\",\"offset\":\"0\"}}");
         Map<String, Object> error = ws.nextOfType("error");
         assertEquals("unknown-room", error.get("code"));
         assertEquals(3L, ((Number) error.get("id")).longValue());
@@ -144,7 +153,10 @@ class AbuseIT {
         // A room that was published to is reachable without the app naming it.
         server.realtime().publish("open-room", "{\"n\":1}");
         ws.send("{\"type\":\"subscribe\",\"id\":4,\"room\":\"open-room\"}");
-        assertEquals("ack", ws.nextMatching(f -> "ack".equals(f.get("type")) || "error".equals(f.get("type"))).get("type"));
+        assertEquals(
+                "ack",
+                ws.nextMatching(f -> "ack".equals(f.get("type")) || "error".equals(f.get("type")))
+                        .get("type"));
     }
 
     @Test
@@ -158,11 +170,14 @@ class AbuseIT {
             quiet[i] = System.nanoTime() - t0;
         }
         Arrays.sort(quiet);
-        System.out.printf("/healthz alone: median %.1f ms, max %.1f ms%n", quiet[quiet.length / 2] / 1e6, quiet[quiet.length - 1] / 1e6);
+        System.out.printf(
+                "/healthz alone: median %.1f ms, max %.1f ms%n",
+                quiet[quiet.length / 2] / 1e6, quiet[quiet.length - 1] / 1e6);
         List<Socket> trickling = new ArrayList<>();
         try {
             byte[] head = ("POST /live/poll HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 400\r\n\r\n{").getBytes(StandardCharsets.US_ASCII);
+                            + "Content-Length: 400\r\n\r\n{")
+                    .getBytes(StandardCharsets.US_ASCII);
             for (int i = 0; i < 220; i++) {
                 Socket s = new Socket("127.0.0.1", server.port());
                 s.setSoTimeout(15_000);
@@ -184,7 +199,8 @@ class AbuseIT {
             }
             Arrays.sort(latencies);
             long p99 = latencies[latencies.length - 1];
-            System.out.printf("/healthz beside 220 trickling poll bodies: median %.1f ms, max %.1f ms%n",
+            System.out.printf(
+                    "/healthz beside 220 trickling poll bodies: median %.1f ms, max %.1f ms%n",
                     latencies[latencies.length / 2] / 1e6, p99 / 1e6);
             assertTrue(p99 < 1_000_000_000L, "the slowest /healthz took " + p99 / 1_000_000 + " ms");
             // The body deadline answers them: 408, or 429 for those over the per-address limit.
@@ -195,7 +211,9 @@ class AbuseIT {
                 if (status.contains(" 408 ")) timedOut++;
                 else if (status.contains(" 429 ")) limited++;
             }
-            System.out.printf("trickling bodies: %d answered 408 at the deadline, %d refused 429 at the gate%n", timedOut, limited);
+            System.out.printf(
+                    "trickling bodies: %d answered 408 at the deadline, %d refused 429 at the gate%n",
+                    timedOut, limited);
             assertEquals(200, timedOut);
             assertEquals(20, limited);
         } finally {
@@ -227,13 +245,15 @@ class AbuseIT {
         int largest = 0;
         int answers = 0;
         while (next <= 600 && answers < 100) {
-            String body = "{\"v\":1,\"rooms\":{\"big-room\":{\"epoch\":\"" + epoch + "\",\"offset\":\"" + offset + "\"}}}";
+            String body =
+                    "{\"v\":1,\"rooms\":{\"big-room\":{\"epoch\":\"" + epoch + "\",\"offset\":\"" + offset + "\"}}}";
             HttpResponse<String> r = poll(body);
             answers++;
             assertEquals(200, r.statusCode(), r.body());
             largest = Math.max(largest, r.body().getBytes(StandardCharsets.UTF_8).length);
             @SuppressWarnings("unchecked")
-            List<Map<String, Object>> frames = (List<Map<String, Object>>) parse(r.body()).get("frames");
+            List<Map<String, Object>> frames =
+                    (List<Map<String, Object>>) parse(r.body()).get("frames");
             for (Map<String, Object> f : frames) {
                 if (!"message".equals(f.get("type"))) continue;
                 @SuppressWarnings("unchecked")
@@ -264,9 +284,14 @@ class AbuseIT {
         }
         assertTrue(limited >= 15, limited + " of 30 refused");
         assertEquals("rate-limited", parse(refusal.body()).get("code"));
-        assertEquals("application/problem+json", refusal.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertEquals(
+                "application/problem+json",
+                refusal.headers().firstValue("Content-Type").orElse("").split(";")[0]);
         assertTrue(refusal.headers().firstValue("Retry-After").isPresent());
-        assertEquals(200, Http.get(server.baseUrl() + "/live/poll", "X-Forwarded-For", "203.0.113.8").statusCode(),
+        assertEquals(
+                200,
+                Http.get(server.baseUrl() + "/live/poll", "X-Forwarded-For", "203.0.113.8")
+                        .statusCode(),
                 "another address is unaffected");
     }
 
@@ -297,27 +322,30 @@ class AbuseIT {
         try {
             List<CompletableFuture<Void>> all = new ArrayList<>();
             for (int i = 0; i < 250; i++) {
-                all.add(CompletableFuture.runAsync(() -> {
-                    // A handshake that fails for another reason than the limit (a client-side timeout
-                    // on a busy machine) is tried again: only the server's 429s count as refusals.
-                    for (int attempt = 0; attempt < 5; attempt++) {
-                        try {
-                            RawWebSocket ws = RawWebSocket.connect(http, server.wsUrl(), "X-Forwarded-For", "198.51.100.9");
-                            synchronized (open) {
-                                open.add(ws);
+                all.add(CompletableFuture.runAsync(
+                        () -> {
+                            // A handshake that fails for another reason than the limit (a client-side timeout
+                            // on a busy machine) is tried again: only the server's 429s count as refusals.
+                            for (int attempt = 0; attempt < 5; attempt++) {
+                                try {
+                                    RawWebSocket ws = RawWebSocket.connect(
+                                            http, server.wsUrl(), "X-Forwarded-For", "198.51.100.9");
+                                    synchronized (open) {
+                                        open.add(ws);
+                                    }
+                                    opened.incrementAndGet();
+                                    return;
+                                } catch (RuntimeException e) {
+                                    if (handshakeStatus(e) == 429) {
+                                        refused.incrementAndGet();
+                                        return;
+                                    }
+                                    System.err.println("parallel open failed without a 429, trying again: " + e);
+                                }
                             }
-                            opened.incrementAndGet();
-                            return;
-                        } catch (RuntimeException e) {
-                            if (handshakeStatus(e) == 429) {
-                                refused.incrementAndGet();
-                                return;
-                            }
-                            System.err.println("parallel open failed without a 429, trying again: " + e);
-                        }
-                    }
-                    throw new AssertionError("five handshakes failed without an answer from the server");
-                }, pool));
+                            throw new AssertionError("five handshakes failed without an answer from the server");
+                        },
+                        pool));
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         } finally {
@@ -331,7 +359,8 @@ class AbuseIT {
     /** The HTTP status a refused WebSocket handshake was answered with, or -1 if it got none. */
     private static int handshakeStatus(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.http.WebSocketHandshakeException h) return h.getResponse().statusCode();
+            if (t instanceof java.net.http.WebSocketHandshakeException h)
+                return h.getResponse().statusCode();
         }
         return -1;
     }
@@ -339,8 +368,8 @@ class AbuseIT {
     @Test
     void theGatesRefusalsCarryTheSecurityHeaders() {
         server = TallyServer.start(Map.of());
-        HttpResponse<String> r = Http.post(server.baseUrl() + "/live/poll", "application/json", "{}",
-                "Origin", "https://evil.example");
+        HttpResponse<String> r =
+                Http.post(server.baseUrl() + "/live/poll", "application/json", "{}", "Origin", "https://evil.example");
         assertEquals(403, r.statusCode());
         assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null));
         assertTrue(r.headers().firstValue("Content-Security-Policy").isPresent());

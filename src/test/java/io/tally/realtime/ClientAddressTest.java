@@ -1,11 +1,10 @@
 package io.tally.realtime;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class ClientAddressTest {
     private final ClientAddress beanstalk = ClientAddress.beanstalkDefault();
@@ -45,7 +44,9 @@ class ClientAddressTest {
         assertEquals("203.0.113.7", beanstalk.resolve("::1", "203.0.113.7, fd00::1"));
         assertEquals("203.0.113.7", beanstalk.resolve("0:0:0:0:0:0:0:1", "203.0.113.7, ::ffff:10.1.2.3"));
         assertEquals("2001:db8::1", beanstalk.resolve("127.0.0.1", "2001:db8::1"));
-        assertEquals("1.1.1.1", new ClientAddress(List.of("192.0.2.0/31")).resolve("192.0.2.1", "1.1.1.1, 192.0.2.0"),
+        assertEquals(
+                "1.1.1.1",
+                new ClientAddress(List.of("192.0.2.0/31")).resolve("192.0.2.1", "1.1.1.1, 192.0.2.0"),
                 "a chain of trusted proxies is walked through to the first untrusted entry");
     }
 

@@ -1,14 +1,13 @@
 package io.tally.realtime;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.testing.RawHandshake;
 import io.tally.testing.TallyServer;
 import io.tally.testing.TyrusTally;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Browsers offer permessage-deflate in every handshake; Tally declines it unless configured to

@@ -1,11 +1,13 @@
 package io.tally.realtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.json.Json;
 import io.tally.testing.RawHandshake;
 import io.tally.testing.RawWebSocket;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.Test;
-
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,10 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Keep-latest over real sockets on Tomcat: a throttled viewer (a raw client reading 64 KiB a second
@@ -30,8 +29,11 @@ class ConflationIT {
 
     @Test
     void aThrottledViewerEndsOnTheLatestStateAndStaysConnectedWhileAFastOneGetsEverything() throws Exception {
-        Map<String, String> settings = Map.of("TALLY_SEND_QUEUE_LIMIT", "200"); // backed up past 50; without conflation closed at 200
-        try (TallyServer server = TallyServer.start("127.0.0.1", 0, settings, Map.of("socket.txBufSize", "65536"), c -> { }).withOpenRooms()) {
+        Map<String, String> settings =
+                Map.of("TALLY_SEND_QUEUE_LIMIT", "200"); // backed up past 50; without conflation closed at 200
+        try (TallyServer server = TallyServer.start(
+                        "127.0.0.1", 0, settings, Map.of("socket.txBufSize", "65536"), c -> {})
+                .withOpenRooms()) {
             server.realtime().conflate(room -> room.startsWith("score-"), Conflation.LATEST);
             String room = "score-1";
             server.realtime().publish(room, "{\"n\":0}");
@@ -63,12 +65,17 @@ class ConflationIT {
                     assertEquals(total, slow.lastN.get(), "the throttled viewer shows the latest state");
                     assertFalse(slow.closed, "not disconnected");
                     assertTrue(slow.conflated.get() >= 1, "it was told it was conflated");
-                    assertTrue(slow.messages.get() < total / 2, "it got " + slow.messages.get() + " frames for " + total + " messages");
+                    assertTrue(
+                            slow.messages.get() < total / 2,
+                            "it got " + slow.messages.get() + " frames for " + total + " messages");
                     assertTrue(slow.ordered, "positions only moved forward");
                     System.out.println("ConflationIT: fast viewer got all " + total + " messages in " + fastMillis
-                            + " ms; throttled viewer (64 KiB/s) got " + slow.messages.get() + " frames (" + slow.conflated.get()
-                            + " conflated, " + slow.bytes.get() / 1024 + " KiB) and showed the latest after " + slowMillis
-                            + " ms; server conflated " + server.realtime().metrics().conflated());
+                            + " ms; throttled viewer (64 KiB/s) got " + slow.messages.get() + " frames ("
+                            + slow.conflated.get()
+                            + " conflated, " + slow.bytes.get() / 1024 + " KiB) and showed the latest after "
+                            + slowMillis
+                            + " ms; server conflated "
+                            + server.realtime().metrics().conflated());
                 } finally {
                     slow.close();
                 }

@@ -1,11 +1,14 @@
 package io.tally.realtime;
 
+import static io.tally.testing.Frames.parse;
+import static io.tally.testing.Frames.position;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.testing.Http;
 import io.tally.testing.RawWebSocket;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
@@ -14,12 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-
-import static io.tally.testing.Frames.parse;
-import static io.tally.testing.Frames.position;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Connection limits, per client address and per instance, at the HTTP handshake. The tests reach
@@ -51,7 +50,8 @@ class ConnectionLimitsIT {
     }
 
     private HttpResponse<String> refusedHandshake(String xff) {
-        CompletionException e = assertThrows(CompletionException.class,
+        CompletionException e = assertThrows(
+                CompletionException.class,
                 () -> open.add(RawWebSocket.connect(http, server.wsUrl(), "X-Forwarded-For", xff)));
         assertTrue(e.getCause() instanceof WebSocketHandshakeException, String.valueOf(e.getCause()));
         @SuppressWarnings("unchecked")
@@ -70,11 +70,17 @@ class ConnectionLimitsIT {
 
         // Writing another address further left in X-Forwarded-For does not help: only the entries
         // the trusted hops appended are believed.
-        assertEquals(429, refusedHandshake("203.0.113.66, " + forwarded("198.51.100.7")).statusCode());
+        assertEquals(
+                429,
+                refusedHandshake("203.0.113.66, " + forwarded("198.51.100.7")).statusCode());
 
         // A held poll holds a connection too: refused for the same address, admitted for another.
-        HttpResponse<String> poll = Http.post(server.baseUrl() + "/live/poll", "application/json", "{\"rooms\":{}}",
-                "X-Forwarded-For", forwarded("198.51.100.7"));
+        HttpResponse<String> poll = Http.post(
+                server.baseUrl() + "/live/poll",
+                "application/json",
+                "{\"rooms\":{}}",
+                "X-Forwarded-For",
+                forwarded("198.51.100.7"));
         assertEquals(429, poll.statusCode());
         assertEquals("too-many-connections", parse(poll.body()).get("code"));
 
@@ -93,8 +99,12 @@ class ConnectionLimitsIT {
         server = TallyServer.start(Map.of("TALLY_MAX_CONNECTIONS", "4", "TALLY_POLL_HOLD_MS", "20000"));
         for (int i = 1; i <= 3; i++) connect("198.51.100." + i);
         Position tip = server.realtime().tip("quiet");
-        CompletableFuture<HttpResponse<String>> held = CompletableFuture.supplyAsync(() -> Http.post(server.baseUrl() + "/live/poll",
-                "application/json", "{\"rooms\":{\"quiet\":" + position(tip.epoch(), tip.offset()) + "}}", "X-Forwarded-For", forwarded("198.51.100.4")));
+        CompletableFuture<HttpResponse<String>> held = CompletableFuture.supplyAsync(() -> Http.post(
+                server.baseUrl() + "/live/poll",
+                "application/json",
+                "{\"rooms\":{\"quiet\":" + position(tip.epoch(), tip.offset()) + "}}",
+                "X-Forwarded-For",
+                forwarded("198.51.100.4")));
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (server.realtime().status().pollsWaiting() == 0 && System.nanoTime() < deadline) Thread.sleep(5);
         assertEquals(1, server.realtime().status().pollsWaiting(), "three sockets and one held poll: full");
@@ -102,8 +112,12 @@ class ConnectionLimitsIT {
         HttpResponse<String> refused = refusedHandshake(forwarded("198.51.100.5"));
         assertEquals(503, refused.statusCode());
         assertTrue(Integer.parseInt(refused.headers().firstValue("Retry-After").orElse("0")) > 0);
-        HttpResponse<String> poll = Http.post(server.baseUrl() + "/live/poll", "application/json", "{\"rooms\":{}}",
-                "X-Forwarded-For", forwarded("198.51.100.6"));
+        HttpResponse<String> poll = Http.post(
+                server.baseUrl() + "/live/poll",
+                "application/json",
+                "{\"rooms\":{}}",
+                "X-Forwarded-For",
+                forwarded("198.51.100.6"));
         assertEquals(503, poll.statusCode());
         assertEquals("over-capacity", parse(poll.body()).get("code"));
         assertTrue(poll.headers().firstValue("Retry-After").isPresent());

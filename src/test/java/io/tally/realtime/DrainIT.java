@@ -1,11 +1,15 @@
 package io.tally.realtime;
 
+import static io.tally.testing.Frames.batch;
+import static io.tally.testing.Frames.parse;
+import static io.tally.testing.Frames.position;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.testing.Http;
 import io.tally.testing.RawWebSocket;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
@@ -17,13 +21,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-
-import static io.tally.testing.Frames.batch;
-import static io.tally.testing.Frames.parse;
-import static io.tally.testing.Frames.position;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Graceful drain when the container stops the webapp (a redeploy, SIGTERM): every client is told
@@ -46,15 +45,22 @@ class DrainIT {
 
     private TallyServer start() {
         return TallyServer.start(Map.of(
-                "TALLY_DRAIN_WINDOW_MS", Integer.toString(WINDOW_MS),
-                "TALLY_DRAIN_GRACE_MS", Integer.toString(GRACE_MS),
-                "TALLY_POLL_HOLD_MS", "20000",
-                "TALLY_MAX_CONNECTIONS_PER_ADDRESS", "1000")).withOpenRooms();
+                        "TALLY_DRAIN_WINDOW_MS",
+                        Integer.toString(WINDOW_MS),
+                        "TALLY_DRAIN_GRACE_MS",
+                        Integer.toString(GRACE_MS),
+                        "TALLY_POLL_HOLD_MS",
+                        "20000",
+                        "TALLY_MAX_CONNECTIONS_PER_ADDRESS",
+                        "1000"))
+                .withOpenRooms();
     }
 
     private CompletableFuture<HttpResponse<String>> heldPoll(String room) {
         Position tip = server.realtime().tip(room);
-        return CompletableFuture.supplyAsync(() -> Http.post(server.baseUrl() + "/live/poll", "application/json",
+        return CompletableFuture.supplyAsync(() -> Http.post(
+                server.baseUrl() + "/live/poll",
+                "application/json",
                 "{\"rooms\":{\"" + room + "\":" + position(tip.epoch(), tip.offset()) + "}}"));
     }
 
@@ -128,13 +134,16 @@ class DrainIT {
             double f = (double) d[i] / window;
             ks = Math.max(ks, Math.max((i + 1.0) / n - f, f - (double) i / n));
         }
-        String quantiles = "p10=" + d[n / 10] + " p25=" + d[n / 4] + " p50=" + d[n / 2] + " p75=" + d[3 * n / 4] + " p90=" + d[9 * n / 10];
-        System.out.println("DrainIT reconnect delays over " + n + " clients: min=" + d[0] + " " + quantiles + " max=" + d[n - 1] + " KS=" + ks);
+        String quantiles = "p10=" + d[n / 10] + " p25=" + d[n / 4] + " p50=" + d[n / 2] + " p75=" + d[3 * n / 4]
+                + " p90=" + d[9 * n / 10];
+        System.out.println("DrainIT reconnect delays over " + n + " clients: min=" + d[0] + " " + quantiles + " max="
+                + d[n - 1] + " KS=" + ks);
         assertTrue(ks < 0.15, "spread like uniform over the window: KS distance " + ks + " (" + quantiles + ")");
     }
 
     @Test
-    void whileDrainingNewConnectionsAndPollsAreRefusedWith503AndRetryAfterAndStragglersAreCutAtTheGrace() throws Exception {
+    void whileDrainingNewConnectionsAndPollsAreRefusedWith503AndRetryAfterAndStragglersAreCutAtTheGrace()
+            throws Exception {
         server = start();
         RawWebSocket straggler = RawWebSocket.connect(http, server.wsUrl()); // ignores the reconnect frame
         clients.add(straggler);
@@ -147,7 +156,8 @@ class DrainIT {
         });
         assertEquals("reconnect", straggler.nextOfType("reconnect").get("type"));
 
-        CompletionException e = assertThrows(CompletionException.class, () -> clients.add(RawWebSocket.connect(http, server.wsUrl())));
+        CompletionException e =
+                assertThrows(CompletionException.class, () -> clients.add(RawWebSocket.connect(http, server.wsUrl())));
         HttpResponse<?> refused = ((WebSocketHandshakeException) e.getCause()).getResponse();
         assertEquals(503, refused.statusCode());
         assertTrue(refused.headers().firstValue("Retry-After").isPresent());
@@ -155,11 +165,14 @@ class DrainIT {
         assertEquals(503, poll.statusCode());
         assertEquals("draining", parse(poll.body()).get("code"));
         assertTrue(poll.headers().firstValue("Retry-After").isPresent());
-        assertEquals(503, Http.get(server.baseUrl() + "/healthz").statusCode(), "the balancer is told to send no one new");
+        assertEquals(
+                503, Http.get(server.baseUrl() + "/healthz").statusCode(), "the balancer is told to send no one new");
 
         assertEquals(1001, straggler.awaitClose(), "cut with going-away once the grace is over");
         long ms = drained.get(GRACE_MS + 5_000, TimeUnit.MILLISECONDS);
-        assertTrue(ms >= GRACE_MS - 100 && ms < GRACE_MS + 1_500, "drain waited for the straggler for the grace: " + ms + " ms");
+        assertTrue(
+                ms >= GRACE_MS - 100 && ms < GRACE_MS + 1_500,
+                "drain waited for the straggler for the grace: " + ms + " ms");
         List<Map<String, Object>> after = straggler.drain(Duration.ofMillis(100));
         assertTrue(after.isEmpty(), "nothing after the close: " + after);
     }

@@ -1,10 +1,12 @@
 package io.tally.realtime;
 
+import static io.tally.testing.Frames.data;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.testing.Http;
 import io.tally.testing.RawWebSocket;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -20,10 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static io.tally.testing.Frames.data;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Junk from many connections at once must neither crash nor stall an instance: while attackers
@@ -46,11 +45,13 @@ class FloodIT {
             "{\"type\":\"subscribe\",\"id\":99999999999999999999999,\"room\":\"x\",\"since\":{\"epoch\":\"e\",\"offset\":\"1-2-3\"}}",
             "\"" + "\\u0000".repeat(5_000) + "\"",
             "{\"type\":\"unsubscribe\",\"id\":3,\"room\":null}",
-            "{\"type\":\"subscribe\",\"id\":4,\"room\":\"game-1\",\"since\":{\"epoch\":\"" + "e".repeat(10_000) + "\",\"offset\":\"1\"}}");
+            "{\"type\":\"subscribe\",\"id\":4,\"room\":\"game-1\",\"since\":{\"epoch\":\"" + "e".repeat(10_000)
+                    + "\",\"offset\":\"1\"}}");
 
     @Test
     void aFloodOfMalformedFramesFromManyConnectionsNeitherCrashesNorStallsTheInstance() throws Exception {
-        try (TallyServer server = TallyServer.start(Map.of("TALLY_MAX_FRAME_BYTES", "65536")).withOpenRooms()) {
+        try (TallyServer server =
+                TallyServer.start(Map.of("TALLY_MAX_FRAME_BYTES", "65536")).withOpenRooms()) {
             // Viewers and attackers get a client each: one JDK client runs all its sockets on one
             // selector thread, and the flood must not slow the viewers down on the client side.
             HttpClient viewing = HttpClient.newHttpClient();
@@ -95,8 +96,10 @@ class FloodIT {
             long p95 = latencyMicros[latencyMicros.length * 95 / 100];
             long p99 = latencyMicros[latencyMicros.length * 99 / 100];
             long max = latencyMicros[latencyMicros.length - 1];
-            System.out.println("FloodIT: " + sent.get() + " junk frames over " + reconnects.get() + " attacker connections; viewer latency p50="
-                    + p50 / 1000.0 + " ms p95=" + p95 / 1000.0 + " ms p99=" + p99 / 1000.0 + " ms max=" + max / 1000.0 + " ms; rejected " + server.realtime().metrics().rejected());
+            System.out.println("FloodIT: " + sent.get() + " junk frames over " + reconnects.get()
+                    + " attacker connections; viewer latency p50=" + p50 / 1000.0 + " ms p95=" + p95 / 1000.0
+                    + " ms p99=" + p99 / 1000.0 + " ms max=" + max / 1000.0 + " ms; rejected "
+                    + server.realtime().metrics().rejected());
             assertTrue(sent.get() > ATTACKERS * 50L, "the flood was real: " + sent.get() + " frames");
             // Generous bounds: the flood, the server and the viewers share one small test machine, so
             // a lone pause (GC, a starved core) shows in the last percent; a stalled instance
@@ -117,14 +120,16 @@ class FloodIT {
     }
 
     /** One attacker: sends junk as fast as the socket takes it; when thrown out, comes back. */
-    private static void attack(HttpClient http, String url, int seed, AtomicBoolean attacking, AtomicLong sent, AtomicLong reconnects) {
+    private static void attack(
+            HttpClient http, String url, int seed, AtomicBoolean attacking, AtomicLong sent, AtomicLong reconnects) {
         int i = seed;
         while (attacking.get()) {
             WebSocket ws;
             try {
-                ws = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                        .buildAsync(URI.create(url), new WebSocket.Listener() {
-                        }).get(5, TimeUnit.SECONDS);
+                ws = http.newWebSocketBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .buildAsync(URI.create(url), new WebSocket.Listener() {})
+                        .get(5, TimeUnit.SECONDS);
                 reconnects.incrementAndGet();
             } catch (Exception refused) {
                 continue;
@@ -132,7 +137,7 @@ class FloodIT {
             try {
                 while (attacking.get() && !ws.isOutputClosed()) {
                     CompletableFuture<WebSocket> f = (i % 500 == 499)
-                            ? ws.sendBinary(ByteBuffer.wrap(new byte[]{1, 2, 3}), true)
+                            ? ws.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true)
                             : ws.sendText(JUNK.get(i % JUNK.size()), true);
                     f.get(5, TimeUnit.SECONDS);
                     sent.incrementAndGet();

@@ -1,15 +1,14 @@
 package io.tally.realtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.json.Json;
 import io.tally.json.JsonWriter;
 import io.tally.realtime.broker.Await;
 import io.tally.testing.RawWebSocket;
 import io.tally.testing.RedisServer;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,9 +21,9 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Two Tally servers (embedded Tomcat, separate Hubs) sharing one Redis, driven over the raw wire
@@ -33,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MultiInstanceIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private RedisServer redis;
 
@@ -55,10 +55,9 @@ class MultiInstanceIT {
     }
 
     private TallyServer server(String instance) {
-        TallyServer s = TallyServer.start(Map.of(
-                "REDIS_URL", redis.url(),
-                "TALLY_INSTANCE_ID", instance,
-                "TALLY_POLL_HOLD_MS", "2000")).withOpenRooms();
+        TallyServer s = TallyServer.start(
+                        Map.of("REDIS_URL", redis.url(), "TALLY_INSTANCE_ID", instance, "TALLY_POLL_HOLD_MS", "2000"))
+                .withOpenRooms();
         toClose.add(s);
         return s;
     }
@@ -72,8 +71,10 @@ class MultiInstanceIT {
     }
 
     private static List<Object> numbers(List<Map<String, Object>> frames) {
-        return frames.stream().filter(f -> "message".equals(f.get("type")))
-                .map(f -> (Object) ((Map<?, ?>) f.get("data")).get("n")).toList();
+        return frames.stream()
+                .filter(f -> "message".equals(f.get("type")))
+                .map(f -> (Object) ((Map<?, ?>) f.get("data")).get("n"))
+                .toList();
     }
 
     private static List<Object> expected(int from, int to) {
@@ -162,7 +163,8 @@ class MultiInstanceIT {
 
         // The client resumes on B from its last position, as the browser client does after a reconnect.
         RawWebSocket onB = viewer(b);
-        onB.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"since\":" + JsonWriter.write(last) + "}");
+        onB.send(
+                "{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"since\":" + JsonWriter.write(last) + "}");
         assertEquals("ack", onB.next(WAIT).get("type"));
         int already = numbers(seen).size();
         publisher.join();
@@ -202,12 +204,17 @@ class MultiInstanceIT {
         Await.until(WAIT, () -> refused.size() >= 3, () -> "publishes were not refused");
         redis.restart();
         int firstRefused = refused.get(0);
-        Await.until(WAIT, () -> acked.stream().filter(n -> n > firstRefused).count() >= 20,
+        Await.until(
+                WAIT,
+                () -> acked.stream().filter(n -> n > firstRefused).count() >= 20,
                 () -> "no publishing after the restart");
         stop.set(true);
         publisher.join();
 
-        List<Object> afterRestart = acked.stream().filter(n -> n > firstRefused).map(n -> (Object) (long) n).toList();
+        List<Object> afterRestart = acked.stream()
+                .filter(n -> n > firstRefused)
+                .map(n -> (Object) (long) n)
+                .toList();
         List<Map<String, Object>> frames = new ArrayList<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!numbers(frames).containsAll(afterRestart)) {
@@ -222,7 +229,8 @@ class MultiInstanceIT {
         assertEquals("epoch-changed", frames.get(reset).get("reason"));
         assertEquals(afterRestart, numbers(frames.subList(reset + 1, frames.size())));
         List<Object> before = numbers(frames.subList(0, reset));
-        assertEquals(expected(1, before.size()), before, "before the crash: a gap-free prefix of what was acknowledged");
+        assertEquals(
+                expected(1, before.size()), before, "before the crash: a gap-free prefix of what was acknowledged");
         for (int n : refused) assertTrue(!numbers(frames).contains((long) n), "refused score " + n + " was delivered");
     }
 
@@ -241,10 +249,13 @@ class MultiInstanceIT {
     }
 
     private Map<String, Object> poll(TallyServer server, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/live/poll"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/live/poll"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r::body);
         @SuppressWarnings("unchecked")
         Map<String, Object> batch = (Map<String, Object>) Json.parse(r.body());

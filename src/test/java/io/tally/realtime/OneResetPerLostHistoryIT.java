@@ -1,14 +1,14 @@
 package io.tally.realtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.json.Json;
 import io.tally.json.JsonWriter;
 import io.tally.realtime.broker.Await;
 import io.tally.testing.RawWebSocket;
 import io.tally.testing.RedisServer;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,9 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Redis restarts empty: the room's history begins a new epoch. A viewer that reaches the new epoch
@@ -32,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OneResetPerLostHistoryIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
@@ -50,8 +50,9 @@ class OneResetPerLostHistoryIT {
     void aViewerAlreadyInTheNewEpochIsNotResetAgainAndGetsNothingTwice() throws Exception {
         RedisServer redis = RedisServer.start();
         toClose.add(redis);
-        TallyServer a = TallyServer.start(Map.of("REDIS_URL", redis.url(), "TALLY_INSTANCE_ID", "reset-a",
-                "TALLY_POLL_HOLD_MS", "1000")).withOpenRooms();
+        TallyServer a = TallyServer.start(
+                        Map.of("REDIS_URL", redis.url(), "TALLY_INSTANCE_ID", "reset-a", "TALLY_POLL_HOLD_MS", "1000"))
+                .withOpenRooms();
         toClose.add(a);
         String room = "game-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -69,7 +70,8 @@ class OneResetPerLostHistoryIT {
 
         // A viewer resumes with its old position (a hop to a new connection): one reset into the new epoch.
         RawWebSocket hopper = viewer(a);
-        hopper.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"since\":" + JsonWriter.write(oldPosition) + "}");
+        hopper.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"since\":"
+                + JsonWriter.write(oldPosition) + "}");
         assertEquals("ack", next(hopper).get("type"));
         Map<String, Object> reset = next(hopper);
         assertEquals("reset", reset.get("type"), reset::toString);
@@ -99,7 +101,10 @@ class OneResetPerLostHistoryIT {
 
         a.realtime().publish(room, score(8));
         List<Map<String, Object>> hopped = collect(hopper, 2);
-        assertEquals(List.of(), types(hopped, "reset"), () -> "no second reset for the viewer already in the new epoch: " + hopped);
+        assertEquals(
+                List.of(),
+                types(hopped, "reset"),
+                () -> "no second reset for the viewer already in the new epoch: " + hopped);
         assertEquals(List.of(7L, 8L), numbers(hopped), "nothing of the new epoch twice");
 
         while (numbers(polled).size() < 2) {
@@ -113,14 +118,17 @@ class OneResetPerLostHistoryIT {
     }
 
     private void publishWhenPossible(TallyServer server, String room, int n) {
-        Await.until(WAIT, () -> {
-            try {
-                server.realtime().publish(room, score(n));
-                return true;
-            } catch (UnavailableException notYet) {
-                return false;
-            }
-        }, () -> "publishing did not resume after the restart");
+        Await.until(
+                WAIT,
+                () -> {
+                    try {
+                        server.realtime().publish(room, score(n));
+                        return true;
+                    } catch (UnavailableException notYet) {
+                        return false;
+                    }
+                },
+                () -> "publishing did not resume after the restart");
     }
 
     private RawWebSocket viewer(TallyServer server) {
@@ -132,14 +140,20 @@ class OneResetPerLostHistoryIT {
 
     private List<Map<String, Object>> poll(TallyServer server, String room, Object since) throws Exception {
         String body = "{\"v\":1,\"rooms\":{\"" + room + "\":" + JsonWriter.write(since) + "}}";
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/live/poll"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/live/poll"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r::body);
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> frames = (List<Map<String, Object>>) ((Map<String, Object>) Json.parse(r.body())).get("frames");
-        return frames.stream().filter(f -> !"welcome".equals(f.get("type")) && !"count".equals(f.get("type"))).toList();
+        List<Map<String, Object>> frames =
+                (List<Map<String, Object>>) ((Map<String, Object>) Json.parse(r.body())).get("frames");
+        return frames.stream()
+                .filter(f -> !"welcome".equals(f.get("type")) && !"count".equals(f.get("type")))
+                .toList();
     }
 
     /** The next frame that is not a viewer count (those follow the audience, not the history). */
@@ -162,12 +176,18 @@ class OneResetPerLostHistoryIT {
     }
 
     private static List<Object> numbers(List<Map<String, Object>> frames) {
-        return frames.stream().filter(f -> "message".equals(f.get("type")))
-                .map(f -> (Object) ((Map<?, ?>) f.get("data")).get("n")).toList();
+        return frames.stream()
+                .filter(f -> "message".equals(f.get("type")))
+                .map(f -> (Object) ((Map<?, ?>) f.get("data")).get("n"))
+                .toList();
     }
 
     private static List<Object> types(List<Map<String, Object>> frames, String type) {
-        return frames.stream().map(f -> f.get("type")).filter(type::equals).map(t -> (Object) t).toList();
+        return frames.stream()
+                .map(f -> f.get("type"))
+                .filter(type::equals)
+                .map(t -> (Object) t)
+                .toList();
     }
 
     private static int indexOfType(List<Map<String, Object>> frames, String type) {

@@ -1,11 +1,10 @@
 package io.tally.realtime;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class OriginPolicyTest {
     private final OriginPolicy sameOrigin = new OriginPolicy(List.of());
@@ -37,8 +36,8 @@ class OriginPolicyTest {
 
     @Test
     void dropsTheDefaultPortOfEveryScheme() {
-        OriginPolicy listed = new OriginPolicy(List.of("wss://live.example.com:443", "ws://live.example.com:80",
-                "https://board.example.com:443"));
+        OriginPolicy listed = new OriginPolicy(
+                List.of("wss://live.example.com:443", "ws://live.example.com:80", "https://board.example.com:443"));
         assertTrue(listed.allows("wss://live.example.com", "x", null, "http"));
         assertTrue(listed.allows("ws://live.example.com", "x", null, "http"));
         assertTrue(listed.allows("https://board.example.com", "x", null, "http"));

@@ -1,15 +1,5 @@
 package io.tally.realtime;
 
-import io.tally.testing.Http;
-import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.net.http.HttpResponse;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-
 import static io.tally.testing.Frames.batch;
 import static io.tally.testing.Frames.data;
 import static io.tally.testing.Frames.offset;
@@ -17,6 +7,15 @@ import static io.tally.testing.Frames.parse;
 import static io.tally.testing.Frames.position;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tally.testing.Http;
+import io.tally.testing.TallyServer;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The long-poll mapping of the protocol, spoken raw over HTTP. */
 class PollingConformanceIT {
@@ -51,7 +50,8 @@ class PollingConformanceIT {
     void aRoomWithoutPositionIsAcknowledgedAtItsEnd() {
         String url = start(Map.of());
         server.realtime().publish("game-1", "{\"n\":1}");
-        List<Map<String, Object>> frames = batch(poll(url, "{\"v\":1,\"hello\":true,\"rooms\":{\"game-1\":null}}").body());
+        List<Map<String, Object>> frames = batch(poll(url, "{\"v\":1,\"hello\":true,\"rooms\":{\"game-1\":null}}")
+                .body());
         assertEquals("welcome", frames.get(0).get("type"));
         assertEquals("ack", frames.get(1).get("type"));
         assertEquals("1", offset(frames.get(1)));
@@ -66,10 +66,15 @@ class PollingConformanceIT {
             server.realtime().publish("a", "{\"n\":" + i + "}");
             server.realtime().publish("b", "{\"n\":" + i + "}");
         }
-        List<Map<String, Object>> frames = batch(poll(url, "{\"rooms\":{\"a\":" + position(a.epoch(), "0")
-                + ",\"b\":" + position(b.epoch(), "1") + "}}").body());
-        assertEquals(List.of("a", "a", "a", "b", "b"), frames.stream().map(f -> f.get("room")).toList());
-        assertEquals(List.of(1L, 2L, 3L, 2L, 3L), frames.stream().map(f -> data(f).get("n")).toList());
+        List<Map<String, Object>> frames = batch(
+                poll(url, "{\"rooms\":{\"a\":" + position(a.epoch(), "0") + ",\"b\":" + position(b.epoch(), "1") + "}}")
+                        .body());
+        assertEquals(
+                List.of("a", "a", "a", "b", "b"),
+                frames.stream().map(f -> f.get("room")).toList());
+        assertEquals(
+                List.of(1L, 2L, 3L, 2L, 3L),
+                frames.stream().map(f -> data(f).get("n")).toList());
     }
 
     @Test
@@ -103,7 +108,9 @@ class PollingConformanceIT {
     void aForeignEpochGetsAReset() {
         String url = start(Map.of());
         server.realtime().publish("game-1", "{\"n\":1}");
-        Map<String, Object> reset = batch(poll(url, "{\"rooms\":{\"game-1\":" + position("gone", "9") + "}}").body()).get(0);
+        Map<String, Object> reset = batch(poll(url, "{\"rooms\":{\"game-1\":" + position("gone", "9") + "}}")
+                        .body())
+                .get(0);
         assertEquals("reset", reset.get("type"));
         assertEquals("epoch-changed", reset.get("reason"));
     }
@@ -119,7 +126,8 @@ class PollingConformanceIT {
         assertProblem(poll(url, "{\"v\":7}"), 400, "bad-version");
         assertProblem(Http.post(url, "text/plain", "{}"), 415, "unsupported-media-type");
         assertProblem(poll(url, "{\"pad\":\"" + "x".repeat(2000) + "\"}"), 413, "too-large");
-        assertProblem(Http.post(url, "application/json", "{}", "Origin", "https://evil.example"), 403, "origin-forbidden");
+        assertProblem(
+                Http.post(url, "application/json", "{}", "Origin", "https://evil.example"), 403, "origin-forbidden");
     }
 
     private static void assertProblem(HttpResponse<String> r, int status, String code) {

@@ -1,13 +1,12 @@
 package io.tally.realtime;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class PositionTest {
 
@@ -24,8 +23,8 @@ class PositionTest {
 
     @Test
     void onlyDecimalOffsetsAreValid() {
-        for (String ok : new String[]{"0", "17", "1732540000000-0", "1-2"}) assertTrue(Position.isValidOffset(ok), ok);
-        for (String bad : new String[]{"", "-", "1-", "-1", "a", "1-2-3", "1.5", " 1", "1".repeat(21), null}) {
+        for (String ok : new String[] {"0", "17", "1732540000000-0", "1-2"}) assertTrue(Position.isValidOffset(ok), ok);
+        for (String bad : new String[] {"", "-", "1-", "-1", "a", "1-2-3", "1.5", " 1", "1".repeat(21), null}) {
             assertFalse(Position.isValidOffset(bad), String.valueOf(bad));
         }
     }

@@ -1,11 +1,15 @@
 package io.tally.realtime;
 
+import static io.tally.testing.Frames.data;
+import static io.tally.testing.Frames.epoch;
+import static io.tally.testing.Frames.offset;
+import static io.tally.testing.Frames.position;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.testing.RawWebSocket;
 import io.tally.testing.RedisServer;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,13 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static io.tally.testing.Frames.data;
-import static io.tally.testing.Frames.epoch;
-import static io.tally.testing.Frames.offset;
-import static io.tally.testing.Frames.position;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * One step of a rolling restart: two instances share Redis, viewers watch on A while scores are
@@ -47,8 +46,18 @@ class RollingDrainIT {
     }
 
     private TallyServer server(RedisServer redis, String id) {
-        TallyServer s = TallyServer.start(Map.of("REDIS_URL", redis.url(), "TALLY_INSTANCE_ID", id,
-                "TALLY_DRAIN_WINDOW_MS", "2000", "TALLY_DRAIN_GRACE_MS", "5000", "TALLY_MAX_CONNECTIONS_PER_ADDRESS", "1000")).withOpenRooms();
+        TallyServer s = TallyServer.start(Map.of(
+                        "REDIS_URL",
+                        redis.url(),
+                        "TALLY_INSTANCE_ID",
+                        id,
+                        "TALLY_DRAIN_WINDOW_MS",
+                        "2000",
+                        "TALLY_DRAIN_GRACE_MS",
+                        "5000",
+                        "TALLY_MAX_CONNECTIONS_PER_ADDRESS",
+                        "1000"))
+                .withOpenRooms();
         toClose.add(s);
         return s;
     }

@@ -1,20 +1,19 @@
 package io.tally.realtime;
 
+import static io.tally.testing.Frames.data;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.testing.RawHandshake;
 import io.tally.testing.RawWebSocket;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-
-import static io.tally.testing.Frames.data;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Clients that stop reading must cost nobody else: their history replays hold no shared thread
@@ -28,16 +27,21 @@ class SlowReadersIT {
     void pausedReadersReplayingLongHistoriesDoNotDelayOtherClients() throws Exception {
         // Small socket buffers on both ends, so a reader that stops reading backs up the server's
         // queue after a few frames instead of after megabytes of loopback buffering.
-        Map<String, String> settings = Map.of("TALLY_MAX_CONNECTIONS_PER_ADDRESS", "1000", "TALLY_SEND_QUEUE_LIMIT", "20");
-        try (TallyServer server = TallyServer.start("127.0.0.1", 0, settings, Map.of("socket.txBufSize", "4096"), c -> { }).withOpenRooms()) {
+        Map<String, String> settings =
+                Map.of("TALLY_MAX_CONNECTIONS_PER_ADDRESS", "1000", "TALLY_SEND_QUEUE_LIMIT", "20");
+        try (TallyServer server = TallyServer.start(
+                        "127.0.0.1", 0, settings, Map.of("socket.txBufSize", "4096"), c -> {})
+                .withOpenRooms()) {
             int rooms = 6; // more than the worker threads (4 on this machine's size)
             for (int r = 0; r < rooms; r++) {
-                for (int n = 0; n < 200; n++) server.realtime().publish("replay-" + r, "{\"n\":" + n + ",\"pad\":\"" + noise() + "\"}");
+                for (int n = 0; n < 200; n++)
+                    server.realtime().publish("replay-" + r, "{\"n\":" + n + ",\"pad\":\"" + noise() + "\"}");
             }
             List<Socket> paused = new ArrayList<>();
             try {
                 for (int r = 0; r < rooms; r++) {
-                    paused.add(pausedReader(server.wsUrl(),
+                    paused.add(pausedReader(
+                            server.wsUrl(),
                             "{\"type\":\"subscribe\",\"id\":1,\"room\":\"replay-" + r + "\",\"since\":{\"epoch\":\""
                                     + server.realtime().tip("replay-" + r).epoch() + "\",\"offset\":\"0\"}}"));
                 }
@@ -50,7 +54,8 @@ class SlowReadersIT {
                     assertEquals(1L, data(fresh.nextOfType("message")).get("n"));
                 }
                 long ms = (System.nanoTime() - start) / 1_000_000;
-                System.out.println("SlowReadersIT: welcome, ack and a message beside " + rooms + " paused replays in " + ms + " ms");
+                System.out.println("SlowReadersIT: welcome, ack and a message beside " + rooms + " paused replays in "
+                        + ms + " ms");
                 assertTrue(ms < 3_000, "a fresh client is served at once: " + ms + " ms");
             } finally {
                 for (Socket s : paused) s.close();
@@ -82,8 +87,12 @@ class SlowReadersIT {
                         assertEquals((long) n, data(m).get("n"), "every message, in order");
                         worst = Math.max(worst, (System.nanoTime() - sent) / 1_000_000);
                     }
-                    System.out.println("SlowReadersIT: 20 paused viewers beside one reader: worst latency " + worst + " ms");
-                    assertTrue(worst < 2_500, "a couple of send timeouts (300 ms) of stall, not one per paused viewer (6 s): " + worst + " ms");
+                    System.out.println(
+                            "SlowReadersIT: 20 paused viewers beside one reader: worst latency " + worst + " ms");
+                    assertTrue(
+                            worst < 2_500,
+                            "a couple of send timeouts (300 ms) of stall, not one per paused viewer (6 s): " + worst
+                                    + " ms");
                 }
             } finally {
                 for (Socket s : paused) s.close();

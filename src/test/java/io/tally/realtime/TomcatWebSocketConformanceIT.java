@@ -1,18 +1,17 @@
 package io.tally.realtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.testing.RawWebSocket;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocketHandshakeException;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The WebSocket conformance suite on embedded Tomcat 11, plus the servlet-level origin gate. */
 class TomcatWebSocketConformanceIT extends WebSocketConformance {
@@ -34,11 +33,14 @@ class TomcatWebSocketConformanceIT extends WebSocketConformance {
     @Test
     void aCrossSiteHandshakeIsRefusedWith403BeforeTheUpgrade() {
         String url = start(Map.of());
-        CompletionException e = assertThrows(CompletionException.class, () -> HttpClient.newHttpClient().newWebSocketBuilder()
-                .header("Origin", "https://evil.example").buildAsync(URI.create(url), new java.net.http.WebSocket.Listener() {
-                }).join());
+        CompletionException e = assertThrows(CompletionException.class, () -> HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .header("Origin", "https://evil.example")
+                .buildAsync(URI.create(url), new java.net.http.WebSocket.Listener() {})
+                .join());
         assertTrue(e.getCause() instanceof WebSocketHandshakeException, String.valueOf(e.getCause()));
-        assertEquals(403, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+        assertEquals(
+                403, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
     }
 
     @Test

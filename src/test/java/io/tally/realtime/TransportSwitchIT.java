@@ -1,17 +1,5 @@
 package io.tally.realtime;
 
-import io.tally.testing.Http;
-import io.tally.testing.RawWebSocket;
-import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import static io.tally.testing.Frames.batch;
 import static io.tally.testing.Frames.data;
 import static io.tally.testing.Frames.epoch;
@@ -20,12 +8,24 @@ import static io.tally.testing.Frames.position;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tally.testing.Http;
+import io.tally.testing.RawWebSocket;
+import io.tally.testing.TallyServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
 /** A client that moves WebSocket → polling → WebSocket while messages flow sees each once, in order. */
 class TransportSwitchIT {
 
     @Test
     void switchingTransportsMidStreamLosesAndDuplicatesNothing() throws Exception {
-        try (TallyServer server = TallyServer.start(Map.of("TALLY_POLL_HOLD_MS", "2000")).withOpenRooms()) {
+        try (TallyServer server =
+                TallyServer.start(Map.of("TALLY_POLL_HOLD_MS", "2000")).withOpenRooms()) {
             AtomicBoolean publishing = new AtomicBoolean(true);
             AtomicInteger published = new AtomicInteger();
             Thread publisher = new Thread(() -> {
@@ -58,8 +58,9 @@ class TransportSwitchIT {
 
             String pollUrl = server.baseUrl() + "/live/poll";
             for (int polls = 0; polls < 5; polls++) {
-                List<Map<String, Object>> frames = batch(Http.post(pollUrl, "application/json",
-                        "{\"rooms\":{\"game-1\":" + position(epoch, offset) + "}}").body());
+                List<Map<String, Object>> frames = batch(Http.post(
+                                pollUrl, "application/json", "{\"rooms\":{\"game-1\":" + position(epoch, offset) + "}}")
+                        .body());
                 for (Map<String, Object> m : frames) {
                     seen.add((Long) data(m).get("n"));
                     offset = offset(m);
@@ -68,13 +69,16 @@ class TransportSwitchIT {
 
             try (RawWebSocket ws = RawWebSocket.connect(server.wsUrl())) {
                 ws.nextOfType("welcome");
-                ws.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-1\",\"since\":" + position(epoch, offset) + "}");
+                ws.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-1\",\"since\":" + position(epoch, offset)
+                        + "}");
                 ws.nextOfType("ack");
                 int target = seen.size() + 200;
-                while (seen.size() < target) seen.add((Long) data(ws.nextOfType("message")).get("n"));
+                while (seen.size() < target)
+                    seen.add((Long) data(ws.nextOfType("message")).get("n"));
                 publishing.set(false);
                 publisher.join();
-                while (seen.get(seen.size() - 1) < published.get()) seen.add((Long) data(ws.nextOfType("message")).get("n"));
+                while (seen.get(seen.size() - 1) < published.get())
+                    seen.add((Long) data(ws.nextOfType("message")).get("n"));
                 assertTrue(ws.drain(Duration.ofMillis(200)).stream().noneMatch(f -> "message".equals(f.get("type"))));
             }
 

@@ -1,12 +1,11 @@
 package io.tally.realtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.tally.testing.RawWebSocket;
 import io.tally.testing.TyrusTally;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** The same suite in Tyrus on Grizzly: the endpoint depends on the Jakarta WebSocket API alone. */
 class TyrusWebSocketConformanceIT extends WebSocketConformance {

@@ -1,16 +1,5 @@
 package io.tally.realtime;
 
-import io.tally.realtime.session.FanoutHold;
-import io.tally.testing.RawWebSocket;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import static io.tally.testing.Frames.data;
 import static io.tally.testing.Frames.epoch;
 import static io.tally.testing.Frames.map;
@@ -19,6 +8,16 @@ import static io.tally.testing.Frames.position;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tally.realtime.session.FanoutHold;
+import io.tally.testing.RawWebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The wire protocol over WebSocket, spoken raw, against any container. Subclasses start Tally in a
@@ -94,11 +93,15 @@ abstract class WebSocketConformance {
         for (int i = 2; i <= 5; i++) realtime().publish("game-1", payload(i));
         RawWebSocket ws = connect(url);
         ws.nextOfType("welcome");
-        ws.send("{\"type\":\"subscribe\",\"id\":7,\"room\":\"game-1\",\"since\":" + position(first.epoch(), first.offset()) + "}");
+        ws.send("{\"type\":\"subscribe\",\"id\":7,\"room\":\"game-1\",\"since\":"
+                + position(first.epoch(), first.offset()) + "}");
         assertEquals(first.offset(), offset(ws.nextOfType("ack")));
         realtime().publish("game-1", payload(6));
-        for (int i = 2; i <= 6; i++) assertEquals((long) i, data(ws.nextOfType("message")).get("n"));
-        assertTrue(ws.drain(Duration.ofMillis(200)).stream().noneMatch(f -> "message".equals(f.get("type"))), "no duplicates");
+        for (int i = 2; i <= 6; i++)
+            assertEquals((long) i, data(ws.nextOfType("message")).get("n"));
+        assertTrue(
+                ws.drain(Duration.ofMillis(200)).stream().noneMatch(f -> "message".equals(f.get("type"))),
+                "no duplicates");
     }
 
     @Test
@@ -114,7 +117,8 @@ abstract class WebSocketConformance {
         // Message 0 proves both subscriptions live (the ack can come before the subscription
         // leaves its catch-up, whose buffer is replayed a frame per message).
         realtime().publish("game-1", payload(0));
-        for (RawWebSocket ws : List.of(batching, plain)) assertEquals(0L, data(ws.nextOfType("message")).get("n"));
+        for (RawWebSocket ws : List.of(batching, plain))
+            assertEquals(0L, data(ws.nextOfType("message")).get("n"));
         // The fan-out is held inside message 1's delivery, so messages 2-6 are all waiting when it
         // comes back: they leave as one batch.
         try (FanoutHold hold = FanoutHold.on(realtime(), "game-1")) {
@@ -129,10 +133,14 @@ abstract class WebSocketConformance {
             assertEquals("message", map(frames.get(i)).get("type"));
             assertEquals((long) i + 2, data(map(frames.get(i))).get("n"));
         }
-        for (int i = 1; i <= 6; i++) assertEquals((long) i, data(plain.nextOfType("message")).get("n"));
+        for (int i = 1; i <= 6; i++)
+            assertEquals((long) i, data(plain.nextOfType("message")).get("n"));
         for (RawWebSocket ws : List.of(batching, plain)) {
-            assertTrue(ws.drain(Duration.ofMillis(200)).stream()
-                    .noneMatch(f -> "message".equals(f.get("type")) || RawWebSocket.BATCH.equals(f.get("type"))), "no duplicates");
+            assertTrue(
+                    ws.drain(Duration.ofMillis(200)).stream()
+                            .noneMatch(
+                                    f -> "message".equals(f.get("type")) || RawWebSocket.BATCH.equals(f.get("type"))),
+                    "no duplicates");
         }
     }
 
@@ -158,7 +166,8 @@ abstract class WebSocketConformance {
         for (int i = 2; i <= 10; i++) realtime().publish("game-1", payload(i));
         RawWebSocket ws = connect(url);
         ws.nextOfType("welcome");
-        ws.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-1\",\"since\":" + position(first.epoch(), first.offset()) + "}");
+        ws.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-1\",\"since\":"
+                + position(first.epoch(), first.offset()) + "}");
         ws.nextOfType("ack");
         Map<String, Object> reset = ws.nextOfType("reset");
         assertEquals("history-trimmed", reset.get("reason"));
@@ -180,7 +189,8 @@ abstract class WebSocketConformance {
         List<Map<String, Object>> rest = new ArrayList<>();
         rest.add(ws.nextOfType("pong"));
         rest.addAll(ws.drain(Duration.ofMillis(200)));
-        assertTrue(rest.stream().noneMatch(f -> "message".equals(f.get("type"))), "no message after unsubscribe: " + rest);
+        assertTrue(
+                rest.stream().noneMatch(f -> "message".equals(f.get("type"))), "no message after unsubscribe: " + rest);
     }
 
     @Test
@@ -202,7 +212,11 @@ abstract class WebSocketConformance {
         assertError(ws, "{\"type\":\"subscribe\",\"room\":\"game-1\"}", "bad-frame", null);
         assertError(ws, "{\"type\":\"subscribe\",\"id\":6}", "bad-frame", 6L);
         assertError(ws, "{\"type\":\"subscribe\",\"id\":7,\"room\":\"<script>\"}", "bad-room", 7L);
-        assertError(ws, "{\"type\":\"subscribe\",\"id\":8,\"room\":\"g\",\"since\":{\"epoch\":\"e\",\"offset\":\"x\"}}", "bad-position", 8L);
+        assertError(
+                ws,
+                "{\"type\":\"subscribe\",\"id\":8,\"room\":\"g\",\"since\":{\"epoch\":\"e\",\"offset\":\"x\"}}",
+                "bad-position",
+                8L);
         assertError(ws, "{\"type\":\"hello\",\"v\":1}{", "bad-json", null);
         ws.send("{\"type\":\"subscribe\",\"id\":9,\"room\":\"a\"}");
         ws.send("{\"type\":\"subscribe\",\"id\":10,\"room\":\"b\"}");
@@ -291,7 +305,8 @@ abstract class WebSocketConformance {
 
     @Test
     void aSlowConsumerIsDisconnectedWith1013AndResumesWithoutLoss() {
-        String url = start(Map.of("TALLY_SEND_QUEUE_LIMIT", "8", "TALLY_HISTORY_SIZE", "5000", "TALLY_WS_SEND_TIMEOUT_MS", "300"));
+        String url = start(
+                Map.of("TALLY_SEND_QUEUE_LIMIT", "8", "TALLY_HISTORY_SIZE", "5000", "TALLY_WS_SEND_TIMEOUT_MS", "300"));
         RawWebSocket ws = connect(url);
         ws.nextOfType("welcome");
         ws.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"big\"}");
@@ -321,8 +336,10 @@ abstract class WebSocketConformance {
         assertTrue(code == 1013 || code == 1006, "closed as a slow consumer: " + code);
         RawWebSocket again = connect(url);
         again.nextOfType("welcome");
-        again.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"big\",\"since\":" + position(epoch(ack), lastOffset) + "}");
+        again.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"big\",\"since\":" + position(epoch(ack), lastOffset)
+                + "}");
         again.nextOfType("ack");
-        while (seen < 2000) assertEquals(++seen, data(again.nextOfType("message")).get("n"));
+        while (seen < 2000)
+            assertEquals(++seen, data(again.nextOfType("message")).get("n"));
     }
 }

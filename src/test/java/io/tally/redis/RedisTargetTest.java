@@ -1,16 +1,15 @@
 package io.tally.redis;
 
-import org.junit.jupiter.api.Test;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisClientConfig;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 
 class RedisTargetTest {
 
@@ -25,7 +24,9 @@ class RedisTargetTest {
 
     @Test
     void thePortDefaultsTo6379() {
-        assertEquals(6379, RedisTarget.parse("redis://cache.local", false).hosts().get(0).getPort());
+        assertEquals(
+                6379,
+                RedisTarget.parse("redis://cache.local", false).hosts().get(0).getPort());
     }
 
     @Test
@@ -42,7 +43,8 @@ class RedisTargetTest {
 
     @Test
     void userAndPasswordAreDecoded() {
-        JedisClientConfig c = RedisTarget.parse("redis://app%2B1:p%3Ass+w@h:1/2", false).clientConfig(2_000, "x");
+        JedisClientConfig c =
+                RedisTarget.parse("redis://app%2B1:p%3Ass+w@h:1/2", false).clientConfig(2_000, "x");
         assertEquals("app+1", c.getUser());
         assertEquals("p:ss+w", c.getPassword());
         assertEquals(2, c.getDatabase());
@@ -55,7 +57,9 @@ class RedisTargetTest {
         String d = RedisTarget.parse("rediss://app:hunter2@h:6379", false).toString();
         assertFalse(d.contains("hunter2"), d);
         assertEquals("rediss://app:***@h:6379", d);
-        assertEquals("redis://***@h:6379", RedisTarget.parse("redis://:hunter2@h", false).toString());
+        assertEquals(
+                "redis://***@h:6379",
+                RedisTarget.parse("redis://:hunter2@h", false).toString());
     }
 
     @Test
@@ -64,7 +68,8 @@ class RedisTargetTest {
         assertTrue(seeds.cluster());
         assertEquals(2, seeds.hosts().size());
         assertEquals("redis-cluster", seeds.mode());
-        assertTrue(RedisTarget.parse("rediss://cfg.abc.cache.amazonaws.com:6379", true).cluster());
+        assertTrue(RedisTarget.parse("rediss://cfg.abc.cache.amazonaws.com:6379", true)
+                .cluster());
         assertTrue(RedisTarget.parse("redis://cfg:6379?cluster=true", false).cluster());
     }
 
@@ -73,8 +78,8 @@ class RedisTargetTest {
         assertThrows(IllegalArgumentException.class, () -> RedisTarget.parse("http://h", false));
         assertThrows(IllegalArgumentException.class, () -> RedisTarget.parse("redis://", false));
         assertThrows(IllegalArgumentException.class, () -> RedisTarget.parse("redis://a:1,b:2/3", false));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RedisTarget.parse("redis://hunter2@h", false));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> RedisTarget.parse("redis://hunter2@h", false));
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RedisTarget.parse("redis://:hunter2@h/x", false));
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());

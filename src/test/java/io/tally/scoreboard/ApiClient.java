@@ -2,7 +2,6 @@ package io.tally.scoreboard;
 
 import io.tally.json.Json;
 import io.tally.json.JsonWriter;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +13,8 @@ import java.util.Map;
 
 /** A scorer's or viewer's HTTP calls to one Tally server, for tests: real HTTP, no client library. */
 final class ApiClient {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     ApiClient(String base) {
@@ -53,7 +53,8 @@ final class ApiClient {
 
     Response post(String path, Object body, String... headers) {
         String text = body instanceof String s ? s : JsonWriter.write(body);
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(text));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(text));
         boolean typed = false;
         for (int i = 0; i < headers.length; i += 2) typed |= headers[i].equalsIgnoreCase("Content-Type");
         if (!typed) b.header("Content-Type", "application/json");
@@ -63,7 +64,8 @@ final class ApiClient {
     Response send(HttpRequest.Builder b, String... headers) {
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         try {
-            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), new HttpHeaders(r.headers()), r.body());
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -1,19 +1,19 @@
 package io.tally.scoreboard;
 
-import io.tally.json.Json;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.tally.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
 
 /** A game room's messages merged for a slow viewer: the newest summary and the entries, in version order, each once. */
 class GameConflationTest {
     private static String event(long v) {
-        return "{\"kind\":\"event\",\"event\":{\"version\":" + v + ",\"type\":\"score\"},\"game\":{\"id\":\"g\",\"version\":" + v + "}}";
+        return "{\"kind\":\"event\",\"event\":{\"version\":" + v
+                + ",\"type\":\"score\"},\"game\":{\"id\":\"g\",\"version\":" + v + "}}";
     }
 
     @Test
@@ -23,10 +23,16 @@ class GameConflationTest {
         Map<?, ?> m = (Map<?, ?>) Json.parse(merged);
         assertEquals("events", m.get("kind"));
         assertEquals(7L, ((Map<?, ?>) m.get("game")).get("version"));
-        assertEquals(List.of(5L, 6L, 7L), ((List<?>) m.get("events")).stream().map(e -> ((Map<?, ?>) e).get("version")).toList());
+        assertEquals(
+                List.of(5L, 6L, 7L),
+                ((List<?>) m.get("events"))
+                        .stream().map(e -> ((Map<?, ?>) e).get("version")).toList());
         // Merging a merge with more messages: still each entry once.
         Map<?, ?> again = (Map<?, ?>) Json.parse(c.merge(List.of(merged, event(7), event(8))));
-        assertEquals(List.of(5L, 6L, 7L, 8L), ((List<?>) again.get("events")).stream().map(e -> ((Map<?, ?>) e).get("version")).toList());
+        assertEquals(
+                List.of(5L, 6L, 7L, 8L),
+                ((List<?>) again.get("events"))
+                        .stream().map(e -> ((Map<?, ?>) e).get("version")).toList());
     }
 
     @Test

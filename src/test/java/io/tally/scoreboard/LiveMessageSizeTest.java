@@ -1,5 +1,9 @@
 package io.tally.scoreboard;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.json.Json;
 import io.tally.json.JsonWriter;
 import io.tally.realtime.Position;
@@ -13,8 +17,6 @@ import io.tally.scoreboard.game.NewGame;
 import io.tally.scoreboard.game.Side;
 import io.tally.scoreboard.game.Team;
 import io.tally.scoreboard.store.MemoryGameStore;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,10 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** A live score message is the change, not the world: its size does not grow with the game's log. */
 class LiveMessageSizeTest {
@@ -42,10 +41,31 @@ class LiveMessageSizeTest {
         Instant t = Instant.parse("2026-12-01T20:00:00Z");
         List<LogEntry> log = new ArrayList<>();
         for (int i = 0; i < entries; i++) {
-            log.add(new LogEntry(i + 2, t.toString(), LogEntry.SCORE, Side.HOME, 3, null, 3 * (i + 1), null, null, null, 3 * i, false));
+            log.add(new LogEntry(
+                    i + 2,
+                    t.toString(),
+                    LogEntry.SCORE,
+                    Side.HOME,
+                    3,
+                    null,
+                    3 * (i + 1),
+                    null,
+                    null,
+                    null,
+                    3 * i,
+                    false));
         }
-        return new Game("k2m4x9", "basketball", new Team("Harbour City Hawks", 98), new Team("Northside Lions", 97),
-                "4th quarter", GameStatus.LIVE, 600, t.toString(), t.toString(), log);
+        return new Game(
+                "k2m4x9",
+                "basketball",
+                new Team("Harbour City Hawks", 98),
+                new Team("Northside Lions", 97),
+                "4th quarter",
+                GameStatus.LIVE,
+                600,
+                t.toString(),
+                t.toString(),
+                log);
     }
 
     @Test
@@ -54,7 +74,8 @@ class LiveMessageSizeTest {
         int[] logLengths = {0, 50, 500};
         for (int i = 0; i < logLengths.length; i++) {
             Game before = gameWithLog(logLengths[i]);
-            Game after = GameRules.apply(before, new GameEvent.AddPoints(Side.AWAY, 2), Instant.parse("2026-12-01T20:41:07.123Z"));
+            Game after = GameRules.apply(
+                    before, new GameEvent.AddPoints(Side.AWAY, 2), Instant.parse("2026-12-01T20:41:07.123Z"));
             LogEntry added = after.log().get(after.log().size() - 1);
             String payload = JsonWriter.write(Scorekeeper.gamePayload(after, added));
             sizes[i] = frameBytes(after.room(), payload);
@@ -70,8 +91,11 @@ class LiveMessageSizeTest {
     void throughTheScorekeeperTheFiveHundredthScoreIsUnderOneKibAndAnUndoNamesWhatItUndoes() {
         ScorekeeperTest.RecordingFeed feed = new ScorekeeperTest.RecordingFeed();
         Scorekeeper keeper = new Scorekeeper(new MemoryGameStore(), feed, Clock.systemUTC());
-        Game g = keeper.create(new NewGame("basketball", "Harbour City Hawks", "Northside Lions", "Q1", GameStatus.LIVE)).game();
-        for (int i = 0; i < 500; i++) keeper.apply(g.id(), new GameEvent.AddPoints(i % 2 == 0 ? Side.HOME : Side.AWAY, 1), OptionalLong.empty());
+        Game g = keeper.create(
+                        new NewGame("basketball", "Harbour City Hawks", "Northside Lions", "Q1", GameStatus.LIVE))
+                .game();
+        for (int i = 0; i < 500; i++)
+            keeper.apply(g.id(), new GameEvent.AddPoints(i % 2 == 0 ? Side.HOME : Side.AWAY, 1), OptionalLong.empty());
         String score = feed.payloads.get(feed.payloads.size() - 2); // the game's room; the last is the board's
         assertEquals(g.room(), feed.rooms.get(feed.rooms.size() - 2));
         assertTrue(frameBytes(g.room(), score) < KIB, score);

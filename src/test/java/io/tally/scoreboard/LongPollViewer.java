@@ -2,7 +2,6 @@ package io.tally.scoreboard;
 
 import io.tally.json.Json;
 import io.tally.json.JsonWriter;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +18,8 @@ import java.util.Map;
  * every message in order.
  */
 final class LongPollViewer {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String room;
     private Object position;
     final List<Map<String, Object>> payloads = new ArrayList<>();
@@ -40,7 +40,8 @@ final class LongPollViewer {
         HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/live/poll"))
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) throw new IllegalStateException("poll answered " + r.statusCode() + ": " + r.body());
         Map<String, Object> batch = Json.parseObject(r.body(), 64);
@@ -58,7 +59,7 @@ final class LongPollViewer {
                     offsets.add((String) ((Map<String, Object>) position).get("offset"));
                     payloads.add((Map<String, Object>) frame.get("data"));
                 }
-                default -> { }
+                default -> {}
             }
         }
     }

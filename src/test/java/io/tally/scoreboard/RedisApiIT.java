@@ -1,9 +1,8 @@
 package io.tally.scoreboard;
 
 import io.tally.testing.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 
 /** The REST API contract with games, idempotency keys and rooms in a real Redis. */
 class RedisApiIT extends ScoreboardApiContract {

@@ -1,9 +1,8 @@
 package io.tally.scoreboard;
 
 import io.tally.testing.RedisCluster;
-import org.junit.jupiter.api.AfterAll;
-
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 
 /** The REST API contract with games, idempotency keys and rooms on a three-master Redis Cluster. */
 class RedisClusterApiIT extends ScoreboardApiContract {

@@ -1,23 +1,22 @@
 package io.tally.scoreboard;
 
-import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
 import static io.tally.scoreboard.ApiClient.auth;
 import static io.tally.scoreboard.ApiClient.score;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tally.testing.TallyServer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every success and error path of the REST API, against a real server. Run once per store: the
@@ -57,7 +56,8 @@ abstract class ScoreboardApiContract {
     }
 
     Map<String, Object> createGame(String sport, String home, String away) {
-        ApiClient.Response r = api.post("/api/games", Map.of("sport", sport, "home", home, "away", away, "status", "live"), auth(TOKEN));
+        ApiClient.Response r = api.post(
+                "/api/games", Map.of("sport", sport, "home", home, "away", away, "status", "live"), auth(TOKEN));
         assertEquals(201, r.status(), r.body());
         return r.game();
     }
@@ -116,13 +116,18 @@ abstract class ScoreboardApiContract {
         assertNotNull(r.json().get("title"));
         assertNotNull(r.json().get("detail"));
         assertEquals(404, api.get("/api/games/%3Cscript%3E").status());
-        assertEquals(404, api.post("/api/games/nosuchgame/events", score("home", 1), auth(TOKEN)).status());
+        assertEquals(
+                404,
+                api.post("/api/games/nosuchgame/events", score("home", 1), auth(TOKEN))
+                        .status());
         assertEquals("not-found", api.get("/api/nothing-here").code());
     }
 
     @Test
     void aWrongMethodIs405WithAllow() {
-        ApiClient.Response r = api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/api/games")).DELETE());
+        ApiClient.Response r =
+                api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/api/games"))
+                        .DELETE());
         assertEquals(405, r.status());
         assertEquals("GET, POST", r.header("Allow"));
     }
@@ -142,22 +147,28 @@ abstract class ScoreboardApiContract {
         ApiClient.Response r = api.post("/api/games", Map.of("home", "A", "away", "B"), auth(TOKEN + "x"));
         assertEquals(401, r.status());
         assertEquals("token-invalid", r.code());
-        assertEquals("token-invalid", api.post("/api/games", Map.of("home", "A", "away", "B"), "Authorization", "Basic " + TOKEN).code());
+        assertEquals(
+                "token-invalid",
+                api.post("/api/games", Map.of("home", "A", "away", "B"), "Authorization", "Basic " + TOKEN)
+                        .code());
     }
 
     @Test
     void theConsoleCanCheckItsToken() {
         assertEquals(200, api.get("/api/session", auth(TOKEN)).status());
-        assertEquals(401, api.get("/api/session", auth("wrong-token-wrong-token")).status());
+        assertEquals(
+                401, api.get("/api/session", auth("wrong-token-wrong-token")).status());
         assertEquals(401, api.get("/api/session").status());
     }
 
     @Test
     void writesFromAnotherSitesPageAre403EvenWithTheToken() {
-        ApiClient.Response r = api.post("/api/games", Map.of("home", "A", "away", "B"), auth(TOKEN, "Origin", "https://evil.example"));
+        ApiClient.Response r =
+                api.post("/api/games", Map.of("home", "A", "away", "B"), auth(TOKEN, "Origin", "https://evil.example"));
         assertEquals(403, r.status());
         assertEquals("origin-forbidden", r.code());
-        ApiClient.Response same = api.post("/api/games", Map.of("home", "A", "away", "B"), auth(TOKEN, "Origin", server.baseUrl()));
+        ApiClient.Response same =
+                api.post("/api/games", Map.of("home", "A", "away", "B"), auth(TOKEN, "Origin", server.baseUrl()));
         assertEquals(201, same.status(), same.body());
     }
 
@@ -165,11 +176,14 @@ abstract class ScoreboardApiContract {
 
     @Test
     void aBodyThatIsNotJsonIs415() {
-        ApiClient.Response r = api.post("/api/games", "home=A&away=B", auth(TOKEN, "Content-Type", "application/x-www-form-urlencoded"));
+        ApiClient.Response r = api.post(
+                "/api/games", "home=A&away=B", auth(TOKEN, "Content-Type", "application/x-www-form-urlencoded"));
         assertEquals(415, r.status());
         assertEquals("not-json", r.code());
-        ApiClient.Response untyped = api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/api/games"))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"home\":\"A\",\"away\":\"B\"}")), auth(TOKEN));
+        ApiClient.Response untyped = api.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/api/games"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"home\":\"A\",\"away\":\"B\"}")),
+                auth(TOKEN));
         assertEquals(415, untyped.status(), "a body without Content-Type is refused");
     }
 
@@ -182,14 +196,24 @@ abstract class ScoreboardApiContract {
 
     @Test
     void malformedOrInvalidBodiesAre400WithTheReason() {
-        assertEquals("bad-json", api.post("/api/games", "{\"home\":", auth(TOKEN)).code());
-        assertEquals("bad-json", api.post("/api/games", "[".repeat(100) + "]".repeat(100), auth(TOKEN)).code());
+        assertEquals(
+                "bad-json", api.post("/api/games", "{\"home\":", auth(TOKEN)).code());
+        assertEquals(
+                "bad-json",
+                api.post("/api/games", "[".repeat(100) + "]".repeat(100), auth(TOKEN))
+                        .code());
         ApiClient.Response r = api.post("/api/games", Map.of("home", "A"), auth(TOKEN));
         assertEquals(400, r.status());
         assertEquals("invalid", r.code());
         assertTrue(((String) r.json().get("detail")).contains("away"));
         Map<String, Object> g = createGame("Bad", "Events");
-        assertEquals("invalid", api.post("/api/games/" + id(g) + "/events", Map.of("type", "score", "team", "both", "points", 1L), auth(TOKEN)).code());
+        assertEquals(
+                "invalid",
+                api.post(
+                                "/api/games/" + id(g) + "/events",
+                                Map.of("type", "score", "team", "both", "points", 1L),
+                                auth(TOKEN))
+                        .code());
     }
 
     // ---- events ----
@@ -199,14 +223,27 @@ abstract class ScoreboardApiContract {
     void scoringPeriodStatusAndUndoChangeTheGame() {
         Map<String, Object> g = createGame("Eagles", "Bears");
         String path = "/api/games/" + id(g);
-        assertEquals(2L, version(api.post(path + "/events", Map.of("type", "status", "status", "break"), auth(TOKEN)).game()));
-        assertEquals(3L, homeScore(api.post(path + "/events", score("home", 3), auth(TOKEN)).game()));
-        assertEquals("P2", api.post(path + "/events", Map.of("type", "period", "period", "P2"), auth(TOKEN)).game().get("period"));
-        ApiClient.Response set = api.post(path + "/events", Map.of("type", "score", "team", "home", "set", 7L), auth(TOKEN));
+        assertEquals(
+                2L,
+                version(api.post(path + "/events", Map.of("type", "status", "status", "break"), auth(TOKEN))
+                        .game()));
+        assertEquals(
+                3L,
+                homeScore(api.post(path + "/events", score("home", 3), auth(TOKEN))
+                        .game()));
+        assertEquals(
+                "P2",
+                api.post(path + "/events", Map.of("type", "period", "period", "P2"), auth(TOKEN))
+                        .game()
+                        .get("period"));
+        ApiClient.Response set =
+                api.post(path + "/events", Map.of("type", "score", "team", "home", "set", 7L), auth(TOKEN));
         assertEquals(7L, homeScore(set.game()));
         assertEquals("\"5\"", set.header("ETag"));
-        ApiClient.Response undo = api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + path + "/undo"))
-                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()), auth(TOKEN)); // as curl -X POST sends it
+        ApiClient.Response undo = api.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + path + "/undo"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()),
+                auth(TOKEN)); // as curl -X POST sends it
         assertEquals(200, undo.status(), undo.body());
         assertEquals(3L, homeScore(undo.game()));
         ApiClient.Response undo2 = api.post(path + "/events", Map.of("type", "undo"), auth(TOKEN));
@@ -220,13 +257,19 @@ abstract class ScoreboardApiContract {
     void aStaleIfMatchIs409WithTheCurrentGame() {
         Map<String, Object> g = createGame("Match", "Point");
         String path = "/api/games/" + id(g) + "/events";
-        assertEquals(200, api.post(path, score("home", 1), auth(TOKEN, "If-Match", "\"1\"")).status());
-        ApiClient.Response r = api.post(path, score("home", 1), auth(TOKEN, "If-Match", "\"1\"")); // a second scorer, still on v1
+        assertEquals(
+                200,
+                api.post(path, score("home", 1), auth(TOKEN, "If-Match", "\"1\""))
+                        .status());
+        ApiClient.Response r =
+                api.post(path, score("home", 1), auth(TOKEN, "If-Match", "\"1\"")); // a second scorer, still on v1
         assertEquals(409, r.status());
         assertEquals("version-mismatch", r.code());
         assertEquals(2L, version(r.game()));
         assertEquals(1L, homeScore(r.game()));
-        assertEquals("bad-if-match", api.post(path, score("home", 1), auth(TOKEN, "If-Match", "*")).code());
+        assertEquals(
+                "bad-if-match",
+                api.post(path, score("home", 1), auth(TOKEN, "If-Match", "*")).code());
     }
 
     @Test
@@ -236,7 +279,9 @@ abstract class ScoreboardApiContract {
         assertEquals(409, r.status());
         assertEquals("score-negative", r.code());
         assertEquals(1L, version(r.game()));
-        assertEquals("nothing-to-undo", api.post("/api/games/" + id(g) + "/undo", "", auth(TOKEN)).code());
+        assertEquals(
+                "nothing-to-undo",
+                api.post("/api/games/" + id(g) + "/undo", "", auth(TOKEN)).code());
     }
 
     // ---- idempotency ----
@@ -258,8 +303,10 @@ abstract class ScoreboardApiContract {
     @Test
     void aRetriedCreateMakesOneGame() {
         String key = UUID.randomUUID().toString();
-        ApiClient.Response a = api.post("/api/games", Map.of("home", "Once", "away", "Only"), auth(TOKEN, "Idempotency-Key", key));
-        ApiClient.Response b = api.post("/api/games", Map.of("home", "Once", "away", "Only"), auth(TOKEN, "Idempotency-Key", key));
+        ApiClient.Response a =
+                api.post("/api/games", Map.of("home", "Once", "away", "Only"), auth(TOKEN, "Idempotency-Key", key));
+        ApiClient.Response b =
+                api.post("/api/games", Map.of("home", "Once", "away", "Only"), auth(TOKEN, "Idempotency-Key", key));
         assertEquals(201, b.status());
         assertEquals(id(a.game()), id(b.game()));
         assertEquals(a.header("Location"), b.header("Location"));
@@ -270,11 +317,17 @@ abstract class ScoreboardApiContract {
         Map<String, Object> g = createGame("Key", "Reuse");
         String path = "/api/games/" + id(g) + "/events";
         String key = UUID.randomUUID().toString();
-        assertEquals(200, api.post(path, score("home", 1), auth(TOKEN, "Idempotency-Key", key)).status());
+        assertEquals(
+                200,
+                api.post(path, score("home", 1), auth(TOKEN, "Idempotency-Key", key))
+                        .status());
         ApiClient.Response r = api.post(path, score("home", 3), auth(TOKEN, "Idempotency-Key", key));
         assertEquals(422, r.status());
         assertEquals("idempotency-key-reused", r.code());
-        assertEquals("bad-idempotency-key", api.post(path, score("home", 1), auth(TOKEN, "Idempotency-Key", "")).code());
+        assertEquals(
+                "bad-idempotency-key",
+                api.post(path, score("home", 1), auth(TOKEN, "Idempotency-Key", ""))
+                        .code());
     }
 
     // ---- status and headers ----
@@ -297,19 +350,23 @@ abstract class ScoreboardApiContract {
     @SuppressWarnings("unchecked")
     void readinessSaysHowRedisIsReachedButNeverWhereAndTheInstanceIsNotTheHostName() {
         ApiClient.Response r = api.get("/readyz");
-        Map<String, Object> broker = (Map<String, Object>) ((Map<String, Object>) r.json().get("realtime")).get("broker");
+        Map<String, Object> broker =
+                (Map<String, Object>) ((Map<String, Object>) r.json().get("realtime")).get("broker");
         assertEquals(false, broker.get("tls"));
         assertEquals(false, ((Map<String, Object>) r.json().get("store")).get("tls"));
         assertNull(broker.get("detail"), "the broker's detail names its endpoint");
         if (settings.containsKey("REDIS_URL")) { // the test servers' Redis is on 127.0.0.1
             assertTrue(!r.body().contains("127.0.0.1") && !r.body().contains("redis://"), r.body());
         }
-        assertTrue(((String) r.json().get("instance")).matches("tally-[0-9a-z]{1,8}"), "a random id: " + r.json().get("instance"));
+        assertTrue(
+                ((String) r.json().get("instance")).matches("tally-[0-9a-z]{1,8}"),
+                "a random id: " + r.json().get("instance"));
     }
 
     @Test
     void everyResponseCarriesTheSecurityHeaders() {
-        for (ApiClient.Response r : List.of(api.get("/api/games"), api.get("/api/games/nosuchgame"), api.get("/index.html"), api.get("/healthz"))) {
+        for (ApiClient.Response r : List.of(
+                api.get("/api/games"), api.get("/api/games/nosuchgame"), api.get("/index.html"), api.get("/healthz"))) {
             String csp = r.header("Content-Security-Policy");
             assertNotNull(csp);
             assertTrue(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), csp);
@@ -317,7 +374,8 @@ abstract class ScoreboardApiContract {
             assertNotNull(r.header("Referrer-Policy"));
             assertNull(r.header("Strict-Transport-Security"), "plain HTTP gets no HSTS");
         }
-        assertNotNull(api.get("/", "X-Forwarded-Proto", "https").header("Strict-Transport-Security"),
+        assertNotNull(
+                api.get("/", "X-Forwarded-Proto", "https").header("Strict-Transport-Security"),
                 "HSTS when the balancer ended TLS");
     }
 
@@ -351,13 +409,15 @@ abstract class ScoreboardApiContract {
         api.post(path + "/events", score("home", 3), auth(TOKEN));
         api.post(path + "/events", Map.of("type", "undo"), auth(TOKEN));
         viewer.pollUntil(server.baseUrl(), 2, Duration.ofSeconds(10));
-        Map<String, Object> scored = (Map<String, Object>) viewer.payloads.get(0).get("event");
+        Map<String, Object> scored =
+                (Map<String, Object>) viewer.payloads.get(0).get("event");
         Map<String, Object> undo = viewer.payloads.get(1);
         Map<String, Object> undoEvent = (Map<String, Object>) undo.get("event");
         Map<String, Object> summary = (Map<String, Object>) undo.get("game");
         assertEquals("undo", undoEvent.get("type"));
         assertEquals(scored.get("version"), undoEvent.get("undoes"));
-        assertEquals(0L, ((Map<String, Object>) summary.get("home")).get("score"), "the summary carries the restored score");
+        assertEquals(
+                0L, ((Map<String, Object>) summary.get("home")).get("score"), "the summary carries the restored score");
         for (Map<String, Object> p : viewer.payloads) assertNull(((Map<String, Object>) p.get("game")).get("log"));
     }
 
@@ -371,8 +431,11 @@ abstract class ScoreboardApiContract {
         board.pollUntil(server.baseUrl(), 2, Duration.ofSeconds(10));
         List<Map<String, Object>> mine = board.payloads.stream()
                 .map(p -> (Map<String, Object>) p.get("game"))
-                .filter(x -> id(g).equals(x.get("id"))).toList();
-        assertEquals(List.of(1L, 2L), mine.stream().map(ScoreboardApiContract::version).toList());
+                .filter(x -> id(g).equals(x.get("id")))
+                .toList();
+        assertEquals(
+                List.of(1L, 2L),
+                mine.stream().map(ScoreboardApiContract::version).toList());
         assertNull(mine.get(1).get("log"));
     }
 
@@ -385,10 +448,14 @@ abstract class ScoreboardApiContract {
         assertEquals(200, r.status());
         assertTrue(r.header("Cache-Control").startsWith("public"), r.header("Cache-Control"));
         List<Map<String, Object>> sports = (List<Map<String, Object>>) r.json().get("sports");
-        Map<String, Object> basketball = sports.stream().filter(x -> "basketball".equals(x.get("id"))).findFirst().orElseThrow();
+        Map<String, Object> basketball = sports.stream()
+                .filter(x -> "basketball".equals(x.get("id")))
+                .findFirst()
+                .orElseThrow();
         assertEquals(List.of(1L, 2L, 3L), basketball.get("buttons"));
         assertEquals(Map.of("direction", "down", "periodMs", 600_000L), basketball.get("clock"));
-        assertEquals(List.of("basketball", "soccer", "hockey", "american-football", "volleyball", "tennis", "custom"),
+        assertEquals(
+                List.of("basketball", "soccer", "hockey", "american-football", "volleyball", "tennis", "custom"),
                 sports.stream().map(x -> x.get("id")).toList());
     }
 
@@ -401,17 +468,29 @@ abstract class ScoreboardApiContract {
         assertEquals("points-not-allowed", three.code());
         assertTrue(((String) three.json().get("detail")).contains("1 at a time"), three.body());
         assertEquals(1L, version(three.game()), "the problem carries the game, unchanged");
-        assertEquals(200, api.post("/api/games/" + id(soccer) + "/events", score("home", 1), auth(TOKEN)).status());
+        assertEquals(
+                200,
+                api.post("/api/games/" + id(soccer) + "/events", score("home", 1), auth(TOKEN))
+                        .status());
 
-        ApiClient.Response early = api.post("/api/games", Map.of("sport", "hockey", "home", "A", "away", "B"), auth(TOKEN));
+        ApiClient.Response early =
+                api.post("/api/games", Map.of("sport", "hockey", "home", "A", "away", "B"), auth(TOKEN));
         assertEquals("scheduled", early.game().get("status"));
-        ApiClient.Response refused = api.post("/api/games/" + id(early.game()) + "/events", score("home", 1), auth(TOKEN));
+        ApiClient.Response refused =
+                api.post("/api/games/" + id(early.game()) + "/events", score("home", 1), auth(TOKEN));
         assertEquals(409, refused.status());
         assertEquals("game-not-started", refused.code());
 
-        assertEquals("invalid", api.post("/api/games", Map.of("sport", "quidditch", "home", "A", "away", "B"), auth(TOKEN)).code());
-        assertEquals("invalid", api.post("/api/games", Map.of("home", Map.of("name", "A", "short", "ABCDE"), "away", "B"), auth(TOKEN)).code());
-        ApiClient.Response colour = api.post("/api/games", Map.of("home", Map.of("name", "A", "color", "javascript:x"), "away", "B"), auth(TOKEN));
+        assertEquals(
+                "invalid",
+                api.post("/api/games", Map.of("sport", "quidditch", "home", "A", "away", "B"), auth(TOKEN))
+                        .code());
+        assertEquals(
+                "invalid",
+                api.post("/api/games", Map.of("home", Map.of("name", "A", "short", "ABCDE"), "away", "B"), auth(TOKEN))
+                        .code());
+        ApiClient.Response colour = api.post(
+                "/api/games", Map.of("home", Map.of("name", "A", "color", "javascript:x"), "away", "B"), auth(TOKEN));
         assertEquals(400, colour.status());
         assertTrue(((String) colour.json().get("detail")).contains("#"), colour.body());
     }
@@ -419,14 +498,33 @@ abstract class ScoreboardApiContract {
     @Test
     @SuppressWarnings("unchecked")
     void teamDetailsAndTheStartTimeAreKept() {
-        ApiClient.Response r = api.post("/api/games", Map.of("sport", "basketball", "startsAt", "2026-12-02T19:00:00Z",
-                "home", Map.of("name", "Lakers", "short", "LAL", "color", "#552583"),
-                "away", Map.of("name", "Celtics", "short", "BOS", "color", "#007A33")), auth(TOKEN));
+        ApiClient.Response r = api.post(
+                "/api/games",
+                Map.of(
+                        "sport",
+                        "basketball",
+                        "startsAt",
+                        "2026-12-02T19:00:00Z",
+                        "home",
+                        Map.of("name", "Lakers", "short", "LAL", "color", "#552583"),
+                        "away",
+                        Map.of("name", "Celtics", "short", "BOS", "color", "#007A33")),
+                auth(TOKEN));
         assertEquals(201, r.status(), r.body());
         Map<String, Object> g = api.get("/api/games/" + id(r.game())).game();
         assertEquals("2026-12-02T19:00:00Z", g.get("startsAt"));
         assertEquals(Map.of("name", "Celtics", "short", "BOS", "color", "#007a33", "score", 0L), g.get("away"));
-        assertEquals(Map.of("running", false, "direction", "down", "ms", 600_000L, "at", ((Map<String, Object>) g.get("clock")).get("at")), g.get("clock"));
+        assertEquals(
+                Map.of(
+                        "running",
+                        false,
+                        "direction",
+                        "down",
+                        "ms",
+                        600_000L,
+                        "at",
+                        ((Map<String, Object>) g.get("clock")).get("at")),
+                g.get("clock"));
     }
 
     @Test
@@ -434,10 +532,14 @@ abstract class ScoreboardApiContract {
     void volleyballIsScoredPointByPointWithinSets() {
         Map<String, Object> g = createGame("volleyball", "Spikers", "Blockers");
         String path = "/api/games/" + id(g) + "/events";
-        assertEquals("scored-by-points", api.post(path, score("home", 1), auth(TOKEN)).code());
+        assertEquals(
+                "scored-by-points",
+                api.post(path, score("home", 1), auth(TOKEN)).code());
         ApiClient.Response r = null;
         for (int i = 0; i < 25; i++) r = api.post(path, Map.of("type", "point", "team", "away"), auth(TOKEN));
-        assertEquals(List.of(Map.of("home", 0L, "away", 25L), Map.of("home", 0L, "away", 0L)), r.game().get("sets"));
+        assertEquals(
+                List.of(Map.of("home", 0L, "away", 25L), Map.of("home", 0L, "away", 0L)),
+                r.game().get("sets"));
         assertEquals(1L, ((Map<String, Object>) r.game().get("away")).get("score"));
         assertEquals("Set 2", r.game().get("period"));
         ApiClient.Response undo = api.post(path, Map.of("type", "undo"), auth(TOKEN));
@@ -450,28 +552,45 @@ abstract class ScoreboardApiContract {
     void theClockIsStartedStoppedAndSetAndViewersGetItsState() throws Exception {
         Map<String, Object> g = createGame("Clock", "Work");
         String path = "/api/games/" + id(g);
-        LongPollViewer viewer = new LongPollViewer("game-" + id(g), api.get(path).json().get("position"));
+        LongPollViewer viewer =
+                new LongPollViewer("game-" + id(g), api.get(path).json().get("position"));
         long before = System.currentTimeMillis();
         ApiClient.Response start = api.post(path + "/events", Map.of("type", "clock", "action", "start"), auth(TOKEN));
         assertEquals(200, start.status(), start.body());
         Map<String, Object> clock = (Map<String, Object>) start.game().get("clock");
         assertEquals(true, clock.get("running"));
         assertEquals(600_000L, clock.get("ms"));
-        assertTrue((Long) clock.get("at") >= before - 1_000 && (Long) clock.get("at") <= System.currentTimeMillis() + 1_000, "server time");
-        assertEquals("clock-running", api.post(path + "/events", Map.of("type", "clock", "action", "start"), auth(TOKEN)).code());
+        assertTrue(
+                (Long) clock.get("at") >= before - 1_000
+                        && (Long) clock.get("at") <= System.currentTimeMillis() + 1_000,
+                "server time");
+        assertEquals(
+                "clock-running",
+                api.post(path + "/events", Map.of("type", "clock", "action", "start"), auth(TOKEN))
+                        .code());
         ApiClient.Response stop = api.post(path + "/events", Map.of("type", "clock", "action", "stop"), auth(TOKEN));
         Map<String, Object> stopped = (Map<String, Object>) stop.game().get("clock");
         assertEquals(false, stopped.get("running"));
         assertTrue((Long) stopped.get("ms") <= 600_000L && (Long) stopped.get("ms") > 590_000L, stopped.toString());
-        ApiClient.Response set = api.post(path + "/events", Map.of("type", "clock", "action", "set", "ms", 5_000L), auth(TOKEN));
+        ApiClient.Response set =
+                api.post(path + "/events", Map.of("type", "clock", "action", "set", "ms", 5_000L), auth(TOKEN));
         assertEquals(5_000L, ((Map<String, Object>) set.game().get("clock")).get("ms"));
-        assertEquals("invalid", api.post(path + "/events", Map.of("type", "clock", "action", "set", "ms", -1L), auth(TOKEN)).code());
+        assertEquals(
+                "invalid",
+                api.post(path + "/events", Map.of("type", "clock", "action", "set", "ms", -1L), auth(TOKEN))
+                        .code());
         viewer.pollUntil(server.baseUrl(), 3, Duration.ofSeconds(10));
         Map<String, Object> last = viewer.payloads.get(2);
         assertEquals("set", ((Map<String, Object>) last.get("event")).get("action"));
         assertEquals(5_000L, ((Map<String, Object>) ((Map<String, Object>) last.get("game")).get("clock")).get("ms"));
         Map<String, Object> tennis = createGame("tennis", "Serve", "Volley");
-        assertEquals(422, api.post("/api/games/" + id(tennis) + "/events", Map.of("type", "clock", "action", "start"), auth(TOKEN)).status());
+        assertEquals(
+                422,
+                api.post(
+                                "/api/games/" + id(tennis) + "/events",
+                                Map.of("type", "clock", "action", "start"),
+                                auth(TOKEN))
+                        .status());
     }
 
     // ---- scorer tokens ----
@@ -482,9 +601,16 @@ abstract class ScoreboardApiContract {
         java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.logging.Logger apiLog = java.util.logging.Logger.getLogger("io.tally.scoreboard.api.ApiServlet");
         java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override public void publish(java.util.logging.LogRecord r) { logged.add(r.getMessage()); }
-            @Override public void flush() { }
-            @Override public void close() { }
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
         };
         apiLog.addHandler(capture);
         try {
@@ -497,7 +623,9 @@ abstract class ScoreboardApiContract {
             String token = (String) issued.json().get("token");
             Map<String, Object> scorer = (Map<String, Object>) issued.json().get("scorer");
             assertTrue(token.startsWith("tsc_") && token.length() >= 36, token);
-            assertEquals("/console.html?id=" + id(mine) + "#token=" + token, issued.json().get("link"));
+            assertEquals(
+                    "/console.html?id=" + id(mine) + "#token=" + token,
+                    issued.json().get("link"));
             assertEquals(scorers + "/" + scorer.get("id"), issued.header("Location"));
             ApiClient.Response listed = api.get(scorers, auth(TOKEN));
             assertEquals(List.of(scorer), listed.json().get("scorers"));
@@ -507,16 +635,28 @@ abstract class ScoreboardApiContract {
             assertEquals("scorer", session.json().get("role"));
             assertEquals(id(mine), session.json().get("game"));
             assertEquals("admin", api.get("/api/session", auth(TOKEN)).json().get("role"));
-            assertEquals(200, api.post("/api/games/" + id(mine) + "/events", score("home", 2), auth(token)).status());
-            ApiClient.Response elsewhere = api.post("/api/games/" + id(other) + "/events", score("home", 2), auth(token));
+            assertEquals(
+                    200,
+                    api.post("/api/games/" + id(mine) + "/events", score("home", 2), auth(token))
+                            .status());
+            ApiClient.Response elsewhere =
+                    api.post("/api/games/" + id(other) + "/events", score("home", 2), auth(token));
             assertEquals(403, elsewhere.status());
             assertEquals("other-game", elsewhere.code());
-            assertEquals("admin-only", api.post("/api/games", Map.of("home", "A", "away", "B"), auth(token)).code());
+            assertEquals(
+                    "admin-only",
+                    api.post("/api/games", Map.of("home", "A", "away", "B"), auth(token))
+                            .code());
             assertEquals("admin-only", api.post(scorers, Map.of(), auth(token)).code());
-            assertEquals(404, api.post("/api/games/nosuchgame/scorers", Map.of(), auth(TOKEN)).status());
+            assertEquals(
+                    404,
+                    api.post("/api/games/nosuchgame/scorers", Map.of(), auth(TOKEN))
+                            .status());
 
-            java.util.function.Supplier<java.net.http.HttpRequest.Builder> delete = () -> java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(server.baseUrl() + scorers + "/" + scorer.get("id"))).DELETE();
+            java.util.function.Supplier<java.net.http.HttpRequest.Builder> delete =
+                    () -> java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create(server.baseUrl() + scorers + "/" + scorer.get("id")))
+                            .DELETE();
             assertEquals(403, api.send(delete.get(), auth(token)).status());
             assertEquals(204, api.send(delete.get(), auth(TOKEN)).status());
             assertEquals(404, api.send(delete.get(), auth(TOKEN)).status());
@@ -526,8 +666,16 @@ abstract class ScoreboardApiContract {
             assertEquals(List.of(), api.get(scorers, auth(TOKEN)).json().get("scorers"));
             assertEquals(2L, homeScore(api.get("/api/games/" + id(mine)).game()));
 
-            assertTrue(logged.stream().anyMatch(l -> l.contains("/api/games/" + id(mine) + "/events -> 200 by scorer " + scorer.get("id") + " (\"Court 2\")")), logged.toString());
-            assertTrue(logged.stream().anyMatch(l -> l.contains("/api/games/" + id(other) + "/events -> 403 by scorer " + scorer.get("id"))), logged.toString());
+            assertTrue(
+                    logged.stream()
+                            .anyMatch(l -> l.contains("/api/games/" + id(mine) + "/events -> 200 by scorer "
+                                    + scorer.get("id") + " (\"Court 2\")")),
+                    logged.toString());
+            assertTrue(
+                    logged.stream()
+                            .anyMatch(l -> l.contains(
+                                    "/api/games/" + id(other) + "/events -> 403 by scorer " + scorer.get("id"))),
+                    logged.toString());
             assertTrue(logged.stream().anyMatch(l -> l.contains("-> 201 by admin")), logged.toString());
             assertTrue(logged.stream().noneMatch(l -> l.contains(token) || l.contains(TOKEN)), "no token in the log");
         } finally {

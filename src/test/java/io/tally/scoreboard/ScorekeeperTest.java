@@ -1,5 +1,10 @@
 package io.tally.scoreboard;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.realtime.Position;
 import io.tally.realtime.UnavailableException;
 import io.tally.scoreboard.game.Game;
@@ -9,17 +14,11 @@ import io.tally.scoreboard.game.NewGame;
 import io.tally.scoreboard.game.Side;
 import io.tally.scoreboard.store.GameStore;
 import io.tally.scoreboard.store.MemoryGameStore;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The write path's ordering and failure rules, over a room feed that records (or refuses) publishes. */
 class ScorekeeperTest {
@@ -49,7 +48,8 @@ class ScorekeeperTest {
     private final Scorekeeper keeper = new Scorekeeper(store, feed, Clock.systemUTC());
 
     private Game newGame() {
-        return keeper.create(new NewGame("rugby", "Reds", "Blues", "", GameStatus.LIVE)).game();
+        return keeper.create(new NewGame("rugby", "Reds", "Blues", "", GameStatus.LIVE))
+                .game();
     }
 
     @Test
@@ -68,12 +68,15 @@ class ScorekeeperTest {
     void whenPublishingFailsTheChangeIsTakenBackUnderANewVersionAndTheRetryAppliesOnce() {
         Game g = newGame();
         feed.down = true;
-        assertThrows(UnavailableException.class, () -> keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty()));
+        assertThrows(
+                UnavailableException.class,
+                () -> keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty()));
         Game afterFailure = store.find(g.id()).orElseThrow();
         assertEquals(0, afterFailure.home().score());
         assertEquals(3, afterFailure.version(), "restored content under a version never shown before");
         feed.down = false;
-        Game retried = keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty()).game();
+        Game retried = keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty())
+                .game();
         assertEquals(5, retried.home().score());
     }
 
@@ -83,9 +86,18 @@ class ScorekeeperTest {
         MemoryGameStore inner = new MemoryGameStore();
         boolean[] loseNextReply = {false};
         GameStore lossy = new GameStore() {
-            public java.util.Optional<Game> find(String id) { return inner.find(id); }
-            public List<Game> list(int limit) { return inner.list(limit); }
-            public boolean create(Game game) { return inner.create(game); }
+            public java.util.Optional<Game> find(String id) {
+                return inner.find(id);
+            }
+
+            public List<Game> list(int limit) {
+                return inner.list(limit);
+            }
+
+            public boolean create(Game game) {
+                return inner.create(game);
+            }
+
             public boolean replace(long expected, Game next, String record, String forget) {
                 boolean r = inner.replace(expected, next, record, forget);
                 if (loseNextReply[0]) {
@@ -94,16 +106,26 @@ class ScorekeeperTest {
                 }
                 return r;
             }
-            public OptionalLong applied(String id, String key) { return inner.applied(id, key); }
-            public io.tally.scoreboard.store.StoreHealth health() { return inner.health(); }
-            public void close() { }
+
+            public OptionalLong applied(String id, String key) {
+                return inner.applied(id, key);
+            }
+
+            public io.tally.scoreboard.store.StoreHealth health() {
+                return inner.health();
+            }
+
+            public void close() {}
         };
         Scorekeeper k = new Scorekeeper(lossy, feed, Clock.systemUTC());
-        Game g = k.create(new NewGame("rugby", "Reds", "Blues", "", GameStatus.LIVE)).game();
+        Game g = k.create(new NewGame("rugby", "Reds", "Blues", "", GameStatus.LIVE))
+                .game();
         loseNextReply[0] = true;
-        assertThrows(io.tally.scoreboard.store.StoreUnavailableException.class,
+        assertThrows(
+                io.tally.scoreboard.store.StoreUnavailableException.class,
                 () -> k.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty(), "key-1"));
-        Scorekeeper.Applied retry = k.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty(), "key-1");
+        Scorekeeper.Applied retry =
+                k.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty(), "key-1");
         assertTrue(retry.already());
         assertEquals(OptionalLong.of(2), retry.earlier());
         assertEquals(5, retry.snapshot().game().home().score(), "applied once");
@@ -116,7 +138,8 @@ class ScorekeeperTest {
         keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty(), "key-2");
         keeper.apply(g.id(), new GameEvent.AddPoints(Side.AWAY, 3), OptionalLong.empty());
         int published = feed.payloads.size();
-        Scorekeeper.Applied again = keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.of(1), "key-2");
+        Scorekeeper.Applied again =
+                keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.of(1), "key-2");
         assertTrue(again.already(), "found in the game's record before If-Match or the rules are looked at");
         assertEquals(OptionalLong.of(2), again.earlier());
         assertEquals(3, again.snapshot().game().version(), "the current game");
@@ -128,9 +151,12 @@ class ScorekeeperTest {
     void aKeyedWriteTakenBackBecauseItCouldNotBePublishedIsAppliedByItsRetry() {
         Game g = newGame();
         feed.down = true;
-        assertThrows(UnavailableException.class, () -> keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty(), "key-3"));
+        assertThrows(
+                UnavailableException.class,
+                () -> keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty(), "key-3"));
         feed.down = false;
-        Scorekeeper.Applied retry = keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty(), "key-3");
+        Scorekeeper.Applied retry =
+                keeper.apply(g.id(), new GameEvent.AddPoints(Side.HOME, 5), OptionalLong.empty(), "key-3");
         assertFalse(retry.already());
         assertEquals(5, retry.snapshot().game().home().score());
     }
@@ -139,7 +165,8 @@ class ScorekeeperTest {
     void aStaleVersionIsAConflictCarryingTheCurrentGame() {
         Game g = newGame();
         keeper.apply(g.id(), new GameEvent.AddPoints(Side.AWAY, 1), OptionalLong.of(1));
-        Conflict c = assertThrows(Conflict.class, () -> keeper.apply(g.id(), new GameEvent.AddPoints(Side.AWAY, 1), OptionalLong.of(1)));
+        Conflict c = assertThrows(
+                Conflict.class, () -> keeper.apply(g.id(), new GameEvent.AddPoints(Side.AWAY, 1), OptionalLong.of(1)));
         assertEquals("version-mismatch", c.code());
         assertEquals(2, c.current().version());
     }

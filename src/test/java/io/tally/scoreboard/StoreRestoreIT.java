@@ -1,22 +1,21 @@
 package io.tally.scoreboard;
 
+import static io.tally.scoreboard.ApiClient.auth;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.testing.RedisServer;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.tally.scoreboard.ApiClient.auth;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Two instances on one Redis that is killed and restarted empty. Instance B last read the game long
@@ -46,9 +45,21 @@ class StoreRestoreIT {
     }
 
     private Map<String, String> settings(String checkMillis) {
-        return Map.of("REDIS_URL", redis.url(), "TALLY_ADMIN_TOKEN", TOKEN,
-                "TALLY_STORE_CHECK_MS", checkMillis, "TALLY_REDIS_TIMEOUT_MS", "500", "TALLY_STORE_RESTORE_MS", "2500",
-                "TALLY_WRITE_RATE", "1000", "TALLY_WRITE_BURST", "1000");
+        return Map.of(
+                "REDIS_URL",
+                redis.url(),
+                "TALLY_ADMIN_TOKEN",
+                TOKEN,
+                "TALLY_STORE_CHECK_MS",
+                checkMillis,
+                "TALLY_REDIS_TIMEOUT_MS",
+                "500",
+                "TALLY_STORE_RESTORE_MS",
+                "2500",
+                "TALLY_WRITE_RATE",
+                "1000",
+                "TALLY_WRITE_BURST",
+                "1000");
     }
 
     @AfterAll
@@ -89,8 +100,8 @@ class StoreRestoreIT {
         Writer w = new Writer(false);
         String id = w.createOnAAndLetBReadIt();
         String key = UUID.randomUUID().toString();
-        ApiClient.Response first = onA.post("/api/games/" + id + "/events", ApiClient.score("home", 2),
-                auth(TOKEN, "Idempotency-Key", key));
+        ApiClient.Response first = onA.post(
+                "/api/games/" + id + "/events", ApiClient.score("home", 2), auth(TOKEN, "Idempotency-Key", key));
         assertEquals(200, first.status(), first.body()); // the client is taken to have missed this answer
 
         redis.kill9();
@@ -99,7 +110,8 @@ class StoreRestoreIT {
         long deadline = System.nanoTime() + WAIT.toNanos();
         ApiClient.Response retry;
         while (true) {
-            retry = onB.post("/api/games/" + id + "/events", ApiClient.score("home", 2), auth(TOKEN, "Idempotency-Key", key));
+            retry = onB.post(
+                    "/api/games/" + id + "/events", ApiClient.score("home", 2), auth(TOKEN, "Idempotency-Key", key));
             if (retry.status() != 503) break;
             assertTrue(System.nanoTime() < deadline, retry::body);
             pause(100);
@@ -129,8 +141,12 @@ class StoreRestoreIT {
             String key = UUID.randomUUID().toString();
             long deadline = System.nanoTime() + WAIT.toNanos();
             ApiClient.Response created;
-            while ((created = onA.post("/api/games", Map.of("home", "Kept", "away", "Safe", "status", "live"),
-                    auth(TOKEN, "Idempotency-Key", key))).status() == 503) {
+            while ((created = onA.post(
+                                    "/api/games",
+                                    Map.of("home", "Kept", "away", "Safe", "status", "live"),
+                                    auth(TOKEN, "Idempotency-Key", key)))
+                            .status()
+                    == 503) {
                 assertTrue(System.nanoTime() < deadline, created::body);
                 pause(100);
             }
@@ -160,8 +176,10 @@ class StoreRestoreIT {
                 if (r.status() == 409 && ifMatch && "version-mismatch".equals(r.code())) {
                     Map<String, Object> current = (Map<String, Object>) r.json().get("game");
                     long v = (Long) current.get("version");
-                    assertTrue(v >= newestAcknowledged, () -> "a conflict answered with version " + v
-                            + " after version " + newestAcknowledged + " was acknowledged: " + r.body());
+                    assertTrue(
+                            v >= newestAcknowledged,
+                            () -> "a conflict answered with version " + v + " after version " + newestAcknowledged
+                                    + " was acknowledged: " + r.body());
                     sameStateForSameVersion(current);
                     shown = v;
                     continue;
@@ -191,7 +209,9 @@ class StoreRestoreIT {
             for (ApiClient api : List.of(onA, onB)) {
                 Map<String, Object> game = readWhenPossible(api, id);
                 sameStateForSameVersion(game);
-                assertEquals((long) points, ((Map<String, Object>) game.get("home")).get("score"),
+                assertEquals(
+                        (long) points,
+                        ((Map<String, Object>) game.get("home")).get("score"),
                         () -> "every acknowledged point is in the final state; refusals on the way: " + refusals);
                 assertEquals(newestAcknowledged, game.get("version"));
             }

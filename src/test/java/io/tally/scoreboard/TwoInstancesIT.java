@@ -1,12 +1,13 @@
 package io.tally.scoreboard;
 
+import static io.tally.scoreboard.ApiClient.auth;
+import static io.tally.scoreboard.ApiClient.score;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.testing.RedisServer;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +17,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static io.tally.scoreboard.ApiClient.auth;
-import static io.tally.scoreboard.ApiClient.score;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /** Two Tally instances sharing one Redis, as behind a load balancer without stickiness. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -36,8 +35,17 @@ class TwoInstancesIT {
     @BeforeAll
     void start() {
         redis = RedisServer.start();
-        Map<String, String> settings = Map.of("REDIS_URL", redis.url(), "TALLY_ADMIN_TOKEN", TOKEN,
-                "TALLY_POLL_HOLD_MS", "1500", "TALLY_WRITE_RATE", "1000", "TALLY_WRITE_BURST", "1000");
+        Map<String, String> settings = Map.of(
+                "REDIS_URL",
+                redis.url(),
+                "TALLY_ADMIN_TOKEN",
+                TOKEN,
+                "TALLY_POLL_HOLD_MS",
+                "1500",
+                "TALLY_WRITE_RATE",
+                "1000",
+                "TALLY_WRITE_BURST",
+                "1000");
         a = TallyServer.start(settings);
         b = TallyServer.start(settings);
         apiA = new ApiClient(a.baseUrl());
@@ -54,7 +62,9 @@ class TwoInstancesIT {
     @Test
     @SuppressWarnings("unchecked")
     void concurrentScorersOnBothInstancesEndInOneStateThatEveryViewerSeesInTheSameOrder() throws Exception {
-        Map<String, Object> game = apiA.post("/api/games", Map.of("home", "North", "away", "South", "status", "live"), auth(TOKEN)).game();
+        Map<String, Object> game = apiA.post(
+                        "/api/games", Map.of("home", "North", "away", "South", "status", "live"), auth(TOKEN))
+                .game();
         String id = (String) game.get("id");
         ApiClient.Response snap = apiB.get("/api/games/" + id);
         assertEquals(200, snap.status(), "a game created on A is readable on B");
@@ -69,8 +79,13 @@ class TwoInstancesIT {
                 for (String team : List.of("home", "away")) {
                     scorers.add(() -> {
                         for (int i = 0; i < each; i++) {
-                            ApiClient.Response r = api.post("/api/games/" + id + "/events", score(team, 1),
-                                    auth(TOKEN, "Idempotency-Key", UUID.randomUUID().toString()));
+                            ApiClient.Response r = api.post(
+                                    "/api/games/" + id + "/events",
+                                    score(team, 1),
+                                    auth(
+                                            TOKEN,
+                                            "Idempotency-Key",
+                                            UUID.randomUUID().toString()));
                             assertEquals(200, r.status(), r.body());
                         }
                         return null;
@@ -103,7 +118,9 @@ class TwoInstancesIT {
 
     @Test
     void aWriteRetriedOnTheOtherInstanceIsNotAppliedTwice() {
-        Map<String, Object> game = apiA.post("/api/games", Map.of("home", "Left", "away", "Right", "status", "live"), auth(TOKEN)).game();
+        Map<String, Object> game = apiA.post(
+                        "/api/games", Map.of("home", "Left", "away", "Right", "status", "live"), auth(TOKEN))
+                .game();
         String path = "/api/games/" + game.get("id") + "/events";
         String key = UUID.randomUUID().toString();
         ApiClient.Response first = apiA.post(path, score("home", 2), auth(TOKEN, "Idempotency-Key", key));
@@ -116,7 +133,9 @@ class TwoInstancesIT {
 
     @Test
     void twoScorersOnTheSameVersionOnDifferentInstancesGetOneConflict() {
-        Map<String, Object> game = apiA.post("/api/games", Map.of("home", "Up", "away", "Down", "status", "live"), auth(TOKEN)).game();
+        Map<String, Object> game = apiA.post(
+                        "/api/games", Map.of("home", "Up", "away", "Down", "status", "live"), auth(TOKEN))
+                .game();
         String path = "/api/games/" + game.get("id") + "/events";
         ApiClient.Response one = apiA.post(path, score("home", 1), auth(TOKEN, "If-Match", "\"1\""));
         ApiClient.Response two = apiB.post(path, score("home", 1), auth(TOKEN, "If-Match", "\"1\""));
@@ -129,17 +148,36 @@ class TwoInstancesIT {
     @SuppressWarnings("unchecked")
     void afterRedisRestartsEmptyTheGameIsBackScoringGoesOnAndViewersAreToldToReload() throws Exception {
         try (RedisServer volatileRedis = RedisServer.start()) {
-            Map<String, String> settings = Map.of("REDIS_URL", volatileRedis.url(), "TALLY_ADMIN_TOKEN", TOKEN,
-                    "TALLY_POLL_HOLD_MS", "1000", "TALLY_STORE_CHECK_MS", "200", "TALLY_REDIS_TIMEOUT_MS", "500");
+            Map<String, String> settings = Map.of(
+                    "REDIS_URL",
+                    volatileRedis.url(),
+                    "TALLY_ADMIN_TOKEN",
+                    TOKEN,
+                    "TALLY_POLL_HOLD_MS",
+                    "1000",
+                    "TALLY_STORE_CHECK_MS",
+                    "200",
+                    "TALLY_REDIS_TIMEOUT_MS",
+                    "500");
             TallyServer c = TallyServer.start(settings);
             TallyServer d = TallyServer.start(settings);
             try {
                 ApiClient onC = new ApiClient(c.baseUrl());
                 ApiClient onD = new ApiClient(d.baseUrl());
-                String id = (String) onC.post("/api/games", Map.of("home", "Before", "away", "Restart", "status", "live"), auth(TOKEN)).game().get("id");
-                for (int i = 0; i < 3; i++) assertEquals(200, onD.post("/api/games/" + id + "/events", score("home", 1), auth(TOKEN)).status());
+                String id = (String) onC.post(
+                                "/api/games",
+                                Map.of("home", "Before", "away", "Restart", "status", "live"),
+                                auth(TOKEN))
+                        .game()
+                        .get("id");
+                for (int i = 0; i < 3; i++)
+                    assertEquals(
+                            200,
+                            onD.post("/api/games/" + id + "/events", score("home", 1), auth(TOKEN))
+                                    .status());
                 ApiClient.Response snap = onC.get("/api/games/" + id);
-                LongPollViewer viewer = new LongPollViewer("game-" + id, snap.json().get("position"));
+                LongPollViewer viewer =
+                        new LongPollViewer("game-" + id, snap.json().get("position"));
 
                 volatileRedis.kill9();
                 volatileRedis.restart();
@@ -148,7 +186,10 @@ class TwoInstancesIT {
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
                 ApiClient.Response r = null;
                 while (System.nanoTime() < deadline) {
-                    r = onC.post("/api/games/" + id + "/events", score("away", 2), auth(TOKEN, "Idempotency-Key", "after-restart"));
+                    r = onC.post(
+                            "/api/games/" + id + "/events",
+                            score("away", 2),
+                            auth(TOKEN, "Idempotency-Key", "after-restart"));
                     if (r.status() == 200) break;
                     Thread.sleep(100);
                 }
@@ -160,7 +201,10 @@ class TwoInstancesIT {
                 }
                 assertEquals(200, read.status(), read.body());
                 Map<String, Object> game = read.game();
-                assertEquals(3L, ((Map<String, Object>) game.get("home")).get("score"), "scores from before the restart survive");
+                assertEquals(
+                        3L,
+                        ((Map<String, Object>) game.get("home")).get("score"),
+                        "scores from before the restart survive");
                 assertEquals(2L, ((Map<String, Object>) game.get("away")).get("score"));
 
                 // The viewer's history is gone (new epoch): it is told to reset, reloads the snapshot
@@ -185,7 +229,10 @@ class TwoInstancesIT {
         try {
             ApiClient api = new ApiClient(c.baseUrl());
             assertEquals(200, api.get("/api/games").status());
-            assertEquals(401, api.post("/api/games", Map.of("home", "No", "away", "Token", "status", "live"), auth(TOKEN)).status(),
+            assertEquals(
+                    401,
+                    api.post("/api/games", Map.of("home", "No", "away", "Token", "status", "live"), auth(TOKEN))
+                            .status(),
                     "another instance's token is not this one's");
         } finally {
             c.stop();
@@ -195,16 +242,20 @@ class TwoInstancesIT {
     @Test
     void whenRedisIsDownTheApiAnswers503AndReadinessSaysDegraded() throws Exception {
         try (RedisServer doomed = RedisServer.start()) {
-            TallyServer c = TallyServer.start(Map.of("REDIS_URL", doomed.url(), "TALLY_ADMIN_TOKEN", TOKEN, "TALLY_REDIS_TIMEOUT_MS", "500"));
+            TallyServer c = TallyServer.start(
+                    Map.of("REDIS_URL", doomed.url(), "TALLY_ADMIN_TOKEN", TOKEN, "TALLY_REDIS_TIMEOUT_MS", "500"));
             try {
                 ApiClient api = new ApiClient(c.baseUrl());
-                Map<String, Object> g = api.post("/api/games", Map.of("home", "Dry", "away", "Run", "status", "live"), auth(TOKEN)).game();
+                Map<String, Object> g = api.post(
+                                "/api/games", Map.of("home", "Dry", "away", "Run", "status", "live"), auth(TOKEN))
+                        .game();
                 doomed.kill9();
                 ApiClient.Response read = api.get("/api/games/" + g.get("id"));
                 assertEquals(503, read.status(), read.body());
                 assertTrue(List.of("store-unavailable", "broker-unavailable").contains(read.code()));
                 assertNotNull(read.header("Retry-After"));
-                ApiClient.Response write = api.post("/api/games/" + g.get("id") + "/events", score("home", 1), auth(TOKEN));
+                ApiClient.Response write =
+                        api.post("/api/games/" + g.get("id") + "/events", score("home", 1), auth(TOKEN));
                 assertEquals(503, write.status(), write.body());
                 ApiClient.Response ready = api.get("/readyz");
                 assertEquals(503, ready.status());

@@ -1,9 +1,13 @@
 package io.tally.scoreboard;
 
+import static io.tally.scoreboard.ApiClient.auth;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.scoreboard.wiring.Scoreboard;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,29 +22,34 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.tally.scoreboard.ApiClient.auth;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Server-level settings: the write rate limit, and the scorer token (required when deployed, generated for a local run). */
 class WriteLimitsIT {
     @Test
     void writesBeyondTheBurstAre429WithRetryAfter() {
-        TallyServer server = TallyServer.start(Map.of("TALLY_ADMIN_TOKEN", ScoreboardApiContract.TOKEN,
-                "TALLY_WRITE_RATE", "1", "TALLY_WRITE_BURST", "3"));
+        TallyServer server = TallyServer.start(Map.of(
+                "TALLY_ADMIN_TOKEN", ScoreboardApiContract.TOKEN, "TALLY_WRITE_RATE", "1", "TALLY_WRITE_BURST", "3"));
         try {
             ApiClient api = new ApiClient(server.baseUrl());
             for (int i = 0; i < 3; i++) {
-                assertEquals(200, api.post("/api/games/sample/events", ApiClient.score("home", 1), auth(ScoreboardApiContract.TOKEN)).status());
+                assertEquals(
+                        200,
+                        api.post(
+                                        "/api/games/sample/events",
+                                        ApiClient.score("home", 1),
+                                        auth(ScoreboardApiContract.TOKEN))
+                                .status());
             }
-            ApiClient.Response r = api.post("/api/games/sample/events", ApiClient.score("home", 1), auth(ScoreboardApiContract.TOKEN));
+            ApiClient.Response r =
+                    api.post("/api/games/sample/events", ApiClient.score("home", 1), auth(ScoreboardApiContract.TOKEN));
             assertEquals(429, r.status());
             assertEquals("rate-limited", r.code());
             assertNotNull(r.header("Retry-After"));
-            assertEquals(429, api.get("/api/session", auth("guessing-the-token-1234")).status(), "token guesses count too");
+            assertEquals(
+                    429,
+                    api.get("/api/session", auth("guessing-the-token-1234")).status(),
+                    "token guesses count too");
             assertEquals(200, api.get("/api/games").status(), "reads are not limited");
         } finally {
             server.stop();
@@ -62,8 +71,7 @@ class WriteLimitsIT {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
         public void close() {
@@ -80,7 +88,10 @@ class WriteLimitsIT {
             TallyServer server = TallyServer.start(Map.of("TALLY_ADMIN_TOKEN", ScoreboardApiContract.TOKEN));
             try {
                 ApiClient api = new ApiClient(server.baseUrl());
-                api.post("/api/games", Map.of("home", "A", "away", "B", "status", "live"), auth(ScoreboardApiContract.TOKEN));
+                api.post(
+                        "/api/games",
+                        Map.of("home", "A", "away", "B", "status", "live"),
+                        auth(ScoreboardApiContract.TOKEN));
                 api.post("/api/games", Map.of("home", "A", "away", "B", "status", "live"), auth(wrong));
                 api.post("/api/games", "{broken", auth(ScoreboardApiContract.TOKEN));
                 api.post("/api/games/sample/events", ApiClient.score("home", -99), auth(ScoreboardApiContract.TOKEN));
@@ -99,9 +110,15 @@ class WriteLimitsIT {
     void aDeployedWarWithoutATokenRefusesToStartAndTheLogSaysWhatToSet() {
         try (LogCapture capture = new LogCapture()) {
             // As in a container: no TALLY_ADMIN_TOKEN, and no launcher asking for a generated one.
-            assertThrows(IllegalStateException.class, () -> TallyServer.start(Map.of(Scoreboard.GENERATE_TOKEN_PARAMETER, "false")));
-            assertTrue(capture.lines.stream().anyMatch(l -> l.contains("TALLY_ADMIN_TOKEN is not set")
-                    && l.contains("Environment properties") && l.contains("eb setenv TALLY_ADMIN_TOKEN")), String.join("", capture.lines));
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> TallyServer.start(Map.of(Scoreboard.GENERATE_TOKEN_PARAMETER, "false")));
+            assertTrue(
+                    capture.lines.stream()
+                            .anyMatch(l -> l.contains("TALLY_ADMIN_TOKEN is not set")
+                                    && l.contains("Environment properties")
+                                    && l.contains("eb setenv TALLY_ADMIN_TOKEN")),
+                    String.join("", capture.lines));
         }
     }
 
@@ -119,9 +136,11 @@ class WriteLimitsIT {
             log.close();
         }
         try {
-            Matcher m = Pattern.compile("Scorer token[^\\n]*\\n\\s+(\\S+)").matcher(captured.toString(StandardCharsets.UTF_8));
+            Matcher m = Pattern.compile("Scorer token[^\\n]*\\n\\s+(\\S+)")
+                    .matcher(captured.toString(StandardCharsets.UTF_8));
             assertTrue(m.find(), "the token is printed at start-up");
-            for (String line : log.lines) assertTrue(!line.contains(m.group(1)), "the generated token is not logged: " + line);
+            for (String line : log.lines)
+                assertTrue(!line.contains(m.group(1)), "the generated token is not logged: " + line);
             ApiClient api = new ApiClient(server.baseUrl());
             assertEquals(200, api.get("/api/session", auth(m.group(1))).status());
             assertEquals(200, api.get("/api/games/sample").status(), "the sample game is there");

@@ -77,28 +77,32 @@ public final class BlackholeProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to, Link link, boolean replies) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[8192];
-            try (InputStream in = from.getInputStream()) {
-                OutputStream out = to.getOutputStream();
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    if (!link.blackholed && !(replies && link.repliesLost)) {
-                        out.write(buf, 0, n);
-                        out.flush();
+        Thread t = new Thread(
+                () -> {
+                    byte[] buf = new byte[8192];
+                    try (InputStream in = from.getInputStream()) {
+                        OutputStream out = to.getOutputStream();
+                        int n;
+                        while ((n = in.read(buf)) >= 0) {
+                            if (!link.blackholed && !(replies && link.repliesLost)) {
+                                out.write(buf, 0, n);
+                                out.flush();
+                            }
+                            String marker = loseReplyTo;
+                            if (!replies
+                                    && marker != null
+                                    && new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1)
+                                            .contains(marker)) {
+                                loseReplyTo = null;
+                                link.repliesLost = true;
+                            }
+                        }
+                        if (!link.blackholed) to.close();
+                    } catch (IOException e) {
+                        closeQuietly(to);
                     }
-                    String marker = loseReplyTo;
-                    if (!replies && marker != null
-                            && new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).contains(marker)) {
-                        loseReplyTo = null;
-                        link.repliesLost = true;
-                    }
-                }
-                if (!link.blackholed) to.close();
-            } catch (IOException e) {
-                closeQuietly(to);
-            }
-        }, "blackhole-proxy-pump");
+                },
+                "blackhole-proxy-pump");
         t.setDaemon(true);
         t.start();
     }

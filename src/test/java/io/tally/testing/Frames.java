@@ -1,14 +1,12 @@
 package io.tally.testing;
 
 import io.tally.json.Json;
-
 import java.util.List;
 import java.util.Map;
 
 /** Reading protocol frames in tests. */
 public final class Frames {
-    private Frames() {
-    }
+    private Frames() {}
 
     @SuppressWarnings("unchecked")
     public static Map<String, Object> map(Object o) {

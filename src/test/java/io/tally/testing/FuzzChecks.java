@@ -10,8 +10,7 @@ public final class FuzzChecks {
     /** An error text is echoed to the client inside an error frame or problem body: keep it small. */
     public static final int MAX_ERROR_LENGTH = 300;
 
-    private FuzzChecks() {
-    }
+    private FuzzChecks() {}
 
     /**
      * A refusal's message goes back to the client: it must be short (no reflection of a 64 KiB
@@ -20,7 +19,8 @@ public final class FuzzChecks {
     public static void assertSafeMessage(String message) {
         if (message == null || message.isEmpty()) throw new AssertionError("a refusal needs a message");
         if (message.length() > MAX_ERROR_LENGTH) {
-            throw new AssertionError("error message of " + message.length() + " chars: " + message.substring(0, 80) + "…");
+            throw new AssertionError(
+                    "error message of " + message.length() + " chars: " + message.substring(0, 80) + "…");
         }
         for (int i = 0; i < message.length(); i++) {
             char c = message.charAt(i);

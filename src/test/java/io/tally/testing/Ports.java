@@ -15,8 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Ports {
     private static final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();
 
-    private Ports() {
-    }
+    private Ports() {}
 
     public static int free() {
         for (int attempt = 0; attempt < 1_000; attempt++) {

@@ -59,7 +59,8 @@ public final class RawHandshake {
     public String header(String name) {
         for (String line : response.split("\r\n")) {
             int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) return line.substring(colon + 1).trim();
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name))
+                return line.substring(colon + 1).trim();
         }
         return null;
     }

@@ -1,7 +1,6 @@
 package io.tally.testing;
 
 import io.tally.json.Json;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

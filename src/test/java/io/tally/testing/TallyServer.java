@@ -2,6 +2,11 @@ package io.tally.testing;
 
 import io.tally.realtime.Realtime;
 import io.tally.scoreboard.wiring.Scoreboard;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.Wrapper;
@@ -9,12 +14,6 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.servlets.DefaultServlet;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.scan.StandardJarScanner;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Tally on embedded Tomcat 11, as the WAR runs: {@code webapp/} as the document root, its
@@ -40,15 +39,19 @@ public final class TallyServer implements AutoCloseable {
     }
 
     public static TallyServer start(String host, int port, Map<String, String> settings) {
-        return start(host, port, settings, Map.of(), context -> { });
+        return start(host, port, settings, Map.of(), context -> {});
     }
 
     /**
      * With Tomcat connector properties (e.g. {@code maxConnections}) and a last look at the context
      * before it starts (extra servlets for benchmarks).
      */
-    public static TallyServer start(String host, int port, Map<String, String> settings,
-                                    Map<String, String> connectorProperties, Consumer<Context> customizer) {
+    public static TallyServer start(
+            String host,
+            int port,
+            Map<String, String> settings,
+            Map<String, String> connectorProperties,
+            Consumer<Context> customizer) {
         try {
             Path baseDir = Files.createTempDirectory("tally-tomcat-");
             Tomcat tomcat = new Tomcat();
@@ -76,7 +79,8 @@ public final class TallyServer implements AutoCloseable {
             settings.forEach(context::addParameter);
             // A run in tests, benchmarks or LocalServer without TALLY_ADMIN_TOKEN generates one (a deployed
             // WAR refuses to start); pass the parameter as "false" to start as a deployment does.
-            if (!settings.containsKey(Scoreboard.GENERATE_TOKEN_PARAMETER)) context.addParameter(Scoreboard.GENERATE_TOKEN_PARAMETER, "true");
+            if (!settings.containsKey(Scoreboard.GENERATE_TOKEN_PARAMETER))
+                context.addParameter(Scoreboard.GENERATE_TOKEN_PARAMETER, "true");
             customizer.accept(context);
             tomcat.start();
             if (!context.getState().isAvailable()) {
@@ -98,7 +102,8 @@ public final class TallyServer implements AutoCloseable {
             if (Files.isRegularFile(candidate.resolve("WEB-INF/web.xml"))) return candidate;
             dir = dir.getParent();
         }
-        throw new IllegalStateException("webapp/WEB-INF/web.xml not found from " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "webapp/WEB-INF/web.xml not found from " + Path.of("").toAbsolutePath());
     }
 
     public int port() {
@@ -144,7 +149,8 @@ public final class TallyServer implements AutoCloseable {
 
     private static void deleteQuietly(Path dir) {
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // A temp directory; the OS cleans it eventually.
         }

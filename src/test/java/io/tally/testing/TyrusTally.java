@@ -1,20 +1,17 @@
 package io.tally.testing;
 
-import io.tally.config.Settings;
 import io.tally.Brokers;
 import io.tally.Transports;
+import io.tally.config.Settings;
 import io.tally.realtime.Realtime;
 import io.tally.realtime.RealtimeConfig;
 import io.tally.realtime.session.RealtimeCore;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.server.ServerApplicationConfig;
 import jakarta.websocket.server.ServerEndpointConfig;
-import org.glassfish.tyrus.server.Server;
-
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.Set;
+import org.glassfish.tyrus.server.Server;
 
 /**
  * Tally's WebSocket endpoint in Tyrus on Grizzly, no servlet container at all: proves the endpoint

@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpUpgradeHandler;
 import jakarta.servlet.http.WebConnection;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -29,18 +28,19 @@ import java.util.concurrent.ConcurrentHashMap;
 final class BareBroadcaster {
     static final String PATH = "/bare/ws";
     static final Set<Conn> CONNECTIONS = ConcurrentHashMap.newKeySet();
-    private static final byte[] WELCOME = frame("{\"type\":\"welcome\",\"v\":1,\"instance\":\"bare\",\"transport\":\"websocket\",\"heartbeat\":25000,\"timeout\":20000}");
-    private static final byte[] ACK = frame("{\"type\":\"ack\",\"id\":1,\"room\":\"game-1\",\"position\":{\"epoch\":\"bare\",\"offset\":\"0\"}}");
+    private static final byte[] WELCOME = frame(
+            "{\"type\":\"welcome\",\"v\":1,\"instance\":\"bare\",\"transport\":\"websocket\",\"heartbeat\":25000,\"timeout\":20000}");
+    private static final byte[] ACK =
+            frame("{\"type\":\"ack\",\"id\":1,\"room\":\"game-1\",\"position\":{\"epoch\":\"bare\",\"offset\":\"0\"}}");
     private static long offset;
 
-    private BareBroadcaster() {
-    }
+    private BareBroadcaster() {}
 
     /** Frames the message once and writes the same bytes to every viewer. */
     static synchronized void publish(String payload) {
         offset++;
-        byte[] f = frame("{\"type\":\"message\",\"room\":\"game-1\",\"position\":{\"epoch\":\"bare\",\"offset\":\"" + offset
-                + "\"},\"data\":" + payload + "}");
+        byte[] f = frame("{\"type\":\"message\",\"room\":\"game-1\",\"position\":{\"epoch\":\"bare\",\"offset\":\""
+                + offset + "\"},\"data\":" + payload + "}");
         for (Conn c : CONNECTIONS) c.send(f);
     }
 
@@ -63,7 +63,8 @@ final class BareBroadcaster {
     /** The handshake (RFC 6455 §4.2.2), then the connection is handed to {@link Conn}. */
     static final class Servlet extends HttpServlet {
         @Override
-        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException, jakarta.servlet.ServletException {
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp)
+                throws IOException, jakarta.servlet.ServletException {
             String key = req.getHeader("Sec-WebSocket-Key");
             if (key == null || !"websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
                 resp.sendError(400);
@@ -71,8 +72,10 @@ final class BareBroadcaster {
             }
             String accept;
             try {
-                accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
-                        .digest((key.trim() + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+                accept = Base64.getEncoder()
+                        .encodeToString(MessageDigest.getInstance("SHA-1")
+                                .digest((key.trim() + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                                        .getBytes(StandardCharsets.US_ASCII)));
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new IOException(e);
             }
@@ -93,8 +96,7 @@ final class BareBroadcaster {
         private boolean acked;
         private boolean closed;
 
-        public Conn() {
-        }
+        public Conn() {}
 
         @Override
         public void init(WebConnection wc) {

@@ -5,10 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.tally.realtime.Realtime;
 import io.tally.realtime.RealtimeStatus;
 import io.tally.testing.TallyServer;
-import org.apache.catalina.Wrapper;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.startup.Tomcat;
 
 /**
  * One Tally instance for benchmarks: the WAR's webapp on embedded Tomcat 11 (as
@@ -67,8 +65,12 @@ public final class BenchInstance implements AutoCloseable {
         server.realtime().rooms(ROOM::equals); // viewers subscribe before the first publish
     }
 
-    public static BenchInstance start(int port, int controlPort, Map<String, String> settings,
-                                      Map<String, String> connectorProps, Map<String, String> contextParams) {
+    public static BenchInstance start(
+            int port,
+            int controlPort,
+            Map<String, String> settings,
+            Map<String, String> connectorProps,
+            Map<String, String> contextParams) {
         Map<String, String> props = new LinkedHashMap<>(BENCH_CONNECTOR);
         props.putAll(connectorProps);
         Map<String, String> params = new LinkedHashMap<>(BENCH_SETTINGS);
@@ -135,7 +137,8 @@ public final class BenchInstance implements AutoCloseable {
         Realtime rt = realtime();
         RealtimeStatus s = rt.status();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        long nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed();
+        long nonHeap =
+                ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed();
         return "{\"pid\":" + ProcessHandle.current().pid()
                 + ",\"port\":" + port
                 + ",\"control\":" + controlPort()
@@ -196,7 +199,8 @@ public final class BenchInstance implements AutoCloseable {
         if (raw == null) return q;
         for (String kv : raw.split("&")) {
             int eq = kv.indexOf('=');
-            if (eq > 0) q.put(kv.substring(0, eq), java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+            if (eq > 0)
+                q.put(kv.substring(0, eq), java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return q;
     }
@@ -231,26 +235,31 @@ public final class BenchInstance implements AutoCloseable {
             }
         }
         BenchInstance instance = start(port, controlPort, settings, connector, params);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                instance.close();
-            } catch (RuntimeException ignored) {
-                // exiting anyway
-            }
-        }, "bench-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                instance.close();
+                            } catch (RuntimeException ignored) {
+                                // exiting anyway
+                            }
+                        },
+                        "bench-shutdown"));
         // Stops by itself: a deadline, and (when spawned) the parent's end of the pipe closing.
         long stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
         if (watchStdin) {
-            Thread watcher = new Thread(() -> {
-                try {
-                    while (System.in.read() >= 0) {
-                        // the parent never writes; EOF means it is gone
-                    }
-                } catch (IOException ignored) {
-                    // same: the parent is gone
-                }
-                System.exit(0);
-            }, "bench-stdin-watch");
+            Thread watcher = new Thread(
+                    () -> {
+                        try {
+                            while (System.in.read() >= 0) {
+                                // the parent never writes; EOF means it is gone
+                            }
+                        } catch (IOException ignored) {
+                            // same: the parent is gone
+                        }
+                        System.exit(0);
+                    },
+                    "bench-stdin-watch");
             watcher.setDaemon(true);
             watcher.start();
         }

@@ -1,15 +1,6 @@
 package io.tally.bench;
 
 import io.tally.json.Json;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WindowType;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +20,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Does the load tool connect as a browser does? Puts a counting loopback proxy in front of one Tally
@@ -45,8 +44,7 @@ import java.util.logging.Level;
  * Writes {@code target/bench/browser-check.json} and {@code .md}; exits 1 if the offers or the sizes differ.
  */
 public final class BrowserCheck {
-    private BrowserCheck() {
-    }
+    private BrowserCheck() {}
 
     /** One proxied connection: what was asked and answered, and the bytes sent to the client after the answer's head. */
     static final class Conn {
@@ -75,15 +73,17 @@ public final class BrowserCheck {
                 default -> throw new IllegalArgumentException("usage: --tabs K --events E --log L");
             }
         }
-        Thread guard = new Thread(() -> {
-            try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(240));
-                System.err.println("browser-check: deadline reached");
-                System.exit(3);
-            } catch (InterruptedException ignored) {
-                // done in time
-            }
-        }, "browser-check-guard");
+        Thread guard = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(TimeUnit.SECONDS.toMillis(240));
+                        System.err.println("browser-check: deadline reached");
+                        System.exit(3);
+                    } catch (InterruptedException ignored) {
+                        // done in time
+                    }
+                },
+                "browser-check-guard");
         guard.setDaemon(true);
         guard.start();
         int code = run(tabs, events, log);
@@ -96,7 +96,7 @@ public final class BrowserCheck {
         Files.createDirectories(out);
         Map<String, Object> r = new LinkedHashMap<>();
         try (BenchInstance tally = BenchInstance.start(0, 0, Map.of(), Map.of(), Map.of());
-             ServerSocket listener = new ServerSocket()) {
+                ServerSocket listener = new ServerSocket()) {
             listener.bind(new InetSocketAddress("127.0.0.1", 0));
             List<Conn> conns = new CopyOnWriteArrayList<>();
             Thread acceptor = new Thread(() -> accept(listener, tally.port(), conns), "proxy-accept");
@@ -126,21 +126,26 @@ public final class BrowserCheck {
                     loop.submit(viewer::open);
                 }
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (System.nanoTime() < deadline && (shared.joined.get() < tabs || acks.size() < tabs || !nodeJoined(conns))) {
+                while (System.nanoTime() < deadline
+                        && (shared.joined.get() < tabs || acks.size() < tabs || !nodeJoined(conns))) {
                     readPerformanceLog(driver, acks, messageSizes);
                     Thread.sleep(100);
                 }
                 if (shared.joined.get() < tabs || acks.size() < tabs) {
-                    throw new IllegalStateException("not all joined: tool " + shared.joined.get() + ", tabs " + acks.size()
-                            + (shared.firstFailure != null ? "; " + shared.firstFailure : ""));
+                    throw new IllegalStateException("not all joined: tool " + shared.joined.get() + ", tabs "
+                            + acks.size() + (shared.firstFailure != null ? "; " + shared.firstFailure : ""));
                 }
                 Thread.sleep(500); // let the join traffic settle before the window opens
                 Map<Conn, Long> before = new HashMap<>();
                 for (Conn c : conns) before.put(c, c.down.get());
                 game.score(2, events / 2.0);
                 deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (System.nanoTime() < deadline && (loop.recorder.total < (long) tabs * events
-                        || messageSizes.values().stream().mapToInt(List::size).sum() < tabs * events)) {
+                while (System.nanoTime() < deadline
+                        && (loop.recorder.total < (long) tabs * events
+                                || messageSizes.values().stream()
+                                                .mapToInt(List::size)
+                                                .sum()
+                                        < tabs * events)) {
                     readPerformanceLog(driver, acks, messageSizes);
                     Thread.sleep(100);
                 }
@@ -160,8 +165,14 @@ public final class BrowserCheck {
         return Boolean.TRUE.equals(r.get("match")) ? 0 : 1;
     }
 
-    private static void report(Map<String, Object> r, List<Conn> conns, Map<Conn, Long> before, int events,
-                               Map<String, List<Integer>> cdpSizes, Recorder tool, int tabs) {
+    private static void report(
+            Map<String, Object> r,
+            List<Conn> conns,
+            Map<Conn, Long> before,
+            int events,
+            Map<String, List<Integer>> cdpSizes,
+            Recorder tool,
+            int tabs) {
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, List<Double>> perKind = new LinkedHashMap<>();
         Map<String, String> offers = new LinkedHashMap<>(), answers = new LinkedHashMap<>();
@@ -183,17 +194,25 @@ public final class BrowserCheck {
         r.put("offered", offers);
         r.put("answered", answers);
         Map<String, Object> wire = new LinkedHashMap<>();
-        perKind.forEach((k, v) -> wire.put(k, FanOut.round(v.stream().mapToDouble(x -> x).average().orElse(Double.NaN), 1)));
+        perKind.forEach((k, v) -> wire.put(
+                k, FanOut.round(v.stream().mapToDouble(x -> x).average().orElse(Double.NaN), 1)));
         r.put("wire_bytes_per_event", wire);
         List<Integer> browserSizes = new ArrayList<>();
         cdpSizes.values().forEach(browserSizes::addAll);
-        r.put("chromium_message_payload_bytes", browserSizes.isEmpty() ? null
-                : FanOut.round(browserSizes.stream().mapToInt(x -> x).average().orElse(Double.NaN), 1));
-        r.put("tool_message_payload_bytes", tool.total == 0 ? null : FanOut.round((double) tool.payloadBytes / tool.total, 1));
+        r.put(
+                "chromium_message_payload_bytes",
+                browserSizes.isEmpty()
+                        ? null
+                        : FanOut.round(
+                                browserSizes.stream().mapToInt(x -> x).average().orElse(Double.NaN), 1));
+        r.put(
+                "tool_message_payload_bytes",
+                tool.total == 0 ? null : FanOut.round((double) tool.payloadBytes / tool.total, 1));
         r.put("tool_messages", tool.total);
         r.put("chromium_messages", browserSizes.size());
         String chromeOffer = offers.get("chromium"), toolOffer = offers.get("load tool");
-        boolean sameOffer = chromeOffer != null && chromeOffer.equals(toolOffer)
+        boolean sameOffer = chromeOffer != null
+                && chromeOffer.equals(toolOffer)
                 && (!offers.containsKey("node") || chromeOffer.equals(offers.get("node")));
         Object cw = wire.get("chromium"), tw = wire.get("load tool");
         boolean sameWire = cw instanceof Double c && tw instanceof Double t && Math.abs(c - t) <= Math.max(8, 0.05 * c);
@@ -206,17 +225,34 @@ public final class BrowserCheck {
     }
 
     private static String markdown(Map<String, Object> r) {
-        StringBuilder sb = new StringBuilder("# Browser check\n\n| client | Sec-WebSocket-Extensions offered | answered | wire bytes per score |\n|---|---|---|---|\n");
+        StringBuilder sb = new StringBuilder(
+                "# Browser check\n\n| client | Sec-WebSocket-Extensions offered | answered | wire bytes per score |\n|---|---|---|---|\n");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> rows = (List<Map<String, Object>>) r.getOrDefault("connections", List.of());
         for (Map<String, Object> row : rows) {
-            sb.append("| ").append(row.get("client")).append(" | `").append(row.get("offered")).append("` | `")
-                    .append(row.get("answered")).append("` | ").append(row.get("wire_bytes_per_event")).append(" |\n");
+            sb.append("| ")
+                    .append(row.get("client"))
+                    .append(" | `")
+                    .append(row.get("offered"))
+                    .append("` | `")
+                    .append(row.get("answered"))
+                    .append("` | ")
+                    .append(row.get("wire_bytes_per_event"))
+                    .append(" |\n");
         }
-        sb.append("\nDecompressed message size: Chromium (CDP) ").append(r.get("chromium_message_payload_bytes"))
-                .append(" bytes over ").append(r.get("chromium_messages")).append(" messages; load tool ")
-                .append(r.get("tool_message_payload_bytes")).append(" bytes over ").append(r.get("tool_messages"))
-                .append(" messages. Log: ").append(r.get("game_log_events")).append(" events. Match: ").append(r.get("match")).append('\n');
+        sb.append("\nDecompressed message size: Chromium (CDP) ")
+                .append(r.get("chromium_message_payload_bytes"))
+                .append(" bytes over ")
+                .append(r.get("chromium_messages"))
+                .append(" messages; load tool ")
+                .append(r.get("tool_message_payload_bytes"))
+                .append(" bytes over ")
+                .append(r.get("tool_messages"))
+                .append(" messages. Log: ")
+                .append(r.get("game_log_events"))
+                .append(" events. Match: ")
+                .append(r.get("match"))
+                .append('\n');
         return sb.toString();
     }
 
@@ -228,12 +264,14 @@ public final class BrowserCheck {
         Path root = io.tally.testing.TallyServer.webappDir().getParent();
         String ws = base.replace("http", "ws") + "/live/ws?batch=1";
         // As loadgen.js: perMessageDeflate unless DEFLATE=0, an Origin header; a User-Agent so the proxy knows it.
-        String script = "const W=require('ws');const w=new W(process.argv[1],{perMessageDeflate:process.env.DEFLATE!=='0',"
-                + "headers:{Origin:process.argv[2],'User-Agent':'node-ws'}});"
-                + "w.on('message',d=>{const t=d.toString();if(t.startsWith('{\"type\":\"welcome\"'))w.send(JSON.stringify({type:'subscribe',id:1,room:process.argv[3]}));});"
-                + "setTimeout(()=>process.exit(0),180000);";
+        String script =
+                "const W=require('ws');const w=new W(process.argv[1],{perMessageDeflate:process.env.DEFLATE!=='0',"
+                        + "headers:{Origin:process.argv[2],'User-Agent':'node-ws'}});"
+                        + "w.on('message',d=>{const t=d.toString();if(t.startsWith('{\"type\":\"welcome\"'))w.send(JSON.stringify({type:'subscribe',id:1,room:process.argv[3]}));});"
+                        + "setTimeout(()=>process.exit(0),180000);";
         ProcessBuilder pb = new ProcessBuilder("node", "-e", script, ws, base, game.room());
-        pb.environment().put("NODE_PATH", root.resolve("bench/node/node_modules").toString());
+        pb.environment()
+                .put("NODE_PATH", root.resolve("bench/node/node_modules").toString());
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         return pb.start();
     }
@@ -241,24 +279,34 @@ public final class BrowserCheck {
     private static WebDriver chromium() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(System.getProperty("tally.chromium", "/usr/bin/chromium"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--no-default-browser-check");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--no-default-browser-check");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.PERFORMANCE, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(System.getProperty("tally.chromedriver", "/usr/bin/chromedriver")))
-                .usingAnyFreePort().build();
+                .usingAnyFreePort()
+                .build();
         return new ChromeDriver(service, options);
     }
 
     /** Chromium's received WebSocket frames (decompressed payloads), per connection. */
     @SuppressWarnings("unchecked")
-    private static void readPerformanceLog(WebDriver driver, Map<String, Integer> acks, Map<String, List<Integer>> sizes) {
+    private static void readPerformanceLog(
+            WebDriver driver, Map<String, Integer> acks, Map<String, List<Integer>> sizes) {
         for (LogEntry e : driver.manage().logs().get(LogType.PERFORMANCE)) {
             if (!e.getMessage().contains("Network.webSocketFrameReceived")) continue;
-            Map<String, Object> m = (Map<String, Object>) Json.parseObject(e.getMessage(), 16).get("message");
+            Map<String, Object> m =
+                    (Map<String, Object>) Json.parseObject(e.getMessage(), 16).get("message");
             Map<String, Object> params = (Map<String, Object>) m.get("params");
             String id = (String) params.get("requestId");
             String payload = (String) ((Map<String, Object>) params.get("response")).get("payloadData");
@@ -288,48 +336,52 @@ public final class BrowserCheck {
 
     /** Copies one direction; records the request heads (upstream) and counts what follows the 101 (downstream). */
     private static void pipe(Socket from, Socket to, Conn c, boolean upstream) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[65536];
-            StringBuilder head = new StringBuilder();
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    int counted = n;
-                    if (!c.upgraded || upstream) {
-                        if (head.length() < 16384 && !(upstream && c.upgraded)) {
-                            head.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-                            int end;
-                            while ((end = head.indexOf("\r\n\r\n")) >= 0) {
-                                String h = head.substring(0, end);
-                                head.delete(0, end + 4);
-                                if (upstream) request(c, h);
-                                else if (h.contains("HTTP/1.1 101")) { // possibly after an earlier answer's body
-                                    String ext = WsViewer.header(h, "sec-websocket-extensions");
-                                    c.answered = ext == null ? "none" : ext;
-                                    c.upgraded = true;
-                                    counted = head.length(); // what followed the head in this read
-                                    head.setLength(0);
-                                    break;
+        Thread t = new Thread(
+                () -> {
+                    byte[] buf = new byte[65536];
+                    StringBuilder head = new StringBuilder();
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        int n;
+                        while ((n = in.read(buf)) >= 0) {
+                            int counted = n;
+                            if (!c.upgraded || upstream) {
+                                if (head.length() < 16384 && !(upstream && c.upgraded)) {
+                                    head.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                                    int end;
+                                    while ((end = head.indexOf("\r\n\r\n")) >= 0) {
+                                        String h = head.substring(0, end);
+                                        head.delete(0, end + 4);
+                                        if (upstream) request(c, h);
+                                        else if (h.contains(
+                                                "HTTP/1.1 101")) { // possibly after an earlier answer's body
+                                            String ext = WsViewer.header(h, "sec-websocket-extensions");
+                                            c.answered = ext == null ? "none" : ext;
+                                            c.upgraded = true;
+                                            counted = head.length(); // what followed the head in this read
+                                            head.setLength(0);
+                                            break;
+                                        }
+                                    }
                                 }
+                                if (!upstream && !c.upgraded) counted = 0;
                             }
+                            if (!upstream) c.down.addAndGet(counted);
+                            out.write(buf, 0, n);
+                            out.flush();
                         }
-                        if (!upstream && !c.upgraded) counted = 0;
+                    } catch (IOException ignored) {
+                        // one side closed
+                    } finally {
+                        try {
+                            to.close();
+                            from.close();
+                        } catch (IOException ignored) {
+                            // closing anyway
+                        }
                     }
-                    if (!upstream) c.down.addAndGet(counted);
-                    out.write(buf, 0, n);
-                    out.flush();
-                }
-            } catch (IOException ignored) {
-                // one side closed
-            } finally {
-                try {
-                    to.close();
-                    from.close();
-                } catch (IOException ignored) {
-                    // closing anyway
-                }
-            }
-        }, "proxy-" + (upstream ? "up" : "down"));
+                },
+                "proxy-" + (upstream ? "up" : "down"));
         t.setDaemon(true);
         t.start();
     }

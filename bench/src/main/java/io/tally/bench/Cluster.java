@@ -5,7 +5,6 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -36,7 +35,8 @@ final class Cluster implements AutoCloseable {
         }
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final List<Instance> instances = new ArrayList<>();
     Process redis;
@@ -50,9 +50,21 @@ final class Cluster implements AutoCloseable {
     /** Starts redis-server on a free loopback port, bounded by {@code timeout}. */
     void startRedis(long maxSeconds, Path logDir) throws IOException, InterruptedException {
         int port = Ports.free();
-        ProcessBuilder pb = new ProcessBuilder("timeout", "--kill-after=5", Long.toString(maxSeconds),
-                "redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no");
+        ProcessBuilder pb = new ProcessBuilder(
+                "timeout",
+                "--kill-after=5",
+                Long.toString(maxSeconds),
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no");
         pb.redirectErrorStream(true).redirectOutput(logDir.resolve("redis.log").toFile());
         redis = pb.start();
         redisUrl = "redis://127.0.0.1:" + port;
@@ -74,8 +86,15 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Starts one Tally instance as its own JVM and waits for its BENCH-READY line. */
-    Instance spawn(String name, List<String> jvmOptions, Map<String, String> settings, Map<String, String> connector,
-                   Map<String, String> contextParams, long maxSeconds, Path logDir) throws IOException {
+    Instance spawn(
+            String name,
+            List<String> jvmOptions,
+            Map<String, String> settings,
+            Map<String, String> connector,
+            Map<String, String> contextParams,
+            long maxSeconds,
+            Path logDir)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
@@ -85,9 +104,18 @@ final class Cluster implements AutoCloseable {
         cmd.add("--watch-stdin");
         cmd.add("--max-seconds");
         cmd.add(Long.toString(maxSeconds));
-        settings.forEach((k, v) -> { cmd.add("--set"); cmd.add(k + "=" + v); });
-        connector.forEach((k, v) -> { cmd.add("--connector"); cmd.add(k + "=" + v); });
-        contextParams.forEach((k, v) -> { cmd.add("--context-param"); cmd.add(k + "=" + v); });
+        settings.forEach((k, v) -> {
+            cmd.add("--set");
+            cmd.add(k + "=" + v);
+        });
+        connector.forEach((k, v) -> {
+            cmd.add("--connector");
+            cmd.add(k + "=" + v);
+        });
+        contextParams.forEach((k, v) -> {
+            cmd.add("--context-param");
+            cmd.add(k + "=" + v);
+        });
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectError(logDir.resolve("instance-" + name + ".log").toFile());
         Process p = pb.start();
@@ -100,17 +128,20 @@ final class Cluster implements AutoCloseable {
                 Map<String, Object> s = io.tally.json.Json.parseObject(json, 8);
                 int port = ((Number) s.get("port")).intValue();
                 int control = ((Number) s.get("control")).intValue();
-                Instance i = new Instance(name, p.pid(), "http://127.0.0.1:" + port, "http://127.0.0.1:" + control, p, null);
+                Instance i =
+                        new Instance(name, p.pid(), "http://127.0.0.1:" + port, "http://127.0.0.1:" + control, p, null);
                 instances.add(i);
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (out.readLine() != null) {
-                            // keep the pipe flowing
-                        }
-                    } catch (IOException ignored) {
-                        // child gone
-                    }
-                }, "bench-instance-stdout-" + name);
+                Thread drain = new Thread(
+                        () -> {
+                            try {
+                                while (out.readLine() != null) {
+                                    // keep the pipe flowing
+                                }
+                            } catch (IOException ignored) {
+                                // child gone
+                            }
+                        },
+                        "bench-instance-stdout-" + name);
                 drain.setDaemon(true);
                 drain.start();
                 return i;
@@ -118,11 +149,16 @@ final class Cluster implements AutoCloseable {
             if (System.nanoTime() > until) break;
         }
         p.destroyForcibly();
-        throw new IOException("instance " + name + " did not start; see " + logDir.resolve("instance-" + name + ".log"));
+        throw new IOException(
+                "instance " + name + " did not start; see " + logDir.resolve("instance-" + name + ".log"));
     }
 
     /** One instance inside this JVM (CPU and memory figures then include the load tool). */
-    Instance embed(String name, Map<String, String> settings, Map<String, String> connector, Map<String, String> contextParams) {
+    Instance embed(
+            String name,
+            Map<String, String> settings,
+            Map<String, String> connector,
+            Map<String, String> contextParams) {
         BenchInstance b = BenchInstance.start(0, 0, settings, connector, contextParams);
         Instance i = new Instance(name, ProcessHandle.current().pid(), b.baseUrl(), b.controlUrl(), null, b);
         instances.add(i);
@@ -130,15 +166,23 @@ final class Cluster implements AutoCloseable {
     }
 
     static String get(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(60))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) throw new IOException(url + " answered " + r.statusCode() + ": " + r.body());
         return r.body();
     }
 
     static String post(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) throw new IOException(url + " answered " + r.statusCode() + ": " + r.body());
         return r.body();
     }

@@ -20,6 +20,7 @@ final class EventLoop extends Thread {
     final ByteBuffer readBuffer = ByteBuffer.allocate(1024 * 1024);
     /** Scratch space for inflating one compressed message (grows to the largest seen). */
     byte[] inflateBuffer = new byte[64 * 1024];
+
     int inflatedLength;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
@@ -79,7 +80,8 @@ final class EventLoop extends Thread {
                 Runnable task;
                 while ((task = tasks.poll()) != null) task.run();
                 long now = System.nanoTime();
-                while (!timers.isEmpty() && timers.peek().at <= now) timers.poll().task.run();
+                while (!timers.isEmpty() && timers.peek().at <= now)
+                    timers.poll().task.run();
             }
         } catch (IOException e) {
             System.err.println(getName() + ": selector failed: " + e);

@@ -29,8 +29,7 @@ import java.util.concurrent.TimeUnit;
  * Options: see {@link Options#usage()}.
  */
 public final class FanOut {
-    private FanOut() {
-    }
+    private FanOut() {}
 
     public static void main(String[] args) throws Exception {
         Options o;
@@ -43,15 +42,17 @@ public final class FanOut {
             return;
         }
         // The whole run is bounded, whatever happens.
-        Thread guard = new Thread(() -> {
-            try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(o.maxSeconds()));
-                System.err.println("fan-out: --max-seconds reached, giving up");
-                System.exit(3);
-            } catch (InterruptedException ignored) {
-                // finished in time
-            }
-        }, "bench-guard");
+        Thread guard = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(TimeUnit.SECONDS.toMillis(o.maxSeconds()));
+                        System.err.println("fan-out: --max-seconds reached, giving up");
+                        System.exit(3);
+                    } catch (InterruptedException ignored) {
+                        // finished in time
+                    }
+                },
+                "bench-guard");
         guard.setDaemon(true);
         guard.start();
         Map<String, Object> result = run(o);
@@ -93,12 +94,22 @@ public final class FanOut {
                 Map<String, String> s = new LinkedHashMap<>(settings);
                 s.putIfAbsent("TALLY_INSTANCE_ID", "bench-" + name);
                 try {
-                    instances.add(o.embedded()
-                            ? cluster.embed(name, s, o.connector(), o.contextParams())
-                            : cluster.spawn(name, o.jvmOptions(), s, o.connector(), o.contextParams(), o.maxSeconds() + 30, logs));
+                    instances.add(
+                            o.embedded()
+                                    ? cluster.embed(name, s, o.connector(), o.contextParams())
+                                    : cluster.spawn(
+                                            name,
+                                            o.jvmOptions(),
+                                            s,
+                                            o.connector(),
+                                            o.contextParams(),
+                                            o.maxSeconds() + 30,
+                                            logs));
                 } catch (RuntimeException | IOException e) {
-                    r.put("error", "instance " + name + " failed to start: " + e.getMessage()
-                            + (redis ? " (two instances need the Redis broker: REDIS_URL support)" : ""));
+                    r.put(
+                            "error",
+                            "instance " + name + " failed to start: " + e.getMessage()
+                                    + (redis ? " (two instances need the Redis broker: REDIS_URL support)" : ""));
                     System.err.println("fan-out: " + r.get("error"));
                     return finish(o, r);
                 }
@@ -106,7 +117,10 @@ public final class FanOut {
             for (Cluster.Instance i : instances) {
                 String mode = (String) Cluster.stats(i, false).get("broker");
                 if (o.instances() > 1 && "memory".equals(mode)) {
-                    r.put("error", "instance " + i.name() + " runs the in-memory broker: two instances need REDIS_URL support");
+                    r.put(
+                            "error",
+                            "instance " + i.name()
+                                    + " runs the in-memory broker: two instances need REDIS_URL support");
                     return finish(o, r);
                 }
             }
@@ -140,7 +154,8 @@ public final class FanOut {
             game = ScoreboardGame.create(instances.get(0).baseUrl(), o.log());
             r.put("game", game.id());
             r.put("game_version_before", game.baseVersion());
-            progressLine("game " + game.id() + " created with " + o.log() + " events (version " + game.baseVersion() + ")");
+            progressLine(
+                    "game " + game.id() + " created with " + o.log() + " events (version " + game.baseVersion() + ")");
         }
         Viewers shared = new Viewers(n);
         EventLoop[] loops = new EventLoop[o.threads()];
@@ -154,7 +169,8 @@ public final class FanOut {
             long connectDeadline = t0 + TimeUnit.SECONDS.toNanos(o.connectTimeout());
             Progress progress = new Progress(o, shared, loops);
             for (int v = 0; v < n; v++) {
-                while (v - shared.joined.get() - shared.failed.get() >= o.connectBatch() && System.nanoTime() < connectDeadline) {
+                while (v - shared.joined.get() - shared.failed.get() >= o.connectBatch()
+                        && System.nanoTime() < connectDeadline) {
                     Thread.sleep(1);
                     progress.connecting(t0);
                 }
@@ -164,7 +180,8 @@ public final class FanOut {
                 InetSocketAddress addr = new InetSocketAddress("127.0.0.1", u.getPort());
                 EventLoop loop = loops[v % loops.length];
                 Viewer viewer = o.transport().equals("polling")
-                        ? new PollViewer(loop, shared, v, addr) : new WsViewer(loop, shared, v, addr, o.deflate(), game);
+                        ? new PollViewer(loop, shared, v, addr)
+                        : new WsViewer(loop, shared, v, addr, o.deflate(), game);
                 shared.started.incrementAndGet();
                 loop.submit(viewer::open);
             }
@@ -174,8 +191,13 @@ public final class FanOut {
             }
             double connectS = (System.nanoTime() - t0) / 1e9;
             progress.connecting(t0);
-            progress.line(String.format("connected %d of %d in %.1f s (%d failed)%s", shared.joined.get(), n, connectS,
-                    shared.failed.get(), shared.firstFailure != null ? "; first failure: " + shared.firstFailure : ""));
+            progress.line(String.format(
+                    "connected %d of %d in %.1f s (%d failed)%s",
+                    shared.joined.get(),
+                    n,
+                    connectS,
+                    shared.failed.get(),
+                    shared.firstFailure != null ? "; first failure: " + shared.firstFailure : ""));
             r.put("connect_all_s", round(connectS, 2));
             r.put("joined", shared.joined.get());
             r.put("failed_connects", shared.failed.get());
@@ -186,12 +208,16 @@ public final class FanOut {
             }
 
             Thread.sleep(2000);
-            long[] rss1 = instances.stream().mapToLong(i -> Proc.rssBytes(i.pid())).toArray();
+            long[] rss1 =
+                    instances.stream().mapToLong(i -> Proc.rssBytes(i.pid())).toArray();
             List<Map<String, Object>> full = new ArrayList<>();
             for (Cluster.Instance i : instances) full.add(Cluster.stats(i, true));
 
-            double[][] split0 = instances.stream().map(i -> Proc.cpuSplit(i.pid())).toArray(double[][]::new);
-            double[] cpu0 = instances.stream().mapToDouble(i -> Proc.cpuSeconds(i.pid())).toArray();
+            double[][] split0 =
+                    instances.stream().map(i -> Proc.cpuSplit(i.pid())).toArray(double[][]::new);
+            double[] cpu0 = instances.stream()
+                    .mapToDouble(i -> Proc.cpuSeconds(i.pid()))
+                    .toArray();
             double self0 = Proc.cpuSeconds(selfPid);
             double redis0 = redisPid > 0 ? Proc.cpuSeconds(redisPid) : Double.NaN;
             long expected = (long) n * Math.round(o.rate() * o.duration());
@@ -202,7 +228,8 @@ public final class FanOut {
             }
             long tp = System.nanoTime();
             if (game != null) game.score(o.rate(), o.duration());
-            else Cluster.post(instances.get(0).controlUrl() + "/publish?rate=" + o.rate() + "&duration=" + o.duration());
+            else
+                Cluster.post(instances.get(0).controlUrl() + "/publish?rate=" + o.rate() + "&duration=" + o.duration());
             long waitUntil = tp + TimeUnit.SECONDS.toNanos((long) Math.ceil(o.duration()) + o.drain());
             long total = 0;
             while (System.nanoTime() < waitUntil) {
@@ -212,8 +239,11 @@ public final class FanOut {
                 Thread.sleep(20);
                 progress.publishing(tp, expected);
             }
-            double[] cpu1 = instances.stream().mapToDouble(i -> Proc.cpuSeconds(i.pid())).toArray();
-            double[][] split1 = instances.stream().map(i -> Proc.cpuSplit(i.pid())).toArray(double[][]::new);
+            double[] cpu1 = instances.stream()
+                    .mapToDouble(i -> Proc.cpuSeconds(i.pid()))
+                    .toArray();
+            double[][] split1 =
+                    instances.stream().map(i -> Proc.cpuSplit(i.pid())).toArray(double[][]::new);
             double self1 = Proc.cpuSeconds(selfPid);
             if (redisPid > 0) r.put("redis_cpu_s_publish", round(Proc.cpuSeconds(redisPid) - redis0, 2));
             double user = 0, sys = 0;
@@ -236,8 +266,16 @@ public final class FanOut {
 
             // Merge what the loops saw.
             int[] hist = new int[Recorder.BUCKETS];
-            long delivered = 0, dup = 0, ooo = 0, gaps = 0, resets = 0, errors = 0, closes = 0, pollResponses = 0,
-                    pollReconnects = 0, pollErrors = 0;
+            long delivered = 0,
+                    dup = 0,
+                    ooo = 0,
+                    gaps = 0,
+                    resets = 0,
+                    errors = 0,
+                    closes = 0,
+                    pollResponses = 0,
+                    pollReconnects = 0,
+                    pollErrors = 0;
             for (EventLoop l : loops) {
                 Recorder x = l.recorder;
                 for (int b = 0; b < hist.length; b++) hist[b] += x.hist[b];
@@ -278,7 +316,8 @@ public final class FanOut {
             r.put("delivered_per_s", Math.round(delivered / Math.max(o.duration(), elapsed)));
             // As the Node generator counts it: against N*R*D, whether late, lost or never published.
             r.put("undelivered", gaps + shortfall);
-            // Skipped between two received messages (lost) vs not yet received when the run stopped waiting (late or lost).
+            // Skipped between two received messages (lost) vs not yet received when the run stopped waiting (late or
+            // lost).
             r.put("undelivered_gaps", gaps);
             r.put("undelivered_tail", shortfall);
             // Published by instance A (a publisher held back by the fan-out publishes fewer) but not received.
@@ -304,7 +343,9 @@ public final class FanOut {
             // headers, compressed payloads when deflate was negotiated, the odd ping), per delivery.
             r.put("wire_bytes_publish", bytes1 - bytes0);
             r.put("wire_bytes_per_delivery", delivered == 0 ? null : round((double) (bytes1 - bytes0) / delivered, 1));
-            r.put("payload_bytes_per_delivery", delivered == 0 ? null : round((double) (payload1 - payload0) / delivered, 1));
+            r.put(
+                    "payload_bytes_per_delivery",
+                    delivered == 0 ? null : round((double) (payload1 - payload0) / delivered, 1));
             serverFigures(o, instances, r, idle, full, rss0, rss1, cpu0, cpu1, delivered, n);
             r.put("loadgen_cpu_s_publish", round(self1 - self0, 2));
             r.put("loadgen_cpu_us_per_delivery", delivered == 0 ? null : round((self1 - self0) * 1e6 / delivered, 2));
@@ -314,9 +355,18 @@ public final class FanOut {
         }
     }
 
-    private static void serverFigures(Options o, List<Cluster.Instance> instances, Map<String, Object> r,
-                                      List<Map<String, Object>> idle, List<Map<String, Object>> full,
-                                      long[] rss0, long[] rss1, double[] cpu0, double[] cpu1, long delivered, int n) {
+    private static void serverFigures(
+            Options o,
+            List<Cluster.Instance> instances,
+            Map<String, Object> r,
+            List<Map<String, Object>> idle,
+            List<Map<String, Object>> full,
+            long[] rss0,
+            long[] rss1,
+            double[] cpu0,
+            double[] cpu1,
+            long delivered,
+            int n) {
         List<Map<String, Object>> servers = new ArrayList<>();
         double cpuTotal = 0;
         double perInstance = (double) n / instances.size();
@@ -344,7 +394,8 @@ public final class FanOut {
         r.put("server_cpu_s_publish", round(cpuTotal, 2));
         r.put("server_cpu_us_per_delivery", delivered == 0 ? null : round(cpuTotal * 1e6 / delivered, 2));
         r.put("server_cpu_s_per_100k", delivered == 0 ? null : round(cpuTotal * 1e5 / delivered, 3));
-        if (o.embedded()) r.put("note", "embedded: the server shares the load tool's JVM, so server CPU and memory include the tool");
+        if (o.embedded())
+            r.put("note", "embedded: the server shares the load tool's JVM, so server CPU and memory include the tool");
     }
 
     // ---- the peers' Node generator ---------------------------------------------------------
@@ -352,17 +403,28 @@ public final class FanOut {
     private static void runNode(Options o, List<Cluster.Instance> instances, Map<String, Object> r)
             throws IOException, InterruptedException {
         Path root = o.projectRoot();
-        List<String> cmd = new ArrayList<>(List.of("node", "--max-old-space-size=4096",
-                root.resolve("bench/node/wire.js").toString(), o.loadgen().toString(),
+        List<String> cmd = new ArrayList<>(List.of(
+                "node",
+                "--max-old-space-size=4096",
+                root.resolve("bench/node/wire.js").toString(),
+                o.loadgen().toString(),
                 root.resolve("bench/node/protocol-tally.js").toString(),
-                Integer.toString(o.viewers()), fmt(o.rate()), fmt(o.duration())));
+                Integer.toString(o.viewers()),
+                fmt(o.rate()),
+                fmt(o.duration())));
         for (Cluster.Instance i : instances) cmd.add(i.baseUrl());
         ProcessBuilder pb = new ProcessBuilder(cmd);
         StringBuilder pids = new StringBuilder();
-        for (Cluster.Instance i : instances) pids.append(pids.length() > 0 ? " " : "").append(i.pid());
+        for (Cluster.Instance i : instances)
+            pids.append(pids.length() > 0 ? " " : "").append(i.pid());
         pb.environment().put("SERVER_PIDS", pids.toString());
-        pb.environment().put("PUBLISH_URL", instances.get(0).controlUrl() + "/publish?rate=" + fmt(o.rate()) + "&duration=" + fmt(o.duration()));
-        pb.environment().put("NODE_PATH", root.resolve("bench/node/node_modules").toString());
+        pb.environment()
+                .put(
+                        "PUBLISH_URL",
+                        instances.get(0).controlUrl() + "/publish?rate=" + fmt(o.rate()) + "&duration="
+                                + fmt(o.duration()));
+        pb.environment()
+                .put("NODE_PATH", root.resolve("bench/node/node_modules").toString());
         pb.environment().put("DEFLATE", o.deflate() ? "1" : "0");
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         List<Map<String, Object>> idle = new ArrayList<>();
@@ -370,7 +432,8 @@ public final class FanOut {
         progressLine("running the Node generator: " + String.join(" ", cmd));
         Process p = pb.start();
         String last = null;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 System.err.println("[node] " + line);
@@ -384,11 +447,25 @@ public final class FanOut {
         }
         Map<String, Object> node = io.tally.json.Json.parseObject(last, 8);
         if (node.containsKey("error")) r.put("error", "node: " + node.get("error"));
-        for (String k : List.of("expected", "delivered", "delivered_per_s", "undelivered", "duplicated", "out_of_order",
-                "latency_ms", "connect_all_s", "wall_publish_s", "server_rss_mb_idle_with_N", "server_kib_per_conn",
-                "server_cpu_s_publish", "loadgen_cpu_s_publish", "wire_bytes_publish", "wire_bytes_per_delivery",
+        for (String k : List.of(
+                "expected",
+                "delivered",
+                "delivered_per_s",
+                "undelivered",
+                "duplicated",
+                "out_of_order",
+                "latency_ms",
+                "connect_all_s",
+                "wall_publish_s",
+                "server_rss_mb_idle_with_N",
+                "server_kib_per_conn",
+                "server_cpu_s_publish",
+                "loadgen_cpu_s_publish",
+                "wire_bytes_publish",
+                "wire_bytes_per_delivery",
                 "negotiated_extensions")) {
-            if (node.containsKey(k)) r.put(k.equals("server_cpu_s_publish") ? "server_cpu_s_publish_each" : k, node.get(k));
+            if (node.containsKey(k))
+                r.put(k.equals("server_cpu_s_publish") ? "server_cpu_s_publish_each" : k, node.get(k));
         }
         Object cpus = node.get("server_cpu_s_publish");
         if (cpus instanceof List<?> list) {
@@ -399,7 +476,8 @@ public final class FanOut {
             r.put("server_cpu_us_per_delivery", delivered == 0 ? null : round(total * 1e6 / delivered, 2));
             r.put("server_cpu_s_per_100k", delivered == 0 ? null : round(total * 1e5 / delivered, 3));
             Object ld = node.get("loadgen_cpu_s_publish");
-            if (ld instanceof Number l && delivered > 0) r.put("loadgen_cpu_us_per_delivery", round(l.doubleValue() * 1e6 / delivered, 2));
+            if (ld instanceof Number l && delivered > 0)
+                r.put("loadgen_cpu_us_per_delivery", round(l.doubleValue() * 1e6 / delivered, 2));
         }
         List<Map<String, Object>> heaps = new ArrayList<>();
         for (int k = 0; k < instances.size(); k++) {
@@ -459,8 +537,9 @@ public final class FanOut {
             long now = System.nanoTime();
             if (now - lastPrint < 1_000_000_000L) return;
             lastPrint = now;
-            line(String.format("t=%5.1fs connecting: joined %d/%d, failed %d", (now - t0) / 1e9,
-                    shared.joined.get(), shared.n, shared.failed.get()));
+            line(String.format(
+                    "t=%5.1fs connecting: joined %d/%d, failed %d",
+                    (now - t0) / 1e9, shared.joined.get(), shared.n, shared.failed.get()));
         }
 
         void publishing(long tp, long expected) {
@@ -472,8 +551,9 @@ public final class FanOut {
             long rate = Math.round((total - lastTotal) / dt);
             lastPrint = now;
             lastTotal = total;
-            line(String.format("t=%5.1fs publishing: delivered %d/%d (%d/s), tool CPU %.1f s", (now - tp) / 1e9,
-                    total, expected, rate, Proc.cpuSeconds(Proc.self())));
+            line(String.format(
+                    "t=%5.1fs publishing: delivered %d/%d (%d/s), tool CPU %.1f s",
+                    (now - tp) / 1e9, total, expected, rate, Proc.cpuSeconds(Proc.self())));
         }
 
         void line(String s) {
@@ -484,12 +564,30 @@ public final class FanOut {
     // ---- options ---------------------------------------------------------------------------
 
     /** The scenario's parameters. */
-    public record Options(String scenario, int log, boolean deflate, int viewers, double rate, double duration, String transport,
-                          int instances, boolean redis,
-                          boolean embedded, String generator, int threads, int connectBatch, int connectTimeout,
-                          int drain, long maxSeconds, String label, List<String> jvmOptions,
-                          Map<String, String> settings, Map<String, String> connector, Map<String, String> contextParams,
-                          Path outDir, Path loadgen) {
+    public record Options(
+            String scenario,
+            int log,
+            boolean deflate,
+            int viewers,
+            double rate,
+            double duration,
+            String transport,
+            int instances,
+            boolean redis,
+            boolean embedded,
+            String generator,
+            int threads,
+            int connectBatch,
+            int connectTimeout,
+            int drain,
+            long maxSeconds,
+            String label,
+            List<String> jvmOptions,
+            Map<String, String> settings,
+            Map<String, String> connector,
+            Map<String, String> contextParams,
+            Path outDir,
+            Path loadgen) {
 
         /** Tomcat connector attributes recommended for many idle connections (server.xml on Beanstalk). */
         public static final Map<String, String> TUNED_CONNECTOR = Map.of(
@@ -501,7 +599,8 @@ public final class FanOut {
                 "org.apache.tomcat.websocket.binaryBufferSize", "512");
 
         public static String usage() {
-            return String.join("\n",
+            return String.join(
+                    "\n",
                     "usage: bench/run.sh [options]",
                     "       bench/run.sh --matrix issue13 [--viewers N] [--duration D] [--poll-viewers P]",
                     "  --scenario S           fanout (the publisher's ~100-byte payload to room game-1) |",
@@ -541,7 +640,9 @@ public final class FanOut {
             boolean embedded = false;
             long maxSeconds = 600;
             List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+ExitOnOutOfMemoryError"));
-            Map<String, String> settings = new LinkedHashMap<>(), connector = new LinkedHashMap<>(), params = new LinkedHashMap<>();
+            Map<String, String> settings = new LinkedHashMap<>(),
+                    connector = new LinkedHashMap<>(),
+                    params = new LinkedHashMap<>();
             Path loadgen = null;
             boolean tuned = false;
             for (int i = 0; i < args.length; i++) {
@@ -554,47 +655,106 @@ public final class FanOut {
                     next = () -> v;
                 }
                 switch (a) {
-                    case "--scenario" -> { scenario = next.get(); i++; }
-                    case "--log" -> { log = Integer.parseInt(next.get()); i++; }
+                    case "--scenario" -> {
+                        scenario = next.get();
+                        i++;
+                    }
+                    case "--log" -> {
+                        log = Integer.parseInt(next.get());
+                        i++;
+                    }
                     case "--deflate" -> {
                         String v = next.get();
                         i++;
                         if (!v.equals("on") && !v.equals("off")) throw new IllegalArgumentException("--deflate on|off");
                         deflate = v.equals("on");
                     }
-                    case "--viewers" -> { viewers = Integer.parseInt(next.get()); i++; }
-                    case "--rate" -> { rate = Double.parseDouble(next.get()); i++; }
-                    case "--duration" -> { duration = Double.parseDouble(next.get()); i++; }
-                    case "--transport" -> { transport = next.get(); i++; }
-                    case "--instances" -> { instances = Integer.parseInt(next.get()); i++; }
+                    case "--viewers" -> {
+                        viewers = Integer.parseInt(next.get());
+                        i++;
+                    }
+                    case "--rate" -> {
+                        rate = Double.parseDouble(next.get());
+                        i++;
+                    }
+                    case "--duration" -> {
+                        duration = Double.parseDouble(next.get());
+                        i++;
+                    }
+                    case "--transport" -> {
+                        transport = next.get();
+                        i++;
+                    }
+                    case "--instances" -> {
+                        instances = Integer.parseInt(next.get());
+                        i++;
+                    }
                     case "--redis" -> redis = true;
                     case "--no-redis" -> redis = false;
                     case "--embedded" -> embedded = true;
-                    case "--generator" -> { generator = next.get(); i++; }
-                    case "--loadgen" -> { loadgen = Path.of(next.get()); i++; }
-                    case "--threads" -> { threads = Integer.parseInt(next.get()); i++; }
-                    case "--connect-batch" -> { batch = Integer.parseInt(next.get()); i++; }
-                    case "--drain" -> { drain = Integer.parseInt(next.get()); i++; }
-                    case "--label" -> { label = next.get(); i++; }
-                    case "--jvm" -> { jvm = new ArrayList<>(Arrays.asList(next.get().trim().split("\\s+"))); i++; }
-                    case "--set" -> { put(settings, next.get()); i++; }
-                    case "--connector" -> { put(connector, next.get()); i++; }
-                    case "--context-param" -> { put(params, next.get()); i++; }
-                    case "--max-seconds" -> { maxSeconds = Long.parseLong(next.get()); i++; }
+                    case "--generator" -> {
+                        generator = next.get();
+                        i++;
+                    }
+                    case "--loadgen" -> {
+                        loadgen = Path.of(next.get());
+                        i++;
+                    }
+                    case "--threads" -> {
+                        threads = Integer.parseInt(next.get());
+                        i++;
+                    }
+                    case "--connect-batch" -> {
+                        batch = Integer.parseInt(next.get());
+                        i++;
+                    }
+                    case "--drain" -> {
+                        drain = Integer.parseInt(next.get());
+                        i++;
+                    }
+                    case "--label" -> {
+                        label = next.get();
+                        i++;
+                    }
+                    case "--jvm" -> {
+                        jvm = new ArrayList<>(Arrays.asList(next.get().trim().split("\\s+")));
+                        i++;
+                    }
+                    case "--set" -> {
+                        put(settings, next.get());
+                        i++;
+                    }
+                    case "--connector" -> {
+                        put(connector, next.get());
+                        i++;
+                    }
+                    case "--context-param" -> {
+                        put(params, next.get());
+                        i++;
+                    }
+                    case "--max-seconds" -> {
+                        maxSeconds = Long.parseLong(next.get());
+                        i++;
+                    }
                     case "--tuned" -> tuned = true;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            if (!transport.equals("websocket") && !transport.equals("polling")) throw new IllegalArgumentException("--transport websocket|polling");
-            if (!generator.equals("java") && !generator.equals("node")) throw new IllegalArgumentException("--generator java|node");
-            if (generator.equals("node") && transport.equals("polling")) throw new IllegalArgumentException("the Node generator speaks WebSocket only");
-            if (!scenario.equals("fanout") && !scenario.equals("scoreboard")) throw new IllegalArgumentException("--scenario fanout|scoreboard");
+            if (!transport.equals("websocket") && !transport.equals("polling"))
+                throw new IllegalArgumentException("--transport websocket|polling");
+            if (!generator.equals("java") && !generator.equals("node"))
+                throw new IllegalArgumentException("--generator java|node");
+            if (generator.equals("node") && transport.equals("polling"))
+                throw new IllegalArgumentException("the Node generator speaks WebSocket only");
+            if (!scenario.equals("fanout") && !scenario.equals("scoreboard"))
+                throw new IllegalArgumentException("--scenario fanout|scoreboard");
             if (scenario.equals("scoreboard") && !(transport.equals("websocket") && generator.equals("java"))) {
                 throw new IllegalArgumentException("the scoreboard scenario runs with this tool over WebSocket");
             }
             if (log < 0 || log > 10_000) throw new IllegalArgumentException("--log 0..10000");
             if (embedded && instances != 1) throw new IllegalArgumentException("--embedded runs one instance");
-            if (viewers < 1 || rate <= 0 || duration <= 0 || threads < 1) throw new IllegalArgumentException("N, R, D and threads must be positive");
+            if (viewers < 1 || rate <= 0 || duration <= 0 || threads < 1)
+                throw new IllegalArgumentException("N, R, D and threads must be positive");
             boolean useRedis = redis != null ? redis : instances > 1;
             if (tuned) {
                 // The recommended production settings (docs/PERFORMANCE.md); explicit options win.
@@ -604,17 +764,45 @@ public final class FanOut {
             }
             Path root = io.tally.testing.TallyServer.webappDir().getParent();
             if (label == null) {
-                label = String.format("%s-%s%s-%s-n%d-r%s-d%s-%s", generator, scenario.equals("fanout") ? "" : scenario + "-",
-                        transport, transport.equals("websocket") ? (deflate ? "deflate" : "plain") : "http", viewers, fmt(rate),
-                        fmt(duration), instances + (useRedis ? "x-redis" : "x-memory"));
+                label = String.format(
+                        "%s-%s%s-%s-n%d-r%s-d%s-%s",
+                        generator,
+                        scenario.equals("fanout") ? "" : scenario + "-",
+                        transport,
+                        transport.equals("websocket") ? (deflate ? "deflate" : "plain") : "http",
+                        viewers,
+                        fmt(rate),
+                        fmt(duration),
+                        instances + (useRedis ? "x-redis" : "x-memory"));
             }
             if (loadgen == null) {
                 String env = System.getenv("TALLY_PEER_LOADGEN");
                 loadgen = env != null ? Path.of(env) : peerFile(root, "loadgen.js");
             }
-            return new Options(scenario, log, deflate, viewers, rate, duration, transport, instances, useRedis, embedded, generator, threads, batch,
-                    60 + viewers / 100, drain, maxSeconds, label, List.copyOf(jvm), settings, connector, params,
-                    root.resolve("target/bench"), loadgen);
+            return new Options(
+                    scenario,
+                    log,
+                    deflate,
+                    viewers,
+                    rate,
+                    duration,
+                    transport,
+                    instances,
+                    useRedis,
+                    embedded,
+                    generator,
+                    threads,
+                    batch,
+                    60 + viewers / 100,
+                    drain,
+                    maxSeconds,
+                    label,
+                    List.copyOf(jvm),
+                    settings,
+                    connector,
+                    params,
+                    root.resolve("target/bench"),
+                    loadgen);
         }
 
         /** {@code shared/peers/socketio/NAME} beside the checkout or beside one of its parents (a worktree). */

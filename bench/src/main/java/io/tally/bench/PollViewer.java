@@ -1,7 +1,6 @@
 package io.tally.bench;
 
 import io.tally.json.Json;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +34,8 @@ final class PollViewer extends Viewer {
     private void sendPoll() throws IOException {
         String body = epoch == null
                 ? "{\"v\":1,\"hello\":true,\"rooms\":{\"" + BenchInstance.ROOM + "\":null}}"
-                : "{\"v\":1,\"rooms\":{\"" + BenchInstance.ROOM + "\":{\"epoch\":\"" + epoch + "\",\"offset\":\"" + offset + "\"}}}";
+                : "{\"v\":1,\"rooms\":{\"" + BenchInstance.ROOM + "\":{\"epoch\":\"" + epoch + "\",\"offset\":\""
+                        + offset + "\"}}}";
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         send(ascii("POST /live/poll HTTP/1.1\r\n"
                 + "Host: " + hostHeader + "\r\n"
@@ -57,9 +57,11 @@ final class PollViewer extends Viewer {
         int status = statusLine.length > 1 ? Integer.parseInt(statusLine[1]) : 0;
         for (int i = 1; i < lines.length; i++) {
             String l = lines[i].toLowerCase(Locale.ROOT);
-            if (l.startsWith("content-length:")) contentLength = Integer.parseInt(l.substring(15).trim());
+            if (l.startsWith("content-length:"))
+                contentLength = Integer.parseInt(l.substring(15).trim());
             else if (l.startsWith("connection:") && l.contains("close")) closeAfter = true;
-            else if (l.startsWith("transfer-encoding:") && l.contains("chunked")) throw new IOException("chunked poll answers are not supported by the load tool");
+            else if (l.startsWith("transfer-encoding:") && l.contains("chunked"))
+                throw new IOException("chunked poll answers are not supported by the load tool");
         }
         if (contentLength < 0) throw new IOException("poll answer without Content-Length: " + lines[0]);
         int bodyStart = headEnd + 4;
@@ -71,7 +73,9 @@ final class PollViewer extends Viewer {
             batch(a, bodyStart, end);
         } else {
             loop.recorder.pollErrors++;
-            if (shared.firstFailure == null) shared.firstFailure = "poll " + status + ": " + new String(a, bodyStart, end - bodyStart, StandardCharsets.UTF_8);
+            if (shared.firstFailure == null)
+                shared.firstFailure =
+                        "poll " + status + ": " + new String(a, bodyStart, end - bodyStart, StandardCharsets.UTF_8);
         }
         next(status == 200 ? 0 : 1000);
         return end;

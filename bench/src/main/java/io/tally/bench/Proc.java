@@ -8,8 +8,7 @@ import java.nio.file.Path;
 final class Proc {
     private static final double TICKS = 100.0; // USER_HZ on Linux
 
-    private Proc() {
-    }
+    private Proc() {}
 
     /** User + system CPU seconds of a process; NaN when it cannot be read. */
     static double cpuSeconds(long pid) {
@@ -27,9 +26,9 @@ final class Proc {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return new double[]{Long.parseLong(f[11]) / TICKS, Long.parseLong(f[12]) / TICKS};
+            return new double[] {Long.parseLong(f[11]) / TICKS, Long.parseLong(f[12]) / TICKS};
         } catch (IOException | RuntimeException e) {
-            return new double[]{Double.NaN, Double.NaN};
+            return new double[] {Double.NaN, Double.NaN};
         }
     }
 

@@ -79,7 +79,10 @@ public final class Publisher {
         sb.append("{\"seq\":").append(seq).append(",\"t\":");
         appendMillis(sb, epochMillis());
         sb.append(",\"game\":\"game-1\",\"home\":\"Harbour City\",\"away\":\"Northside\",\"hs\":")
-                .append(seq % 120).append(",\"as\":").append((seq * 7) % 110).append('}');
+                .append(seq % 120)
+                .append(",\"as\":")
+                .append((seq * 7) % 110)
+                .append('}');
         return sb.toString();
     }
 

@@ -24,6 +24,7 @@ final class Recorder {
     volatile long bytesIn;
     /** Bytes of message and batch frames' text after inflating (what the server encoded). */
     volatile long payloadBytes;
+
     long snapshotBytes;
 
     /** Records one delivery of message {@code seq}, sent at {@code sentMs}, seen at {@code nowMs} (both epoch ms). */

@@ -2,7 +2,6 @@ package io.tally.bench;
 
 import io.tally.json.Json;
 import io.tally.json.JsonWriter;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,21 +17,22 @@ import java.util.Map;
  * {@code summary.jsonl} and rewrites {@code summary.md}: one table row per run, newest last.
  */
 final class Report {
-    static final String HEADER = "| run | tool | scenario | transport | deflate offered / negotiated | N | R | D | inst. | broker | published | expected | delivered | delivered/s "
-            + "| undelivered | dup | ooo | p50 ms | p90 ms | p99 ms | max ms | connect s | RSS KiB/conn | heap KiB/conn "
-            + "| server CPU s | server µs/delivery | server CPU s/100k | wire bytes/delivery | payload bytes/delivery "
-            + "| tool CPU s | load avg |\n"
-            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    static final String HEADER =
+            "| run | tool | scenario | transport | deflate offered / negotiated | N | R | D | inst. | broker | published | expected | delivered | delivered/s "
+                    + "| undelivered | dup | ooo | p50 ms | p90 ms | p99 ms | max ms | connect s | RSS KiB/conn | heap KiB/conn "
+                    + "| server CPU s | server µs/delivery | server CPU s/100k | wire bytes/delivery | payload bytes/delivery "
+                    + "| tool CPU s | load avg |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
-    private Report() {
-    }
+    private Report() {}
 
     static void write(Path dir, String label, Map<String, Object> r) throws IOException {
         Files.createDirectories(dir);
         String json = JsonWriter.write(clean(r));
         Files.writeString(dir.resolve(label + ".json"), json + "\n");
         Files.writeString(dir.resolve(label + ".md"), "# " + label + "\n\n" + HEADER + row(r) + "\n");
-        Files.writeString(dir.resolve("summary.jsonl"), json + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                dir.resolve("summary.jsonl"), json + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         StringBuilder md = new StringBuilder("# Fan-out runs (newest last)\n\n").append(HEADER);
         for (String line : Files.readAllLines(dir.resolve("summary.jsonl"), StandardCharsets.UTF_8)) {
             if (line.isBlank()) continue;
@@ -58,14 +58,18 @@ final class Report {
             if (s.get("heap_kib_per_conn") != null) heap.add(num(s.get("heap_kib_per_conn")));
         }
         if (rss.isEmpty() && r.get("server_kib_per_conn") instanceof List<?> l) for (Object x : l) rss.add(num(x));
-        return "| " + r.get("label") + " | " + r.get("tool") + " | " + r.getOrDefault("scenario", "fanout") + " | " + r.get("transport")
+        return "| " + r.get("label") + " | " + r.get("tool") + " | " + r.getOrDefault("scenario", "fanout") + " | "
+                + r.get("transport")
                 + " | " + deflate(r) + " | " + r.get("N") + " | " + num(r.get("R"))
-                + " | " + num(r.get("D")) + " | " + r.get("instances") + " | " + r.get("broker") + " | " + num(r.get("published"))
+                + " | " + num(r.get("D")) + " | " + r.get("instances") + " | " + r.get("broker") + " | "
+                + num(r.get("published"))
                 + " | " + num(r.get("expected"))
-                + " | " + num(r.get("delivered")) + " | " + num(r.get("delivered_per_s")) + " | " + num(r.get("undelivered"))
+                + " | " + num(r.get("delivered")) + " | " + num(r.get("delivered_per_s")) + " | "
+                + num(r.get("undelivered"))
                 + " | " + num(r.get("duplicated")) + " | " + num(r.get("out_of_order")) + " | " + num(lat.get("p50"))
                 + " | " + num(lat.get("p90")) + " | " + num(lat.get("p99")) + " | " + num(lat.get("max"))
-                + " | " + num(r.get("connect_all_s")) + " | " + String.join(" / ", rss) + " | " + String.join(" / ", heap)
+                + " | " + num(r.get("connect_all_s")) + " | " + String.join(" / ", rss) + " | "
+                + String.join(" / ", heap)
                 + " | " + num(r.get("server_cpu_s_publish")) + " | " + num(r.get("server_cpu_us_per_delivery"))
                 + " | " + num(r.get("server_cpu_s_per_100k")) + " | " + num(r.get("wire_bytes_per_delivery"))
                 + " | " + num(r.get("payload_bytes_per_delivery")) + " | " + num(r.get("loadgen_cpu_s_publish"))
@@ -77,7 +81,9 @@ final class Report {
         if (!"websocket".equals(r.get("transport"))) return "—";
         String offered = Boolean.TRUE.equals(r.get("deflate_offered")) ? "yes" : "no";
         Object ext = r.get("negotiated_extensions");
-        String answered = ext instanceof Map<?, ?> m && !m.isEmpty() ? String.join(", ", m.keySet().stream().map(String::valueOf).toList()) : "?";
+        String answered = ext instanceof Map<?, ?> m && !m.isEmpty()
+                ? String.join(", ", m.keySet().stream().map(String::valueOf).toList())
+                : "?";
         return offered + " / " + answered;
     }
 

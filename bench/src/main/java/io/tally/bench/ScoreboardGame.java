@@ -1,7 +1,6 @@
 package io.tally.bench;
 
 import io.tally.json.Json;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,8 +26,10 @@ final class ScoreboardGame {
     /** The scorer token every bench instance is given (TALLY_ADMIN_TOKEN). */
     static final String TOKEN = "bench-scorer-token-not-a-secret";
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final String base;
     private final String id;
     private final long baseVersion;
@@ -48,8 +49,10 @@ final class ScoreboardGame {
     /** Creates a game on {@code base} and gives it {@code log} score events. */
     static ScoreboardGame create(String base, int log) throws IOException, InterruptedException {
         ScoreboardGame probe = new ScoreboardGame(base, null, 0);
-        Map<String, Object> created = probe.post("/api/games",
-                "{\"sport\":\"basketball\",\"home\":\"Harbour City\",\"away\":\"Northside\",\"period\":\"Q1\",\"status\":\"live\"}", null);
+        Map<String, Object> created = probe.post(
+                "/api/games",
+                "{\"sport\":\"basketball\",\"home\":\"Harbour City\",\"away\":\"Northside\",\"period\":\"Q1\",\"status\":\"live\"}",
+                null);
         @SuppressWarnings("unchecked")
         Map<String, Object> game = (Map<String, Object>) created.get("game");
         String id = (String) game.get("id");
@@ -109,31 +112,33 @@ final class ScoreboardGame {
         sentAt = new AtomicLongArray(total + 1);
         postMillis = new double[total];
         running = true;
-        Thread t = new Thread(() -> {
-            try {
-                long start = System.nanoTime();
-                double period = 1e9 / rate;
-                for (int k = 1; k <= total; k++) {
-                    long wait = start + (long) ((k - 1) * period) - System.nanoTime();
-                    if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
-                    double sent = Publisher.epochMillis();
-                    sentAt.set(k, Double.doubleToRawLongBits(sent));
-                    long t0 = System.nanoTime();
+        Thread t = new Thread(
+                () -> {
                     try {
-                        post("/api/games/" + id + "/events", scoreEvent(baseVersion + k), baseVersion + k - 1);
-                        ok.incrementAndGet();
-                    } catch (IOException | RuntimeException e) {
-                        failed.incrementAndGet();
-                        if (firstFailure == null) firstFailure = "post " + k + ": " + e.getMessage();
+                        long start = System.nanoTime();
+                        double period = 1e9 / rate;
+                        for (int k = 1; k <= total; k++) {
+                            long wait = start + (long) ((k - 1) * period) - System.nanoTime();
+                            if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+                            double sent = Publisher.epochMillis();
+                            sentAt.set(k, Double.doubleToRawLongBits(sent));
+                            long t0 = System.nanoTime();
+                            try {
+                                post("/api/games/" + id + "/events", scoreEvent(baseVersion + k), baseVersion + k - 1);
+                                ok.incrementAndGet();
+                            } catch (IOException | RuntimeException e) {
+                                failed.incrementAndGet();
+                                if (firstFailure == null) firstFailure = "post " + k + ": " + e.getMessage();
+                            }
+                            postMillis[k - 1] = (System.nanoTime() - t0) / 1e6;
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        running = false;
                     }
-                    postMillis[k - 1] = (System.nanoTime() - t0) / 1e6;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                running = false;
-            }
-        }, "bench-scorer");
+                },
+                "bench-scorer");
         t.setDaemon(true);
         t.start();
     }
@@ -144,7 +149,8 @@ final class ScoreboardGame {
     }
 
     private Map<String, Object> post(String path, String body, Long ifMatch) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", UUID.randomUUID().toString())

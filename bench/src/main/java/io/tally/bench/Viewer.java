@@ -22,6 +22,7 @@ abstract class Viewer {
     private ByteBuffer pendingOut;
     /** Unconsumed input left over from the previous read (a partial frame or response). */
     private byte[] carry;
+
     private int carryLength;
     boolean joined;
     boolean dead;

@@ -12,7 +12,8 @@ final class Viewers {
     final AtomicInteger started = new AtomicInteger();
     volatile String firstFailure;
     /** Viewers per negotiated Sec-WebSocket-Extensions answer ("none" when the server declined or nothing was offered). */
-    final java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> extensions = new java.util.concurrent.ConcurrentHashMap<>();
+    final java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> extensions =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     Viewers(int n) {
         this.n = n;

@@ -1,7 +1,6 @@
 package io.tally.bench;
 
 import io.tally.json.Json;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -41,7 +40,8 @@ final class WsViewer extends Viewer {
     private static final byte[] K_T = ascii("\"t\":");
     private static final byte[] K_VERSION = ascii("\"version\":");
     private static final byte[] PONG = ascii("{\"type\":\"pong\"}");
-    private static final byte[] SUBSCRIBE = ascii("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + BenchInstance.ROOM + "\"}");
+    private static final byte[] SUBSCRIBE =
+            ascii("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + BenchInstance.ROOM + "\"}");
     private static final byte[] INFLATE_TAIL = {0, 0, (byte) 0xFF, (byte) 0xFF};
 
     /**
@@ -61,7 +61,13 @@ final class WsViewer extends Viewer {
     private ByteArrayOutputStream fragments; // a fragmented message being reassembled (rare)
     private boolean fragmentsCompressed;
 
-    WsViewer(EventLoop loop, Viewers shared, int index, InetSocketAddress address, boolean offerDeflate, ScoreboardGame game) {
+    WsViewer(
+            EventLoop loop,
+            Viewers shared,
+            int index,
+            InetSocketAddress address,
+            boolean offerDeflate,
+            ScoreboardGame game) {
         super(loop, shared, index, address);
         this.offerDeflate = offerDeflate;
         this.game = game;
@@ -82,8 +88,11 @@ final class WsViewer extends Viewer {
     }
 
     private void upgrade() throws IOException {
-        String key = java.util.Base64.getEncoder().encodeToString(
-                java.nio.ByteBuffer.allocate(16).putLong(ThreadLocalRandom.current().nextLong()).putLong(index).array());
+        String key = java.util.Base64.getEncoder()
+                .encodeToString(java.nio.ByteBuffer.allocate(16)
+                        .putLong(ThreadLocalRandom.current().nextLong())
+                        .putLong(index)
+                        .array());
         send(ascii("GET " + PATH + " HTTP/1.1\r\n"
                 + "Host: " + hostHeader + "\r\n"
                 + "Upgrade: websocket\r\n"
@@ -161,8 +170,9 @@ final class WsViewer extends Viewer {
                 }
                 case 0x8 -> { // close
                     loop.recorder.serverCloses++;
-                    if (!joined) shared.failed("viewer " + index + ": closed by the server before joining: "
-                            + new String(a, Math.min(s + 2, e), Math.max(0, e - s - 2), StandardCharsets.UTF_8));
+                    if (!joined)
+                        shared.failed("viewer " + index + ": closed by the server before joining: "
+                                + new String(a, Math.min(s + 2, e), Math.max(0, e - s - 2), StandardCharsets.UTF_8));
                     dead = true;
                     end();
                     return p;
@@ -182,10 +192,13 @@ final class WsViewer extends Viewer {
         if (headEnd < 0) return from;
         String head = new String(a, from, headEnd - from, StandardCharsets.ISO_8859_1);
         String cl = header(head, "content-length");
-        if (cl == null) throw new IOException("snapshot without Content-Length: " + head.lines().findFirst().orElse(""));
+        if (cl == null)
+            throw new IOException("snapshot without Content-Length: "
+                    + head.lines().findFirst().orElse(""));
         int bodyStart = headEnd + 4, length = Integer.parseInt(cl.trim());
         if (to - bodyStart < length) return from;
-        if (!head.startsWith("HTTP/1.1 200")) throw new IOException("snapshot: " + head.lines().findFirst().orElse(""));
+        if (!head.startsWith("HTTP/1.1 200"))
+            throw new IOException("snapshot: " + head.lines().findFirst().orElse(""));
         Map<String, Object> body = Json.parseObject(new String(a, bodyStart, length, StandardCharsets.UTF_8), 16);
         @SuppressWarnings("unchecked")
         Map<String, Object> position = (Map<String, Object>) body.get("position");
@@ -193,7 +206,8 @@ final class WsViewer extends Viewer {
         Map<String, Object> g = (Map<String, Object>) body.get("game");
         long version = ((Number) g.get("version")).longValue();
         if (version != game.baseVersion()) {
-            throw new IOException("snapshot at version " + version + ", expected " + game.baseVersion() + " (scoring began early?)");
+            throw new IOException(
+                    "snapshot at version " + version + ", expected " + game.baseVersion() + " (scoring began early?)");
         }
         subscribe = ascii("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + game.room() + "\",\"since\":{\"epoch\":\""
                 + position.get("epoch") + "\",\"offset\":\"" + position.get("offset") + "\"}}");
@@ -332,7 +346,9 @@ final class WsViewer extends Viewer {
     static String header(String head, String name) {
         for (String line : head.split("\r\n")) {
             int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) return line.substring(colon + 1).trim();
+            if (colon > 0
+                    && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name))
+                return line.substring(colon + 1).trim();
         }
         return null;
     }

@@ -1,7 +1,6 @@
 package io.tally.chaos;
 
 import io.tally.json.Json;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -33,15 +32,22 @@ final class Campaign {
      *                 {@code faults} once, in an order drawn by the seed (a kill first, so the killed
      *                 instance restarts while the other rounds go on): the short campaign CI runs
      */
-    record Options(long seed, Duration duration, Set<Fault> faults, int viewers, int writers, double writesPerSecond,
-                   boolean eachOnce, PrintStream out) {
+    record Options(
+            long seed,
+            Duration duration,
+            Set<Fault> faults,
+            int viewers,
+            int writers,
+            double writesPerSecond,
+            boolean eachOnce,
+            PrintStream out) {
         static Options of(long seed, Duration duration, Set<Fault> faults, PrintStream out) {
             return new Options(seed, duration, faults, 24, 3, 6, false, out);
         }
     }
 
-    record Result(long seed, Checker checker, Map<Fault, Integer> injected, long wallMillis, Path runDir, String table) {
-    }
+    record Result(
+            long seed, Checker checker, Map<Fault, Integer> injected, long wallMillis, Path runDir, String table) {}
 
     private static final String[] TRANSPORTS = {"ws", "poll"};
 
@@ -49,7 +55,8 @@ final class Campaign {
     private final Random rng;
     private final PrintStream out;
     private long t0;
-    private java.util.concurrent.CompletableFuture<Void> restarting = java.util.concurrent.CompletableFuture.completedFuture(null);
+    private java.util.concurrent.CompletableFuture<Void> restarting =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
     private int restartingInstance = -1;
 
     Campaign(Options options) {
@@ -65,14 +72,18 @@ final class Campaign {
                 "TALLY_PEER_TIMEOUT_MS", "2000",
                 "TALLY_POLL_HOLD_MS", "3000",
                 "TALLY_STORE_CHECK_MS", "1000");
-        out.printf("chaos: seed %d, %d s of faults from %s; starting Redis (AOF) and two Tomcats...%n", o.seed(),
-                o.duration().toSeconds(), o.faults().stream().map(Fault::label).collect(Collectors.joining(",")));
+        out.printf(
+                "chaos: seed %d, %d s of faults from %s; starting Redis (AOF) and two Tomcats...%n",
+                o.seed(),
+                o.duration().toSeconds(),
+                o.faults().stream().map(Fault::label).collect(Collectors.joining(",")));
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "chaos-timers");
             t.setDaemon(true);
             return t;
         });
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         Viewer.handshakeTimeout = Duration.ofSeconds(15); // a loaded CI machine, not a browser's patience
         try (Deployment d = Deployment.start("campaign-seed" + o.seed(), true, env, "256m")) {
             t0 = System.currentTimeMillis();
@@ -84,13 +95,26 @@ final class Campaign {
                 int i = r.nextInt(d.instances());
                 boolean relayed = r.nextBoolean();
                 boolean ws = r.nextInt(10) < 6;
-                return new Viewer.Target(d.url(i, relayed), ws, Deployment.instanceId(i) + "/" + (ws ? "ws" : "poll")
-                        + (relayed ? "/relay" : ""));
+                return new Viewer.Target(
+                        d.url(i, relayed),
+                        ws,
+                        Deployment.instanceId(i) + "/" + (ws ? "ws" : "poll") + (relayed ? "/relay" : ""));
             };
             for (int i = 0; i < o.viewers(); i++) {
                 String game = games.get(i % games.size());
-                Viewer v = new Viewer(i, "game-" + game, o.seed() * 1_000 + i, router, timers, client, true,
-                        300, 1_500, 200, 3_000, t0);
+                Viewer v = new Viewer(
+                        i,
+                        "game-" + game,
+                        o.seed() * 1_000 + i,
+                        router,
+                        timers,
+                        client,
+                        true,
+                        300,
+                        1_500,
+                        200,
+                        3_000,
+                        t0);
                 v.start(snapshotPosition(d, game, i % d.instances()));
                 viewers.add(v);
             }
@@ -103,14 +127,17 @@ final class Campaign {
                 writers.add(writer);
                 Random pick = new Random(o.seed() * 31 + w);
                 long gap = (long) (1_000 * o.writers() / o.writesPerSecond());
-                Thread t = new Thread(() -> {
-                    while (writing.get()) {
-                        long at = System.currentTimeMillis();
-                        writer.score(games.get(pick.nextInt(games.size())), System.currentTimeMillis() + 90_000);
-                        long left = gap - (System.currentTimeMillis() - at);
-                        if (left > 0) Writer.sleep(left);
-                    }
-                }, "chaos-writer-" + w);
+                Thread t = new Thread(
+                        () -> {
+                            while (writing.get()) {
+                                long at = System.currentTimeMillis();
+                                writer.score(
+                                        games.get(pick.nextInt(games.size())), System.currentTimeMillis() + 90_000);
+                                long left = gap - (System.currentTimeMillis() - at);
+                                if (left > 0) Writer.sleep(left);
+                            }
+                        },
+                        "chaos-writer-" + w);
                 t.setDaemon(true);
                 t.start();
                 writerThreads.add(t);
@@ -141,7 +168,8 @@ final class Campaign {
                 Writer.sleep(quiet);
                 long msgs = viewers.stream().mapToLong(v -> v.messages).sum();
                 long acks = writers.stream().mapToLong(w -> w.acks.size()).sum();
-                out.printf("[%5.1f s] round %d: %-20s %s · delivered %d · writes acknowledged %d%n",
+                out.printf(
+                        "[%5.1f s] round %d: %-20s %s · delivered %d · writes acknowledged %d%n",
                         at / 1000.0, n, f.label(), detail, msgs, acks);
             }
 
@@ -157,7 +185,9 @@ final class Campaign {
             for (Viewer v : viewers) {
                 Pos tip = Pos.of(finals.get(v.room.substring("game-".length())).get("position"));
                 try {
-                    io.tally.standin.Await.until("viewer " + v.id + " at " + tip, Duration.ofSeconds(30),
+                    io.tally.standin.Await.until(
+                            "viewer " + v.id + " at " + tip,
+                            Duration.ofSeconds(30),
                             () -> v.position() != null && v.position().reached(tip));
                 } catch (IllegalStateException late) {
                     out.println("chaos: viewer " + v.id + " did not catch up: at " + v.position() + ", room at " + tip);
@@ -167,27 +197,46 @@ final class Campaign {
 
             Checker checker = new Checker(rounds);
             for (String g : games) {
-                List<List<Viewer.Entry>> logs = viewers.stream().filter(v -> v.room.equals("game-" + g)).map(Viewer::log).toList();
-                List<Writer.Ack> acks = writers.stream().flatMap(w -> w.acks.stream()).filter(a -> a.game().equals(g)).toList();
-                List<Writer.Unknown> unknown = writers.stream().flatMap(w -> w.unknown.stream()).filter(a -> a.game().equals(g)).toList();
+                List<List<Viewer.Entry>> logs = viewers.stream()
+                        .filter(v -> v.room.equals("game-" + g))
+                        .map(Viewer::log)
+                        .toList();
+                List<Writer.Ack> acks = writers.stream()
+                        .flatMap(w -> w.acks.stream())
+                        .filter(a -> a.game().equals(g))
+                        .toList();
+                List<Writer.Unknown> unknown = writers.stream()
+                        .flatMap(w -> w.unknown.stream())
+                        .filter(a -> a.game().equals(g))
+                        .toList();
                 checker.checkRoom("game-" + g, logs, acks);
                 Map<?, ?> game = (Map<?, ?>) finals.get(g).get("game");
-                checker.checkGame(g, acks, unknown,
+                checker.checkGame(
+                        g,
+                        acks,
+                        unknown,
                         Viewer.num(((Map<?, ?>) game.get("home")).get("score"), -1),
-                        Viewer.num(((Map<?, ?>) game.get("away")).get("score"), -1), logs, settleAt);
+                        Viewer.num(((Map<?, ?>) game.get("away")).get("score"), -1),
+                        logs,
+                        settleAt);
             }
             checker.writesRefused = writers.stream().mapToInt(w -> w.refused).sum();
             writeLogs(d.runDir(), viewers, writers, rounds);
-            Files.writeString(d.runDir().resolve("client-logs/findings.log"), checker.findings.stream()
-                    .map(f -> String.format("%8.1f s  %-20s %s", f.t() / 1000.0, f.kind(), f.detail()))
-                    .collect(Collectors.joining("\n")));
+            Files.writeString(
+                    d.runDir().resolve("client-logs/findings.log"),
+                    checker.findings.stream()
+                            .map(f -> String.format("%8.1f s  %-20s %s", f.t() / 1000.0, f.kind(), f.detail()))
+                            .collect(Collectors.joining("\n")));
             String table = Summary.table(checker, writers, o.seed(), System.currentTimeMillis() - started);
             out.println(table);
             if (!checker.passed()) {
                 out.println("FINDINGS (" + checker.findings.size() + ", by kind " + checker.findingKinds() + "):");
-                checker.findings.stream().limit(40).forEach(f -> out.printf("  %8.1f s  %-20s %s%n", f.t() / 1000.0, f.kind(), f.detail()));
+                checker.findings.stream()
+                        .limit(40)
+                        .forEach(f -> out.printf("  %8.1f s  %-20s %s%n", f.t() / 1000.0, f.kind(), f.detail()));
             }
-            out.println("chaos: logs under " + d.runDir() + "; verdict " + (checker.passed() ? "PASS" : "FAIL") + " (seed " + o.seed() + ")");
+            out.println("chaos: logs under " + d.runDir() + "; verdict " + (checker.passed() ? "PASS" : "FAIL")
+                    + " (seed " + o.seed() + ")");
             return new Result(o.seed(), checker, injected, System.currentTimeMillis() - started, d.runDir(), table);
         } finally {
             timers.shutdownNow();
@@ -207,8 +256,9 @@ final class Campaign {
                 // The restart (10-40 s of Tomcat start-up on a loaded box) runs while the next rounds go on.
                 restarting = java.util.concurrent.CompletableFuture.runAsync(() -> {
                     d.start(i);
-                    out.printf("          %s back after %.1f s of start-up%n", Deployment.instanceId(i),
-                            (System.currentTimeMillis() - at) / 1000.0);
+                    out.printf(
+                            "          %s back after %.1f s of start-up%n",
+                            Deployment.instanceId(i), (System.currentTimeMillis() - at) / 1000.0);
                 });
                 restartingInstance = i;
                 return String.format("%s killed, restart begun after %.1f s", Deployment.instanceId(i), down / 1000.0);
@@ -242,10 +292,11 @@ final class Campaign {
             case SLOW_VIEWERS -> {
                 long ms = 2_000 + rng.nextInt(4_000);
                 int count = 0;
-                for (Viewer v : viewers) if (rng.nextInt(3) == 0) {
-                    v.slowDown(ms);
-                    count++;
-                }
+                for (Viewer v : viewers)
+                    if (rng.nextInt(3) == 0) {
+                        v.slowDown(ms);
+                        count++;
+                    }
                 Writer.sleep(ms);
                 return String.format("%d viewers not reading for %.1f s", count, ms / 1000.0);
             }
@@ -253,10 +304,11 @@ final class Campaign {
                 long ms = 6_000 + rng.nextInt(6_000);
                 long lag = 3_000 + rng.nextInt(3_000);
                 int count = 0;
-                for (Viewer v : viewers) if (rng.nextInt(3) == 0) {
-                    v.throttle(ms, lag);
-                    count++;
-                }
+                for (Viewer v : viewers)
+                    if (rng.nextInt(3) == 0) {
+                        v.throttle(ms, lag);
+                        count++;
+                    }
                 Writer.sleep(ms);
                 return String.format("%d viewers throttled %.1f s (lag %.1f s)", count, ms / 1000.0, lag / 1000.0);
             }
@@ -277,18 +329,29 @@ final class Campaign {
         for (int i = 0; i < d.instances(); i++) {
             if (i == restartingInstance && !restarting.isDone()) continue;
             String base = d.url(i, false);
-            io.tally.standin.Await.until(Deployment.instanceId(i) + " ready", Duration.ofSeconds(90),
+            io.tally.standin.Await.until(
+                    Deployment.instanceId(i) + " ready",
+                    Duration.ofSeconds(90),
                     () -> Http.get(base + "/readyz", 2_000).status() == 200);
         }
     }
 
     static String createGame(Deployment d, String home, String away) {
-        String body = "{\"sport\":\"basketball\",\"home\":\"" + home + "\",\"away\":\"" + away + "\",\"status\":\"live\"}";
+        String body =
+                "{\"sport\":\"basketball\",\"home\":\"" + home + "\",\"away\":\"" + away + "\",\"status\":\"live\"}";
         try {
-            Http.Response r = Http.post(d.url(0, false) + "/api/games", body, 10_000,
-                    "Authorization", "Bearer " + Deployment.TOKEN, "Idempotency-Key", "chaos-create-" + home + System.nanoTime());
+            Http.Response r = Http.post(
+                    d.url(0, false) + "/api/games",
+                    body,
+                    10_000,
+                    "Authorization",
+                    "Bearer " + Deployment.TOKEN,
+                    "Idempotency-Key",
+                    "chaos-create-" + home + System.nanoTime());
             if (r.status() != 201) throw new IllegalStateException("create game: HTTP " + r.status() + " " + r.body());
-            return ((Map<?, ?>) ((Map<?, ?>) Json.parse(r.body())).get("game")).get("id").toString();
+            return ((Map<?, ?>) ((Map<?, ?>) Json.parse(r.body())).get("game"))
+                    .get("id")
+                    .toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -320,17 +383,32 @@ final class Campaign {
             for (Viewer v : viewers) {
                 StringBuilder b = new StringBuilder();
                 for (Viewer.Entry e : v.log()) {
-                    b.append(e.kind()).append(' ').append(e.t()).append(' ').append(e.session()).append(' ')
-                            .append(e.via()).append(' ').append(e.pos()).append(" v").append(e.version()).append(' ')
-                            .append(e.detail()).append('\n');
+                    b.append(e.kind())
+                            .append(' ')
+                            .append(e.t())
+                            .append(' ')
+                            .append(e.session())
+                            .append(' ')
+                            .append(e.via())
+                            .append(' ')
+                            .append(e.pos())
+                            .append(" v")
+                            .append(e.version())
+                            .append(' ')
+                            .append(e.detail())
+                            .append('\n');
                 }
                 Files.writeString(logs.resolve("viewer-" + v.id + "-" + v.room + ".log"), b);
             }
             StringBuilder w = new StringBuilder();
-            for (Writer writer : writers) for (Writer.Ack a : writer.acks) w.append(a).append('\n');
-            for (Writer writer : writers) for (Writer.Unknown u : writer.unknown) w.append(u).append('\n');
+            for (Writer writer : writers)
+                for (Writer.Ack a : writer.acks) w.append(a).append('\n');
+            for (Writer writer : writers)
+                for (Writer.Unknown u : writer.unknown) w.append(u).append('\n');
             Files.writeString(logs.resolve("writes.log"), w);
-            Files.writeString(logs.resolve("rounds.log"), rounds.stream().map(Object::toString).collect(Collectors.joining("\n")));
+            Files.writeString(
+                    logs.resolve("rounds.log"),
+                    rounds.stream().map(Object::toString).collect(Collectors.joining("\n")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

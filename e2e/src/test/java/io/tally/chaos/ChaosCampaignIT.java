@@ -1,14 +1,13 @@
 package io.tally.chaos;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The short seeded campaign of {@code bin/chaos} in the normal build: two Tomcats (11 and 10.1)
@@ -20,16 +19,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ChaosCampaignIT {
     /** Every fault class, Redis and instance deaths included. */
-    static final Set<Fault> CI_FAULTS = EnumSet.of(Fault.KILL_INSTANCE, Fault.FREEZE_INSTANCE, Fault.REDIS_RESTART_AOF,
-            Fault.REDIS_RESTART_EMPTY, Fault.REDIS_BLACKHOLE, Fault.VIEWER_BLACKHOLE, Fault.SLOW_VIEWERS,
+    static final Set<Fault> CI_FAULTS = EnumSet.of(
+            Fault.KILL_INSTANCE,
+            Fault.FREEZE_INSTANCE,
+            Fault.REDIS_RESTART_AOF,
+            Fault.REDIS_RESTART_EMPTY,
+            Fault.REDIS_BLACKHOLE,
+            Fault.VIEWER_BLACKHOLE,
+            Fault.SLOW_VIEWERS,
             Fault.THROTTLED_VIEWERS);
 
     @Test
     void aSeededCampaignLosesNothingRepeatsNothingAndKeepsEveryAcknowledgedWrite() throws Exception {
-        Campaign.Result r = new Campaign(new Campaign.Options(20261202L, Duration.ZERO, CI_FAULTS, 16, 2, 4, true, System.out)).run();
+        Campaign.Result r = new Campaign(
+                        new Campaign.Options(20261202L, Duration.ZERO, CI_FAULTS, 16, 2, 4, true, System.out))
+                .run();
         Checker c = r.checker();
-        String findings = c.findings.stream().limit(20).map(f -> f.kind() + ": " + f.detail()).collect(Collectors.joining("\n"));
-        assertTrue(c.passed(), () -> "the checker found (seed " + r.seed() + ", logs " + r.runDir() + "):\n" + findings);
+        String findings = c.findings.stream()
+                .limit(20)
+                .map(f -> f.kind() + ": " + f.detail())
+                .collect(Collectors.joining("\n"));
+        assertTrue(
+                c.passed(), () -> "the checker found (seed " + r.seed() + ", logs " + r.runDir() + "):\n" + findings);
         assertEquals(CI_FAULTS, r.injected().keySet(), "every CI fault class injected once");
         assertTrue(c.total.messages > 100, () -> "too few messages to judge anything: " + c.total.messages);
         assertTrue(c.writesAcked > 15, () -> "too few acknowledged writes: " + c.writesAcked);

@@ -14,8 +14,7 @@ import java.util.Set;
  * Exit status 0 when the checker finds nothing, 1 otherwise.
  */
 public final class ChaosMain {
-    private ChaosMain() {
-    }
+    private ChaosMain() {}
 
     public static void main(String[] args) throws Exception {
         long seed = 42;
@@ -49,13 +48,19 @@ public final class ChaosMain {
         }
         boolean ok;
         switch (mode) {
-            case "soak" -> ok = new Soak(duration == null ? Duration.ofMinutes(30) : duration,
-                    viewers == null ? 1_000 : viewers, rate, System.out).run();
+            case "soak" ->
+                ok = new Soak(
+                                duration == null ? Duration.ofMinutes(30) : duration,
+                                viewers == null ? 1_000 : viewers,
+                                rate,
+                                System.out)
+                        .run();
             case "storm" -> ok = new Storm(viewers == null ? 5_000 : viewers, System.out).run();
             default -> {
                 Campaign.Options o = eachOnce
                         ? new Campaign.Options(seed, Duration.ZERO, faults, 16, 2, 4, true, System.out)
-                        : Campaign.Options.of(seed, duration == null ? Duration.ofMinutes(2) : duration, faults, System.out);
+                        : Campaign.Options.of(
+                                seed, duration == null ? Duration.ofMinutes(2) : duration, faults, System.out);
                 ok = new Campaign(o).run().checker().passed();
             }
         }

@@ -2,7 +2,6 @@ package io.tally.chaos;
 
 import io.tally.standin.Await;
 import io.tally.standin.Proc;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,8 +49,18 @@ final class ChaosRedis {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--dir", dir.toString(), "--appendonly", aof ? "yes" : "no"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--dir",
+                dir.toString(),
+                "--appendonly",
+                aof ? "yes" : "no"));
         if (aof) cmd.addAll(List.of("--appendfsync", "always"));
         proc = Proc.start("redis", cmd, dir, Map.of(), dir.resolve("redis.log"));
         Proc p = proc;

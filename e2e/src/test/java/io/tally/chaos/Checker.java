@@ -26,11 +26,9 @@ import java.util.TreeSet;
  * Each finding is attributed to the fault round during which it happened.
  */
 final class Checker {
-    record Round(String kind, long start, String detail) {
-    }
+    record Round(String kind, long start, String detail) {}
 
-    record Finding(long t, String kind, String detail) {
-    }
+    record Finding(long t, String kind, String detail) {}
 
     /** Per fault kind: rounds, messages delivered, and what went wrong. */
     static final class Tally {
@@ -90,7 +88,9 @@ final class Checker {
         for (List<Viewer.Entry> log : logs) {
             for (Viewer.Entry e : log) {
                 if (!e.kind().equals("msg")) continue;
-                canonical.computeIfAbsent(e.pos().epoch(), k -> new TreeSet<>(Pos::compareOffsets)).add(e.pos().offset());
+                canonical
+                        .computeIfAbsent(e.pos().epoch(), k -> new TreeSet<>(Pos::compareOffsets))
+                        .add(e.pos().offset());
                 Long before = versionAt.putIfAbsent(e.pos().toString(), e.version());
                 if (before != null && before != e.version()) {
                     find(e.t(), "inconsistent", room + " " + e.pos() + " carried v" + before + " and v" + e.version());
@@ -99,7 +99,9 @@ final class Checker {
         }
         for (Writer.Ack a : acks) {
             if (a.position() != null) {
-                canonical.computeIfAbsent(a.position().epoch(), k -> new TreeSet<>(Pos::compareOffsets)).add(a.position().offset());
+                canonical
+                        .computeIfAbsent(a.position().epoch(), k -> new TreeSet<>(Pos::compareOffsets))
+                        .add(a.position().offset());
             }
         }
         for (int v = 0; v < logs.size(); v++) checkViewer(room, v, logs.get(v), canonical);
@@ -129,8 +131,12 @@ final class Checker {
                     t.resets.merge(reason, 1L, Long::sum);
                     total.resets.merge(reason, 1L, Long::sum);
                     if ("epoch-changed".equals(reason) && e.pos().epoch().equals(epoch)) {
-                        find(e.t(), "repeated-reset", "viewer " + viewer + " in " + room + " was already in epoch "
-                                + epoch + " (at " + last + ") and was reset into it again, to " + e.pos().offset());
+                        find(
+                                e.t(),
+                                "repeated-reset",
+                                "viewer " + viewer + " in " + room + " was already in epoch " + epoch + " (at " + last
+                                        + ") and was reset into it again, to "
+                                        + e.pos().offset());
                     }
                     epoch = e.pos().epoch();
                     last = e.pos().offset();
@@ -141,8 +147,11 @@ final class Checker {
                     total.messages++;
                     String off = e.pos().offset();
                     if (epoch != null && !epoch.equals(e.pos().epoch())) {
-                        find(e.t(), "silent-epoch-change", "viewer " + viewer + " in " + room + " got " + e.pos()
-                                + " while in epoch " + epoch + " without a reset");
+                        find(
+                                e.t(),
+                                "silent-epoch-change",
+                                "viewer " + viewer + " in " + room + " got " + e.pos() + " while in epoch " + epoch
+                                        + " without a reset");
                         epoch = e.pos().epoch();
                         last = "0";
                     }
@@ -154,24 +163,31 @@ final class Checker {
                     if (mine.contains(off)) {
                         t.duplicated++;
                         total.duplicated++;
-                        if (total.duplicated <= 20) find(e.t(), "duplicate", "viewer " + viewer + " in " + room + " got " + e.pos() + " again");
+                        if (total.duplicated <= 20)
+                            find(e.t(), "duplicate", "viewer " + viewer + " in " + room + " got " + e.pos() + " again");
                     } else if (Pos.compareOffsets(off, last) <= 0) {
                         t.outOfOrder++;
                         total.outOfOrder++;
-                        find(e.t(), "out-of-order", "viewer " + viewer + " in " + room + " got " + e.pos() + " after " + last);
+                        find(
+                                e.t(),
+                                "out-of-order",
+                                "viewer " + viewer + " in " + room + " got " + e.pos() + " after " + last);
                     } else {
                         long gap = missing(canonical.get(epoch), last, off, mine, false);
                         if (gap > 0) {
                             t.lost += gap;
                             total.lost += gap;
-                            find(e.t(), "lost", "viewer " + viewer + " in " + room + " skipped " + gap + " message(s) of epoch "
-                                    + epoch + " between " + last + " and " + off + " without a reset");
+                            find(
+                                    e.t(),
+                                    "lost",
+                                    "viewer " + viewer + " in " + room + " skipped " + gap + " message(s) of epoch "
+                                            + epoch + " between " + last + " and " + off + " without a reset");
                         }
                         last = off;
                     }
                     mine.add(off);
                 }
-                default -> { }
+                default -> {}
             }
         }
         if (epoch != null) {
@@ -180,8 +196,11 @@ final class Checker {
                 Tally t = at(lastT);
                 t.lost += tail;
                 total.lost += tail;
-                find(lastT, "lost", "viewer " + viewer + " in " + room + " never received the last " + tail
-                        + " message(s) of epoch " + epoch + " after " + last);
+                find(
+                        lastT,
+                        "lost",
+                        "viewer " + viewer + " in " + room + " never received the last " + tail
+                                + " message(s) of epoch " + epoch + " after " + last);
             }
         }
     }
@@ -193,19 +212,31 @@ final class Checker {
     }
 
     /** Writes: acknowledged once per version, one state per version, and the final score equal to the intent. */
-    void checkGame(String game, List<Writer.Ack> acks, List<Writer.Unknown> unknown, long finalHome, long finalAway, List<List<Viewer.Entry>> logs, long at) {
+    void checkGame(
+            String game,
+            List<Writer.Ack> acks,
+            List<Writer.Unknown> unknown,
+            long finalHome,
+            long finalAway,
+            List<List<Viewer.Entry>> logs,
+            long at) {
         writesAcked += acks.size();
         writesUnknown += unknown.size();
         Map<Long, Writer.Ack> byVersion = new HashMap<>();
         long home = 0;
         long away = 0;
         for (Writer.Ack a : acks) {
-            if (a.team().equals("home")) home += a.points(); else away += a.points();
+            if (a.team().equals("home")) home += a.points();
+            else away += a.points();
             Writer.Ack other = byVersion.putIfAbsent(a.version(), a);
             if (other != null && !other.key().equals(a.key())) {
-                find(a.ackedAt(), "version-acked-twice", "game " + game + " v" + a.version() + " acknowledged for two writes ("
-                        + other.key() + " on " + other.instance() + " at " + other.ackedAt() + " ms, " + a.key() + " on "
-                        + a.instance() + " at " + a.ackedAt() + " ms)");
+                find(
+                        a.ackedAt(),
+                        "version-acked-twice",
+                        "game " + game + " v" + a.version() + " acknowledged for two writes ("
+                                + other.key() + " on " + other.instance() + " at " + other.ackedAt() + " ms, " + a.key()
+                                + " on "
+                                + a.instance() + " at " + a.ackedAt() + " ms)");
             }
         }
         Map<Long, String> stateOf = new HashMap<>();
@@ -214,20 +245,34 @@ final class Checker {
                 if (!e.kind().equals("msg") || e.version() < 0) continue;
                 String before = stateOf.putIfAbsent(e.version(), e.detail());
                 if (before != null && !before.equals(e.detail())) {
-                    find(e.t(), "divergent-version", "game " + game + " v" + e.version() + " reached viewers as " + before
-                            + " and as " + e.detail());
+                    find(
+                            e.t(),
+                            "divergent-version",
+                            "game " + game + " v" + e.version() + " reached viewers as " + before + " and as "
+                                    + e.detail());
                     stateOf.put(e.version(), e.detail()); // report each divergence once
                 }
             }
         }
-        long uHome = unknown.stream().filter(u -> u.team().equals("home")).mapToLong(Writer.Unknown::points).sum();
-        long uAway = unknown.stream().filter(u -> u.team().equals("away")).mapToLong(Writer.Unknown::points).sum();
+        long uHome = unknown.stream()
+                .filter(u -> u.team().equals("home"))
+                .mapToLong(Writer.Unknown::points)
+                .sum();
+        long uAway = unknown.stream()
+                .filter(u -> u.team().equals("away"))
+                .mapToLong(Writer.Unknown::points)
+                .sum();
         boolean homeOk = finalHome >= home && finalHome <= home + uHome;
         boolean awayOk = finalAway >= away && finalAway <= away + uAway;
         if (!homeOk || !awayOk) {
-            find(at, "final-state", "game " + game + " ends " + finalHome + "-" + finalAway
-                    + " but the acknowledged writes make " + home + "-" + away
-                    + (unknown.isEmpty() ? "" : " (+ up to " + uHome + "-" + uAway + " of writes with no final answer)"));
+            find(
+                    at,
+                    "final-state",
+                    "game " + game + " ends " + finalHome + "-" + finalAway
+                            + " but the acknowledged writes make " + home + "-" + away
+                            + (unknown.isEmpty()
+                                    ? ""
+                                    : " (+ up to " + uHome + "-" + uAway + " of writes with no final answer)"));
         }
     }
 

@@ -1,11 +1,10 @@
 package io.tally.chaos;
 
 import io.tally.standin.Await;
-import io.tally.testing.Ports;
 import io.tally.standin.Proc;
 import io.tally.standin.TomcatDistribution;
 import io.tally.standin.TomcatInstance;
-
+import io.tally.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,13 +41,14 @@ final class Deployment implements AutoCloseable {
         this.runDir = runDir;
         Path project = projectDir();
         Path war = project.resolve("target/tally.war");
-        if (!Files.isRegularFile(war)) throw new IllegalStateException("no WAR at " + war + ": run `mvn -q -DskipTests package` first");
+        if (!Files.isRegularFile(war))
+            throw new IllegalStateException("no WAR at " + war + ": run `mvn -q -DskipTests package` first");
         redis = new ChaosRedis(Ports.free(), runDir.resolve("redis"), aof);
         redisRelay = new Relay("redis-relay", redis.port());
         String[] lines = {"11", "10.1"};
         for (int i = 0; i < 2; i++) {
-            TomcatDistribution dist = TomcatDistribution.of(lines[i], project.resolve("target/standin-dist"),
-                    project.resolve("target/standin/dist"));
+            TomcatDistribution dist = TomcatDistribution.of(
+                    lines[i], project.resolve("target/standin-dist"), project.resolve("target/standin/dist"));
             Map<String, String> env = new LinkedHashMap<>();
             env.put("REDIS_URL", "redis://127.0.0.1:" + redisRelay.port());
             env.put("TALLY_ADMIN_TOKEN", TOKEN);
@@ -61,15 +61,23 @@ final class Deployment implements AutoCloseable {
             env.put("TALLY_LB_SILENCE_MS", "0"); // no ALB here
             env.put("CATALINA_OPTS", "-Xms" + heap + " -Xmx" + heap + " -XX:+UseG1GC -Xss512k");
             env.putAll(extraEnv);
-            tomcats.add(new TomcatInstance("tomcat-" + (char) ('a' + i), dist, runDir.resolve("tomcat-" + (char) ('a' + i)),
-                    Ports.free(), war, env, "/healthz", project.resolve(".platform/hooks/predeploy/20-tomcat-connector.sh")));
+            tomcats.add(new TomcatInstance(
+                    "tomcat-" + (char) ('a' + i),
+                    dist,
+                    runDir.resolve("tomcat-" + (char) ('a' + i)),
+                    Ports.free(),
+                    war,
+                    env,
+                    "/healthz",
+                    project.resolve(".platform/hooks/predeploy/20-tomcat-connector.sh")));
         }
     }
 
     static Deployment start(String label, boolean aof, Map<String, String> env, String heap) {
         Path project = projectDir();
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path dir = project.resolve("target/chaos/" + label + "-" + stamp + "-" + ProcessHandle.current().pid());
+        Path dir = project.resolve("target/chaos/" + label + "-" + stamp + "-"
+                + ProcessHandle.current().pid());
         Deployment d;
         try {
             Files.createDirectories(dir);
@@ -86,7 +94,9 @@ final class Deployment implements AutoCloseable {
                 starts[i] = CompletableFuture.runAsync(() -> t.start(START));
             }
             CompletableFuture.allOf(starts).join();
-            for (int i = 0; i < 2; i++) d.viewerRelays.add(new Relay("viewer-relay-" + i, d.tomcats.get(i).port()));
+            for (int i = 0; i < 2; i++)
+                d.viewerRelays.add(
+                        new Relay("viewer-relay-" + i, d.tomcats.get(i).port()));
             return d;
         } catch (RuntimeException | IOException e) {
             d.close();
@@ -104,7 +114,8 @@ final class Deployment implements AutoCloseable {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve(".platform"))) return p;
         }
-        throw new IllegalStateException("cannot find the project from " + Path.of("").toAbsolutePath() + "; set -Dtally.basedir");
+        throw new IllegalStateException(
+                "cannot find the project from " + Path.of("").toAbsolutePath() + "; set -Dtally.basedir");
     }
 
     Path runDir() {
@@ -159,14 +170,18 @@ final class Deployment implements AutoCloseable {
         long pid = tomcats.get(i).pid();
         if (pid < 0) return;
         Proc.Result r = Proc.run(List.of("kill", frozen ? "-STOP" : "-CONT", Long.toString(pid)), runDir, 5_000);
-        if (r.status() != 0) throw new IllegalStateException("kill " + (frozen ? "-STOP" : "-CONT") + " " + pid + ": " + r.output());
+        if (r.status() != 0)
+            throw new IllegalStateException("kill " + (frozen ? "-STOP" : "-CONT") + " " + pid + ": " + r.output());
     }
 
     /** Waits until every instance answers /readyz with 200 (store and broker reachable). */
     void awaitReady(Duration timeout) {
         for (int i = 0; i < tomcats.size(); i++) {
             String base = url(i, false);
-            Await.until(instanceId(i) + " ready", timeout, () -> Http.get(base + "/readyz", 2_000).status() == 200);
+            Await.until(
+                    instanceId(i) + " ready",
+                    timeout,
+                    () -> Http.get(base + "/readyz", 2_000).status() == 200);
         }
     }
 

@@ -14,7 +14,8 @@ enum Fault {
     REDIS_BLACKHOLE("Redis blackholed for 2-5 s: open connections go silent for good, new ones too meanwhile"),
     VIEWER_BLACKHOLE("the viewers' connections through one relay die silently (no FIN)"),
     SLOW_VIEWERS("a third of the viewers stop reading for 2-6 s"),
-    THROTTLED_VIEWERS("a third of the viewers throttled like a background tab: pongs and timers 3-6 s late, for 6-12 s");
+    THROTTLED_VIEWERS(
+            "a third of the viewers throttled like a background tab: pongs and timers 3-6 s late, for 6-12 s");
 
     final String description;
 

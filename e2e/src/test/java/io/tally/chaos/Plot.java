@@ -1,6 +1,5 @@
 package io.tally.chaos;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -11,17 +10,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 /** Small multiples of time series drawn with Java2D (headless), one panel per series group. */
 final class Plot {
-    record Series(String name, double[] values, Color color) {
-    }
+    record Series(String name, double[] values, Color color) {}
 
-    record Panel(String title, String unit, List<Series> series) {
-    }
+    record Panel(String title, String unit, List<Series> series) {}
 
-    private Plot() {
-    }
+    private Plot() {}
 
     static void write(Path png, String title, double[] minutes, List<Panel> panels) throws IOException {
         System.setProperty("java.awt.headless", "true");
@@ -101,7 +98,7 @@ final class Plot {
 
     private static double niceCeil(double v) {
         double mag = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double step : new double[]{1, 2, 2.5, 5, 10}) if (step * mag >= v) return step * mag;
+        for (double step : new double[] {1, 2, 2.5, 5, 10}) if (step * mag >= v) return step * mag;
         return 10 * mag;
     }
 

@@ -23,8 +23,8 @@ record Pos(String epoch, String offset) {
 
     private static long[] parse(String o) {
         int dash = o.indexOf('-');
-        if (dash < 0) return new long[]{Long.parseLong(o), 0};
-        return new long[]{Long.parseLong(o.substring(0, dash)), Long.parseLong(o.substring(dash + 1))};
+        if (dash < 0) return new long[] {Long.parseLong(o), 0};
+        return new long[] {Long.parseLong(o.substring(0, dash)), Long.parseLong(o.substring(dash + 1))};
     }
 
     /** True when this position is at or past {@code other} in the same epoch. */

@@ -117,23 +117,25 @@ final class Relay implements AutoCloseable {
     }
 
     private void pump(Link link, Socket from, Socket to) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[16 * 1024];
-            try {
-                InputStream in = from.getInputStream();
-                OutputStream out = to.getOutputStream();
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    if (link.black) continue;
-                    out.write(buf, 0, n);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // one end closed or reset
-            } finally {
-                link.pumpEnded(to);
-            }
-        }, name + "-pump");
+        Thread t = new Thread(
+                () -> {
+                    byte[] buf = new byte[16 * 1024];
+                    try {
+                        InputStream in = from.getInputStream();
+                        OutputStream out = to.getOutputStream();
+                        int n;
+                        while ((n = in.read(buf)) >= 0) {
+                            if (link.black) continue;
+                            out.write(buf, 0, n);
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        // one end closed or reset
+                    } finally {
+                        link.pumpEnded(to);
+                    }
+                },
+                name + "-pump");
         t.setDaemon(true);
         t.start();
     }

@@ -1,7 +1,6 @@
 package io.tally.chaos;
 
 import io.tally.standin.Proc;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +14,11 @@ import java.util.regex.Pattern;
  * file descriptors from /proc/PID/fd.
  */
 final class Sampler {
-    record Vitals(double heapMiB, double rssMiB, int fds, int threads) {
-    }
+    record Vitals(double heapMiB, double rssMiB, int fds, int threads) {}
 
     private static final Pattern HEAP = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"\\} (\\S+)");
 
-    private Sampler() {
-    }
+    private Sampler() {}
 
     static Vitals sample(long pid, String baseUrl, Path workDir) throws IOException {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();

@@ -42,7 +42,8 @@ final class Soak {
 
     boolean run() throws IOException {
         Map<String, String> env = Map.of(
-                // Idempotency answers live 24 h by default; a short TTL shows the key count levels off once it expires them.
+                // Idempotency answers live 24 h by default; a short TTL shows the key count levels off once it expires
+                // them.
                 "TALLY_IDEMPOTENCY_TTL_S", "120");
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "soak-timers");
@@ -55,13 +56,17 @@ final class Soak {
             t.setDaemon(true);
             return t;
         });
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
         Viewer.handshakeTimeout = Duration.ofSeconds(15);
-        out.printf("soak: %d min, %d churning viewers, %.0f writes/s; starting Redis and two Tomcats...%n",
+        out.printf(
+                "soak: %d min, %d churning viewers, %.0f writes/s; starting Redis and two Tomcats...%n",
                 duration.toMinutes(), viewerCount, rate);
         try (Deployment d = Deployment.start("soak", false, env, "512m")) {
             long t0 = System.currentTimeMillis();
-            List<String> games = List.of(Campaign.createGame(d, "Hawks", "Foxes"), Campaign.createGame(d, "Lions", "Bears"),
+            List<String> games = List.of(
+                    Campaign.createGame(d, "Hawks", "Foxes"),
+                    Campaign.createGame(d, "Lions", "Bears"),
                     Campaign.createGame(d, "Owls", "Wolves"));
             Random rng = new Random(17);
             Map<Viewer, Boolean> live = new ConcurrentHashMap<>();
@@ -86,37 +91,56 @@ final class Soak {
                     game = games.get(rng.nextInt(games.size()));
                 }
                 start = Campaign.snapshotPosition(d, game, n % 2);
-                Viewer v = new Viewer(n, "game-" + game, n, router, timers, client, false, 30_000, 90_000, 500, 30_000, t0);
+                Viewer v = new Viewer(
+                        n, "game-" + game, n, router, timers, client, false, 30_000, 90_000, 500, 30_000, t0);
                 live.put(v, true);
                 v.start(start);
                 long life = 60_000 + (long) (Math.random() * 180_000);
-                timers.schedule(() -> {
-                    v.stop();
-                    live.remove(v);
-                    delivered.addAndGet(v.messages);
-                    dups.addAndGet(v.duplicates);
-                    ooo.addAndGet(v.outOfOrder);
-                    if (Math.random() < 0.5) {
-                        resumed.incrementAndGet();
-                        Viewer again = new Viewer((int) joined.incrementAndGet(), v.room, v.id * 31L, router, timers, client,
-                                false, 30_000, 90_000, 500, 30_000, t0);
-                        live.put(again, true);
-                        again.start(v.position());
-                        timers.schedule(() -> {
-                            again.stop();
-                            live.remove(again);
-                            delivered.addAndGet(again.messages);
-                            dups.addAndGet(again.duplicates);
-                            ooo.addAndGet(again.outOfOrder);
-                            spawner.execute(spawn[0]);
-                        }, 60_000 + (long) (Math.random() * 180_000), TimeUnit.MILLISECONDS);
-                    } else {
-                        spawner.execute(spawn[0]);
-                    }
-                }, life, TimeUnit.MILLISECONDS);
+                timers.schedule(
+                        () -> {
+                            v.stop();
+                            live.remove(v);
+                            delivered.addAndGet(v.messages);
+                            dups.addAndGet(v.duplicates);
+                            ooo.addAndGet(v.outOfOrder);
+                            if (Math.random() < 0.5) {
+                                resumed.incrementAndGet();
+                                Viewer again = new Viewer(
+                                        (int) joined.incrementAndGet(),
+                                        v.room,
+                                        v.id * 31L,
+                                        router,
+                                        timers,
+                                        client,
+                                        false,
+                                        30_000,
+                                        90_000,
+                                        500,
+                                        30_000,
+                                        t0);
+                                live.put(again, true);
+                                again.start(v.position());
+                                timers.schedule(
+                                        () -> {
+                                            again.stop();
+                                            live.remove(again);
+                                            delivered.addAndGet(again.messages);
+                                            dups.addAndGet(again.duplicates);
+                                            ooo.addAndGet(again.outOfOrder);
+                                            spawner.execute(spawn[0]);
+                                        },
+                                        60_000 + (long) (Math.random() * 180_000),
+                                        TimeUnit.MILLISECONDS);
+                            } else {
+                                spawner.execute(spawn[0]);
+                            }
+                        },
+                        life,
+                        TimeUnit.MILLISECONDS);
             };
             for (int i = 0; i < viewerCount; i++) {
-                timers.schedule(() -> spawner.execute(spawn[0]), (long) (i * 60_000.0 / viewerCount), TimeUnit.MILLISECONDS);
+                timers.schedule(
+                        () -> spawner.execute(spawn[0]), (long) (i * 60_000.0 / viewerCount), TimeUnit.MILLISECONDS);
             }
 
             AtomicBoolean writing = new AtomicBoolean(true);
@@ -128,15 +152,18 @@ final class Soak {
                 writers.add(writer);
                 long gap = (long) (1_000 * writerCount / rate);
                 Random pick = new Random(w);
-                Thread t = new Thread(() -> {
-                    long next = System.currentTimeMillis();
-                    while (writing.get()) {
-                        writer.score(games.get(pick.nextInt(games.size())), System.currentTimeMillis() + 60_000);
-                        next += gap;
-                        long left = next - System.currentTimeMillis();
-                        if (left > 0) Writer.sleep(left);
-                    }
-                }, "soak-writer-" + w);
+                Thread t = new Thread(
+                        () -> {
+                            long next = System.currentTimeMillis();
+                            while (writing.get()) {
+                                writer.score(
+                                        games.get(pick.nextInt(games.size())), System.currentTimeMillis() + 60_000);
+                                next += gap;
+                                long left = next - System.currentTimeMillis();
+                                if (left > 0) Writer.sleep(left);
+                            }
+                        },
+                        "soak-writer-" + w);
                 t.setDaemon(true);
                 t.start();
                 threads.add(t);
@@ -145,7 +172,8 @@ final class Soak {
             Path dir = d.runDir();
             Path csv = dir.resolve("soak.csv");
             List<double[]> rows = new ArrayList<>();
-            String header = "minutes,heap_a_mib,heap_b_mib,rss_a_mib,rss_b_mib,fds_a,fds_b,threads_a,threads_b,redis_keys,redis_used_mib,viewers_connected,writes_acked";
+            String header =
+                    "minutes,heap_a_mib,heap_b_mib,rss_a_mib,rss_b_mib,fds_a,fds_b,threads_a,threads_b,redis_keys,redis_used_mib,viewers_connected,writes_acked";
             StringBuilder text = new StringBuilder(header).append('\n');
             long end = t0 + duration.toMillis();
             long nextSample = t0 + SAMPLE_MS;
@@ -158,18 +186,46 @@ final class Soak {
                 Sampler.Vitals b = Sampler.sample(d.pid(1), d.url(1, false), dir);
                 double keys = Double.parseDouble(d.redis().command("DBSIZE"));
                 double used = Double.parseDouble(info(d, "used_memory")) / (1 << 20);
-                long connected = live.keySet().stream().filter(Viewer::isConnected).count();
+                long connected =
+                        live.keySet().stream().filter(Viewer::isConnected).count();
                 long acked = writers.stream().mapToLong(w -> w.acks.size()).sum();
-                double[] row = {minutes, a.heapMiB(), b.heapMiB(), a.rssMiB(), b.rssMiB(), a.fds(), b.fds(), a.threads(),
-                        b.threads(), keys, used, connected, acked};
+                double[] row = {
+                    minutes,
+                    a.heapMiB(),
+                    b.heapMiB(),
+                    a.rssMiB(),
+                    b.rssMiB(),
+                    a.fds(),
+                    b.fds(),
+                    a.threads(),
+                    b.threads(),
+                    keys,
+                    used,
+                    connected,
+                    acked
+                };
                 rows.add(row);
                 StringBuilder line = new StringBuilder();
-                for (int i = 0; i < row.length; i++) line.append(i == 0 ? "" : ",").append(String.format("%.2f", row[i]));
+                for (int i = 0; i < row.length; i++)
+                    line.append(i == 0 ? "" : ",").append(String.format("%.2f", row[i]));
                 text.append(line).append('\n');
                 Files.writeString(csv, text);
-                out.printf("[%5.1f min] heap %.0f/%.0f MiB · RSS %.0f/%.0f MiB · fds %d/%d · threads %d/%d · Redis keys %.0f (%.1f MiB) · viewers %d (joined %d) · writes %d%n",
-                        minutes, a.heapMiB(), b.heapMiB(), a.rssMiB(), b.rssMiB(), a.fds(), b.fds(), a.threads(), b.threads(),
-                        keys, used, connected, joined.get(), acked);
+                out.printf(
+                        "[%5.1f min] heap %.0f/%.0f MiB · RSS %.0f/%.0f MiB · fds %d/%d · threads %d/%d · Redis keys %.0f (%.1f MiB) · viewers %d (joined %d) · writes %d%n",
+                        minutes,
+                        a.heapMiB(),
+                        b.heapMiB(),
+                        a.rssMiB(),
+                        b.rssMiB(),
+                        a.fds(),
+                        b.fds(),
+                        a.threads(),
+                        b.threads(),
+                        keys,
+                        used,
+                        connected,
+                        joined.get(),
+                        acked);
                 out.println("           connection endings: " + Viewer.ENDINGS);
             }
             writing.set(false);
@@ -185,24 +241,30 @@ final class Soak {
             double[] tolerance = {0, 0.10, 0.10, 0.10, 0.10, 0.05, 0.05, 0.05, 0.05, 0.05, 0.10, 1, 1};
             double[] absolute = {0, 8, 8, 24, 24, 30, 30, 8, 8, 20, 1, 1e9, 1e9};
             boolean allFlat = true;
-            StringBuilder verdict = new StringBuilder("\nsoak: series over the last two thirds (least-squares slope):\n");
+            StringBuilder verdict =
+                    new StringBuilder("\nsoak: series over the last two thirds (least-squares slope):\n");
             for (int c = 1; c <= 10; c++) {
                 double[] fit = slope(rows, c);
                 double span = fit[2];
                 double drift = fit[0] * span;
                 boolean flat = Math.abs(drift) <= Math.max(tolerance[c] * Math.abs(fit[1]), absolute[c]);
                 allFlat &= flat;
-                verdict.append(String.format("  %-16s mean %10.1f  slope %+9.3f/min  drift %+9.1f over %.1f min  %s%n",
+                verdict.append(String.format(
+                        "  %-16s mean %10.1f  slope %+9.3f/min  drift %+9.1f over %.1f min  %s%n",
                         names[c], fit[1], fit[0], drift, span, flat ? "flat" : "NOT FLAT"));
             }
             long acked = writers.stream().mapToLong(w -> w.acks.size()).sum();
             long unknown = writers.stream().mapToLong(w -> w.unknown.size()).sum();
-            verdict.append(String.format("soak: %d viewers joined (%d resumed a leaver's position); %d messages delivered, %d duplicated, %d out of order; %d writes acknowledged, %d without a final answer%n",
+            verdict.append(String.format(
+                    "soak: %d viewers joined (%d resumed a leaver's position); %d messages delivered, %d duplicated, %d out of order; %d writes acknowledged, %d without a final answer%n",
                     joined.get(), resumed.get(), delivered.get(), dups.get(), ooo.get(), acked, unknown));
             out.print(verdict);
             Files.writeString(dir.resolve("soak-verdict.txt"), verdict);
             plot(rows, Deployment.projectDir().resolve("docs/img/soak.png"), duration, viewerCount, rate);
-            Files.copy(csv, Deployment.projectDir().resolve("target/chaos/soak.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    csv,
+                    Deployment.projectDir().resolve("target/chaos/soak.csv"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             out.println("soak: CSV " + csv + ", plot docs/img/soak.png");
             return allFlat && dups.get() == 0 && ooo.get() == 0;
         } catch (InterruptedException e) {
@@ -216,7 +278,8 @@ final class Soak {
 
     private static String info(Deployment d, String field) throws IOException {
         for (String line : d.redis().command("INFO", "memory").split("\r?\n")) {
-            if (line.startsWith(field + ":")) return line.substring(field.length() + 1).trim();
+            if (line.startsWith(field + ":"))
+                return line.substring(field.length() + 1).trim();
         }
         return "NaN";
     }
@@ -226,7 +289,7 @@ final class Soak {
         int from = rows.size() / 3;
         List<double[]> tail = rows.subList(from, rows.size());
         int n = tail.size();
-        if (n < 2) return new double[]{0, n == 1 ? tail.get(0)[c] : 0, 0};
+        if (n < 2) return new double[] {0, n == 1 ? tail.get(0)[c] : 0, 0};
         double sx = 0, sy = 0, sxx = 0, sxy = 0;
         for (double[] r : tail) {
             sx += r[0];
@@ -236,25 +299,54 @@ final class Soak {
         }
         double denom = n * sxx - sx * sx;
         double k = denom == 0 ? 0 : (n * sxy - sx * sy) / denom;
-        return new double[]{k, sy / n, tail.get(n - 1)[0] - tail.get(0)[0]};
+        return new double[] {k, sy / n, tail.get(n - 1)[0] - tail.get(0)[0]};
     }
 
-    private static void plot(List<double[]> rows, Path png, Duration duration, int viewers, double rate) throws IOException {
+    private static void plot(List<double[]> rows, Path png, Duration duration, int viewers, double rate)
+            throws IOException {
         double[] minutes = rows.stream().mapToDouble(r -> r[0]).toArray();
-        java.util.function.IntFunction<double[]> col = c -> rows.stream().mapToDouble(r -> r[c]).toArray();
+        java.util.function.IntFunction<double[]> col =
+                c -> rows.stream().mapToDouble(r -> r[c]).toArray();
         Color a = new Color(0x1f77b4);
         Color b = new Color(0xd62728);
-        Plot.write(png, String.format("Soak: %d min, %d churning viewers, %.0f writes/s, two Tomcats + Redis (loaded 2-core box)",
-                        duration.toMinutes(), viewers, rate), minutes, List.of(
-                new Plot.Panel("Heap after full GC", "MiB", List.of(new Plot.Series("tomcat 11", col.apply(1), a),
-                        new Plot.Series("tomcat 10.1", col.apply(2), b))),
-                new Plot.Panel("RSS", "MiB", List.of(new Plot.Series("tomcat 11", col.apply(3), a),
-                        new Plot.Series("tomcat 10.1", col.apply(4), b))),
-                new Plot.Panel("Open file descriptors", "count", List.of(new Plot.Series("tomcat 11", col.apply(5), a),
-                        new Plot.Series("tomcat 10.1", col.apply(6), b))),
-                new Plot.Panel("Threads", "count", List.of(new Plot.Series("tomcat 11", col.apply(7), a),
-                        new Plot.Series("tomcat 10.1", col.apply(8), b))),
-                new Plot.Panel("Redis keys", "count", List.of(new Plot.Series("DBSIZE", col.apply(9), new Color(0x2ca02c)))),
-                new Plot.Panel("Viewers connected", "count", List.of(new Plot.Series("connected", col.apply(11), new Color(0x9467bd))))));
+        Plot.write(
+                png,
+                String.format(
+                        "Soak: %d min, %d churning viewers, %.0f writes/s, two Tomcats + Redis (loaded 2-core box)",
+                        duration.toMinutes(), viewers, rate),
+                minutes,
+                List.of(
+                        new Plot.Panel(
+                                "Heap after full GC",
+                                "MiB",
+                                List.of(
+                                        new Plot.Series("tomcat 11", col.apply(1), a),
+                                        new Plot.Series("tomcat 10.1", col.apply(2), b))),
+                        new Plot.Panel(
+                                "RSS",
+                                "MiB",
+                                List.of(
+                                        new Plot.Series("tomcat 11", col.apply(3), a),
+                                        new Plot.Series("tomcat 10.1", col.apply(4), b))),
+                        new Plot.Panel(
+                                "Open file descriptors",
+                                "count",
+                                List.of(
+                                        new Plot.Series("tomcat 11", col.apply(5), a),
+                                        new Plot.Series("tomcat 10.1", col.apply(6), b))),
+                        new Plot.Panel(
+                                "Threads",
+                                "count",
+                                List.of(
+                                        new Plot.Series("tomcat 11", col.apply(7), a),
+                                        new Plot.Series("tomcat 10.1", col.apply(8), b))),
+                        new Plot.Panel(
+                                "Redis keys",
+                                "count",
+                                List.of(new Plot.Series("DBSIZE", col.apply(9), new Color(0x2ca02c)))),
+                        new Plot.Panel(
+                                "Viewers connected",
+                                "count",
+                                List.of(new Plot.Series("connected", col.apply(11), new Color(0x9467bd))))));
     }
 }

@@ -1,7 +1,6 @@
 package io.tally.chaos;
 
 import io.tally.json.Json;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,12 +33,10 @@ final class Viewer {
         Target next(Viewer v, Random rng, boolean afterFailure);
     }
 
-    record Target(String base, boolean websocket, String label) {
-    }
+    record Target(String base, boolean websocket, String label) {}
 
     /** One line of the raw client log. {@code kind}: open, ack, msg, reset, error, close, dead, fail. */
-    record Entry(long t, String kind, int session, String via, Pos pos, long version, String detail) {
-    }
+    record Entry(long t, String kind, int session, String via, Pos pos, long version, String detail) {}
 
     /** Why connections ended, over all viewers of this JVM (for the soak's and the storm's progress lines). */
     static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> ENDINGS =
@@ -91,8 +88,19 @@ final class Viewer {
     private String lastEpoch;
     private String lastOffset;
 
-    Viewer(int id, String room, long seed, Router router, ScheduledExecutorService timers, HttpClient client,
-           boolean recording, long hopMin, long hopMax, long backoffBase, long backoffMax, long t0) {
+    Viewer(
+            int id,
+            String room,
+            long seed,
+            Router router,
+            ScheduledExecutorService timers,
+            HttpClient client,
+            boolean recording,
+            long hopMin,
+            long hopMax,
+            long backoffBase,
+            long backoffMax,
+            long t0) {
         this.id = id;
         this.room = room;
         this.rng = new Random(seed);
@@ -191,7 +199,8 @@ final class Viewer {
         note("open", pos, -1, target.base());
         if (firstConnectAt < 0) firstConnectAt = System.currentTimeMillis();
         if (attemptSink != null) attemptSink.accept(System.currentTimeMillis());
-        if (target.websocket()) openWebSocket(s, target); else poll(s, target, true);
+        if (target.websocket()) openWebSocket(s, target);
+        else poll(s, target, true);
         if (hopMax > 0) {
             long after = hopMin + (long) (rng.nextDouble() * (hopMax - hopMin));
             timers.schedule(() -> hopIf(s), after + lag(), TimeUnit.MILLISECONDS);
@@ -205,7 +214,8 @@ final class Viewer {
     private void failed(int s, String why) {
         if (s != session || stopped) return;
         note("fail", pos, -1, why);
-        ENDINGS.computeIfAbsent(why.replaceAll("[0-9]+", "N"), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        ENDINGS.computeIfAbsent(why.replaceAll("[0-9]+", "N"), k -> new java.util.concurrent.atomic.LongAdder())
+                .increment();
         leave();
         reconnects++;
         long delay = (long) (rng.nextDouble() * Math.min(backoffMax, backoffBase * (1L << Math.min(attempts++, 20))));
@@ -221,7 +231,8 @@ final class Viewer {
 
     private void openWebSocket(int s, Target target) {
         String url = target.base().replaceFirst("^http", "ws") + "/live/ws" + (rng.nextBoolean() ? "?batch=1" : "");
-        client.newWebSocketBuilder().connectTimeout(handshakeTimeout)
+        client.newWebSocketBuilder()
+                .connectTimeout(handshakeTimeout)
                 .buildAsync(URI.create(url), new Listener(s))
                 .whenComplete((w, e) -> opened(s, w, e));
     }
@@ -372,9 +383,9 @@ final class Viewer {
         HttpRequest r = HttpRequest.newBuilder(URI.create(target.base() + "/live/poll"))
                 .timeout(Duration.ofMillis(deadAfter == 60_000 ? 30_000 : deadAfter + 3_000))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        client.sendAsync(r, HttpResponse.BodyHandlers.ofString())
-                .whenComplete((res, e) -> polled(s, target, res, e));
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        client.sendAsync(r, HttpResponse.BodyHandlers.ofString()).whenComplete((res, e) -> polled(s, target, res, e));
     }
 
     private synchronized void pollIf(int s, Target target, boolean hello) {
@@ -396,7 +407,8 @@ final class Viewer {
         for (Object o : (List<?>) batch.get("frames")) {
             Map<?, ?> f = (Map<?, ?>) o;
             if ("welcome".equals(f.get("type"))) {
-                deadAfter = num(f.get("limits") instanceof Map<?, ?> l ? l.get("pollHold") : null, 25_000) + num(f.get("timeout"), 20_000);
+                deadAfter = num(f.get("limits") instanceof Map<?, ?> l ? l.get("pollHold") : null, 25_000)
+                        + num(f.get("timeout"), 20_000);
                 connected = true;
                 attempts = 0;
                 note("welcome", pos, -1, String.valueOf(f.get("instance")));
@@ -432,7 +444,7 @@ final class Viewer {
                 note("error", pos, -1, code);
                 if (!"rate-limited".equals(code)) failed(s, "error " + code);
             }
-            case "pong" -> { }
+            case "pong" -> {}
             default -> note("other", pos, -1, type);
         }
     }
@@ -443,19 +455,23 @@ final class Viewer {
         Map<?, ?> data = (Map<?, ?>) f.get("data");
         Map<?, ?> game = data == null ? null : (Map<?, ?>) data.get("game");
         long version = game == null ? -1 : num(game.get("version"), -1);
-        String score = game == null ? "" : num(((Map<?, ?>) game.get("home")).get("score"), -1) + "-"
-                + num(((Map<?, ?>) game.get("away")).get("score"), -1);
+        String score = game == null
+                ? ""
+                : num(((Map<?, ?>) game.get("home")).get("score"), -1) + "-"
+                        + num(((Map<?, ?>) game.get("away")).get("score"), -1);
         note("msg", p, version, score);
         messages++;
         if (lastEpoch != null && lastEpoch.equals(p.epoch()) && Pos.compareOffsets(p.offset(), lastOffset) <= 0) {
-            if (Pos.compareOffsets(p.offset(), lastOffset) == 0) duplicates++; else outOfOrder++;
+            if (Pos.compareOffsets(p.offset(), lastOffset) == 0) duplicates++;
+            else outOfOrder++;
         }
         lastEpoch = p.epoch();
         lastOffset = p.offset();
         pos = p;
         if (latencySink != null && game != null && game.get("updated") != null) {
             try {
-                latencySink.accept(System.currentTimeMillis() - Instant.parse(game.get("updated").toString()).toEpochMilli());
+                latencySink.accept(System.currentTimeMillis()
+                        - Instant.parse(game.get("updated").toString()).toEpochMilli());
             } catch (RuntimeException ignored) {
                 // not a timestamp: no latency sample
             }

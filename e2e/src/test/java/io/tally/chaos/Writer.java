@@ -1,7 +1,6 @@
 package io.tally.chaos;
 
 import io.tally.json.Json;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,13 +16,22 @@ import java.util.function.IntFunction;
  */
 final class Writer {
     /** A write the server acknowledged: the version it produced and its message's position. */
-    record Ack(String game, String key, String team, int points, long version, Pos position, boolean replayed,
-               long sentAt, long ackedAt, int attempts, String instance, String answers) {
-    }
+    record Ack(
+            String game,
+            String key,
+            String team,
+            int points,
+            long version,
+            Pos position,
+            boolean replayed,
+            long sentAt,
+            long ackedAt,
+            int attempts,
+            String instance,
+            String answers) {}
 
     /** A write given up on without a final answer (its effect is unknown). */
-    record Unknown(String game, String key, String team, int points, String lastAnswer) {
-    }
+    record Unknown(String game, String key, String team, int points, String lastAnswer) {}
 
     private final int id;
     private final Random rng;
@@ -59,19 +67,31 @@ final class Writer {
             String url = instanceUrl.apply(instance) + "/api/games/" + game + "/events";
             long pause = 200 + rng.nextInt(300);
             try {
-                Http.Response r = Http.post(url, body, 4_000, "Authorization", "Bearer " + Deployment.TOKEN,
-                        "Idempotency-Key", key);
+                Http.Response r = Http.post(
+                        url, body, 4_000, "Authorization", "Bearer " + Deployment.TOKEN, "Idempotency-Key", key);
                 last = "HTTP " + r.status();
                 if (r.status() == 200) {
                     Map<?, ?> m = (Map<?, ?>) Json.parse(r.body());
                     // A write found already applied is answered with the game as it is now and the version it produced.
-                    long version = m.containsKey("appliedVersion") ? Viewer.num(m.get("appliedVersion"), -1)
+                    long version = m.containsKey("appliedVersion")
+                            ? Viewer.num(m.get("appliedVersion"), -1)
                             : Viewer.num(((Map<?, ?>) m.get("game")).get("version"), -1);
                     synchronized (this) {
-                        acks.add(new Ack(game, key, team, points, version, Pos.of(m.get("position")),
-                                "true".equals(r.header("Idempotent-Replayed")), sentAt,
-                                System.currentTimeMillis() - t0, attempt, Deployment.instanceId(instance),
-                                answers.append("200@").append(Deployment.instanceId(instance)).toString()));
+                        acks.add(new Ack(
+                                game,
+                                key,
+                                team,
+                                points,
+                                version,
+                                Pos.of(m.get("position")),
+                                "true".equals(r.header("Idempotent-Replayed")),
+                                sentAt,
+                                System.currentTimeMillis() - t0,
+                                attempt,
+                                Deployment.instanceId(instance),
+                                answers.append("200@")
+                                        .append(Deployment.instanceId(instance))
+                                        .toString()));
                     }
                     return;
                 }
@@ -89,8 +109,12 @@ final class Writer {
             } catch (IOException e) {
                 last = Viewer.rootMessage(e);
             }
-            answers.append(last).append('@').append(Deployment.instanceId(instance))
-                    .append('+').append(System.currentTimeMillis() - t0).append("ms; ");
+            answers.append(last)
+                    .append('@')
+                    .append(Deployment.instanceId(instance))
+                    .append('+')
+                    .append(System.currentTimeMillis() - t0)
+                    .append("ms; ");
             synchronized (this) {
                 retries++;
             }

@@ -8,16 +8,15 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.catalina.Context;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
+import org.apache.catalina.Context;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
 
 /**
  * Games in the shape CONTRACT.md gives them (colours, short names, sets, tennis points, clock,
@@ -56,13 +55,17 @@ public final class CannedGames implements Filter {
     }
 
     @Override
-    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         String path = req.getRequestURI().substring(req.getContextPath().length());
         long now = System.currentTimeMillis();
         Object body = null;
-        if ("GET".equals(req.getMethod()) && path.startsWith("/api/games/") && games.containsKey(path.substring("/api/games/".length()))) {
-            body = Map.of("game", games.get(path.substring("/api/games/".length())).apply(now));
+        if ("GET".equals(req.getMethod())
+                && path.startsWith("/api/games/")
+                && games.containsKey(path.substring("/api/games/".length()))) {
+            body = Map.of(
+                    "game", games.get(path.substring("/api/games/".length())).apply(now));
         } else if (list && "GET".equals(req.getMethod()) && path.equals("/api/games")) {
             List<Object> all = new ArrayList<>();
             games.values().forEach(g -> all.add(g.apply(now)));
@@ -79,8 +82,14 @@ public final class CannedGames implements Filter {
     }
 
     /** A game map; {@code extra} adds or replaces fields. */
-    public static Map<String, Object> game(String id, String sport, Map<String, Object> home, Map<String, Object> away,
-                                           String period, String status, Map<String, Object> extra) {
+    public static Map<String, Object> game(
+            String id,
+            String sport,
+            Map<String, Object> home,
+            Map<String, Object> away,
+            String period,
+            String status,
+            Map<String, Object> extra) {
         Map<String, Object> g = new LinkedHashMap<>();
         g.put("id", id);
         g.put("sport", sport);

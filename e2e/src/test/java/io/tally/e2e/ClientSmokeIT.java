@@ -1,25 +1,17 @@
 package io.tally.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.e2e.browser.Browser;
 import io.tally.e2e.browser.BrowserPool;
 import io.tally.e2e.browser.E2eArtifacts;
-import io.tally.realtime.session.FanoutHold;
 import io.tally.realtime.Position;
 import io.tally.realtime.Realtime;
+import io.tally.realtime.session.FanoutHold;
 import io.tally.standin.NetworkPath;
 import io.tally.testing.RedisServer;
 import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.openqa.selenium.WebDriverException;
-import org.openqa.selenium.support.ui.FluentWait;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,9 +22,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.support.ui.FluentWait;
 
 /**
  * Smoke test of the browser client (webapp/js/tally.js) in real browsers against Tally on embedded
@@ -95,8 +94,11 @@ class ClientSmokeIT {
         // what the test publishes next is delivered even if it is published before the ack.
         Position tip = realtime().tip(room);
         String since = URLEncoder.encode(room + ":" + tip.epoch() + ":" + tip.offset(), StandardCharsets.UTF_8);
-        return ClientTestPage.open(browser.driver(), pageBase,
-                "rooms=" + room + "&since=" + since + (query.isEmpty() ? "" : "&" + query), WAIT);
+        return ClientTestPage.open(
+                browser.driver(),
+                pageBase,
+                "rooms=" + room + "&since=" + since + (query.isEmpty() ? "" : "&" + query),
+                WAIT);
     }
 
     @Test
@@ -120,8 +122,11 @@ class ClientSmokeIT {
             Position tip = strict.realtime().publish(known, "{\"n\":0}");
             browser = artifacts.watch(browsers.get("chromium"));
             String since = URLEncoder.encode(known + ":" + tip.epoch() + ":" + tip.offset(), StandardCharsets.UTF_8);
-            ClientTestPage page = ClientTestPage.open(browser.driver(), strict.baseUrl(),
-                    "rooms=" + known + ",nobody-made-this&since=" + since + "&transports=" + transport, WAIT);
+            ClientTestPage page = ClientTestPage.open(
+                    browser.driver(),
+                    strict.baseUrl(),
+                    "rooms=" + known + ",nobody-made-this&since=" + since + "&transports=" + transport,
+                    WAIT);
             page.waitForState("connected", transport);
             page.waitForError("nobody-made-this", "unknown-room");
             strict.realtime().publish(known, "{\"n\":1}");
@@ -189,7 +194,8 @@ class ClientSmokeIT {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"chromium", "webkit"})
-    void aSteadyStreamSurvivesRepeatedSwitchesWithEveryMessageOnceInOrder(String engine, TestInfo test) throws Exception {
+    void aSteadyStreamSurvivesRepeatedSwitchesWithEveryMessageOnceInOrder(String engine, TestInfo test)
+            throws Exception {
         ClientTestPage page = open(engine, "probeInterval=600000", test);
         streamAcrossSwitches(page, 1);
     }
@@ -199,10 +205,12 @@ class ClientSmokeIT {
         // Redis offsets are stream ids ("1764077000000-2"): bursts of three in one millisecond make
         // offsets that differ only in MINOR, which the client must order numerically.
         try (RedisServer redis = RedisServer.start();
-             TallyServer onRedis = TallyServer.start(Map.of("REDIS_URL", redis.url(), "TALLY_DRAIN_WINDOW_MS", "0")).withOpenRooms()) {
+                TallyServer onRedis = TallyServer.start(Map.of("REDIS_URL", redis.url(), "TALLY_DRAIN_WINDOW_MS", "0"))
+                        .withOpenRooms()) {
             ClientTestPage page = open(onRedis, "chromium", "probeInterval=600000", test);
             streamAcrossSwitches(page, 3);
-            assertTrue(page.received().stream().anyMatch(r -> r.offset().matches("\\d+-[1-9]\\d*")),
+            assertTrue(
+                    page.received().stream().anyMatch(r -> r.offset().matches("\\d+-[1-9]\\d*")),
                     "some offsets share a millisecond (MINOR > 0)");
         }
     }
@@ -231,15 +239,22 @@ class ClientSmokeIT {
     void subscribesToMoreRoomsAtOnceThanTheServerAcceptsPerSecond() {
         // 50 subscribes (the most a connection may hold) in one burst exceed the rate limit (20/s,
         // bursts of 40): the client must send the refused ones again.
-        List<String> rooms = IntStream.rangeClosed(1, 50).mapToObj(i -> "burst-" + i).toList();
+        List<String> rooms =
+                IntStream.rangeClosed(1, 50).mapToObj(i -> "burst-" + i).toList();
         browser = artifacts.watch(browsers.get("chromium"));
-        ClientTestPage page = ClientTestPage.open(browser.driver(), server.baseUrl(), "rooms=" + String.join(",", rooms), WAIT);
+        ClientTestPage page =
+                ClientTestPage.open(browser.driver(), server.baseUrl(), "rooms=" + String.join(",", rooms), WAIT);
         page.waitForState("connected", "websocket");
         // Subscribed "from now": wait until every room is acked before publishing into it.
         page.waitForSubscribed(rooms.size());
         for (String r : rooms) realtime().publish(r, "{\"room\":\"" + r + "\"}");
         page.waitForCount(rooms.size());
-        assertEquals(rooms.stream().sorted().toList(), page.received().stream().map(ClientTestPage.Received::room).sorted().toList());
+        assertEquals(
+                rooms.stream().sorted().toList(),
+                page.received().stream()
+                        .map(ClientTestPage.Received::room)
+                        .sorted()
+                        .toList());
     }
 
     @Test
@@ -247,17 +262,23 @@ class ClientSmokeIT {
         // Ping every 300 ms; a peer silent for 1 s more is dropped. The margin absorbs a busy machine,
         // while a client that did not answer would still be dropped well within the test.
         try (TallyServer fast = TallyServer.start(Map.of(
-                "TALLY_HEARTBEAT_MS", "300", "TALLY_PEER_TIMEOUT_MS", "1000", "TALLY_DRAIN_WINDOW_MS", "0")).withOpenRooms()) {
+                        "TALLY_HEARTBEAT_MS", "300", "TALLY_PEER_TIMEOUT_MS", "1000", "TALLY_DRAIN_WINDOW_MS", "0"))
+                .withOpenRooms()) {
             browser = artifacts.watch(browsers.get("chromium"));
             ClientTestPage page = ClientTestPage.open(browser.driver(), fast.baseUrl(), "rooms=heartbeat", WAIT);
             page.waitForState("connected", "websocket");
             // Twelve frames from the client span about twelve heartbeats (~3.6 s): over twice the
             // 1.3 s a silent client would last.
             long start = fast.realtime().status().framesIn();
-            new FluentWait<>(fast).withTimeout(WAIT).withMessage("twelve frames from the client")
+            new FluentWait<>(fast)
+                    .withTimeout(WAIT)
+                    .withMessage("twelve frames from the client")
                     .until(s -> s.realtime().status().framesIn() >= start + 12);
-            assertEquals(0L, fast.realtime().status().rejected().getOrDefault("dead-peer", 0L),
-                    "the server never dropped the client as a dead peer: " + fast.realtime().status().rejected());
+            assertEquals(
+                    0L,
+                    fast.realtime().status().rejected().getOrDefault("dead-peer", 0L),
+                    "the server never dropped the client as a dead peer: "
+                            + fast.realtime().status().rejected());
             assertEquals(1, page.connects(), "connected once, never reconnected");
             assertEquals("connected", page.status());
         }
@@ -266,15 +287,20 @@ class ClientSmokeIT {
     @Test
     void comesBackAfterTheServerRestartsAndReportsTheLostHistoryAsAReset() {
         // A short drain window: the stopping server tells clients to come back within 300 ms.
-        TallyServer first = TallyServer.start(Map.of("TALLY_DRAIN_WINDOW_MS", "300")).withOpenRooms();
+        TallyServer first =
+                TallyServer.start(Map.of("TALLY_DRAIN_WINDOW_MS", "300")).withOpenRooms();
         int port = first.port();
         TallyServer second = null;
         try {
             room = "restart";
             browser = artifacts.watch(browsers.get("chromium"));
             Position tip = first.realtime().tip(room);
-            ClientTestPage page = ClientTestPage.open(browser.driver(), first.baseUrl(),
-                    "rooms=" + room + "&since=" + room + ":" + tip.epoch() + ":" + tip.offset() + "&backoffMax=2000&probeInterval=1000", WAIT);
+            ClientTestPage page = ClientTestPage.open(
+                    browser.driver(),
+                    first.baseUrl(),
+                    "rooms=" + room + "&since=" + room + ":" + tip.epoch() + ":" + tip.offset()
+                            + "&backoffMax=2000&probeInterval=1000",
+                    WAIT);
             page.waitForState("connected", "websocket");
             first.realtime().publish(room, "{\"n\":1}");
             page.waitForCount(1);
@@ -283,13 +309,16 @@ class ClientSmokeIT {
             first = null;
             page.waitForState("reconnecting", "");
             // The in-memory history died with the server: the new one has a new epoch.
-            second = TallyServer.start("127.0.0.1", port, Map.of("TALLY_DRAIN_WINDOW_MS", "0")).withOpenRooms();
+            second = TallyServer.start("127.0.0.1", port, Map.of("TALLY_DRAIN_WINDOW_MS", "0"))
+                    .withOpenRooms();
             page.waitForReset("epoch-changed");
             // Whichever transport won the race back, the client ends on WebSocket.
             page.waitForState("connected", "websocket");
             second.realtime().publish(room, "{\"n\":2}");
             page.waitForCount(2);
-            assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), page.received().stream().map(ClientTestPage.Received::data).toList());
+            assertEquals(
+                    List.of("{\"n\":1}", "{\"n\":2}"),
+                    page.received().stream().map(ClientTestPage.Received::data).toList());
         } finally {
             if (first != null) first.stop();
             if (second != null) second.stop();
@@ -320,7 +349,9 @@ class ClientSmokeIT {
             publish(3);
             page.waitForCount(3);
             // The client keeps probing WebSocket (and the probes keep hanging) while it polls.
-            new FluentWait<>(proxy).withTimeout(WAIT).withMessage("a second upgrade attempt (a probe)")
+            new FluentWait<>(proxy)
+                    .withTimeout(WAIT)
+                    .withMessage("a second upgrade attempt (a probe)")
                     .until(p -> p.upgradesSwallowed() >= 2);
             publish(3);
             page.waitForCount(6);
@@ -334,10 +365,20 @@ class ClientSmokeIT {
         // Heartbeat 500 ms + timeout 1 s: a path silent for 1.5 s is dead to the client. Paused, the
         // path closes nothing, so only the client's own timer can notice.
         try (TallyServer fast = TallyServer.start(Map.of(
-                "TALLY_HEARTBEAT_MS", "500", "TALLY_PEER_TIMEOUT_MS", "1000", "TALLY_DRAIN_WINDOW_MS", "0")).withOpenRooms();
-             NetworkPath path = new NetworkPath(fast.port())) {
-            ClientTestPage page = open(path.url().toString(), fast, "chromium",
-                    "welcomeTimeout=1000&probeInterval=1000&backoffMax=1000", test);
+                                "TALLY_HEARTBEAT_MS",
+                                "500",
+                                "TALLY_PEER_TIMEOUT_MS",
+                                "1000",
+                                "TALLY_DRAIN_WINDOW_MS",
+                                "0"))
+                        .withOpenRooms();
+                NetworkPath path = new NetworkPath(fast.port())) {
+            ClientTestPage page = open(
+                    path.url().toString(),
+                    fast,
+                    "chromium",
+                    "welcomeTimeout=1000&probeInterval=1000&backoffMax=1000",
+                    test);
             page.waitForState("connected", "websocket");
             publish(2);
             page.waitForCount(2);
@@ -387,8 +428,8 @@ class ClientSmokeIT {
     void aPositionFromAnotherEpochIsReportedAsAResetAndTheRoomContinuesLive(TestInfo test) {
         room = test.getTestMethod().orElseThrow().getName();
         browser = artifacts.watch(browsers.get("chromium"));
-        ClientTestPage page = ClientTestPage.open(browser.driver(), server.baseUrl(),
-                "rooms=" + room + "&since=" + room + ":an-old-epoch:17", WAIT);
+        ClientTestPage page = ClientTestPage.open(
+                browser.driver(), server.baseUrl(), "rooms=" + room + "&since=" + room + ":an-old-epoch:17", WAIT);
         page.waitForState("connected", "websocket");
         page.waitForReset("epoch-changed");
 
@@ -410,8 +451,12 @@ class ClientSmokeIT {
 
     private void assertReceivedExactlyOnceInOrder(ClientTestPage page) {
         List<ClientTestPage.Received> received = page.received();
-        List<String> expected = IntStream.rangeClosed(1, published).mapToObj(n -> "{\"n\":" + n + "}").toList();
-        assertEquals(expected, received.stream().map(ClientTestPage.Received::data).toList(),
+        List<String> expected = IntStream.rangeClosed(1, published)
+                .mapToObj(n -> "{\"n\":" + n + "}")
+                .toList();
+        assertEquals(
+                expected,
+                received.stream().map(ClientTestPage.Received::data).toList(),
                 "every published message once, in order");
         List<String> offsets = new ArrayList<>();
         for (ClientTestPage.Received r : received) {

@@ -1,14 +1,13 @@
 package io.tally.e2e;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Page object for {@code webapp/dev/client-test.html}: the browser client on a bare page that
@@ -17,8 +16,7 @@ import java.util.Map;
  */
 public final class ClientTestPage {
     /** One delivered message as the page shows it. */
-    public record Received(String room, String epoch, String offset, String data) {
-    }
+    public record Received(String room, String epoch, String offset, String data) {}
 
     private final WebDriver driver;
     private final WebDriverWait wait;
@@ -58,8 +56,11 @@ public final class ClientTestPage {
     /** Waits until {@code n} subscriptions know their position (acked, or given a {@code since}). */
     public ClientTestPage waitForSubscribed(int n) {
         wait.withMessage(() -> n + " subscriptions with a position")
-                .until(d -> ((Number) ((JavascriptExecutor) d).executeScript(
-                        "return window.tallySubscriptions.filter(s => s.position).length;")).intValue() >= n);
+                .until(d -> ((Number) ((JavascriptExecutor) d)
+                                        .executeScript(
+                                                "return window.tallySubscriptions.filter(s => s.position).length;"))
+                                .intValue()
+                        >= n);
         return this;
     }
 
@@ -72,7 +73,8 @@ public final class ClientTestPage {
     /** Waits for the client to report a history gap (a {@code reset}) with this reason. */
     public ClientTestPage waitForReset(String reason) {
         wait.withMessage(() -> "a reset (" + reason + ")")
-                .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#resets li[data-reason='" + reason + "']")));
+                .until(ExpectedConditions.presenceOfElementLocated(
+                        By.cssSelector("#resets li[data-reason='" + reason + "']")));
         return this;
     }
 
@@ -113,8 +115,9 @@ public final class ClientTestPage {
 
     /** Waits until the client has measured a round-trip time (ms, a whole number). */
     public ClientTestPage waitForRtt() {
-        wait.withMessage(() -> "a round-trip time, page shows " + stateText())
-                .until(d -> d.findElement(By.id("state")).getDomAttribute("data-rtt").matches("\\d+"));
+        wait.withMessage(() -> "a round-trip time, page shows " + stateText()).until(d -> d.findElement(By.id("state"))
+                .getDomAttribute("data-rtt")
+                .matches("\\d+"));
         return this;
     }
 
@@ -129,10 +132,12 @@ public final class ClientTestPage {
     /** Every message delivered so far, in delivery order (one script call, not one per element). */
     @SuppressWarnings("unchecked")
     public List<Received> received() {
-        List<Map<String, String>> rows = (List<Map<String, String>>) ((JavascriptExecutor) driver).executeScript(
-                "return [...document.querySelectorAll('#log li')].map(li => ({room: li.dataset.room,"
+        List<Map<String, String>> rows = (List<Map<String, String>>) ((JavascriptExecutor) driver)
+                .executeScript("return [...document.querySelectorAll('#log li')].map(li => ({room: li.dataset.room,"
                         + " epoch: li.dataset.epoch, offset: li.dataset.offset, data: li.textContent}));");
-        return rows.stream().map(r -> new Received(r.get("room"), r.get("epoch"), r.get("offset"), r.get("data"))).toList();
+        return rows.stream()
+                .map(r -> new Received(r.get("room"), r.get("epoch"), r.get("offset"), r.get("data")))
+                .toList();
     }
 
     private String stateText() {

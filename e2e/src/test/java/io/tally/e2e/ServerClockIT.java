@@ -1,9 +1,14 @@
 package io.tally.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.e2e.browser.Browser;
 import io.tally.e2e.browser.BrowserPool;
 import io.tally.e2e.browser.E2eArtifacts;
 import io.tally.testing.TallyServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,12 +18,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code client.serverNow()} in real browsers whose clock is 30 s off (the page's {@code Date} is
@@ -34,6 +33,7 @@ class ServerClockIT {
 
     @RegisterExtension
     final E2eArtifacts artifacts = new E2eArtifacts();
+
     private Browser browser;
 
     @BeforeAll
@@ -60,19 +60,32 @@ class ServerClockIT {
     }
 
     @ParameterizedTest(name = "{0}, clock {1} ms off, {2}")
-    @CsvSource({"chromium, 30000, websocket", "webkit, -30000, websocket", "chromium, -30000, polling", "webkit, 30000, polling"})
-    void serverNowAgreesWithTheServerWithin100MillisecondsWhateverThePagesClock(String engine, long skew, String transport) {
+    @CsvSource({
+        "chromium, 30000, websocket",
+        "webkit, -30000, websocket",
+        "chromium, -30000, polling",
+        "webkit, 30000, polling"
+    })
+    void serverNowAgreesWithTheServerWithin100MillisecondsWhateverThePagesClock(
+            String engine, long skew, String transport) {
         browser = artifacts.watch(browsers.get(engine));
-        ClientTestPage page = ClientTestPage.open(browser.driver(), server.baseUrl(),
-                "rooms=clock-" + engine + "&transports=" + transport + "&skew=" + skew, WAIT);
+        ClientTestPage page = ClientTestPage.open(
+                browser.driver(),
+                server.baseUrl(),
+                "rooms=clock-" + engine + "&transports=" + transport + "&skew=" + skew,
+                WAIT);
         page.waitForState("connected", transport);
         JavascriptExecutor js = (JavascriptExecutor) browser.driver();
         // Enough samples for a median: WebSocket takes quick pings after the welcome; polling one per
         // answer, so the room gets messages to answer polls with.
-        new WebDriverWait(browser.driver(), WAIT).withMessage("clock samples").pollingEvery(Duration.ofMillis(300))
+        new WebDriverWait(browser.driver(), WAIT)
+                .withMessage("clock samples")
+                .pollingEvery(Duration.ofMillis(300))
                 .until(d -> {
                     if (transport.equals("polling")) server.realtime().publish("clock-" + engine, "{\"tick\":true}");
-                    return ((Number) js.executeScript("return window.tallyClient.debug.clock().samples.length")).intValue() >= 3;
+                    return ((Number) js.executeScript("return window.tallyClient.debug.clock().samples.length"))
+                                    .intValue()
+                            >= 3;
                 });
         long worst = 0;
         for (int i = 0; i < 5; i++) {
@@ -82,10 +95,12 @@ class ServerClockIT {
             long after = System.currentTimeMillis();
             long serverNow = r.get(0).longValue();
             long pageNow = r.get(1).longValue();
-            assertTrue(Math.abs(pageNow - before - skew) < 1_000 + (after - before),
+            assertTrue(
+                    Math.abs(pageNow - before - skew) < 1_000 + (after - before),
                     "the page's own clock is " + skew + " ms off (page " + pageNow + ", real " + before + ")");
             // The script ran somewhere between before and after: serverNow() must be within 100 ms of that window.
-            assertTrue(serverNow >= before - AGREEMENT_MILLIS && serverNow <= after + AGREEMENT_MILLIS,
+            assertTrue(
+                    serverNow >= before - AGREEMENT_MILLIS && serverNow <= after + AGREEMENT_MILLIS,
                     "serverNow() " + serverNow + " vs the server's clock " + before + ".." + after + " ("
                             + (serverNow - (before + after) / 2) + " ms)");
             worst = Math.max(worst, Math.abs(serverNow - (before + after) / 2));

@@ -1,5 +1,14 @@
 package io.tally.e2e;
 
+import static io.tally.e2e.CannedGames.clock;
+import static io.tally.e2e.CannedGames.game;
+import static io.tally.e2e.CannedGames.team;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.sun.net.httpserver.HttpServer;
 import io.tally.e2e.browser.Browser;
 import io.tally.e2e.browser.BrowserPool;
@@ -11,6 +20,15 @@ import io.tally.json.Json;
 import io.tally.standin.NetworkPath;
 import io.tally.testing.Http;
 import io.tally.testing.TallyServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,25 +39,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chromium.HasCdp;
-
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
-
-import static io.tally.e2e.CannedGames.clock;
-import static io.tally.e2e.CannedGames.game;
-import static io.tally.e2e.CannedGames.team;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The viewers' pages in Chromium and WebKitGTK against one embedded Tally (heartbeat 500 ms, dead
@@ -64,8 +63,21 @@ class ViewerPagesIT {
 
     @BeforeAll
     void start() throws IOException {
-        server = TallyServer.start("127.0.0.1", 0, Map.of("TALLY_ADMIN_TOKEN", TOKEN, "TALLY_SAMPLE_GAME", "false",
-                "TALLY_HEARTBEAT_MS", "500", "TALLY_PEER_TIMEOUT_MS", "1000", "TALLY_DRAIN_WINDOW_MS", "0"), Map.of(),
+        server = TallyServer.start(
+                "127.0.0.1",
+                0,
+                Map.of(
+                        "TALLY_ADMIN_TOKEN",
+                        TOKEN,
+                        "TALLY_SAMPLE_GAME",
+                        "false",
+                        "TALLY_HEARTBEAT_MS",
+                        "500",
+                        "TALLY_PEER_TIMEOUT_MS",
+                        "1000",
+                        "TALLY_DRAIN_WINDOW_MS",
+                        "0"),
+                Map.of(),
                 context -> cannedGames(CannedGames.install(context, false)));
         path = new NetworkPath(server.port());
         base = path.url();
@@ -73,26 +85,105 @@ class ViewerPagesIT {
 
     static void cannedGames(CannedGames canned) {
         // A game as stored before teams had short names and colours and games had clocks and sets.
-        canned.add("c-old", now -> game("c-old", "basketball", team("Old Town", null, null, 40), team("New Town", null, null, 38),
-                        "Q3", "live", Map.of()))
-                .add("c-volley", now -> game("c-volley", "volleyball", team("Harbour Hawks", "HAW", "#552583", 1),
-                        team("Valley Foxes", "FOX", "#ffd33d", 1), "Set 3", "live",
-                        Map.of("sets", List.of(Map.of("home", 25, "away", 22), Map.of("home", 18, "away", 25), Map.of("home", 12, "away", 9)))))
-                .add("c-tennis", now -> game("c-tennis", "tennis", team("A. Novak", "NOV", "#0b6e4f", 1), team("B. Ruiz", "RUI", null, 0),
-                        "", "live", Map.of("sets", List.of(Map.of("home", 6, "away", 4), Map.of("home", 3, "away", 2)),
-                                "point", Map.of("home", "30", "away", "AD"))))
-                .add("c-running", now -> game("c-running", "basketball", team("Lakers", "LAL", "#552583", 54),
-                        team("Celtics", "BOS", "#007a33", 50), "Q2", "live", Map.of("clock", clock(true, "down", 431_000, now - 1_000))))
-                .add("c-stopped", now -> game("c-stopped", "hockey", team("Ice", null, null, 1), team("Fire", null, null, 1),
-                        "P2", "live", Map.of("clock", clock(false, "down", 300_000, now - 60_000))))
-                .add("c-up", now -> game("c-up", "soccer", team("Rovers", "ROV", "#1d4ed8", 2), team("United", "UTD", "#dc2626", 1),
-                        "2nd half", "live", Map.of("clock", clock(true, "up", 59 * 60_000 + 58_000, now))))
-                .add("c-half", now -> game("c-half", "soccer", team("Rovers", "ROV", "#1d4ed8", 1), team("United", "UTD", "#dc2626", 0),
-                        "1st half", "break", Map.of("clock", clock(false, "up", 45 * 60_000, now))))
-                .add("c-later", now -> game("c-later", "basketball", team("Lakers", "LAL", "#552583", 0),
-                        team("Celtics", "BOS", "#007a33", 0), "", "scheduled", Map.of("startsAt", "2026-12-24T19:30:00Z")))
-                .add("c-hostile-color", now -> game("c-hostile-color", "custom",
-                        team("Reds", "RED", "red;background:url(x)", 3), team("Blues", "BLU", "#0000ff", 4), "", "final", Map.of()));
+        canned.add(
+                        "c-old",
+                        now -> game(
+                                "c-old",
+                                "basketball",
+                                team("Old Town", null, null, 40),
+                                team("New Town", null, null, 38),
+                                "Q3",
+                                "live",
+                                Map.of()))
+                .add(
+                        "c-volley",
+                        now -> game(
+                                "c-volley",
+                                "volleyball",
+                                team("Harbour Hawks", "HAW", "#552583", 1),
+                                team("Valley Foxes", "FOX", "#ffd33d", 1),
+                                "Set 3",
+                                "live",
+                                Map.of(
+                                        "sets",
+                                        List.of(
+                                                Map.of("home", 25, "away", 22),
+                                                Map.of("home", 18, "away", 25),
+                                                Map.of("home", 12, "away", 9)))))
+                .add(
+                        "c-tennis",
+                        now -> game(
+                                "c-tennis",
+                                "tennis",
+                                team("A. Novak", "NOV", "#0b6e4f", 1),
+                                team("B. Ruiz", "RUI", null, 0),
+                                "",
+                                "live",
+                                Map.of(
+                                        "sets",
+                                        List.of(Map.of("home", 6, "away", 4), Map.of("home", 3, "away", 2)),
+                                        "point",
+                                        Map.of("home", "30", "away", "AD"))))
+                .add(
+                        "c-running",
+                        now -> game(
+                                "c-running",
+                                "basketball",
+                                team("Lakers", "LAL", "#552583", 54),
+                                team("Celtics", "BOS", "#007a33", 50),
+                                "Q2",
+                                "live",
+                                Map.of("clock", clock(true, "down", 431_000, now - 1_000))))
+                .add(
+                        "c-stopped",
+                        now -> game(
+                                "c-stopped",
+                                "hockey",
+                                team("Ice", null, null, 1),
+                                team("Fire", null, null, 1),
+                                "P2",
+                                "live",
+                                Map.of("clock", clock(false, "down", 300_000, now - 60_000))))
+                .add(
+                        "c-up",
+                        now -> game(
+                                "c-up",
+                                "soccer",
+                                team("Rovers", "ROV", "#1d4ed8", 2),
+                                team("United", "UTD", "#dc2626", 1),
+                                "2nd half",
+                                "live",
+                                Map.of("clock", clock(true, "up", 59 * 60_000 + 58_000, now))))
+                .add(
+                        "c-half",
+                        now -> game(
+                                "c-half",
+                                "soccer",
+                                team("Rovers", "ROV", "#1d4ed8", 1),
+                                team("United", "UTD", "#dc2626", 0),
+                                "1st half",
+                                "break",
+                                Map.of("clock", clock(false, "up", 45 * 60_000, now))))
+                .add(
+                        "c-later",
+                        now -> game(
+                                "c-later",
+                                "basketball",
+                                team("Lakers", "LAL", "#552583", 0),
+                                team("Celtics", "BOS", "#007a33", 0),
+                                "",
+                                "scheduled",
+                                Map.of("startsAt", "2026-12-24T19:30:00Z")))
+                .add(
+                        "c-hostile-color",
+                        now -> game(
+                                "c-hostile-color",
+                                "custom",
+                                team("Reds", "RED", "red;background:url(x)", 3),
+                                team("Blues", "BLU", "#0000ff", 4),
+                                "",
+                                "final",
+                                Map.of()));
     }
 
     @AfterAll
@@ -125,16 +216,24 @@ class ViewerPagesIT {
     }
 
     private String createGame(String home, String away, String status) {
-        HttpResponse<String> r = Http.post(server.baseUrl() + "/api/games", "application/json",
-                "{\"sport\":\"basketball\",\"home\":\"" + home + "\",\"away\":\"" + away + "\",\"status\":\"" + status + "\"}",
-                "Authorization", "Bearer " + TOKEN);
+        HttpResponse<String> r = Http.post(
+                server.baseUrl() + "/api/games",
+                "application/json",
+                "{\"sport\":\"basketball\",\"home\":\"" + home + "\",\"away\":\"" + away + "\",\"status\":\"" + status
+                        + "\"}",
+                "Authorization",
+                "Bearer " + TOKEN);
         assertEquals(201, r.statusCode(), r.body());
         return (String) ((Map<?, ?>) ((Map<?, ?>) Json.parse(r.body())).get("game")).get("id");
     }
 
     private void event(String id, String json) {
-        HttpResponse<String> r = Http.post(server.baseUrl() + "/api/games/" + id + "/events", "application/json", json,
-                "Authorization", "Bearer " + TOKEN);
+        HttpResponse<String> r = Http.post(
+                server.baseUrl() + "/api/games/" + id + "/events",
+                "application/json",
+                json,
+                "Authorization",
+                "Bearer " + TOKEN);
         assertEquals(200, r.statusCode(), r.body());
     }
 
@@ -161,7 +260,9 @@ class ViewerPagesIT {
 
         assertEquals("HT", GamePage.open(d, base, "c-half").badge());
         GamePage later = GamePage.open(d, base, "c-later");
-        assertTrue(Pattern.compile("\\d{1,2}[:.]\\d{2}").matcher(later.badge()).find(), "a scheduled game shows its start time: " + later.badge());
+        assertTrue(
+                Pattern.compile("\\d{1,2}[:.]\\d{2}").matcher(later.badge()).find(),
+                "a scheduled game shows its start time: " + later.badge());
         GamePage hostile = GamePage.open(d, base, "c-hostile-color");
         assertEquals("FT", hostile.badge());
         assertEquals("rgb(0, 0, 255)", hostile.teamColor("away"));
@@ -191,7 +292,10 @@ class ViewerPagesIT {
 
         GamePage up = GamePage.open(d, base, "c-up");
         // 59:58 counting up passes the hour: h:mm:ss from then on.
-        up.waitFor("the clock past the hour (shows " + up.clock() + ")", WAIT, x -> Pattern.matches("1:00:0\\d", String.valueOf(up.clock())) ? true : null);
+        up.waitFor(
+                "the clock past the hour (shows " + up.clock() + ")",
+                WAIT,
+                x -> Pattern.matches("1:00:0\\d", String.valueOf(up.clock())) ? true : null);
 
         GamePage stopped = GamePage.open(d, base, "c-stopped");
         assertEquals("5:00", stopped.clock());
@@ -228,8 +332,12 @@ class ViewerPagesIT {
         event(id, "{\"type\":\"score\",\"team\":\"away\",\"points\":3}");
         GamePage page = GamePage.open(d, base, id);
         int before = page.version();
-        HttpResponse<String> undo = Http.post(server.baseUrl() + "/api/games/" + id + "/undo", "application/json", "{}",
-                "Authorization", "Bearer " + TOKEN);
+        HttpResponse<String> undo = Http.post(
+                server.baseUrl() + "/api/games/" + id + "/undo",
+                "application/json",
+                "{}",
+                "Authorization",
+                "Bearer " + TOKEN);
         assertEquals(200, undo.statusCode(), undo.body());
         page.awaitVersion(before + 1, WAIT);
         assertEquals("Undo: Undo Away +3 (3)", page.logTexts().get(0));
@@ -252,7 +360,9 @@ class ViewerPagesIT {
         page.awaitStale(true, WAIT);
         assertFalse(page.badgeLooksLive(), "disconnected: LIVE must not look live");
         assertNotEquals("connected", page.connection().status());
-        assertTrue(page.js("return document.getElementById('stale').textContent;").toString().contains("scores may be out of date"));
+        assertTrue(page.js("return document.getElementById('stale').textContent;")
+                .toString()
+                .contains("scores may be out of date"));
 
         path.resume();
         page.connection().awaitConnected(WAIT);
@@ -283,7 +393,9 @@ class ViewerPagesIT {
         assertEquals("Share Home", viaLink.homeName());
         assertTrue(d.getTitle().startsWith("Share Home 0–0 Share Away"), d.getTitle());
         // ?tv=1 opens straight into TV mode (a kiosk TV with no keyboard).
-        assertTrue(GamePage.openLink(d, base, "/games/" + id + "?tv=1").awaitLoaded().tvMode());
+        assertTrue(GamePage.openLink(d, base, "/games/" + id + "?tv=1")
+                .awaitLoaded()
+                .tvMode());
     }
 
     // ---- the widget ----
@@ -330,14 +442,19 @@ class ViewerPagesIT {
             clubSite.createContext("/", exchange -> {
                 Map<String, String> q = new java.util.HashMap<>();
                 String raw = exchange.getRequestURI().getRawQuery();
-                if (raw != null) for (String kv : raw.split("&")) {
-                    int eq = kv.indexOf('=');
-                    if (eq > 0) q.put(kv.substring(0, eq), java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
-                }
+                if (raw != null)
+                    for (String kv : raw.split("&")) {
+                        int eq = kv.indexOf('=');
+                        if (eq > 0)
+                            q.put(
+                                    kv.substring(0, eq),
+                                    java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+                    }
                 String body = exchange.getRequestURI().getPath().equals("/club")
-                        ? "<!doctype html><title>Club</title><h1>Our club</h1><script src=\"" + q.get("src") + "/js/embed.js\" data-game=\""
-                          + q.get("game") + "\"></script>"
-                        : "<!doctype html><title>Frame</title><iframe src=\"" + q.get("url") + "\" width=600 height=400></iframe>";
+                        ? "<!doctype html><title>Club</title><h1>Our club</h1><script src=\"" + q.get("src")
+                                + "/js/embed.js\" data-game=\"" + q.get("game") + "\"></script>"
+                        : "<!doctype html><title>Frame</title><iframe src=\"" + q.get("url")
+                                + "\" width=600 height=400></iframe>";
                 byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/html;charset=utf-8");
                 exchange.sendResponseHeaders(200, bytes.length);
@@ -362,7 +479,8 @@ class ViewerPagesIT {
         assertEquals(prefersLight ? light : dark, background(board));
         if (d instanceof HasCdp cdp) {
             for (String scheme : List.of("light", "dark")) {
-                cdp.executeCdpCommand("Emulation.setEmulatedMedia",
+                cdp.executeCdpCommand(
+                        "Emulation.setEmulatedMedia",
                         Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
                 String want = scheme.equals("light") ? light : dark;
                 board.waitFor(scheme + " background", WAIT, x -> want.equals(background(board)) ? true : null);
@@ -384,7 +502,9 @@ class ViewerPagesIT {
         GamePage none = GamePage.openLink(d, base, "/game.html");
         assertTrue(none.awaitProblem().startsWith("No game chosen"), none.awaitProblem());
         assertEquals(base + "/", none.problemLink());
-        assertEquals("true", String.valueOf(none.js("return document.getElementById('connection').hidden;")),
+        assertEquals(
+                "true",
+                String.valueOf(none.js("return document.getElementById('connection').hidden;")),
                 "no \"Connecting…\" forever");
 
         GamePage slash = GamePage.openLink(d, base, "/game.html?id=a%2Fb");
@@ -401,12 +521,22 @@ class ViewerPagesIT {
 
         // A shared link that gained a trailing %2F still opens its game.
         String id = createGame("Slash Home", "Slash Away", "live");
-        assertEquals("Slash Home", GamePage.openLink(d, base, "/game.html?id=" + id + "%2F").awaitLoaded().homeName());
-        assertEquals("Slash Home", GamePage.openLink(d, base, "/games/" + id + "/").awaitLoaded().homeName());
+        assertEquals(
+                "Slash Home",
+                GamePage.openLink(d, base, "/game.html?id=" + id + "%2F")
+                        .awaitLoaded()
+                        .homeName());
+        assertEquals(
+                "Slash Home",
+                GamePage.openLink(d, base, "/games/" + id + "/").awaitLoaded().homeName());
 
         d.get(base + "/no/such/page");
-        assertEquals("Not Found", d.findElement(By.cssSelector("[data-testid=error-title]")).getText());
-        assertEquals(base + "/", d.findElement(By.cssSelector("[data-testid=error-home]")).getAttribute("href"));
+        assertEquals(
+                "Not Found",
+                d.findElement(By.cssSelector("[data-testid=error-title]")).getText());
+        assertEquals(
+                base + "/",
+                d.findElement(By.cssSelector("[data-testid=error-home]")).getAttribute("href"));
         assertFalse(d.getPageSource().contains("Tomcat"));
     }
 }

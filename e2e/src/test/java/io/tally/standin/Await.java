@@ -5,8 +5,7 @@ import java.util.concurrent.Callable;
 
 /** Polls a condition until it holds or a deadline passes: the stand-in never sleeps and hopes. */
 public final class Await {
-    private Await() {
-    }
+    private Await() {}
 
     /** A condition that may throw while the thing it watches is still starting. */
     @FunctionalInterface
@@ -30,8 +29,10 @@ public final class Await {
                 last = e;
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw new IllegalStateException("timed out after " + timeout.toMillis() + " ms waiting for " + what
-                        + (last == null ? "" : " (last error: " + last + ")"), last);
+                throw new IllegalStateException(
+                        "timed out after " + timeout.toMillis() + " ms waiting for " + what
+                                + (last == null ? "" : " (last error: " + last + ")"),
+                        last);
             }
             try {
                 Thread.sleep(pauseMillis); // poll interval, grows to 200 ms so a slow start costs little CPU
@@ -47,7 +48,8 @@ public final class Await {
     public static <T> T value(String what, Duration timeout, Callable<T> probe) {
         Object[] box = new Object[1];
         until(what, timeout, () -> (box[0] = probe.call()) != null);
-        @SuppressWarnings("unchecked") T t = (T) box[0];
+        @SuppressWarnings("unchecked")
+        T t = (T) box[0];
         return t;
     }
 }

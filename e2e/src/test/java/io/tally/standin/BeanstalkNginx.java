@@ -30,7 +30,9 @@ public final class BeanstalkNginx {
      * master. Started as anyone else, nginx cannot switch users at all.
      */
     private static final String WORKER_USER = "root".equals(System.getProperty("user.name"))
-            ? "user root; # the stand-in's workers keep the master's user" : "# user: dropped by the stand-in (no root)";
+            ? "user root; # the stand-in's workers keep the master's user"
+            : "# user: dropped by the stand-in (no root)";
+
     private static final Pattern PID = Pattern.compile("(?m)^(\\s*pid\\s+)[^;]+;");
     private static final Pattern LISTEN_80 = Pattern.compile("(listen\\s+)80(?=[\\s;])");
     private static final Pattern WORKER_CONNECTIONS = Pattern.compile("(?m)^(\\s*worker_connections\\s+)\\d+;");
@@ -120,8 +122,10 @@ public final class BeanstalkNginx {
 
             Path shipped = ours.resolve("nginx.conf");
             String main = platformFiles && shippedMainConf && Files.isRegularFile(shipped)
-                    ? Files.readString(shipped, StandardCharsets.UTF_8) : resource("nginx.conf");
-            if (workerConnections > 0) main = WORKER_CONNECTIONS.matcher(main).replaceAll("$1" + workerConnections + ";");
+                    ? Files.readString(shipped, StandardCharsets.UTF_8)
+                    : resource("nginx.conf");
+            if (workerConnections > 0)
+                main = WORKER_CONNECTIONS.matcher(main).replaceAll("$1" + workerConnections + ";");
             List<Path> oursHttp = platformFiles ? confFiles(ours.resolve("conf.d")) : List.of();
             List<Path> oursServer = platformFiles ? confFiles(ours.resolve("conf.d/elasticbeanstalk")) : List.of();
             Path nginxConf = prefix.resolve("nginx.conf");
@@ -152,15 +156,33 @@ public final class BeanstalkNginx {
     /** {@code nginx -t} on a written layout; the result holds nginx's own messages. */
     public static Proc.Result test(Path nginxConf) {
         Path prefix = nginxConf.getParent();
-        return Proc.run(List.of(nginxBinary(), "-t", "-p", prefix + "/", "-c", nginxConf.toString(),
-                "-e", prefix.resolve("logs/error.log").toString()), prefix, 30_000);
+        return Proc.run(
+                List.of(
+                        nginxBinary(),
+                        "-t",
+                        "-p",
+                        prefix + "/",
+                        "-c",
+                        nginxConf.toString(),
+                        "-e",
+                        prefix.resolve("logs/error.log").toString()),
+                prefix,
+                30_000);
     }
 
     /** The command that runs a written layout in the foreground (so the stand-in owns the process). */
     public static List<String> runCommand(Path nginxConf) {
         Path prefix = nginxConf.getParent();
-        return List.of(nginxBinary(), "-p", prefix + "/", "-c", nginxConf.toString(),
-                "-e", prefix.resolve("logs/error.log").toString(), "-g", "daemon off;");
+        return List.of(
+                nginxBinary(),
+                "-p",
+                prefix + "/",
+                "-c",
+                nginxConf.toString(),
+                "-e",
+                prefix.resolve("logs/error.log").toString(),
+                "-g",
+                "daemon off;");
     }
 
     public static String nginxBinary() {
@@ -179,8 +201,10 @@ public final class BeanstalkNginx {
     static List<Path> confFiles(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(".conf"))
-                    .sorted().toList();
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().endsWith(".conf"))
+                    .sorted()
+                    .toList();
         }
     }
 

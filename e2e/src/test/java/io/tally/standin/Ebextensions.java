@@ -1,9 +1,5 @@
 package io.tally.standin;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Reads .ebextensions/*.config files the strict way: YAML, no duplicate keys, both option_settings
@@ -20,11 +19,9 @@ import java.util.stream.Stream;
  * environment properties as Beanstalk would.
  */
 public final class Ebextensions {
-    private Ebextensions() {
-    }
+    private Ebextensions() {}
 
-    public record Setting(Path file, String namespace, String option, Object value) {
-    }
+    public record Setting(Path file, String namespace, String option, Object value) {}
 
     /** Parses one file; a duplicated key is an error (Beanstalk would silently drop one of them). */
     public static Object parse(String text) {
@@ -62,7 +59,11 @@ public final class Ebextensions {
         } else if (os instanceof List<?> list) {
             for (Object item : list) {
                 Map<?, ?> m = item instanceof Map<?, ?> mm ? mm : Map.of();
-                out.add(new Setting(file, String.valueOf(m.get("namespace")), String.valueOf(m.get("option_name")), m.get("value")));
+                out.add(new Setting(
+                        file,
+                        String.valueOf(m.get("namespace")),
+                        String.valueOf(m.get("option_name")),
+                        m.get("value")));
             }
         }
         return out;
@@ -74,7 +75,9 @@ public final class Ebextensions {
         Path dir = projectDir.resolve(".ebextensions");
         if (!Files.isDirectory(dir)) return out;
         try (Stream<Path> s = Files.list(dir)) {
-            for (Path f : s.filter(p -> p.toString().endsWith(".config")).sorted().toList()) out.addAll(settings(f, parse(f)));
+            for (Path f :
+                    s.filter(p -> p.toString().endsWith(".config")).sorted().toList())
+                out.addAll(settings(f, parse(f)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -83,8 +86,11 @@ public final class Ebextensions {
 
     /** The value of one option, or null. */
     public static Object value(Path projectDir, String namespace, String option) {
-        return all(projectDir).stream().filter(s -> s.namespace().equals(namespace) && s.option().equals(option))
-                .map(Setting::value).findFirst().orElse(null);
+        return all(projectDir).stream()
+                .filter(s -> s.namespace().equals(namespace) && s.option().equals(option))
+                .map(Setting::value)
+                .findFirst()
+                .orElse(null);
     }
 
     /** JVM options as the Tomcat platform builds them from aws:elasticbeanstalk:container:tomcat:jvmoptions. */
@@ -104,7 +110,8 @@ public final class Ebextensions {
     public static Map<String, String> environment(Path projectDir) {
         Map<String, String> env = new java.util.LinkedHashMap<>();
         for (Setting s : all(projectDir)) {
-            if (s.namespace().equals("aws:elasticbeanstalk:application:environment")) env.put(s.option(), String.valueOf(s.value()));
+            if (s.namespace().equals("aws:elasticbeanstalk:application:environment"))
+                env.put(s.option(), String.valueOf(s.value()));
         }
         return env;
     }

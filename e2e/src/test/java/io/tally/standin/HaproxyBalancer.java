@@ -40,8 +40,15 @@ public final class HaproxyBalancer {
      * @param idleTimeout     like the ALB's IdleTimeout (60 s by default there)
      * @param healthInterval  time between health checks (the ALB's HealthCheckInterval, shortened for tests)
      */
-    public HaproxyBalancer(Path dir, Path socket, int port, List<Integer> targets, boolean sticky,
-                           Duration idleTimeout, Duration healthInterval, String healthPath) {
+    public HaproxyBalancer(
+            Path dir,
+            Path socket,
+            int port,
+            List<Integer> targets,
+            boolean sticky,
+            Duration idleTimeout,
+            Duration healthInterval,
+            String healthPath) {
         this.dir = dir;
         this.socket = socket;
         this.port = port;
@@ -55,8 +62,14 @@ public final class HaproxyBalancer {
         }
     }
 
-    static String config(Path socket, int port, List<Integer> targets, boolean sticky, Duration idle,
-                         Duration interval, String healthPath) {
+    static String config(
+            Path socket,
+            int port,
+            List<Integer> targets,
+            boolean sticky,
+            Duration idle,
+            Duration interval,
+            String healthPath) {
         long idleMs = idle.toMillis();
         long interMs = interval.toMillis();
         StringBuilder c = new StringBuilder();
@@ -86,7 +99,8 @@ public final class HaproxyBalancer {
         c.append("    balance roundrobin\n");
         c.append("    option httpchk\n");
         // With the ALB's User-Agent: Tally tells the balancer's checks from other callers by it.
-        c.append("    http-check send meth GET uri ").append(healthPath)
+        c.append("    http-check send meth GET uri ")
+                .append(healthPath)
                 .append(" ver HTTP/1.1 hdr Host localhost hdr User-Agent ELB-HealthChecker/2.0\n");
         c.append("    http-check expect status 200\n");
         if (sticky) {
@@ -94,11 +108,20 @@ public final class HaproxyBalancer {
             // also sets AWSALBCORS; tests only rely on the name and on the pinning.)
             c.append("    cookie AWSALB insert indirect nocache\n");
         }
-        c.append("    default-server inter ").append(interMs).append("ms fastinter ").append(Math.max(100, interMs / 2))
-                .append("ms downinter ").append(interMs).append("ms rise 2 fall 2\n");
+        c.append("    default-server inter ")
+                .append(interMs)
+                .append("ms fastinter ")
+                .append(Math.max(100, interMs / 2))
+                .append("ms downinter ")
+                .append(interMs)
+                .append("ms rise 2 fall 2\n");
         for (int i = 0; i < targets.size(); i++) {
             String name = serverName(i);
-            c.append("    server ").append(name).append(" 127.0.0.1:").append(targets.get(i)).append(" check");
+            c.append("    server ")
+                    .append(name)
+                    .append(" 127.0.0.1:")
+                    .append(targets.get(i))
+                    .append(" check");
             if (sticky) c.append(" cookie ").append(name);
             c.append('\n');
         }
@@ -122,13 +145,14 @@ public final class HaproxyBalancer {
     }
 
     public synchronized void start() {
-        String binary = System.getProperty("standin.haproxy",
-                Files.isExecutable(Path.of("/usr/sbin/haproxy")) ? "/usr/sbin/haproxy" : "haproxy");
+        String binary = System.getProperty(
+                "standin.haproxy", Files.isExecutable(Path.of("/usr/sbin/haproxy")) ? "/usr/sbin/haproxy" : "haproxy");
         Proc.Result check = Proc.run(List.of(binary, "-c", "-f", config.toString()), dir, 30_000);
-        if (check.status() != 0) throw new IllegalStateException("haproxy -c failed for " + config + ":\n" + check.output());
+        if (check.status() != 0)
+            throw new IllegalStateException("haproxy -c failed for " + config + ":\n" + check.output());
         // -db: stay in the foreground, so the stand-in owns the process and its log.
-        proc = Proc.start("haproxy", List.of(binary, "-db", "-f", config.toString()), dir, Map.of(),
-                dir.resolve("haproxy.log"));
+        proc = Proc.start(
+                "haproxy", List.of(binary, "-db", "-f", config.toString()), dir, Map.of(), dir.resolve("haproxy.log"));
     }
 
     /** Waits until HAProxy's own health checks see {@code expectedUp} instances UP. */
@@ -144,7 +168,8 @@ public final class HaproxyBalancer {
     public List<String> upServers() throws IOException {
         List<String> up = new ArrayList<>();
         for (Map<String, String> row : stats()) {
-            if (BACKEND.equals(row.get("pxname")) && row.get("svname").startsWith("i")
+            if (BACKEND.equals(row.get("pxname"))
+                    && row.get("svname").startsWith("i")
                     && row.getOrDefault("status", "").startsWith("UP")) {
                 up.add(row.get("svname"));
             }

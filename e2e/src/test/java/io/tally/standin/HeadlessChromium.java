@@ -1,16 +1,15 @@
 package io.tally.standin;
 
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Debian's headless Chromium with explicit binary and driver (nothing is downloaded), for checks of
@@ -44,11 +43,20 @@ final class HeadlessChromium implements AutoCloseable {
         profile = Files.createTempDirectory("standin-chromium-");
         ChromeOptions o = new ChromeOptions();
         o.setBinary(BINARY.toFile());
-        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--user-data-dir=" + profile);
+        o.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(DRIVER.toString())).usingAnyFreePort().build();
+                .usingDriverExecutable(new File(DRIVER.toString()))
+                .usingAnyFreePort()
+                .build();
         driver = new ChromeDriver(service, o);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
     }
@@ -70,9 +78,12 @@ final class HeadlessChromium implements AutoCloseable {
     String awaitAttribute(String url, String id, String attribute, String value, Duration timeout) {
         driver.get(url);
         JavascriptExecutor js = (JavascriptExecutor) driver;
-        String read = "const e = document.getElementById(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;";
+        String read =
+                "const e = document.getElementById(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;";
         try {
-            Await.until(id + "[" + attribute + "] = " + value, timeout,
+            Await.until(
+                    id + "[" + attribute + "] = " + value,
+                    timeout,
                     () -> value.equals(js.executeScript(read, id, attribute)));
         } catch (IllegalStateException e) {
             throw new AssertionError(e.getMessage() + "; page shows: " + text(id), e);
@@ -82,13 +93,18 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** The current value of an attribute of the element {@code id} on the loaded page. */
     String attribute(String id, String attribute) {
-        return String.valueOf(((JavascriptExecutor) driver).executeScript(
-                "const e = document.getElementById(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;", id, attribute));
+        return String.valueOf(((JavascriptExecutor) driver)
+                .executeScript(
+                        "const e = document.getElementById(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+                        id,
+                        attribute));
     }
 
     private String text(String id) {
-        Object t = ((JavascriptExecutor) driver).executeScript(
-                "const e = document.getElementById(arguments[0]); return e ? e.textContent : '(no #' + arguments[0] + ')';", id);
+        Object t = ((JavascriptExecutor) driver)
+                .executeScript(
+                        "const e = document.getElementById(arguments[0]); return e ? e.textContent : '(no #' + arguments[0] + ')';",
+                        id);
         return String.valueOf(t);
     }
 

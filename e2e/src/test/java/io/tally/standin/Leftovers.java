@@ -17,24 +17,27 @@ import java.util.regex.Pattern;
 final class Leftovers {
     private static final Pattern OWNER = Pattern.compile("run-.*-(\\d+)");
 
-    private Leftovers() {
-    }
+    private Leftovers() {}
 
     /** Stops orphans of dead runs under {@code standinRoot}; returns how many were stopped. */
     static int reap(Path standinRoot) {
         if (!Files.isDirectory(Path.of("/proc/self"))) return 0;
         Path root = standinRoot.toAbsolutePath().normalize();
-        List<ProcessHandle> orphans = ProcessHandle.allProcesses().filter(p -> {
-            Optional<Path> runDir = runDirOf(p, root);
-            return runDir.isPresent() && !ownerAlive(runDir.get());
-        }).toList();
+        List<ProcessHandle> orphans = ProcessHandle.allProcesses()
+                .filter(p -> {
+                    Optional<Path> runDir = runDirOf(p, root);
+                    return runDir.isPresent() && !ownerAlive(runDir.get());
+                })
+                .toList();
         for (ProcessHandle p : orphans) p.destroyForcibly();
         return orphans.size();
     }
 
     private static Optional<Path> runDirOf(ProcessHandle p, Path root) {
         try {
-            Path cwd = Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/cwd")).toAbsolutePath().normalize();
+            Path cwd = Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/cwd"))
+                    .toAbsolutePath()
+                    .normalize();
             if (!cwd.startsWith(root) || cwd.getNameCount() <= root.getNameCount()) return Optional.empty();
             return Optional.of(root.resolve(cwd.getName(root.getNameCount())));
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
@@ -45,6 +48,8 @@ final class Leftovers {
     private static boolean ownerAlive(Path runDir) {
         Matcher m = OWNER.matcher(runDir.getFileName().toString());
         if (!m.matches()) return true; // not a run directory (e.g. dist/): never touch
-        return ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false);
+        return ProcessHandle.of(Long.parseLong(m.group(1)))
+                .map(ProcessHandle::isAlive)
+                .orElse(false);
     }
 }

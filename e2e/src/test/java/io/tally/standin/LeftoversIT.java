@@ -1,6 +1,8 @@
 package io.tally.standin;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,10 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Orphans of a stand-in whose JVM vanished are stopped by the next stand-in; live runs are left alone. */
 class LeftoversIT {
@@ -20,7 +19,8 @@ class LeftoversIT {
         Path root = Files.createDirectories(Path.of("target/leftovers-it").toAbsolutePath());
         // A pid that cannot belong to a live process names the "dead" owner.
         Path dead = Files.createDirectories(root.resolve("run-test-" + Integer.MAX_VALUE));
-        Path live = Files.createDirectories(root.resolve("run-test-" + ProcessHandle.current().pid()));
+        Path live = Files.createDirectories(
+                root.resolve("run-test-" + ProcessHandle.current().pid()));
         Proc orphan = Proc.start("orphan", List.of("sleep", "300"), dead, Map.of(), dead.resolve("o.log"));
         Proc mine = Proc.start("mine", List.of("sleep", "300"), live, Map.of(), live.resolve("m.log"));
         try {

@@ -92,27 +92,30 @@ public final class NetworkPath implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to, String direction) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int n;
-                while (true) {
-                    awaitOpen();
-                    n = in.read(buf);
-                    if (n < 0) break;
-                    awaitOpen(); // read before the pause began: hold it until the network is back
-                    out.write(buf, 0, n);
-                    out.flush();
-                }
-            } catch (IOException | InterruptedException e) {
-                // either side closed: close both below
-            } finally {
-                sockets.remove(from);
-                sockets.remove(to);
-                closeQuietly(from);
-                closeQuietly(to);
-            }
-        }, name + "-" + direction);
+        Thread t = new Thread(
+                () -> {
+                    byte[] buf = new byte[16 * 1024];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        int n;
+                        while (true) {
+                            awaitOpen();
+                            n = in.read(buf);
+                            if (n < 0) break;
+                            awaitOpen(); // read before the pause began: hold it until the network is back
+                            out.write(buf, 0, n);
+                            out.flush();
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // either side closed: close both below
+                    } finally {
+                        sockets.remove(from);
+                        sockets.remove(to);
+                        closeQuietly(from);
+                        closeQuietly(to);
+                    }
+                },
+                name + "-" + direction);
         t.setDaemon(true);
         t.start();
     }

@@ -36,7 +36,8 @@ public final class NginxInstance {
     public synchronized void start() {
         Proc.Result t = BeanstalkNginx.test(nginxConf);
         if (t.status() != 0) throw new IllegalStateException("nginx -t failed for " + nginxConf + ":\n" + t.output());
-        proc = Proc.start(name, BeanstalkNginx.runCommand(nginxConf), prefix, Map.of(), prefix.resolve("logs/nginx.out"));
+        proc = Proc.start(
+                name, BeanstalkNginx.runCommand(nginxConf), prefix, Map.of(), prefix.resolve("logs/nginx.out"));
     }
 
     /** Ready when it answers HTTP at all (whatever Tomcat behind it says). */

@@ -28,7 +28,9 @@ public final class Proc {
     public static Proc start(String name, List<String> command, Path dir, Map<String, String> env, Path log) {
         try {
             Files.createDirectories(log.getParent());
-            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().putAll(env);
             return new Proc(name, pb.start(), log);
@@ -56,8 +58,8 @@ public final class Proc {
     /** Fails with the log's tail when the process has died, e.g. while we wait for it to be ready. */
     public void checkAlive() {
         if (!process.isAlive()) {
-            throw new IllegalStateException(name + " exited with status " + process.exitValue() + "; log " + log
-                    + ":\n" + tail(log, 40));
+            throw new IllegalStateException(
+                    name + " exited with status " + process.exitValue() + "; log " + log + ":\n" + tail(log, 40));
         }
     }
 
@@ -115,8 +117,10 @@ public final class Proc {
         for (ProcessHandle h : handles) cmd.add(Long.toString(h.pid()));
         try {
             // Java has no API for STOP/CONT; kill(1) exists wherever nginx and HAProxy do.
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             p.waitFor(5, TimeUnit.SECONDS);
         } catch (IOException e) {
             throw new UncheckedIOException("kill -" + sig + " failed", e);
@@ -141,8 +145,11 @@ public final class Proc {
         Path out = null;
         try {
             out = Files.createTempFile("standin-run", ".log");
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).start();
+            Process p = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("timed out after " + timeoutMillis + " ms: " + command);
@@ -164,8 +171,7 @@ public final class Proc {
         }
     }
 
-    public record Result(int status, String output) {
-    }
+    public record Result(int status, String output) {}
 
     @Override
     public String toString() {

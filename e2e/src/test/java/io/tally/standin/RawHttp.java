@@ -23,8 +23,7 @@ import java.util.Map;
 public final class RawHttp {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** One response: status code, headers (lower-case names, repeated ones joined by "\n"), body. */
     public record Response(int status, Map<String, String> headers, String body) {
@@ -40,7 +39,8 @@ public final class RawHttp {
     }
 
     /** GET {@code path} from {@code base}, one request per connection. */
-    public static Response get(URI base, String path, Map<String, String> headers, int timeoutMillis) throws IOException {
+    public static Response get(URI base, String path, Map<String, String> headers, int timeoutMillis)
+            throws IOException {
         return request(base, "GET", path, headers, null, timeoutMillis);
     }
 
@@ -49,8 +49,9 @@ public final class RawHttp {
     }
 
     /** A request with an optional body (sent with Content-Length). */
-    public static Response request(URI base, String method, String path, Map<String, String> headers, byte[] body,
-                                   int timeoutMillis) throws IOException {
+    public static Response request(
+            URI base, String method, String path, Map<String, String> headers, byte[] body, int timeoutMillis)
+            throws IOException {
         try (Socket s = connect(base, timeoutMillis)) {
             StringBuilder req = new StringBuilder();
             req.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
@@ -71,7 +72,8 @@ public final class RawHttp {
             if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
                 content = readChunked(in);
             } else if (head.headers.containsKey("content-length")) {
-                content = in.readNBytes(Integer.parseInt(head.headers.get("content-length").trim()));
+                content = in.readNBytes(
+                        Integer.parseInt(head.headers.get("content-length").trim()));
             } else {
                 content = in.readAllBytes();
             }
@@ -127,8 +129,7 @@ public final class RawHttp {
         return base.getPort() > 0 ? base.getHost() + ":" + base.getPort() : base.getHost();
     }
 
-    private record Head(int status, Map<String, String> headers) {
-    }
+    private record Head(int status, Map<String, String> headers) {}
 
     private static Head readHead(InputStream in) throws IOException {
         String statusLine = readLine(in);

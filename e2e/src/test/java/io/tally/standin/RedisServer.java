@@ -32,8 +32,23 @@ public final class RedisServer {
     public synchronized void start(Duration timeout) {
         if (proc != null && proc.isAlive()) return;
         String binary = System.getProperty("standin.redis", "redis-server");
-        proc = Proc.start("redis", List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString()), dir, Map.of(), dir.resolve("redis.log"));
+        proc = Proc.start(
+                "redis",
+                List.of(
+                        binary,
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        dir.toString()),
+                dir,
+                Map.of(),
+                dir.resolve("redis.log"));
         Await.until("redis on port " + port, timeout, () -> {
             proc.checkAlive();
             return ping();

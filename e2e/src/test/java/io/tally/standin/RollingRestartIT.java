@@ -1,10 +1,16 @@
 package io.tally.standin;
 
+import static io.tally.testing.Frames.data;
+import static io.tally.testing.Frames.epoch;
+import static io.tally.testing.Frames.map;
+import static io.tally.testing.Frames.offset;
+import static io.tally.testing.Frames.parse;
+import static io.tally.testing.Frames.position;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.testing.Http;
 import io.tally.testing.RawWebSocket;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -19,15 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static io.tally.testing.Frames.data;
-import static io.tally.testing.Frames.epoch;
-import static io.tally.testing.Frames.map;
-import static io.tally.testing.Frames.offset;
-import static io.tally.testing.Frames.parse;
-import static io.tally.testing.Frames.position;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A rolling restart of the stand-in (HAProxy → nginx → Tomcat ×2 → Redis) under 500 viewers on
@@ -43,6 +42,7 @@ class RollingRestartIT {
     private final List<Viewer> viewers = new ArrayList<>();
     /** Connecting and closing block (handshake, close frame): off the pumping thread, so 500 viewers keep up. */
     private final ExecutorService io = Executors.newFixedThreadPool(16);
+
     private StandIn standIn;
 
     @AfterEach
@@ -55,20 +55,25 @@ class RollingRestartIT {
 
     @Test
     void aRollingRestartUnder500ViewersLosesAndDuplicatesNothingAndSpreadsTheReconnects() throws Exception {
-        standIn = StandIn.start(StandInOptions.defaults().instances(2)
+        standIn = StandIn.start(StandInOptions.defaults()
+                .instances(2)
                 .env("TALLY_DRAIN_WINDOW_MS", Integer.toString(WINDOW_MS))
                 .env("TALLY_DRAIN_GRACE_MS", "5000")
                 .env("TALLY_MAX_CONNECTIONS_PER_ADDRESS", "5000") // every viewer comes from 127.0.0.1 here
-                .env("TALLY_WRITE_RATE", "200").env("TALLY_WRITE_BURST", "400"));
+                .env("TALLY_WRITE_RATE", "200")
+                .env("TALLY_WRITE_BURST", "400"));
         String base = standIn.url().toString().replaceAll("/$", "");
         String wsUrl = base.replaceFirst("^http", "ws") + "/live/ws";
         String token = standIn.adminToken();
 
-        Map<String, Object> created = parse(write(base + "/api/games", token, "{\"home\":\"Hawks\",\"away\":\"Foxes\",\"status\":\"live\"}").body());
+        Map<String, Object> created =
+                parse(write(base + "/api/games", token, "{\"home\":\"Hawks\",\"away\":\"Foxes\",\"status\":\"live\"}")
+                        .body());
         String room = "game-" + map(created.get("game")).get("id");
         Map<String, Object> since = map(created.get("position"));
 
-        for (int i = 0; i < VIEWERS; i++) viewers.add(new Viewer(wsUrl, room, (String) since.get("epoch"), (String) since.get("offset")));
+        for (int i = 0; i < VIEWERS; i++)
+            viewers.add(new Viewer(wsUrl, room, (String) since.get("epoch"), (String) since.get("offset")));
         pumpUntil(() -> viewers.stream().allMatch(Viewer::live), Duration.ofSeconds(120), "every viewer subscribed");
 
         Scorer scorer = startScorer(base, token, created);
@@ -77,11 +82,17 @@ class RollingRestartIT {
             long connected = viewers.stream().filter(v -> id.equals(v.instance)).count();
             long t0 = System.nanoTime();
             int stopping = i;
-            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> standIn.stopTomcat(stopping, Duration.ofSeconds(30)));
-            pumpUntil(() -> stopped.isDone() && viewers.stream().allMatch(Viewer::live) && viewers.stream().noneMatch(v -> id.equals(v.instance)),
-                    Duration.ofSeconds(180), "viewers of " + id + " moved");
+            CompletableFuture<Void> stopped =
+                    CompletableFuture.runAsync(() -> standIn.stopTomcat(stopping, Duration.ofSeconds(30)));
+            pumpUntil(
+                    () -> stopped.isDone()
+                            && viewers.stream().allMatch(Viewer::live)
+                            && viewers.stream().noneMatch(v -> id.equals(v.instance)),
+                    Duration.ofSeconds(180),
+                    "viewers of " + id + " moved");
             stopped.get();
-            System.out.println("RollingRestartIT: " + id + " had " + connected + " viewers; stopped, and all of them resumed elsewhere, within "
+            System.out.println("RollingRestartIT: " + id + " had " + connected
+                    + " viewers; stopped, and all of them resumed elsewhere, within "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
             CompletableFuture<Void> started = CompletableFuture.runAsync(() -> standIn.startTomcat(stopping));
             pumpUntil(started::isDone, Duration.ofSeconds(120), id + " back");
@@ -92,9 +103,13 @@ class RollingRestartIT {
 
         long told = viewers.stream().mapToLong(v -> v.toldToReconnect).sum();
         long cut = viewers.stream().mapToLong(v -> v.cutWithoutNotice).sum();
-        long[] delays = viewers.stream().flatMapToLong(v -> v.delays.stream().mapToLong(Long::longValue)).toArray();
-        System.out.println("RollingRestartIT: " + last + " scores, " + told + " reconnect frames, " + cut + " connections lost without one, "
-                + viewers.stream().mapToLong(v -> v.refused).sum() + " refused reconnect attempts; reconnect curve (per second of the window): "
+        long[] delays = viewers.stream()
+                .flatMapToLong(v -> v.delays.stream().mapToLong(Long::longValue))
+                .toArray();
+        System.out.println("RollingRestartIT: " + last + " scores, " + told + " reconnect frames, " + cut
+                + " connections lost without one, "
+                + viewers.stream().mapToLong(v -> v.refused).sum()
+                + " refused reconnect attempts; reconnect curve (per second of the window): "
                 + Arrays.toString(curve(delays)));
         assertTrue(told >= VIEWERS, "every viewer was on a stopped instance once and was told: " + told);
         assertEquals(0, cut, "no viewer lost its connection without being told to reconnect");
@@ -102,8 +117,7 @@ class RollingRestartIT {
     }
 
     /** The scorer's run: its thread and the last version it saw applied. */
-    private record Scorer(AtomicBoolean scoring, AtomicLong lastVersion, CompletableFuture<Void> done) {
-    }
+    private record Scorer(AtomicBoolean scoring, AtomicLong lastVersion, CompletableFuture<Void> done) {}
 
     /**
      * The scorer: one event every 40 ms; a failed request is retried with the same
@@ -118,9 +132,15 @@ class RollingRestartIT {
                 String key = UUID.randomUUID().toString();
                 while (true) {
                     try {
-                        HttpResponse<String> r = write(eventsUrl, token, "{\"type\":\"score\",\"team\":\"home\",\"points\":1}", "Idempotency-Key", key);
+                        HttpResponse<String> r = write(
+                                eventsUrl,
+                                token,
+                                "{\"type\":\"score\",\"team\":\"home\",\"points\":1}",
+                                "Idempotency-Key",
+                                key);
                         if (r.statusCode() == 200) {
-                            lastVersion.set((Long) map(parse(r.body()).get("game")).get("version"));
+                            lastVersion.set(
+                                    (Long) map(parse(r.body()).get("game")).get("version"));
                             break;
                         }
                     } catch (AssertionError connectionFailed) {
@@ -140,14 +160,18 @@ class RollingRestartIT {
         scorer.scoring().set(false);
         scorer.done().get(30, TimeUnit.SECONDS);
         long last = scorer.lastVersion().get();
-        pumpUntil(() -> viewers.stream().allMatch(v -> v.lastVersion() >= last), Duration.ofSeconds(60), "every viewer caught up");
+        pumpUntil(
+                () -> viewers.stream().allMatch(v -> v.lastVersion() >= last),
+                Duration.ofSeconds(60),
+                "every viewer caught up");
         List<Long> expected = new ArrayList<>();
         for (long v = 2; v <= last; v++) expected.add(v);
         for (Viewer v : viewers) assertEquals(expected, v.versions, "viewer " + v.n + ": every score once, in order");
         return last;
     }
 
-    // ----- Deployments as Beanstalk runs them: the ALB deregisters a batch, waits its delay, cuts what is left; then Tomcat stops.
+    // ----- Deployments as Beanstalk runs them: the ALB deregisters a batch, waits its delay, cuts what is left; then
+    // Tomcat stops.
 
     private static final int DEPLOY_VIEWERS = Integer.getInteger("tally.deploy.viewers", 300);
     /** The target group's DeregistrationDelay, shortened (30 s in .ebextensions). */
@@ -158,8 +182,7 @@ class RollingRestartIT {
     /** When each viewer's connection was welcomed, and by which instance: the reconnect rate on the survivors. */
     private final List<Welcome> welcomes = new ArrayList<>();
 
-    private record Welcome(long nanos, String instance) {
-    }
+    private record Welcome(long nanos, String instance) {}
 
     @Test
     void aRollingDeploymentMovesEveryViewerInsideTheDeregistrationDelay() throws Exception {
@@ -179,12 +202,14 @@ class RollingRestartIT {
      */
     private void deployment(boolean additionalBatch) throws Exception {
         String policy = additionalBatch ? "Rolling with additional batch" : "Rolling";
-        standIn = StandIn.start(StandInOptions.defaults().instances(additionalBatch ? 3 : 2)
+        standIn = StandIn.start(StandInOptions.defaults()
+                .instances(additionalBatch ? 3 : 2)
                 .env("TALLY_DRAIN_WINDOW_MS", Integer.toString(MOVE_WINDOW_MS))
                 .env("TALLY_LB_SILENCE_MS", "3000")
                 .env("TALLY_DRAIN_GRACE_MS", "5000")
                 .env("TALLY_MAX_CONNECTIONS_PER_ADDRESS", "5000") // every viewer comes from 127.0.0.1 here
-                .env("TALLY_WRITE_RATE", "200").env("TALLY_WRITE_BURST", "400"));
+                .env("TALLY_WRITE_RATE", "200")
+                .env("TALLY_WRITE_BURST", "400"));
         if (additionalBatch) { // the additional batch does not exist before the deployment
             standIn.deregisterInstance(2);
             standIn.endDeregistration(2);
@@ -193,17 +218,23 @@ class RollingRestartIT {
         String base = standIn.url().toString().replaceAll("/$", "");
         String wsUrl = base.replaceFirst("^http", "ws") + "/live/ws";
         String token = standIn.adminToken();
-        Map<String, Object> created = parse(write(base + "/api/games", token, "{\"home\":\"Hawks\",\"away\":\"Foxes\",\"status\":\"live\"}").body());
+        Map<String, Object> created =
+                parse(write(base + "/api/games", token, "{\"home\":\"Hawks\",\"away\":\"Foxes\",\"status\":\"live\"}")
+                        .body());
         String room = "game-" + map(created.get("game")).get("id");
         Map<String, Object> since = map(created.get("position"));
-        for (int i = 0; i < DEPLOY_VIEWERS; i++) viewers.add(new Viewer(wsUrl, room, (String) since.get("epoch"), (String) since.get("offset")));
+        for (int i = 0; i < DEPLOY_VIEWERS; i++)
+            viewers.add(new Viewer(wsUrl, room, (String) since.get("epoch"), (String) since.get("offset")));
         pumpUntil(() -> viewers.stream().allMatch(Viewer::live), Duration.ofSeconds(120), "every viewer subscribed");
         Scorer scorer = startScorer(base, token, created);
 
         List<String> batches = new ArrayList<>();
         if (additionalBatch) {
             standIn.registerInstance(2);
-            pumpWhile(CompletableFuture.runAsync(() -> standIn.startTomcat(2)), Duration.ofSeconds(120), "the additional batch launched");
+            pumpWhile(
+                    CompletableFuture.runAsync(() -> standIn.startTomcat(2)),
+                    Duration.ofSeconds(120),
+                    "the additional batch launched");
         }
         for (int i = 0; i < 2; i++) batches.add(deregisterDeploy(i, true));
         if (additionalBatch) batches.add(deregisterDeploy(2, false));
@@ -211,15 +242,24 @@ class RollingRestartIT {
         long last = finish(scorer);
         long told = viewers.stream().mapToLong(v -> v.toldToReconnect).sum();
         long cut = viewers.stream().mapToLong(v -> v.cutWithoutNotice).sum();
-        long longestGap = viewers.stream().mapToLong(v -> v.longestGapNanos).max().orElse(0);
-        long[] offline = viewers.stream().flatMapToLong(v -> v.offlineNanos.stream().mapToLong(Long::longValue)).sorted().toArray();
-        String offlineFigures = offline.length == 0 ? "none" : "median " + TimeUnit.NANOSECONDS.toMillis(offline[offline.length / 2])
-                + " ms, p99 " + TimeUnit.NANOSECONDS.toMillis(offline[offline.length * 99 / 100])
-                + " ms, longest " + TimeUnit.NANOSECONDS.toMillis(offline[offline.length - 1]) + " ms";
-        System.out.println("RollingRestartIT [" + policy + "]: " + DEPLOY_VIEWERS + " viewers, " + last + " scores (each viewer got each once, in order), "
+        long longestGap =
+                viewers.stream().mapToLong(v -> v.longestGapNanos).max().orElse(0);
+        long[] offline = viewers.stream()
+                .flatMapToLong(v -> v.offlineNanos.stream().mapToLong(Long::longValue))
+                .sorted()
+                .toArray();
+        String offlineFigures = offline.length == 0
+                ? "none"
+                : "median " + TimeUnit.NANOSECONDS.toMillis(offline[offline.length / 2])
+                        + " ms, p99 " + TimeUnit.NANOSECONDS.toMillis(offline[offline.length * 99 / 100])
+                        + " ms, longest " + TimeUnit.NANOSECONDS.toMillis(offline[offline.length - 1]) + " ms";
+        System.out.println("RollingRestartIT [" + policy + "]: " + DEPLOY_VIEWERS + " viewers, " + last
+                + " scores (each viewer got each once, in order), "
                 + told + " reconnect frames, " + cut + " connections cut by the balancer, longest gap a viewer saw "
-                + TimeUnit.NANOSECONDS.toMillis(longestGap) + " ms between two messages; time between leaving an instance and being"
-                + " subscribed on another (includes the told reconnect delay): " + offlineFigures + "; refused reconnect attempts "
+                + TimeUnit.NANOSECONDS.toMillis(longestGap)
+                + " ms between two messages; time between leaving an instance and being"
+                + " subscribed on another (includes the told reconnect delay): " + offlineFigures
+                + "; refused reconnect attempts "
                 + viewers.stream().mapToLong(v -> v.refused).sum() + "; per batch: " + String.join("; ", batches));
         assertEquals(0, cut, "no viewer was still on a deregistered instance when the delay ended");
         assertTrue(told >= DEPLOY_VIEWERS, "every viewer was on a deregistered instance once and was told: " + told);
@@ -232,10 +272,16 @@ class RollingRestartIT {
         int firstWelcome = welcomes.size();
         long t0 = System.nanoTime();
         standIn.deregisterInstance(i);
-        pumpUntil(() -> System.nanoTime() - t0 >= DEREGISTRATION_DELAY.toNanos(), DEREGISTRATION_DELAY.plusSeconds(30), "the deregistration delay");
+        pumpUntil(
+                () -> System.nanoTime() - t0 >= DEREGISTRATION_DELAY.toNanos(),
+                DEREGISTRATION_DELAY.plusSeconds(30),
+                "the deregistration delay");
         long left = viewers.stream().filter(v -> id.equals(v.instance)).count();
         standIn.endDeregistration(i);
-        pumpWhile(CompletableFuture.runAsync(() -> standIn.stopTomcat(i, Duration.ofSeconds(30))), Duration.ofSeconds(60), id + " stopped");
+        pumpWhile(
+                CompletableFuture.runAsync(() -> standIn.stopTomcat(i, Duration.ofSeconds(30))),
+                Duration.ofSeconds(60),
+                id + " stopped");
         if (comesBack) {
             standIn.registerInstance(i);
             pumpWhile(CompletableFuture.runAsync(() -> standIn.startTomcat(i)), Duration.ofSeconds(120), id + " back");
@@ -245,8 +291,9 @@ class RollingRestartIT {
             long s = TimeUnit.NANOSECONDS.toSeconds(w.nanos() - t0);
             if (!id.equals(w.instance()) && s >= 0 && s < perSecond.length) perSecond[(int) s]++;
         }
-        return id + ": " + had + " viewers, " + left + " left when the delay ended; reconnects per second on the others "
-                + Arrays.toString(perSecond) + " (peak " + Arrays.stream(perSecond).max().orElse(0) + "/s)";
+        return id + ": " + had + " viewers, " + left
+                + " left when the delay ended; reconnects per second on the others " + Arrays.toString(perSecond)
+                + " (peak " + Arrays.stream(perSecond).max().orElse(0) + "/s)";
     }
 
     private void pumpWhile(CompletableFuture<Void> job, Duration limit, String what) {
@@ -346,7 +393,8 @@ class RollingRestartIT {
         private void connect() {
             try {
                 RawWebSocket s = RawWebSocket.connect(http, url);
-                s.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"since\":" + position(epoch, offset) + "}");
+                s.send("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"since\":" + position(epoch, offset)
+                        + "}");
                 acked = false;
                 ws = s;
             } catch (RuntimeException refusedOrReset) {
@@ -388,7 +436,8 @@ class RollingRestartIT {
                     }
                     case "message" -> {
                         Map<String, Object> d = data(f);
-                        if ("event".equals(d.get("kind"))) versions.add((Long) map(d.get("game")).get("version"));
+                        if ("event".equals(d.get("kind")))
+                            versions.add((Long) map(d.get("game")).get("version"));
                         long now = System.nanoTime();
                         if (lastMessageNanos != 0) longestGapNanos = Math.max(longestGapNanos, now - lastMessageNanos);
                         lastMessageNanos = now;
@@ -404,8 +453,7 @@ class RollingRestartIT {
                         return true;
                     }
                     case "reset" -> throw new AssertionError("viewer " + n + " was reset: " + f);
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
             if (closed) {

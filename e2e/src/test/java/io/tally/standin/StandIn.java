@@ -51,7 +51,8 @@ public final class StandIn implements AutoCloseable {
         Path distDir = projectDir.resolve("target/standin-dist");
         Path unpackDir = projectDir.resolve("target/standin/dist");
         this.redis = options.resolvedRedis(war)
-                ? new RedisServer(Ports.free(), Files.createDirectories(runDir.resolve("redis"))) : null;
+                ? new RedisServer(Ports.free(), Files.createDirectories(runDir.resolve("redis")))
+                : null;
 
         List<Integer> nginxPorts = new ArrayList<>();
         for (int i = 0; i < options.instances; i++) {
@@ -71,18 +72,35 @@ public final class StandIn implements AutoCloseable {
             env.put("TALLY_INSTANCE_ID", "standin-" + n + "-tomcat" + dist.major());
             env.put("TALLY_ADMIN_TOKEN", options.adminToken);
             env.putAll(options.env);
-            TomcatInstance tomcat = new TomcatInstance("tomcat-" + n, dist, runDir.resolve("tomcat-" + n),
-                    Ports.free(), war, env, options.healthPath, projectDir.resolve(CONNECTOR_HOOK));
+            TomcatInstance tomcat = new TomcatInstance(
+                    "tomcat-" + n,
+                    dist,
+                    runDir.resolve("tomcat-" + n),
+                    Ports.free(),
+                    war,
+                    env,
+                    options.healthPath,
+                    projectDir.resolve(CONNECTOR_HOOK));
             tomcats.add(tomcat);
-            BeanstalkNginx layout = new BeanstalkNginx(projectDir).upstreamPort(tomcat.port())
-                    .brokenProxy(options.brokenProxy).platformFiles(options.platformNginx)
-                    .workerConnections(options.nginxWorkerConnections).defaultReadTimeout(options.nginxDefaultReadTimeout);
+            BeanstalkNginx layout = new BeanstalkNginx(projectDir)
+                    .upstreamPort(tomcat.port())
+                    .brokenProxy(options.brokenProxy)
+                    .platformFiles(options.platformNginx)
+                    .workerConnections(options.nginxWorkerConnections)
+                    .defaultReadTimeout(options.nginxDefaultReadTimeout);
             NginxInstance nginx = new NginxInstance("nginx-" + n, layout, runDir.resolve("nginx-" + n), Ports.free());
             nginxes.add(nginx);
             nginxPorts.add(nginx.port());
         }
-        this.balancer = new HaproxyBalancer(runDir.resolve("haproxy"), socketDir.resolve("admin.sock"), Ports.free(),
-                nginxPorts, options.sticky, options.idleTimeout, options.healthInterval, options.healthPath);
+        this.balancer = new HaproxyBalancer(
+                runDir.resolve("haproxy"),
+                socketDir.resolve("admin.sock"),
+                Ports.free(),
+                nginxPorts,
+                options.sticky,
+                options.idleTimeout,
+                options.healthInterval,
+                options.healthPath);
     }
 
     /** Builds and starts the whole chain; returns once the balancer routes to every healthy instance. */
@@ -99,7 +117,8 @@ public final class StandIn implements AutoCloseable {
             return s;
         } catch (RuntimeException | Error e) {
             s.close();
-            throw new IllegalStateException("stand-in failed to start (logs under " + s.runDir + "): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "stand-in failed to start (logs under " + s.runDir + "): " + e.getMessage(), e);
         }
     }
 
@@ -124,7 +143,9 @@ public final class StandIn implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         int running = (int) tomcats.stream().filter(TomcatInstance::isRunning).count();
         balancer.awaitUp(running, left(deadline));
-        Await.until("GET " + options.healthPath + " through the balancer = 200", left(deadline),
+        Await.until(
+                "GET " + options.healthPath + " through the balancer = 200",
+                left(deadline),
                 () -> RawHttp.get(url(), options.healthPath, Map.of(), 2_000).status() == 200);
     }
 
@@ -153,7 +174,8 @@ public final class StandIn implements AutoCloseable {
     }
 
     private RedisServer redis() {
-        if (redis == null) throw new IllegalStateException("this stand-in runs without Redis (the WAR has no Redis broker)");
+        if (redis == null)
+            throw new IllegalStateException("this stand-in runs without Redis (the WAR has no Redis broker)");
         return redis;
     }
 
@@ -163,7 +185,8 @@ public final class StandIn implements AutoCloseable {
 
     /** TALLY_INSTANCE_ID of instance {@code i}, e.g. "standin-1-tomcat11". */
     public String instanceId(int i) {
-        return "standin-" + (i + 1) + "-tomcat" + tomcatVersion(i).substring(0, tomcatVersion(i).indexOf('.'));
+        return "standin-" + (i + 1) + "-tomcat"
+                + tomcatVersion(i).substring(0, tomcatVersion(i).indexOf('.'));
     }
 
     /** Which instance (0-based) has this TALLY_INSTANCE_ID, e.g. the one a page says it is on; -1 if none. */
@@ -214,7 +237,8 @@ public final class StandIn implements AutoCloseable {
     /** Starts instance {@code i}'s Tomcat again (same port, same CATALINA_BASE) and waits until healthy. */
     public void startTomcat(int i) {
         tomcats.get(i).start(options.startTimeout);
-        balancer.awaitUp((int) tomcats.stream().filter(TomcatInstance::isRunning).count(), options.startTimeout);
+        balancer.awaitUp(
+                (int) tomcats.stream().filter(TomcatInstance::isRunning).count(), options.startTimeout);
     }
 
     /** Graceful stop (30 s grace) if running, then start and wait until healthy behind the balancer. */
@@ -341,22 +365,46 @@ public final class StandIn implements AutoCloseable {
     /** Human-readable URLs and settings, as printed by {@link StandInMain}. */
     public String describe() {
         StringBuilder b = new StringBuilder();
-        b.append("Balancer (HAProxy as the ALB): ").append(url()).append('/')
-                .append("  [stickiness ").append(options.sticky ? "on (AWSALB)" : "off")
-                .append(", idle timeout ").append(options.idleTimeout.toSeconds()).append(" s")
+        b.append("Balancer (HAProxy as the ALB): ")
+                .append(url())
+                .append('/')
+                .append("  [stickiness ")
+                .append(options.sticky ? "on (AWSALB)" : "off")
+                .append(", idle timeout ")
+                .append(options.idleTimeout.toSeconds())
+                .append(" s")
                 .append(options.brokenProxy ? ", BROKEN PROXY: nginx strips Upgrade/Connection" : "")
                 .append(options.platformNginx ? "" : ", nginx WITHOUT our .platform files")
-                .append(options.nginxWorkerConnections > 0 ? ", nginx worker_connections " + options.nginxWorkerConnections : "")
+                .append(
+                        options.nginxWorkerConnections > 0
+                                ? ", nginx worker_connections " + options.nginxWorkerConnections
+                                : "")
                 .append("]\n");
         for (int i = 0; i < tomcats.size(); i++) {
-            b.append("Instance ").append(i + 1).append(": nginx ").append(url(i)).append("/ -> Tomcat ")
-                    .append(tomcatVersion(i)).append(' ').append(tomcatUrl(i)).append("/  (TALLY_INSTANCE_ID=")
-                    .append(instanceId(i)).append(")\n");
+            b.append("Instance ")
+                    .append(i + 1)
+                    .append(": nginx ")
+                    .append(url(i))
+                    .append("/ -> Tomcat ")
+                    .append(tomcatVersion(i))
+                    .append(' ')
+                    .append(tomcatUrl(i))
+                    .append("/  (TALLY_INSTANCE_ID=")
+                    .append(instanceId(i))
+                    .append(")\n");
         }
-        if (options.ebextensions) b.append("From .ebextensions: JVM ").append(Ebextensions.jvmOptions(projectDir))
-                .append(", environment ").append(Ebextensions.environment(projectDir)).append('\n');
-        b.append("Redis: ").append(redis == null ? "not used (the WAR has no Redis broker; instances use the in-memory one)"
-                : redisUrl()).append('\n');
+        if (options.ebextensions)
+            b.append("From .ebextensions: JVM ")
+                    .append(Ebextensions.jvmOptions(projectDir))
+                    .append(", environment ")
+                    .append(Ebextensions.environment(projectDir))
+                    .append('\n');
+        b.append("Redis: ")
+                .append(
+                        redis == null
+                                ? "not used (the WAR has no Redis broker; instances use the in-memory one)"
+                                : redisUrl())
+                .append('\n');
         b.append("Admin token: ").append(options.adminToken).append('\n');
         b.append("Logs: ").append(runDir).append('\n');
         return b.toString();

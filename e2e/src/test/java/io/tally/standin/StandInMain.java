@@ -13,8 +13,7 @@ import java.time.Duration;
  * --tomcat=11|10.1 (all instances on one line), --env=NAME=VALUE (repeatable).
  */
 public final class StandInMain {
-    private StandInMain() {
-    }
+    private StandInMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         StandInOptions o = StandInOptions.defaults();
@@ -22,8 +21,9 @@ public final class StandInMain {
             parse(args, o);
         } catch (IllegalArgumentException e) {
             System.err.println("stand-in: " + e.getMessage());
-            System.err.println("options: --instances=N --no-sticky --broken-proxy --redis --no-redis --idle-timeout=SECONDS --war=PATH"
-                    + " --tomcat=11|10.1 --env=NAME=VALUE");
+            System.err.println(
+                    "options: --instances=N --no-sticky --broken-proxy --redis --no-redis --idle-timeout=SECONDS --war=PATH"
+                            + " --tomcat=11|10.1 --env=NAME=VALUE");
             System.exit(2);
         }
         StandIn standIn;
@@ -37,7 +37,8 @@ public final class StandInMain {
             return;
         }
         System.out.println();
-        System.out.println("Tally stand-in is up after " + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms:");
+        System.out.println("Tally stand-in is up after "
+                + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms:");
         System.out.print(standIn.describe());
         System.out.println("Open " + standIn.url() + "/ in a browser. Press Ctrl-C to stop.");
         System.out.flush();
@@ -48,7 +49,8 @@ public final class StandInMain {
             if (standIn.isClosed()) continue; // Ctrl-C: the shutdown hook is stopping everything
             java.util.List<String> dead = standIn.deadParts();
             if (!dead.isEmpty()) {
-                System.err.println("stand-in: " + dead + " stopped unexpectedly; shutting down (logs: " + standIn.runDir() + ")");
+                System.err.println(
+                        "stand-in: " + dead + " stopped unexpectedly; shutting down (logs: " + standIn.runDir() + ")");
                 standIn.close();
                 System.exit(1);
             }

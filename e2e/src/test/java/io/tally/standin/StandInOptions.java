@@ -170,7 +170,8 @@ public final class StandInOptions {
     boolean resolvedRedis(Path war) {
         if (redis != null) return redis;
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(war.toFile())) {
-            return zip.stream().anyMatch(e -> e.getName().startsWith("WEB-INF/classes/io/tally/realtime/broker/redis/"));
+            return zip.stream()
+                    .anyMatch(e -> e.getName().startsWith("WEB-INF/classes/io/tally/realtime/broker/redis/"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read " + war, e);
         }
@@ -183,6 +184,7 @@ public final class StandInOptions {
     Path resolvedRunDir(Path project) {
         if (runDir != null) return runDir.toAbsolutePath();
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
-        return project.resolve("target/standin/run-" + stamp + "-" + ProcessHandle.current().pid());
+        return project.resolve(
+                "target/standin/run-" + stamp + "-" + ProcessHandle.current().pid());
     }
 }

@@ -48,9 +48,9 @@ public final class TomcatDistribution {
      * maven-dependency-plugin during test-compile) and unpacks it under {@code unpackDir}.
      */
     public static TomcatDistribution of(String line, Path distDir, Path unpackDir) {
-        Path zip = newest(line, distDir).orElseThrow(() -> new IllegalStateException(
-                "no Tomcat " + line + " zip in " + distDir + ": run `mvn -q test-compile` (it copies"
-                        + " org.apache.tomcat:tomcat zips there)"));
+        Path zip = newest(line, distDir)
+                .orElseThrow(() -> new IllegalStateException("no Tomcat " + line + " zip in " + distDir
+                        + ": run `mvn -q test-compile` (it copies" + " org.apache.tomcat:tomcat zips there)"));
         Matcher m = ZIP.matcher(zip.getFileName().toString());
         if (!m.matches()) throw new IllegalStateException("unexpected file name " + zip);
         String version = m.group(1) + "." + m.group(2) + "." + m.group(3);
@@ -63,9 +63,10 @@ public final class TomcatDistribution {
         if (!Files.isDirectory(distDir)) return Optional.empty();
         try (Stream<Path> s = Files.list(distDir)) {
             return s.filter(p -> {
-                Matcher m = ZIP.matcher(p.getFileName().toString());
-                return m.matches() && (m.group(1) + "." + m.group(2) + ".").startsWith(line + ".");
-            }).max(Comparator.comparing(TomcatDistribution::versionKey));
+                        Matcher m = ZIP.matcher(p.getFileName().toString());
+                        return m.matches() && (m.group(1) + "." + m.group(2) + ".").startsWith(line + ".");
+                    })
+                    .max(Comparator.comparing(TomcatDistribution::versionKey));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -82,7 +83,8 @@ public final class TomcatDistribution {
         try {
             Files.createDirectories(home.getParent());
             Path tmp = Files.createTempDirectory(home.getParent(), "unpack-");
-            try (InputStream raw = Files.newInputStream(zip); ZipInputStream in = new ZipInputStream(raw)) {
+            try (InputStream raw = Files.newInputStream(zip);
+                    ZipInputStream in = new ZipInputStream(raw)) {
                 ZipEntry e;
                 while ((e = in.getNextEntry()) != null) {
                     // The zip holds one top-level folder apache-tomcat-VERSION/: strip it.
@@ -102,7 +104,8 @@ public final class TomcatDistribution {
             }
             // Zip entries carry no run bit for java.util.zip: the scripts need it.
             try (Stream<Path> scripts = Files.list(tmp.resolve("bin"))) {
-                for (Path sh : scripts.filter(p -> p.toString().endsWith(".sh")).toList()) sh.toFile().setExecutable(true, false);
+                for (Path sh : scripts.filter(p -> p.toString().endsWith(".sh")).toList())
+                    sh.toFile().setExecutable(true, false);
             }
             try {
                 Files.move(tmp, home, StandardCopyOption.ATOMIC_MOVE);

@@ -28,8 +28,15 @@ public final class TomcatInstance {
     private long logOffset; // where this run's part of catalina.out starts (restarts append to it)
 
     /** @param connectorHook the project's predeploy hook that edits server.xml, run on this copy; null for none */
-    public TomcatInstance(String name, TomcatDistribution dist, Path base, int port, Path war,
-                          Map<String, String> env, String healthPath, Path connectorHook) {
+    public TomcatInstance(
+            String name,
+            TomcatDistribution dist,
+            Path base,
+            int port,
+            Path war,
+            Map<String, String> env,
+            String healthPath,
+            Path connectorHook) {
         this.name = name;
         this.dist = dist;
         this.base = base;
@@ -83,7 +90,8 @@ public final class TomcatInstance {
      * platform's, and checks that it took: the stand-in's Tomcat then starts with those attributes.
      */
     private void runConnectorHook(Path hook, Path serverXml) throws IOException {
-        Proc.Result r = Proc.run(List.of("env", "TALLY_SERVER_XML=" + serverXml, "bash", hook.toString()), base, 30_000);
+        Proc.Result r =
+                Proc.run(List.of("env", "TALLY_SERVER_XML=" + serverXml, "bash", hook.toString()), base, 30_000);
         if (r.status() != 0 || !Files.readString(serverXml).contains("maxConnections=")) {
             throw new IllegalStateException("connector hook did not apply (" + r.status() + "): " + r.output());
         }
@@ -124,7 +132,11 @@ public final class TomcatInstance {
         e.put("CATALINA_PID", ""); // no pid file: we hold the process
         e.put("CATALINA_OPTS", env.getOrDefault("CATALINA_OPTS", "-Xms64m -Xmx256m"));
         e.putAll(env);
-        proc = Proc.start(name, List.of(dist.home().resolve("bin/catalina.sh").toString(), "run"), base, e,
+        proc = Proc.start(
+                name,
+                List.of(dist.home().resolve("bin/catalina.sh").toString(), "run"),
+                base,
+                e,
                 base.resolve("logs/catalina.out"));
     }
 
@@ -141,10 +153,12 @@ public final class TomcatInstance {
     private void failIfAppFailed() throws IOException {
         Path out = log();
         String text = Files.exists(out) ? Files.readString(out) : "";
-        if (text.length() > logOffset && text.substring((int) logOffset).contains("startup failed due to previous errors")) {
+        if (text.length() > logOffset
+                && text.substring((int) logOffset).contains("startup failed due to previous errors")) {
             StringBuilder why = new StringBuilder();
             try (Stream<Path> logs = Files.list(base.resolve("logs"))) {
-                for (Path l : logs.filter(f -> f.getFileName().toString().startsWith("localhost.")).toList()) {
+                for (Path l : logs.filter(f -> f.getFileName().toString().startsWith("localhost."))
+                        .toList()) {
                     why.append(Proc.tail(l, 15)).append('\n');
                 }
             }

@@ -2,7 +2,6 @@ package io.tally.doctor.cli;
 
 import io.tally.doctor.Findings;
 import io.tally.doctor.cli.DoctorCli.Result;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,11 +55,14 @@ final class ConnectionBurst {
     }
 
     Result run() {
-        URI ws = URI.create((base.getScheme().equals("https") ? "wss" : "ws") + "://" + base.getRawAuthority() + base.getRawPath() + "live/ws");
+        URI ws = URI.create((base.getScheme().equals("https") ? "wss" : "ws") + "://" + base.getRawAuthority()
+                + base.getRawPath() + "live/ws");
         List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
         for (int i = 0; i < size; i++) {
-            opening.add(http.newWebSocketBuilder().connectTimeout(TIMEOUT).header("Origin", origin)
-                    .buildAsync(ws, new WebSocket.Listener() { }));
+            opening.add(http.newWebSocketBuilder()
+                    .connectTimeout(TIMEOUT)
+                    .header("Origin", origin)
+                    .buildAsync(ws, new WebSocket.Listener() {}));
         }
         List<WebSocket> open = new ArrayList<>();
         List<Refusal> refused = new ArrayList<>();
@@ -93,7 +95,11 @@ final class ConnectionBurst {
 
     private Refusal probe() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("doctor/api/whoami")).timeout(TIMEOUT).GET().build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(base.resolve("doctor/api/whoami"))
+                            .timeout(TIMEOUT)
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) return null;
             return new Refusal(r.statusCode(), by(r), null);
@@ -114,8 +120,13 @@ final class ConnectionBurst {
     }
 
     private static Answerer by(HttpResponse<?> r) {
-        String body = r.body() instanceof String s ? s : r.body() instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : null;
-        return Answerer.of(r.headers().firstValue("Content-Type").orElse(null), r.headers().firstValue("Server").orElse(null), body);
+        String body = r.body() instanceof String s
+                ? s
+                : r.body() instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : null;
+        return Answerer.of(
+                r.headers().firstValue("Content-Type").orElse(null),
+                r.headers().firstValue("Server").orElse(null),
+                body);
     }
 
     private static void close(List<WebSocket> open) {
@@ -134,30 +145,52 @@ final class ConnectionBurst {
     /** Pure: the verdict on a burst of {@code size} WebSockets of which {@code opened} opened. */
     static Result verdict(int size, int opened, List<Refusal> refused, List<Refusal> probes) {
         List<String> details = new ArrayList<>();
-        details.add(opened + " of " + size + " extra WebSockets opened at once" + (refused.isEmpty() ? "" : "; refused: " + tally(refused)));
+        details.add(opened + " of " + size + " extra WebSockets opened at once"
+                + (refused.isEmpty() ? "" : "; refused: " + tally(refused)));
         details.add("requests made while they were open: " + (PROBES - probes.size()) + " of " + PROBES + " answered"
                 + (probes.isEmpty() ? "" : "; refused: " + tally(probes)));
         List<Refusal> all = new ArrayList<>(refused);
         all.addAll(probes);
         List<Refusal> byProxy = all.stream().filter(Refusal::byProxy).toList();
         if (!byProxy.isEmpty()) {
-            return new Result("capacity", "fail", "nginx ran out of connections (worker_connections): with " + opened + " of " + size
-                    + " extra WebSockets open, the proxies refused " + byProxy.size() + " connection(s) (" + tally(byProxy)
-                    + "). Viewers beyond this point get errors; nginx's error log says \"worker_connections are not enough\".",
-                    Findings.fix(Findings.NGINX_CONNECTIONS), details);
+            return new Result(
+                    "capacity",
+                    "fail",
+                    "nginx ran out of connections (worker_connections): with " + opened + " of " + size
+                            + " extra WebSockets open, the proxies refused " + byProxy.size() + " connection(s) ("
+                            + tally(byProxy)
+                            + "). Viewers beyond this point get errors; nginx's error log says \"worker_connections are not enough\".",
+                    Findings.fix(Findings.NGINX_CONNECTIONS),
+                    details);
         }
         List<Refusal> unanswered = all.stream().filter(r -> r.status() == 0).toList();
         if (!unanswered.isEmpty()) {
-            return new Result("capacity", "warn", unanswered.size() + " of " + size + " extra connections got no answer ("
-                    + tally(unanswered) + "): nginx closes connections it has no room for (worker_connections), and so may "
-                    + "something else on the path.", Findings.fix(Findings.NGINX_CONNECTIONS), details);
+            return new Result(
+                    "capacity",
+                    "warn",
+                    unanswered.size() + " of " + size + " extra connections got no answer ("
+                            + tally(unanswered)
+                            + "): nginx closes connections it has no room for (worker_connections), and so may "
+                            + "something else on the path.",
+                    Findings.fix(Findings.NGINX_CONNECTIONS),
+                    details);
         }
         if (!all.isEmpty()) {
-            return new Result("capacity", "warn", "Tally refused " + all.size() + " of the extra connections (" + tally(all)
-                    + "); the proxies let them all through.", Findings.fix(Findings.APP_REFUSED), details);
+            return new Result(
+                    "capacity",
+                    "warn",
+                    "Tally refused " + all.size() + " of the extra connections (" + tally(all)
+                            + "); the proxies let them all through.",
+                    Findings.fix(Findings.APP_REFUSED),
+                    details);
         }
-        return new Result("capacity", "pass", size + " extra WebSockets opened at once and the instance still answered requests: "
-                + "nginx has room (worker_connections) for more viewers.", null, details);
+        return new Result(
+                "capacity",
+                "pass",
+                size + " extra WebSockets opened at once and the instance still answered requests: "
+                        + "nginx has room (worker_connections) for more viewers.",
+                null,
+                details);
     }
 
     /** "HTTP 500 from nginx ×12, HTTP 502 from the load balancer ×3" */

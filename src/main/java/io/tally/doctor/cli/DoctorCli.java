@@ -1,14 +1,12 @@
 package io.tally.doctor.cli;
 
 import io.tally.json.JsonWriter;
-
 import java.io.PrintStream;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,8 +41,7 @@ public final class DoctorCli {
     private static final int MAX_HOLD_S = 330; // the server's limit (SilentHoldServlet)
 
     /** One check's result; {@code status} is pass, warn or fail. */
-    public record Result(String id, String status, String summary, String fix, List<String> details) {
-    }
+    public record Result(String id, String status, String summary, String fix, List<String> details) {}
 
     private final URI base;
     private final String origin;
@@ -80,8 +77,12 @@ public final class DoctorCli {
         this.burst = burst;
         this.polls = polls;
         // Cookies like a browser: the load balancer's stickiness cookie comes back on later requests.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).cookieHandler(cookies)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(TIMEOUT)
+                .cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         this.web = new DoctorHttp(http, this.base, TIMEOUT);
     }
 
@@ -110,15 +111,18 @@ public final class DoctorCli {
                         return EXIT_OK;
                     }
                     default -> {
-                        if (args[i].startsWith("-") || url != null) throw new IllegalArgumentException("unexpected argument " + args[i]);
+                        if (args[i].startsWith("-") || url != null)
+                            throw new IllegalArgumentException("unexpected argument " + args[i]);
                         url = args[i];
                     }
                 }
             }
             if (url == null) throw new IllegalArgumentException("the deployment's URL is missing");
             if (polls < 1 || polls > 100) throw new IllegalArgumentException("--polls must be between 1 and 100");
-            if (hold < 0 || hold > MAX_HOLD_S) throw new IllegalArgumentException("--hold must be between 0 and " + MAX_HOLD_S);
-            if (burst < 0 || burst > ConnectionBurst.MAX_SIZE) throw new IllegalArgumentException("--burst must be between 0 and " + ConnectionBurst.MAX_SIZE);
+            if (hold < 0 || hold > MAX_HOLD_S)
+                throw new IllegalArgumentException("--hold must be between 0 and " + MAX_HOLD_S);
+            if (burst < 0 || burst > ConnectionBurst.MAX_SIZE)
+                throw new IllegalArgumentException("--burst must be between 0 and " + ConnectionBurst.MAX_SIZE);
             URI uri = URI.create(url);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
@@ -129,16 +133,22 @@ public final class DoctorCli {
             if (json) out.println(toJson(uri, results));
             return results.stream().anyMatch(r -> r.status().equals("fail")) ? EXIT_FAIL : EXIT_OK;
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) { // NumberFormatException included
-            err.println("tally-doctor: " + (e instanceof ArrayIndexOutOfBoundsException ? "an option is missing its value" : e.getMessage()));
+            err.println("tally-doctor: "
+                    + (e instanceof ArrayIndexOutOfBoundsException
+                            ? "an option is missing its value"
+                            : e.getMessage()));
             usage(err);
             return EXIT_USAGE;
         }
     }
 
     private static void usage(PrintStream s) {
-        s.println("usage: tally-doctor [--idle SECONDS] [--hold SECONDS] [--burst N] [--polls N] [--json] https://your-env.elasticbeanstalk.com");
-        s.println("  Checks WebSocket upgrade, long-polling, instances, round trips, nginx's connection capacity, an idle WebSocket,");
-        s.println("  the real idle cut (are .platform settings applied), timeouts, Redis and TLS through the whole chain.");
+        s.println(
+                "usage: tally-doctor [--idle SECONDS] [--hold SECONDS] [--burst N] [--polls N] [--json] https://your-env.elasticbeanstalk.com");
+        s.println(
+                "  Checks WebSocket upgrade, long-polling, instances, round trips, nginx's connection capacity, an idle WebSocket,");
+        s.println(
+                "  the real idle cut (are .platform settings applied), timeouts, Redis and TLS through the whole chain.");
         s.println("  Exit status: 0 no check failed, 1 a check failed, 2 usage error.");
     }
 
@@ -147,14 +157,16 @@ public final class DoctorCli {
         DoctorHttp.Response c = web.getJson("doctor/api/config");
         config = c.status() == 200 ? c.body() : null;
         configProblem = c.problem();
-        whoami = web.getJson("doctor/api/whoami?origin=" + URLEncoder.encode(origin, StandardCharsets.UTF_8)).body();
+        whoami = web.getJson("doctor/api/whoami?origin=" + URLEncoder.encode(origin, StandardCharsets.UTF_8))
+                .body();
         DoctorHttp.Response r = web.getJson("doctor/api/redis");
         redis = r.status() == 200 ? r.body() : null;
         redisProblem = r.problem();
         // The silent request runs while the other checks do.
         IdleCut idleCut = new IdleCut(http, base, holdSeconds);
         idleCut.start();
-        if (out != null && holdSeconds > 0) out.println("                 (holding a silent request for " + holdSeconds + " s meanwhile…)");
+        if (out != null && holdSeconds > 0)
+            out.println("                 (holding a silent request for " + holdSeconds + " s meanwhile…)");
         try {
             report(out, checkWebSocket());
             report(out, checkPolling());
@@ -207,7 +219,8 @@ public final class DoctorCli {
         Map<String, Object> who = web.getJson("doctor/api/whoami").body();
         // The server sees the cookie if the balancer passes it on; our cookie store sees it when it was set.
         boolean cookie = who != null && Boolean.TRUE.equals(who.get("awsalbCookie"))
-                || cookies.getCookieStore().getCookies().stream().anyMatch(c -> c.getName().equals("AWSALB"));
+                || cookies.getCookieStore().getCookies().stream()
+                        .anyMatch(c -> c.getName().equals("AWSALB"));
         List<String> details = new ArrayList<>();
         details.add("WebSocket: " + (wsInstance == null ? "(no WebSocket)" : wsInstance));
         details.add("polls: " + (pollInstances.isEmpty() ? "(none answered)" : String.join(", ", pollInstances)));
@@ -215,12 +228,25 @@ public final class DoctorCli {
         List<String> known = instancesSeenByBroker();
         if (!known.isEmpty()) details.add("instances the broker saw recently: " + String.join(", ", known));
         if (all.isEmpty()) {
-            return new Result("instances", "warn", "No request told which instance served it (both transports failed).", "Make the transport checks pass first.", details);
+            return new Result(
+                    "instances",
+                    "warn",
+                    "No request told which instance served it (both transports failed).",
+                    "Make the transport checks pass first.",
+                    details);
         }
         int distinct = new LinkedHashSet<>(pollInstances).size();
-        String how = distinct > 1 ? "Requests were spread over " + distinct + " instances" + (cookie ? " despite the stickiness cookie" : "")
-                : "All polls reached " + pollInstances.stream().findFirst().orElse(wsInstance) + (cookie ? ", pinned by the AWSALB stickiness cookie" : "");
-        return new Result("instances", "pass", how + ". Either way is fine for Tally: any instance can answer any poll.", null, details);
+        String how = distinct > 1
+                ? "Requests were spread over " + distinct + " instances"
+                        + (cookie ? " despite the stickiness cookie" : "")
+                : "All polls reached " + pollInstances.stream().findFirst().orElse(wsInstance)
+                        + (cookie ? ", pinned by the AWSALB stickiness cookie" : "");
+        return new Result(
+                "instances",
+                "pass",
+                how + ". Either way is fine for Tally: any instance can answer any poll.",
+                null,
+                details);
     }
 
     private void measureWebSocketRtt() {
@@ -235,87 +261,160 @@ public final class DoctorCli {
         List<String> details = new ArrayList<>();
         details.add(wsRtts.isEmpty() ? "WebSocket: not measured" : "WebSocket ping/pong: " + wsRtts + " ms");
         details.add(pollRtts.isEmpty() ? "long-polling: not measured" : "long-poll request: " + pollRtts + " ms");
-        if (wsRtts.isEmpty() && pollRtts.isEmpty()) return new Result("rtt", "warn", "Nothing to measure: both transports failed.", "Make the transport checks pass first.", details);
+        if (wsRtts.isEmpty() && pollRtts.isEmpty())
+            return new Result(
+                    "rtt",
+                    "warn",
+                    "Nothing to measure: both transports failed.",
+                    "Make the transport checks pass first.",
+                    details);
         if (wsRtts.isEmpty()) {
-            return new Result("rtt", "warn", "Long-polling round trip " + median(pollRtts) + " ms; WebSocket not measured (it failed).",
-                    "Make the WebSocket check pass first.", details);
+            return new Result(
+                    "rtt",
+                    "warn",
+                    "Long-polling round trip " + median(pollRtts) + " ms; WebSocket not measured (it failed).",
+                    "Make the WebSocket check pass first.",
+                    details);
         }
         long ws = median(wsRtts);
         long poll = pollRtts.isEmpty() ? 0 : median(pollRtts);
         if (Math.max(ws, poll) > RTT_WARN_MS) {
-            return new Result("rtt", "warn", "Slow round trips: WebSocket " + ws + " ms, polling " + poll + " ms.",
-                    "Check the instances' CPU and the distance to the region; scores will feel late.", details);
+            return new Result(
+                    "rtt",
+                    "warn",
+                    "Slow round trips: WebSocket " + ws + " ms, polling " + poll + " ms.",
+                    "Check the instances' CPU and the distance to the region; scores will feel late.",
+                    details);
         }
-        return new Result("rtt", "pass", "WebSocket " + ws + " ms, long-polling " + poll + " ms (median round trips).", null, details);
+        return new Result(
+                "rtt",
+                "pass",
+                "WebSocket " + ws + " ms, long-polling " + poll + " ms (median round trips).",
+                null,
+                details);
     }
 
     private Result checkCapacity() {
-        if (socket == null) return new Result("capacity", "warn", "Not run: it needs a working WebSocket.", "Make the WebSocket check pass first.", List.of());
-        if (burst == 0) return new Result("capacity", "warn", "Skipped (--burst 0).", "Run without --burst 0 to check it.", List.of());
+        if (socket == null)
+            return new Result(
+                    "capacity",
+                    "warn",
+                    "Not run: it needs a working WebSocket.",
+                    "Make the WebSocket check pass first.",
+                    List.of());
+        if (burst == 0)
+            return new Result(
+                    "capacity", "warn", "Skipped (--burst 0).", "Run without --burst 0 to check it.", List.of());
         return new ConnectionBurst(http, base, origin, burst).run();
     }
 
     private Result checkIdle(PrintStream out) {
-        long hb = heartbeat != null ? heartbeat.longValue()
+        long hb = heartbeat != null
+                ? heartbeat.longValue()
                 : config != null && config.get("heartbeatMs") instanceof Number n ? n.longValue() : 25_000;
         int seconds = idleSeconds >= 0 ? idleSeconds : (int) ((hb + 999) / 1000) + 3;
-        if (socket == null) return new Result("idle", "warn", "Not run: it needs a working WebSocket.", "Make the WebSocket check pass first.", List.of());
-        if (seconds == 0) return new Result("idle", "warn", "Skipped (--idle 0).", "Run without --idle 0 to check it.", List.of());
+        if (socket == null)
+            return new Result(
+                    "idle",
+                    "warn",
+                    "Not run: it needs a working WebSocket.",
+                    "Make the WebSocket check pass first.",
+                    List.of());
+        if (seconds == 0)
+            return new Result("idle", "warn", "Skipped (--idle 0).", "Run without --idle 0 to check it.", List.of());
         if (out != null) out.println("                 (keeping a WebSocket idle for " + seconds + " s…)");
         int before = socket.serverPings.get();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline && !socket.closed.isDone()) sleep(200);
         int pings = socket.serverPings.get() - before;
         List<String> details = new ArrayList<>();
-        if (config != null) details.add("idle timeouts configured: nginx " + config.get("proxyIdleTimeoutS") + " s, load balancer " + config.get("lbIdleTimeoutS") + " s");
+        if (config != null)
+            details.add("idle timeouts configured: nginx " + config.get("proxyIdleTimeoutS") + " s, load balancer "
+                    + config.get("lbIdleTimeoutS") + " s");
         if (socket.closed.isDone()) {
-            return new Result("idle", "fail", "The idle WebSocket was closed (" + socket.closed.getNow("?") + ") with " + pings + " server ping(s) received.",
+            return new Result(
+                    "idle",
+                    "fail",
+                    "The idle WebSocket was closed (" + socket.closed.getNow("?") + ") with " + pings
+                            + " server ping(s) received.",
                     "An idle timeout on the path is shorter than the heartbeat, or pings do not get through: lower TALLY_HEARTBEAT_MS or raise "
-                            + "the ALB IdleTimeout (.ebextensions) and nginx proxy_read_timeout (.platform/nginx).", details);
+                            + "the ALB IdleTimeout (.ebextensions) and nginx proxy_read_timeout (.platform/nginx).",
+                    details);
         }
         long rtt = socket.ping(5_000);
         if (rtt < 0) {
-            return new Result("idle", "fail", "After " + seconds + " s idle the WebSocket is open but no longer answers a ping.",
-                    "Something on the path stalls quiet connections.", details);
+            return new Result(
+                    "idle",
+                    "fail",
+                    "After " + seconds + " s idle the WebSocket is open but no longer answers a ping.",
+                    "Something on the path stalls quiet connections.",
+                    details);
         }
         String verified = "Kept idle " + seconds + " s, past the " + hb / 1000.0 + " s heartbeat: " + pings
-                + " server ping(s) arrived and were answered, and the connection still answered a ping (" + rtt + " ms).";
+                + " server ping(s) arrived and were answered, and the connection still answered a ping (" + rtt
+                + " ms).";
         if (pings == 0) {
-            return new Result("idle", "warn", "Kept idle " + seconds + " s: no server ping arrived, but the connection still answered a ping.",
-                    "The heartbeat did not arrive within the interval: check TALLY_HEARTBEAT_MS.", details);
+            return new Result(
+                    "idle",
+                    "warn",
+                    "Kept idle " + seconds + " s: no server ping arrived, but the connection still answered a ping.",
+                    "The heartbeat did not arrive within the interval: check TALLY_HEARTBEAT_MS.",
+                    details);
         }
-        if (seconds < 65) details.add("this shows the heartbeat flows through the chain; --idle 70 holds a quiet connection past a 60 s idle timeout");
+        if (seconds < 65)
+            details.add(
+                    "this shows the heartbeat flows through the chain; --idle 70 holds a quiet connection past a 60 s idle timeout");
         return new Result("idle", "pass", verified, null, details);
     }
 
     private Result checkConfig() {
         if (config == null || !(config.get("verdict") instanceof Map<?, ?> v)) {
-            return new Result("config", "fail", "Could not read /doctor/api/config (" + configProblem + ").",
-                    "Check that this WAR (with the doctor) is deployed and that the load balancer routes to Tomcat.", List.of());
+            return new Result(
+                    "config",
+                    "fail",
+                    "Could not read /doctor/api/config (" + configProblem + ").",
+                    "Check that this WAR (with the doctor) is deployed and that the load balancer routes to Tomcat.",
+                    List.of());
         }
-        List<String> details = List.of("instance " + config.get("instance") + " on " + config.get("container") + ", Java " + config.get("java"),
-                "heartbeat " + config.get("heartbeatMs") + " ms, dead-peer timeout " + config.get("peerTimeoutMs") + " ms, poll hold " + config.get("pollHoldMs") + " ms");
+        List<String> details = List.of(
+                "instance " + config.get("instance") + " on " + config.get("container") + ", Java "
+                        + config.get("java"),
+                "heartbeat " + config.get("heartbeatMs") + " ms, dead-peer timeout " + config.get("peerTimeoutMs")
+                        + " ms, poll hold " + config.get("pollHoldMs") + " ms");
         return verdict("config", v, details);
     }
 
     private Result checkRedis() {
         if (redis == null || !(redis.get("verdict") instanceof Map<?, ?> v)) {
-            return new Result("redis", "fail", "Could not read /doctor/api/redis (" + redisProblem + ").",
-                    "Check that this WAR (with the doctor) is deployed and that the load balancer routes to Tomcat.", List.of());
+            return new Result(
+                    "redis",
+                    "fail",
+                    "Could not read /doctor/api/redis (" + redisProblem + ").",
+                    "Check that this WAR (with the doctor) is deployed and that the load balancer routes to Tomcat.",
+                    List.of());
         }
         List<String> details = new ArrayList<>();
-        details.add("mode " + redis.get("mode") + ", " + (Boolean.TRUE.equals(redis.get("available")) ? "available" : "unavailable")
-                + ", broker lag " + redis.get("lagMs") + " ms, reconnects " + redis.get("reconnects"));
-        if (redis.get("publishMs") instanceof Number p && p.longValue() >= 0) details.add("a publish from " + redis.get("instance") + " took " + p + " ms");
+        details.add("mode " + redis.get("mode") + ", "
+                + (Boolean.TRUE.equals(redis.get("available")) ? "available" : "unavailable") + ", broker lag "
+                + redis.get("lagMs") + " ms, reconnects " + redis.get("reconnects"));
+        if (redis.get("publishMs") instanceof Number p && p.longValue() >= 0)
+            details.add("a publish from " + redis.get("instance") + " took " + p + " ms");
         if (redis.get("detail") != null) details.add("detail: " + redis.get("detail"));
         List<String> known = instancesSeenByBroker();
-        details.add(redis.get("instances") == null ? "instances seen: unknown" : "instances seen in the last " + redis.get("windowS") + " s: " + known);
+        details.add(
+                redis.get("instances") == null
+                        ? "instances seen: unknown"
+                        : "instances seen in the last " + redis.get("windowS") + " s: " + known);
         Set<String> observed = new LinkedHashSet<>(pollInstances);
         if (wsInstance != null) observed.add(wsInstance);
         if ("memory".equals(redis.get("mode")) && observed.size() > 1) {
-            return new Result("redis", "fail", "Several instances answer (" + String.join(", ", observed)
-                    + ") but they use the in-memory broker: viewers on different instances see different scores.",
-                    "Set REDIS_URL (and REDIS_CLUSTER for cluster mode) as an environment property so every instance shares rooms through Redis.", details);
+            return new Result(
+                    "redis",
+                    "fail",
+                    "Several instances answer (" + String.join(", ", observed)
+                            + ") but they use the in-memory broker: viewers on different instances see different scores.",
+                    "Set REDIS_URL (and REDIS_CLUSTER for cluster mode) as an environment property so every instance shares rooms through Redis.",
+                    details);
         }
         return verdict("redis", v, details);
     }
@@ -335,7 +434,8 @@ public final class DoctorCli {
     private static Result verdict(String id, Map<?, ?> v, List<String> details) {
         String status = String.valueOf(v.get("status"));
         if (!status.equals("pass") && !status.equals("warn")) status = "fail";
-        return new Result(id, status, String.valueOf(v.get("summary")), v.get("fix") instanceof String f ? f : null, details);
+        return new Result(
+                id, status, String.valueOf(v.get("summary")), v.get("fix") instanceof String f ? f : null, details);
     }
 
     // ---- small helpers --------------------------------------------------------------------
@@ -361,7 +461,8 @@ public final class DoctorCli {
 
     static String describe(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.net.ConnectException) return "cannot connect (" + (t.getMessage() == null ? "refused" : t.getMessage()) + ")";
+            if (t instanceof java.net.ConnectException)
+                return "cannot connect (" + (t.getMessage() == null ? "refused" : t.getMessage()) + ")";
             if (t instanceof java.net.UnknownHostException) return "unknown host " + t.getMessage();
             if (t instanceof java.net.http.HttpTimeoutException) return "timed out";
             if (t instanceof javax.net.ssl.SSLException) return "TLS failed: " + t.getMessage();
@@ -369,7 +470,10 @@ public final class DoctorCli {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         String top = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        return root == e ? top : top + " (" + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
+        return root == e
+                ? top
+                : top + " (" + root.getClass().getSimpleName()
+                        + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
     }
 
     static void sleep(long ms) {

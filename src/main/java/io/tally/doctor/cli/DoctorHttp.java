@@ -1,7 +1,6 @@
 package io.tally.doctor.cli;
 
 import io.tally.json.Json;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +34,10 @@ final class DoctorHttp {
     }
 
     Response getJson(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build());
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .timeout(timeout)
+                .GET()
+                .build());
     }
 
     Response send(HttpRequest request) {

@@ -2,7 +2,6 @@ package io.tally.doctor.cli;
 
 import io.tally.doctor.Findings;
 import io.tally.doctor.cli.DoctorCli.Result;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,8 +28,7 @@ final class IdleCut {
     private static final int GRACE_SECONDS = 20;
 
     /** How a silent request ended: HTTP status (0: no answer), who answered (null: nobody), after how long. */
-    record Outcome(int status, Answerer by, long afterMillis, String detail) {
-    }
+    record Outcome(int status, Answerer by, long afterMillis, String detail) {}
 
     private final HttpClient http;
     private final URI base;
@@ -48,7 +46,9 @@ final class IdleCut {
         if (seconds <= 0) return;
         long t0 = System.nanoTime();
         HttpRequest request = HttpRequest.newBuilder(base.resolve("doctor/api/hold?s=" + seconds))
-                .timeout(Duration.ofSeconds(seconds + GRACE_SECONDS)).GET().build();
+                .timeout(Duration.ofSeconds(seconds + GRACE_SECONDS))
+                .GET()
+                .build();
         pending = http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
             long after = (System.nanoTime() - t0) / 1_000_000;
             if (e != null) return new Outcome(0, null, after, DoctorCli.describe(e));
@@ -58,7 +58,9 @@ final class IdleCut {
             if (by == Answerer.TALLY) {
                 try {
                     Map<String, Object> body = io.tally.json.Json.parseObject(r.body(), 8);
-                    detail = r.statusCode() == 200 ? "held on instance " + body.get("instance") : String.valueOf(body.get("detail"));
+                    detail = r.statusCode() == 200
+                            ? "held on instance " + body.get("instance")
+                            : String.valueOf(body.get("detail"));
                 } catch (RuntimeException notJson) {
                     // detail stays null
                 }
@@ -85,49 +87,101 @@ final class IdleCut {
     /** Pure: the verdict on a request held silent for {@code seconds} that ended as {@code o}. */
     static Result verdict(int seconds, Outcome o, Number proxyS, Number lbS) {
         if (seconds <= 0 || o == null) {
-            return new Result("platform", "warn", "Skipped (--hold 0).", "Run without --hold 0 to measure the real idle cut.", List.of());
+            return new Result(
+                    "platform",
+                    "warn",
+                    "Skipped (--hold 0).",
+                    "Run without --hold 0 to measure the real idle cut.",
+                    List.of());
         }
         List<String> details = new ArrayList<>();
-        details.add("idle timeouts Tally was told: nginx " + (proxyS == null ? "?" : proxyS) + " s (TALLY_PROXY_IDLE_TIMEOUT_S), "
-                + "load balancer " + (lbS == null ? "?" : lbS) + " s (TALLY_LB_IDLE_TIMEOUT_S)");
+        details.add("idle timeouts Tally was told: nginx " + (proxyS == null ? "?" : proxyS)
+                + " s (TALLY_PROXY_IDLE_TIMEOUT_S), " + "load balancer " + (lbS == null ? "?" : lbS)
+                + " s (TALLY_LB_IDLE_TIMEOUT_S)");
         long cut = Math.round(o.afterMillis() / 1000.0);
         if (o.status() == 0 && o.afterMillis() < 1_000) {
-            return new Result("platform", "warn", "Could not measure the idle cut: " + o.detail() + ".",
-                    "Make the other checks reach the deployment first.", details);
+            return new Result(
+                    "platform",
+                    "warn",
+                    "Could not measure the idle cut: " + o.detail() + ".",
+                    "Make the other checks reach the deployment first.",
+                    details);
         }
         if (o.status() == 200 && o.by() == Answerer.TALLY) {
             if (o.detail() != null) details.add(o.detail());
-            if (seconds <= 60) details.add("a hold of 65 s or more (--hold 65, the default) tells the 60 s platform defaults from Tally's 300 s");
-            return new Result("platform", "pass", "A request silent for " + seconds + " s came through: nothing on the path cuts a quiet "
-                    + "request that soon" + (seconds > 60 ? ", so neither nginx nor the load balancer runs on its 60 s default "
-                    + "(.platform/nginx and the .ebextensions idle timeout are applied)." : "."), null, details);
+            if (seconds <= 60)
+                details.add(
+                        "a hold of 65 s or more (--hold 65, the default) tells the 60 s platform defaults from Tally's 300 s");
+            return new Result(
+                    "platform",
+                    "pass",
+                    "A request silent for " + seconds + " s came through: nothing on the path cuts a quiet "
+                            + "request that soon"
+                            + (seconds > 60
+                                    ? ", so neither nginx nor the load balancer runs on its 60 s default "
+                                            + "(.platform/nginx and the .ebextensions idle timeout are applied)."
+                                    : "."),
+                    null,
+                    details);
         }
         if (o.by() == Answerer.TALLY) {
             details.add("answer: HTTP " + o.status() + (o.detail() == null ? "" : " — " + o.detail()));
-            return new Result("platform", "warn", "Could not measure the idle cut: /doctor/api/hold answered HTTP " + o.status() + ".",
-                    o.status() == 404 ? "Deploy this version of Tally (older ones lack /doctor/api/hold)." : "Run the doctor again in a minute.",
+            return new Result(
+                    "platform",
+                    "warn",
+                    "Could not measure the idle cut: /doctor/api/hold answered HTTP " + o.status() + ".",
+                    o.status() == 404
+                            ? "Deploy this version of Tally (older ones lack /doctor/api/hold)."
+                            : "Run the doctor again in a minute.",
                     details);
         }
         String how = o.status() == 0 ? o.detail() : "HTTP " + o.status() + " from " + o.by().label;
         details.add("cut after " + o.afterMillis() + " ms: " + how);
         if (o.by() == Answerer.NGINX && o.status() == 504) {
             if (near(cut, proxyS)) {
-                return new Result("platform", "pass", "nginx cut a request silent for " + cut + " s, as TALLY_PROXY_IDLE_TIMEOUT_S says.", null, details);
+                return new Result(
+                        "platform",
+                        "pass",
+                        "nginx cut a request silent for " + cut + " s, as TALLY_PROXY_IDLE_TIMEOUT_S says.",
+                        null,
+                        details);
             }
-            return new Result("platform", "fail", "nginx cut a request that was silent for " + cut + " s (HTTP 504): its "
-                    + "proxy_read_timeout is about " + cut + " s, not the " + (proxyS == null ? "?" : proxyS) + " s Tally was told. Tally's .platform nginx "
-                    + "files (proxy_read_timeout 300s) are not what nginx runs.", Findings.fix(Findings.PLATFORM_NGINX), details);
+            return new Result(
+                    "platform",
+                    "fail",
+                    "nginx cut a request that was silent for " + cut + " s (HTTP 504): its "
+                            + "proxy_read_timeout is about " + cut + " s, not the " + (proxyS == null ? "?" : proxyS)
+                            + " s Tally was told. Tally's .platform nginx "
+                            + "files (proxy_read_timeout 300s) are not what nginx runs.",
+                    Findings.fix(Findings.PLATFORM_NGINX),
+                    details);
         }
         if (near(cut, lbS)) {
-            return new Result("platform", "pass", "The load balancer cut a request silent for " + cut + " s (" + how
-                    + "), as TALLY_LB_IDLE_TIMEOUT_S says.", null, details);
+            return new Result(
+                    "platform",
+                    "pass",
+                    "The load balancer cut a request silent for " + cut + " s (" + how
+                            + "), as TALLY_LB_IDLE_TIMEOUT_S says.",
+                    null,
+                    details);
         }
         if (o.by() == Answerer.BALANCER && o.status() == 504) {
-            return new Result("platform", "fail", "The load balancer cut a request that was silent for " + cut + " s (HTTP 504): its "
-                    + "idle timeout is about " + cut + " s, not the " + (lbS == null ? "?" : lbS) + " s Tally was told.", Findings.fix(Findings.PLATFORM_BALANCER), details);
+            return new Result(
+                    "platform",
+                    "fail",
+                    "The load balancer cut a request that was silent for " + cut + " s (HTTP 504): its "
+                            + "idle timeout is about " + cut + " s, not the " + (lbS == null ? "?" : lbS)
+                            + " s Tally was told.",
+                    Findings.fix(Findings.PLATFORM_BALANCER),
+                    details);
         }
-        return new Result("platform", "fail", "A request that was silent for " + cut + " s was cut (" + how + ") before the "
-                + "idle timeouts Tally was told about.", Findings.fix(Findings.PLATFORM_CUT), details);
+        return new Result(
+                "platform",
+                "fail",
+                "A request that was silent for " + cut + " s was cut (" + how + ") before the "
+                        + "idle timeouts Tally was told about.",
+                Findings.fix(Findings.PLATFORM_CUT),
+                details);
     }
 
     /** Whether a measured cut matches a configured timeout (the cut lands within a second or two of it). */

@@ -1,7 +1,6 @@
 package io.tally.doctor.cli;
 
 import io.tally.json.Json;
-
 import java.net.http.WebSocket;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -73,7 +73,8 @@ public interface Broker extends AutoCloseable {
      *
      * @throws UnavailableException when the counts could not be exchanged now (the next call reports again)
      */
-    default java.util.Map<String, Long> exchangeCounts(java.util.Map<String, Long> local, java.util.Map<String, Long> changed) {
+    default java.util.Map<String, Long> exchangeCounts(
+            java.util.Map<String, Long> local, java.util.Map<String, Long> changed) {
         return local;
     }
 

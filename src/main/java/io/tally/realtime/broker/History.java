@@ -1,7 +1,6 @@
 package io.tally.realtime.broker;
 
 import io.tally.realtime.Position;
-
 import java.util.List;
 
 /**

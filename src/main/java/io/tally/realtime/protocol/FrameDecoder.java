@@ -4,7 +4,6 @@ import io.tally.json.Json;
 import io.tally.json.JsonException;
 import io.tally.realtime.Position;
 import io.tally.realtime.Rooms;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,13 +27,18 @@ public final class FrameDecoder {
             throw new ProtocolException(ErrorCode.BAD_JSON, null, "frame is not valid JSON: " + e.getMessage());
         }
         Object type = f.get("type");
-        if (!(type instanceof String t)) throw new ProtocolException(ErrorCode.BAD_FRAME, null, "frame has no \"type\" string");
+        if (!(type instanceof String t))
+            throw new ProtocolException(ErrorCode.BAD_FRAME, null, "frame has no \"type\" string");
         switch (t) {
             case "hello": {
                 Object v = f.get("v");
-                if (!(v instanceof Long version)) throw new ProtocolException(ErrorCode.BAD_FRAME, null, "hello needs a numeric \"v\"");
+                if (!(v instanceof Long version))
+                    throw new ProtocolException(ErrorCode.BAD_FRAME, null, "hello needs a numeric \"v\"");
                 if (version != VERSION) {
-                    throw new ProtocolException(ErrorCode.BAD_VERSION, null, "protocol version " + version + " is not supported; this server speaks " + VERSION);
+                    throw new ProtocolException(
+                            ErrorCode.BAD_VERSION,
+                            null,
+                            "protocol version " + version + " is not supported; this server speaks " + VERSION);
                 }
                 return new ClientFrame.Hello(VERSION);
             }
@@ -61,7 +65,8 @@ public final class FrameDecoder {
             case "pong":
                 return new ClientFrame.Pong();
             default:
-                throw new ProtocolException(ErrorCode.BAD_FRAME, optionalId(f), "unknown frame type \"" + truncate(t) + "\"");
+                throw new ProtocolException(
+                        ErrorCode.BAD_FRAME, optionalId(f), "unknown frame type \"" + truncate(t) + "\"");
         }
     }
 
@@ -77,18 +82,24 @@ public final class FrameDecoder {
         if (v != null && !Long.valueOf(VERSION).equals(v)) {
             // Not echoed: "v" may be any value, up to the whole body.
             String given = v instanceof Long n ? "protocol version " + n : "a \"v\" that is not a version number";
-            throw new ProtocolException(ErrorCode.BAD_VERSION, null, given + " is not supported; this server speaks " + VERSION);
+            throw new ProtocolException(
+                    ErrorCode.BAD_VERSION, null, given + " is not supported; this server speaks " + VERSION);
         }
         Object hello = f.get("hello");
-        if (hello != null && !(hello instanceof Boolean)) throw new ProtocolException(ErrorCode.BAD_FRAME, null, "\"hello\" must be true or false");
+        if (hello != null && !(hello instanceof Boolean))
+            throw new ProtocolException(ErrorCode.BAD_FRAME, null, "\"hello\" must be true or false");
         Object rooms = f.get("rooms");
         if (rooms == null) rooms = Map.of();
-        if (!(rooms instanceof Map<?, ?> roomMap)) throw new ProtocolException(ErrorCode.BAD_FRAME, null, "\"rooms\" must be an object of room → position or null");
-        if (roomMap.size() > maxRooms) throw new ProtocolException(ErrorCode.TOO_MANY_ROOMS, null, "at most " + maxRooms + " rooms per poll");
+        if (!(rooms instanceof Map<?, ?> roomMap))
+            throw new ProtocolException(
+                    ErrorCode.BAD_FRAME, null, "\"rooms\" must be an object of room → position or null");
+        if (roomMap.size() > maxRooms)
+            throw new ProtocolException(ErrorCode.TOO_MANY_ROOMS, null, "at most " + maxRooms + " rooms per poll");
         Map<String, Position> positions = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : roomMap.entrySet()) {
             String room = (String) e.getKey();
-            if (!Rooms.isValid(room)) throw new ProtocolException(ErrorCode.BAD_ROOM, null, "room name must match " + Rooms.RULE);
+            if (!Rooms.isValid(room))
+                throw new ProtocolException(ErrorCode.BAD_ROOM, null, "room name must match " + Rooms.RULE);
             Position p = null;
             if (e.getValue() != null) {
                 try {
@@ -99,26 +110,35 @@ public final class FrameDecoder {
             }
             positions.put(room, p);
         }
-        return new PollRequest(Boolean.TRUE.equals(hello), positions, counts(f.get("counts"), positions), optIn(f.get("conflate"), null));
+        return new PollRequest(
+                Boolean.TRUE.equals(hello),
+                positions,
+                counts(f.get("counts"), positions),
+                optIn(f.get("conflate"), null));
     }
 
     /** {@code "conflate": true}: the client takes merged messages for conflatable rooms (absent: it does not). */
     private static boolean optIn(Object conflate, Long id) {
         if (conflate == null) return false;
-        if (!(conflate instanceof Boolean b)) throw new ProtocolException(ErrorCode.BAD_FRAME, id, "\"conflate\" must be true or false");
+        if (!(conflate instanceof Boolean b))
+            throw new ProtocolException(ErrorCode.BAD_FRAME, id, "\"conflate\" must be true or false");
         return b;
     }
 
     /** {@code "counts": {room: n | null}}: the totals the client shows, for rooms of the poll only. */
     private static Map<String, Long> counts(Object counts, Map<String, Position> rooms) {
         if (counts == null) return Map.of();
-        if (!(counts instanceof Map<?, ?> m)) throw new ProtocolException(ErrorCode.BAD_FRAME, null, "\"counts\" must be an object of room → number or null");
+        if (!(counts instanceof Map<?, ?> m))
+            throw new ProtocolException(
+                    ErrorCode.BAD_FRAME, null, "\"counts\" must be an object of room → number or null");
         Map<String, Long> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
             String room = (String) e.getKey();
-            if (!rooms.containsKey(room)) throw new ProtocolException(ErrorCode.BAD_FRAME, null, "\"counts\" may name only rooms of the poll");
+            if (!rooms.containsKey(room))
+                throw new ProtocolException(ErrorCode.BAD_FRAME, null, "\"counts\" may name only rooms of the poll");
             Object n = e.getValue();
-            if (n != null && !(n instanceof Long)) throw new ProtocolException(ErrorCode.BAD_FRAME, null, "a count must be an integer or null");
+            if (n != null && !(n instanceof Long))
+                throw new ProtocolException(ErrorCode.BAD_FRAME, null, "a count must be an integer or null");
             out.put(room, n == null ? -1L : Math.max(-1L, (Long) n));
         }
         return out;
@@ -127,7 +147,8 @@ public final class FrameDecoder {
     private static long requestId(Map<String, Object> f, boolean required) {
         Object id = f.get("id");
         if (id instanceof Long n && n > 0) return n;
-        throw new ProtocolException(ErrorCode.BAD_FRAME, null, "\"" + f.get("type") + "\" needs a positive integer \"id\"");
+        throw new ProtocolException(
+                ErrorCode.BAD_FRAME, null, "\"" + f.get("type") + "\" needs a positive integer \"id\"");
     }
 
     private static Long optionalId(Map<String, Object> f) {
@@ -136,8 +157,10 @@ public final class FrameDecoder {
 
     private static String room(Map<String, Object> f, long id) {
         Object room = f.get("room");
-        if (!(room instanceof String r)) throw new ProtocolException(ErrorCode.BAD_FRAME, id, "\"" + f.get("type") + "\" needs a \"room\" string");
-        if (!Rooms.isValid(r)) throw new ProtocolException(ErrorCode.BAD_ROOM, id, "room name must match " + Rooms.RULE);
+        if (!(room instanceof String r))
+            throw new ProtocolException(ErrorCode.BAD_FRAME, id, "\"" + f.get("type") + "\" needs a \"room\" string");
+        if (!Rooms.isValid(r))
+            throw new ProtocolException(ErrorCode.BAD_ROOM, id, "room name must match " + Rooms.RULE);
         return r;
     }
 

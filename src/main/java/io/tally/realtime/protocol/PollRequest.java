@@ -1,7 +1,6 @@
 package io.tally.realtime.protocol;
 
 import io.tally.realtime.Position;
-
 import java.util.Map;
 
 /**

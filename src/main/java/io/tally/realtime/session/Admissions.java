@@ -3,7 +3,6 @@ package io.tally.realtime.session;
 import io.tally.realtime.Metrics;
 import io.tally.realtime.RealtimeConfig;
 import io.tally.realtime.transport.Admission;
-
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -41,16 +40,27 @@ final class Admissions implements Admission {
         // A held poll holds a socket as a WebSocket does: both count against both limits.
         if (held.getAsInt() >= config.maxConnections()) {
             metrics.rejected("over-capacity");
-            return new Refusal(503, "over-capacity", "this instance holds its maximum of " + config.maxConnections() + " connections", 5);
+            return new Refusal(
+                    503,
+                    "over-capacity",
+                    "this instance holds its maximum of " + config.maxConnections() + " connections",
+                    5);
         }
         if (!webSocket && !pollRates.tryAcquire(clientAddress, System.nanoTime())) {
             metrics.rejected("rate-limited");
-            return new Refusal(429, "rate-limited", "at most " + config.pollsPerSecond() + " polls per second per client address", 1);
+            return new Refusal(
+                    429,
+                    "rate-limited",
+                    "at most " + config.pollsPerSecond() + " polls per second per client address",
+                    1);
         }
         if (!reserveAddress(clientAddress)) {
             metrics.rejected("too-many-connections");
-            return new Refusal(429, "too-many-connections",
-                    "at most " + config.maxConnectionsPerAddress() + " connections per client address", 5);
+            return new Refusal(
+                    429,
+                    "too-many-connections",
+                    "at most " + config.maxConnectionsPerAddress() + " connections per client address",
+                    5);
         }
         return null;
     }
@@ -89,7 +99,8 @@ final class Admissions implements Admission {
      * WebSocket container) it is counted now.
      */
     void opened(String address) {
-        if (!takeExpected(address)) perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+        if (!takeExpected(address))
+            perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
     }
 
     /** Whether a gate announced this connection (its slot is reserved already). */

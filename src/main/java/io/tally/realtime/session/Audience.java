@@ -2,7 +2,6 @@ package io.tally.realtime.session;
 
 import io.tally.realtime.Metrics;
 import io.tally.realtime.broker.Broker;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +23,7 @@ final class Audience {
     private static final Logger LOG = Logger.getLogger(Audience.class.getName());
     static final long QUIET_MILLIS = 10_000;
 
-    private record Told(long viewers, long atNanos) {
-    }
+    private record Told(long viewers, long atNanos) {}
 
     private final Hub hub;
     private final Broker broker;
@@ -75,7 +73,8 @@ final class Audience {
             all = broker.exchangeCounts(local, changed);
         } catch (RuntimeException e) {
             metrics.countFailures.increment();
-            if (!failing) LOG.warning("viewer counts could not be exchanged (retrying every interval): " + e.getMessage());
+            if (!failing)
+                LOG.warning("viewer counts could not be exchanged (retrying every interval): " + e.getMessage());
             failing = true;
             return;
         }

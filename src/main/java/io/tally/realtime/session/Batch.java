@@ -1,7 +1,6 @@
 package io.tally.realtime.session;
 
 import io.tally.realtime.broker.Message;
-
 import java.util.List;
 
 /**

@@ -9,7 +9,6 @@ import io.tally.realtime.protocol.Frames;
 import io.tally.realtime.protocol.ProtocolException;
 import io.tally.realtime.transport.Connection;
 import io.tally.realtime.transport.ConnectionHandler;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -101,7 +100,10 @@ final class ClientSession implements ConnectionHandler.Inbound {
         if (strikes > core.config().requestsPerSecond() * 2) {
             close(CLOSE_POLICY, "rate-limited");
         } else {
-            sendError(ErrorCode.RATE_LIMITED, null, "too many requests: at most " + core.config().requestsPerSecond() + " per second");
+            sendError(
+                    ErrorCode.RATE_LIMITED,
+                    null,
+                    "too many requests: at most " + core.config().requestsPerSecond() + " per second");
         }
         return false;
     }
@@ -109,7 +111,10 @@ final class ClientSession implements ConnectionHandler.Inbound {
     private void subscribe(ClientFrame.Subscribe s) {
         Subscription previous = subscriptions.get(s.room());
         if (previous == null && subscriptions.size() >= core.config().maxRoomsPerConnection()) {
-            sendError(ErrorCode.TOO_MANY_ROOMS, s.id(), "at most " + core.config().maxRoomsPerConnection() + " rooms per connection");
+            sendError(
+                    ErrorCode.TOO_MANY_ROOMS,
+                    s.id(),
+                    "at most " + core.config().maxRoomsPerConnection() + " rooms per connection");
             return;
         }
         if (previous != null) drop(previous);
@@ -132,9 +137,10 @@ final class ClientSession implements ConnectionHandler.Inbound {
         synchronized (starts) {
             next = starts.peek();
         }
-        if (next != null) runOnWorker(() -> {
-            if (isReachable(next)) next.start(core.hub(), core.broker());
-        });
+        if (next != null)
+            runOnWorker(() -> {
+                if (isReachable(next)) next.start(core.hub(), core.broker());
+            });
     }
 
     /** A subscription has gone live, failed or been cancelled: the next may start. */

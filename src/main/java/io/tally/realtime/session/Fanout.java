@@ -4,7 +4,6 @@ import io.tally.realtime.Metrics;
 import io.tally.realtime.Position;
 import io.tally.realtime.broker.BrokerListener;
 import io.tally.realtime.broker.Message;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,11 +37,9 @@ final class Fanout implements BrokerListener, AutoCloseable {
     /** Messages per frame at most, so a long backlog does not become one huge frame. */
     static final int MAX_BATCH = 100;
 
-    private record Arrival(Message message, long atNanos) {
-    }
+    private record Arrival(Message message, long atNanos) {}
 
-    private record Reset(String room, String reason, Position tip) {
-    }
+    private record Reset(String room, String reason, Position tip) {}
 
     private final Sink sink;
     private final Metrics metrics;
@@ -130,7 +127,8 @@ final class Fanout implements BrokerListener, AutoCloseable {
             Map<String, List<Arrival>> runs = new LinkedHashMap<>();
             for (Object item : items) {
                 if (item instanceof Arrival a) {
-                    runs.computeIfAbsent(a.message().room(), r -> new ArrayList<>()).add(a);
+                    runs.computeIfAbsent(a.message().room(), r -> new ArrayList<>())
+                            .add(a);
                 } else if (item instanceof Reset r) {
                     List<Arrival> before = runs.remove(r.room());
                     if (before != null) deliver(r.room(), before);

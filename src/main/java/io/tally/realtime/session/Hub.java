@@ -1,10 +1,8 @@
 package io.tally.realtime.session;
 
 import io.tally.realtime.Position;
-import io.tally.realtime.Rooms;
 import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.Broker;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -29,8 +27,7 @@ final class Hub implements Fanout.Sink {
         void reset(String reason, Position tip);
 
         /** The room's viewer total over every instance changed ("N watching"). */
-        default void count(String room, long viewers) {
-        }
+        default void count(String room, long viewers) {}
     }
 
     /** How long a room stays watched after its last local subscriber left: polls come and go. */
@@ -187,7 +184,6 @@ final class Hub implements Fanout.Sink {
         /** The newest position the feed brought since the room was first watched; null after a reset. */
         volatile Position lastSeen;
 
-        Room(String name) {
-        }
+        Room(String name) {}
     }
 }

@@ -1,6 +1,5 @@
 package io.tally.realtime.session;
 
-import io.tally.realtime.Rooms;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -8,7 +8,6 @@ import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.Message;
 import io.tally.realtime.protocol.Frames;
 import io.tally.realtime.transport.PollHandler.PollReply;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +43,7 @@ final class Poll implements Hub.Subscriber {
      * history again: one broker read per poll instead of one per poll per message.
      */
     private volatile boolean caughtUp;
+
     private ScheduledFuture<?> expiry;
     private boolean collectedOnce; // guarded by this
     private final long startedMillis = System.currentTimeMillis();
@@ -52,6 +52,7 @@ final class Poll implements Hub.Subscriber {
     static final long COUNT_HOLD_MILLIS = 5_000;
     /** The viewer totals the client shows, for the counted rooms it asked counts of (-1: none yet). */
     private final Map<String, Long> shown;
+
     private final boolean conflate; // the client takes merged messages for conflatable rooms
     private final AtomicBoolean countWakeScheduled = new AtomicBoolean();
 
@@ -59,7 +60,12 @@ final class Poll implements Hub.Subscriber {
         this(core, rooms, Map.of(), false, leading, reply);
     }
 
-    Poll(RealtimeCore core, Map<String, Position> rooms, Map<String, Long> counts, boolean conflate, List<String> leading,
+    Poll(
+            RealtimeCore core,
+            Map<String, Position> rooms,
+            Map<String, Long> counts,
+            boolean conflate,
+            List<String> leading,
             PollReply reply) {
         this.core = core;
         this.conflate = conflate;
@@ -86,11 +92,16 @@ final class Poll implements Hub.Subscriber {
         }
         // A poll resuming exactly where this instance's feed stands (the common case: it polls again
         // right after an answer) has nothing to read: it waits for the feed, without a history read.
-        caughtUp = leading.isEmpty() && !rooms.isEmpty() && rooms.entrySet().stream()
-                .allMatch(e -> e.getValue() != null && core.hub().isLastSeen(e.getKey(), e.getValue()));
+        caughtUp = leading.isEmpty()
+                && !rooms.isEmpty()
+                && rooms.entrySet().stream()
+                        .allMatch(e -> e.getValue() != null && core.hub().isLastSeen(e.getKey(), e.getValue()));
         core.pollStarted(this);
-        expiry = core.scheduler().schedule(() -> core.worker().execute(() -> collect(true)),
-                core.config().pollHoldMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        expiry = core.scheduler()
+                .schedule(
+                        () -> core.worker().execute(() -> collect(true)),
+                        core.config().pollHoldMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
         collect(false);
     }
 
@@ -283,8 +294,11 @@ final class Poll implements Hub.Subscriber {
     }
 
     private void fail() {
-        finish(503, io.tally.http.Problems.body(503, "unavailable",
-                "room history is unavailable right now; poll again shortly"), 2);
+        finish(
+                503,
+                io.tally.http.Problems.body(
+                        503, "unavailable", "room history is unavailable right now; poll again shortly"),
+                2);
     }
 
     private void finish(int status, String body, int retryAfter) {

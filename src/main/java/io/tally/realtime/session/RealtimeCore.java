@@ -1,9 +1,11 @@
 package io.tally.realtime.session;
 
 import io.tally.concurrent.DaemonThreads;
+import io.tally.http.Problems;
 import io.tally.realtime.ClientAddress;
 import io.tally.realtime.Conflation;
 import io.tally.realtime.Metrics;
+import io.tally.realtime.OriginPolicy;
 import io.tally.realtime.Position;
 import io.tally.realtime.Realtime;
 import io.tally.realtime.RealtimeConfig;
@@ -20,12 +22,9 @@ import io.tally.realtime.protocol.PollRequest;
 import io.tally.realtime.protocol.ProtocolException;
 import io.tally.realtime.transport.Connection;
 import io.tally.realtime.transport.ConnectionHandler;
-import io.tally.realtime.OriginPolicy;
 import io.tally.realtime.transport.PollHandler;
-import io.tally.http.Problems;
 import io.tally.realtime.transport.TransportHooks;
 import io.tally.realtime.transport.TransportSettings;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -64,7 +63,8 @@ public final class RealtimeCore implements Realtime {
     private final Audience audience;
     private final java.util.List<Map.Entry<java.util.function.Predicate<String>, Conflation>> conflations =
             new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.concurrent.atomic.AtomicBoolean exchangeQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean exchangeQueued =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean draining;
 
     private RealtimeCore(RealtimeConfig config, Broker broker) {
@@ -74,7 +74,12 @@ public final class RealtimeCore implements Realtime {
         this.clientAddress = new ClientAddress(config.trustedProxies());
         this.admissions = new Admissions(config, metrics, () -> draining, () -> sessions.size() + polls.size());
         int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
-        this.worker = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        this.worker = new ThreadPoolExecutor(
+                threads,
+                threads,
+                60,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
                 DaemonThreads.numbered("tally-worker"));
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.numbered("tally-timer"));
         timer.setRemoveOnCancelPolicy(true);
@@ -83,7 +88,10 @@ public final class RealtimeCore implements Realtime {
         this.fanout = new Fanout(hub, metrics, Fanout.defaultLanes());
         this.audience = new Audience(hub, broker, metrics);
         broker.start(fanout);
-        scheduler.scheduleWithFixedDelay(this::exchangeCounts, config.countIntervalMillis(), config.countIntervalMillis(),
+        scheduler.scheduleWithFixedDelay(
+                this::exchangeCounts,
+                config.countIntervalMillis(),
+                config.countIntervalMillis(),
                 TimeUnit.MILLISECONDS);
         long tick = Math.max(20, Math.min(1000, Math.min(config.heartbeatMillis(), config.peerTimeoutMillis()) / 5));
         scheduler.scheduleWithFixedDelay(this::heartbeat, tick, tick, TimeUnit.MILLISECONDS);
@@ -183,7 +191,8 @@ public final class RealtimeCore implements Realtime {
     @Override
     public Position publish(String room, String payloadJson) {
         Rooms.require(room);
-        if (payloadJson == null || payloadJson.isEmpty()) throw new IllegalArgumentException("payload must be JSON text");
+        if (payloadJson == null || payloadJson.isEmpty())
+            throw new IllegalArgumentException("payload must be JSON text");
         Position p = broker.publish(room, payloadJson);
         metrics.published.increment();
         return p;
@@ -230,9 +239,21 @@ public final class RealtimeCore implements Realtime {
     @Override
     public RealtimeStatus status() {
         BrokerStatus b = broker.status();
-        return new RealtimeStatus(config.instanceId(), draining, b.mode(), b.available(), b.detail(), b.lagMillis(),
-                b.reconnects(), sessions.size(), polls.size(), hub.roomCount(), metrics.published(),
-                metrics.framesIn(), metrics.framesOut(), metrics.rejected());
+        return new RealtimeStatus(
+                config.instanceId(),
+                draining,
+                b.mode(),
+                b.available(),
+                b.detail(),
+                b.lagMillis(),
+                b.reconnects(),
+                sessions.size(),
+                polls.size(),
+                hub.roomCount(),
+                metrics.published(),
+                metrics.framesIn(),
+                metrics.framesOut(),
+                metrics.rejected());
     }
 
     // ---- transports' side ------------------------------------------------------------------
@@ -257,19 +278,29 @@ public final class RealtimeCore implements Realtime {
         limits.put("maxFrameBytes", config.maxFrameBytes());
         limits.put("maxRooms", config.maxRoomsPerConnection());
         limits.put("pollHold", config.pollHoldMillis());
-        return Frames.welcome(config.instanceId(), transport, config.heartbeatMillis(), config.peerTimeoutMillis(), limits,
+        return Frames.welcome(
+                config.instanceId(),
+                transport,
+                config.heartbeatMillis(),
+                config.peerTimeoutMillis(),
+                limits,
                 System.currentTimeMillis());
     }
 
     void sessionClosed(ClientSession session) {
-        if (sessions.remove(session)) admissions.releaseAddress(session.connection().clientAddress());
+        if (sessions.remove(session))
+            admissions.releaseAddress(session.connection().clientAddress());
     }
 
     /** {@link PollHandler#poll}: decodes the poll, refuses unknown rooms, then holds or answers it. */
     void poll(String body, String clientAddress, PollHandler.PollReply reply) {
         metrics.polls.increment();
         if (draining) {
-            reply.send(503, Problems.CONTENT_TYPE, Problems.body(503, "draining", "this instance is shutting down; poll another"), 2);
+            reply.send(
+                    503,
+                    Problems.CONTENT_TYPE,
+                    Problems.body(503, "draining", "this instance is shutting down; poll another"),
+                    2);
             return;
         }
         PollRequest request;
@@ -280,7 +311,8 @@ public final class RealtimeCore implements Realtime {
                 request = decoder.decodePoll(body, config.maxRoomsPerConnection());
             } catch (ProtocolException e) {
                 metrics.rejected(e.code().wire());
-                reply.send(400, Problems.CONTENT_TYPE, Problems.body(400, e.code().wire(), e.getMessage()), 0);
+                reply.send(
+                        400, Problems.CONTENT_TYPE, Problems.body(400, e.code().wire(), e.getMessage()), 0);
                 return;
             }
         }
@@ -295,8 +327,11 @@ public final class RealtimeCore implements Realtime {
                 leading.add(Frames.error(ErrorCode.UNKNOWN_ROOM, null, room, "no such room"));
             }
         } catch (UnavailableException e) {
-            reply.send(503, Problems.CONTENT_TYPE, Problems.body(503, "unavailable",
-                    "room history is unavailable right now; poll again shortly"), 2);
+            reply.send(
+                    503,
+                    Problems.CONTENT_TYPE,
+                    Problems.body(503, "unavailable", "room history is unavailable right now; poll again shortly"),
+                    2);
             return;
         }
         // The gate counts the poll against its address from its arrival until its answer.

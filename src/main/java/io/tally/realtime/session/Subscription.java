@@ -7,7 +7,6 @@ import io.tally.realtime.broker.Broker;
 import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.Message;
 import io.tally.realtime.protocol.Frames;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,6 +47,7 @@ final class Subscription implements Hub.Subscriber {
      * Null when nothing is held. Guarded by this.
      */
     private List<Message> held;
+
     private boolean heldMerged; // held is one message that already stands for several; guarded by this
     private long owedCount = -1; // a viewer total to tell once the connection drains; guarded by this
     private boolean awaitingDrain; // guarded by this
@@ -189,8 +189,12 @@ final class Subscription implements Hub.Subscriber {
         try {
             return new Message(room, messages.get(messages.size() - 1).position(), conflation.merge(payloads));
         } catch (RuntimeException e) {
-            java.util.logging.Logger.getLogger(Subscription.class.getName()).log(java.util.logging.Level.WARNING,
-                    "conflation of " + messages.size() + " messages of " + room + " failed; sending them one by one", e);
+            java.util.logging.Logger.getLogger(Subscription.class.getName())
+                    .log(
+                            java.util.logging.Level.WARNING,
+                            "conflation of " + messages.size() + " messages of " + room
+                                    + " failed; sending them one by one",
+                            e);
             mergeFailed = true;
             return null;
         }
@@ -380,7 +384,9 @@ final class Subscription implements Hub.Subscriber {
      * what the client saw) is never skipped.
      */
     private boolean alreadyIn(Position tip, String fromEpoch) {
-        return at != null && Position.START.equals(tip.offset()) && tip.epoch().equals(at.epoch())
+        return at != null
+                && Position.START.equals(tip.offset())
+                && tip.epoch().equals(at.epoch())
                 && !tip.epoch().equals(fromEpoch);
     }
 

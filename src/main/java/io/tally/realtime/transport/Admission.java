@@ -23,6 +23,5 @@ public interface Admission {
     void release(String clientAddress);
 
     /** An HTTP refusal: status, stable code, a human message, and Retry-After seconds (0 for none). */
-    record Refusal(int status, String code, String message, int retryAfterSeconds) {
-    }
+    record Refusal(int status, String code, String message, int retryAfterSeconds) {}
 }

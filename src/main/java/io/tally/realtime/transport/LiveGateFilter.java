@@ -1,8 +1,8 @@
 package io.tally.realtime.transport;
 
 import io.tally.http.Problems;
-import io.tally.realtime.OriginPolicy;
 import io.tally.realtime.ClientAddress;
+import io.tally.realtime.OriginPolicy;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -14,7 +14,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -44,9 +43,14 @@ public final class LiveGateFilter extends HttpFilter {
             throws IOException, ServletException {
         boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
         String origin = request.getHeader("Origin");
-        if (!origins.allows(origin, request.getHeader("Host"), request.getHeader("X-Forwarded-Proto"), request.getScheme())) {
-            Problems.send(response, 403, "origin-forbidden",
-                    "cross-site connections are refused; add the page's origin to TALLY_ALLOWED_ORIGINS to allow it", 0);
+        if (!origins.allows(
+                origin, request.getHeader("Host"), request.getHeader("X-Forwarded-Proto"), request.getScheme())) {
+            Problems.send(
+                    response,
+                    403,
+                    "origin-forbidden",
+                    "cross-site connections are refused; add the page's origin to TALLY_ALLOWED_ORIGINS to allow it",
+                    0);
             return;
         }
         String address = clientAddress.resolve(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
@@ -139,7 +143,8 @@ public final class LiveGateFilter extends HttpFilter {
         @Override
         public Enumeration<String> getHeaders(String name) {
             return CLIENT_ADDRESS_HEADER.equalsIgnoreCase(name)
-                    ? Collections.enumeration(java.util.List.of(address)) : super.getHeaders(name);
+                    ? Collections.enumeration(java.util.List.of(address))
+                    : super.getHeaders(name);
         }
 
         @Override

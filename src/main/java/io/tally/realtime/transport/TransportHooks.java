@@ -12,5 +12,4 @@ public record TransportHooks(
         ConnectionHandler connections,
         PollHandler polls,
         Admission admission,
-        Executor closer) {
-}
+        Executor closer) {}

@@ -1,8 +1,7 @@
 package io.tally.realtime.transport;
 
-import io.tally.realtime.OriginPolicy;
 import io.tally.realtime.ClientAddress;
-
+import io.tally.realtime.OriginPolicy;
 
 /**
  * What the transports need to know: size limits, timeouts and the gatekeeping rules. Built by the
@@ -17,5 +16,4 @@ public record TransportSettings(
         ClientAddress clientAddress,
         boolean compression,
         boolean inlineSends,
-        int sendTimeoutMillis) {
-}
+        int sendTimeoutMillis) {}

@@ -21,7 +21,6 @@ import io.tally.scoreboard.store.StoredResponse;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -54,8 +53,15 @@ public final class ApiServlet extends HttpServlet {
     private final ScorerTokens scorers;
     private final String sportsJson;
 
-    public ApiServlet(Scorekeeper scorekeeper, AdminToken token, ApiSettings settings, WriteLimiter limiter,
-                      IdempotencyStore idempotencyStore, ScorerStore scorerStore, StatusReport status, Clock clock) {
+    public ApiServlet(
+            Scorekeeper scorekeeper,
+            AdminToken token,
+            ApiSettings settings,
+            WriteLimiter limiter,
+            IdempotencyStore idempotencyStore,
+            ScorerStore scorerStore,
+            StatusReport status,
+            Clock clock) {
         this.scorekeeper = scorekeeper;
         this.token = token;
         this.settings = settings;
@@ -79,15 +85,24 @@ public final class ApiServlet extends HttpServlet {
         } catch (GameNotFound e) {
             new Problem(404, "game-not-found", e.getMessage()).send(resp);
         } catch (StoreRestoringException e) {
-            new Problem(503, "store-restoring", "Redis lost its data and the games are being restored from the servers' memory; "
-                    + "nothing was changed: try again in " + e.retryAfterSeconds() + " s")
-                    .header("Retry-After", Long.toString(e.retryAfterSeconds())).send(resp);
+            new Problem(
+                            503,
+                            "store-restoring",
+                            "Redis lost its data and the games are being restored from the servers' memory; "
+                                    + "nothing was changed: try again in " + e.retryAfterSeconds() + " s")
+                    .header("Retry-After", Long.toString(e.retryAfterSeconds()))
+                    .send(resp);
         } catch (StoreUnavailableException e) {
             new Problem(503, "store-unavailable", "the game store cannot be reached right now; try again in a moment")
-                    .header("Retry-After", "2").send(resp);
+                    .header("Retry-After", "2")
+                    .send(resp);
         } catch (UnavailableException e) {
-            new Problem(503, "broker-unavailable", "live updates cannot be delivered right now, so nothing was changed; try again in a moment")
-                    .header("Retry-After", "2").send(resp);
+            new Problem(
+                            503,
+                            "broker-unavailable",
+                            "live updates cannot be delivered right now, so nothing was changed; try again in a moment")
+                    .header("Retry-After", "2")
+                    .send(resp);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "unexpected error on " + req.getMethod() + " " + req.getRequestURI(), e);
             new Problem(500, "internal", "something went wrong on the server").send(resp);
@@ -105,11 +120,17 @@ public final class ApiServlet extends HttpServlet {
         } else if (parts.length == 2 && parts[0].equals("games")) {
             if (method.equals("GET")) getGame(parts[1], resp);
             else notAllowed("GET");
-        } else if (parts.length == 3 && parts[0].equals("games") && (parts[2].equals("events") || parts[2].equals("undo"))) {
+        } else if (parts.length == 3
+                && parts[0].equals("games")
+                && (parts[2].equals("events") || parts[2].equals("undo"))) {
             if (!method.equals("POST")) notAllowed("POST");
             String id = parts[1];
             boolean undo = parts[2].equals("undo");
-            write(req, resp, true, (writer, body, key) -> applyEvent(writer, id, undo, body, req.getHeader("If-Match"), key));
+            write(
+                    req,
+                    resp,
+                    true,
+                    (writer, body, key) -> applyEvent(writer, id, undo, body, req.getHeader("If-Match"), key));
         } else if (parts.length == 3 && parts[0].equals("games") && parts[2].equals("scorers")) {
             String id = parts[1];
             if (method.equals("GET")) listScorers(req, id, resp);
@@ -121,7 +142,8 @@ public final class ApiServlet extends HttpServlet {
         } else if (parts.length == 1 && parts[0].equals("sports")) {
             if (!method.equals("GET")) notAllowed("GET");
             resp.setStatus(200);
-            Responses.write(resp, "application/json", sportsJson, "public, max-age=300"); // presets change only with a release
+            Responses.write(
+                    resp, "application/json", sportsJson, "public, max-age=300"); // presets change only with a release
         } else if (parts.length == 1 && parts[0].equals("session")) {
             if (!method.equals("GET")) notAllowed("GET");
             ok(resp, 200, session(authorize(req)));
@@ -160,7 +182,8 @@ public final class ApiServlet extends HttpServlet {
      * The checks every write shares, then {@code action} under the idempotency key; {@code durable}:
      * the action records the key with its write (see {@link Idempotency#run}).
      */
-    private void write(HttpServletRequest req, HttpServletResponse resp, boolean durable, WriteAction action) throws IOException {
+    private void write(HttpServletRequest req, HttpServletResponse resp, boolean durable, WriteAction action)
+            throws IOException {
         Writer writer = authorize(req);
         String text = JsonBody.read(req, settings.maxBodyBytes());
         Result result = idempotency.run(req, text, durable, key -> action.apply(writer, text, key));
@@ -199,8 +222,10 @@ public final class ApiServlet extends HttpServlet {
 
     private static void requireAdmin(Writer writer) {
         if (!writer.isAdmin()) {
-            throw new Problem(403, "admin-only", "this scorer token may only score game " + writer.scorer().game()
-                    + "; this needs the admin token");
+            throw new Problem(
+                    403,
+                    "admin-only",
+                    "this scorer token may only score game " + writer.scorer().game() + "; this needs the admin token");
         }
     }
 
@@ -217,7 +242,8 @@ public final class ApiServlet extends HttpServlet {
     }
 
     private void logWrite(HttpServletRequest req, int status, Writer writer, boolean replayed) {
-        LOG.info(req.getMethod() + " " + req.getRequestURI() + " -> " + status + (replayed ? " (replayed)" : "") + " by " + writer);
+        LOG.info(req.getMethod() + " " + req.getRequestURI() + " -> " + status + (replayed ? " (replayed)" : "")
+                + " by " + writer);
     }
 
     // ---- scorer tokens (admin only; never under an idempotency key: its stored answer would hold the token) ----
@@ -235,27 +261,35 @@ public final class ApiServlet extends HttpServlet {
         requireAdmin(writer);
         String text = JsonBody.read(req, settings.maxBodyBytes());
         String label = valid(() -> {
-            Object l = text.isBlank() ? null : JsonBody.parse(text, settings.maxJsonDepth()).get("label");
+            Object l = text.isBlank()
+                    ? null
+                    : JsonBody.parse(text, settings.maxJsonDepth()).get("label");
             return l == null ? "scorer" : NewGame.label(l, "label");
         });
         scorekeeper.snapshot(id); // 404 for a game that does not exist
-        ScorerTokens.Issued issued = scorers.issue(id, label).orElseThrow(() -> new Problem(409, "too-many-scorers",
-                "this game has " + scorers.maxPerGame() + " scorer tokens already: revoke one first"));
+        ScorerTokens.Issued issued = scorers.issue(id, label)
+                .orElseThrow(() -> new Problem(
+                        409,
+                        "too-many-scorers",
+                        "this game has " + scorers.maxPerGame() + " scorer tokens already: revoke one first"));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("scorer", scorerJson(issued.scorer()));
         body.put("token", issued.token());
         // The token travels in the fragment, which browsers never send, so it reaches no server log.
         body.put("link", "/console.html?id=" + id + "#token=" + issued.token());
-        resp.setHeader("Location", "/api/games/" + id + "/scorers/" + issued.scorer().id());
+        resp.setHeader(
+                "Location", "/api/games/" + id + "/scorers/" + issued.scorer().id());
         logWrite(req, 201, writer, false);
         LOG.info("scorer " + issued.scorer().id() + " (\"" + label + "\") may now score game " + id);
         ok(resp, 201, body);
     }
 
-    private void revokeScorer(HttpServletRequest req, String id, String scorerId, HttpServletResponse resp) throws IOException {
+    private void revokeScorer(HttpServletRequest req, String id, String scorerId, HttpServletResponse resp)
+            throws IOException {
         Writer writer = authorize(req);
         requireAdmin(writer);
-        if (!scorers.revoke(id, scorerId)) throw new Problem(404, "scorer-not-found", "game " + id + " has no scorer " + scorerId);
+        if (!scorers.revoke(id, scorerId))
+            throw new Problem(404, "scorer-not-found", "game " + id + " has no scorer " + scorerId);
         logWrite(req, 204, writer, false);
         resp.setStatus(204);
         resp.setHeader("Cache-Control", "no-store");
@@ -277,11 +311,16 @@ public final class ApiServlet extends HttpServlet {
         return Result.json(201, "/api/games/" + s.game().id(), etag(s.game()), JsonWriter.write(snapshotBody(s)));
     }
 
-    private Result applyEvent(Writer writer, String id, boolean undoPath, String body, String ifMatchHeader, String writeKey) {
+    private Result applyEvent(
+            Writer writer, String id, boolean undoPath, String body, String ifMatchHeader, String writeKey) {
         if (!writer.mayScore(id)) {
-            return Result.problem(new Problem(403, "other-game", "this scorer token may only score game " + writer.scorer().game()));
+            return Result.problem(new Problem(
+                    403,
+                    "other-game",
+                    "this scorer token may only score game " + writer.scorer().game()));
         }
-        GameEvent event = undoPath ? new GameEvent.Undo()
+        GameEvent event = undoPath
+                ? new GameEvent.Undo()
                 : valid(() -> GameEvent.fromJson(JsonBody.parse(body, settings.maxJsonDepth())));
         OptionalLong ifMatch = ifMatch(ifMatchHeader);
         try {
@@ -361,7 +400,13 @@ public final class ApiServlet extends HttpServlet {
 
         static Result replay(StoredResponse r) {
             boolean problem = r.status() >= 400;
-            return new Result(r.status(), problem ? "application/problem+json" : "application/json", r.location(), null, r.body(), true);
+            return new Result(
+                    r.status(),
+                    problem ? "application/problem+json" : "application/json",
+                    r.location(),
+                    null,
+                    r.body(),
+                    true);
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.tally.scoreboard.api;
 
 import io.tally.config.Settings;
-
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +26,10 @@ public record ApiSettings(
                 io.tally.realtime.RealtimeConfig.trustedProxies(s),
                 Duration.ofSeconds(s.integer("TALLY_IDEMPOTENCY_TTL_S", 86_400, 10, 30 * 86_400)),
                 s.integer("TALLY_GAMES_LIST_LIMIT", 200, 1, 10_000),
-                Arrays.stream(s.string("TALLY_ALLOWED_ORIGINS", "").split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList(),
+                Arrays.stream(s.string("TALLY_ALLOWED_ORIGINS", "").split(","))
+                        .map(String::trim)
+                        .filter(x -> !x.isEmpty())
+                        .toList(),
                 s.integer("TALLY_SCORERS_PER_GAME", 20, 1, 1_000));
     }
 }

@@ -2,7 +2,6 @@ package io.tally.scoreboard.api;
 
 import io.tally.realtime.ClientAddress;
 import jakarta.servlet.http.HttpServletRequest;
-
 import java.util.List;
 
 /** Who is asking, for rate limits: the core's {@link ClientAddress} rules, so both count one address alike. */

@@ -4,7 +4,6 @@ import io.tally.scoreboard.store.IdempotencyStore;
 import io.tally.scoreboard.store.StoreUnavailableException;
 import io.tally.scoreboard.store.StoredResponse;
 import jakarta.servlet.http.HttpServletRequest;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,7 +38,8 @@ final class Idempotency {
      * without a key); a {@code durable} action records that name in the game store atomically with
      * its write, so a retry finds it there even when the claim and answer kept here are gone.
      */
-    ApiServlet.Result run(HttpServletRequest req, String body, boolean durable, Function<String, ApiServlet.Result> action) {
+    ApiServlet.Result run(
+            HttpServletRequest req, String body, boolean durable, Function<String, ApiServlet.Result> action) {
         String key = req.getHeader("Idempotency-Key");
         if (key == null) return action.apply(null);
         if (!KEY.matcher(key).matches()) {
@@ -51,10 +51,14 @@ final class Idempotency {
         if (existing.isPresent()) {
             StoredResponse r = existing.get();
             if (!r.fingerprint().equals(fingerprint)) {
-                throw new Problem(422, "idempotency-key-reused", "this Idempotency-Key was already used for a different request");
+                throw new Problem(
+                        422, "idempotency-key-reused", "this Idempotency-Key was already used for a different request");
             }
             if (r.isPending()) {
-                throw new Problem(409, "idempotency-in-progress", "the same request is still being processed; try again in a moment")
+                throw new Problem(
+                                409,
+                                "idempotency-in-progress",
+                                "the same request is still being processed; try again in a moment")
                         .header("Retry-After", "1");
             }
             return ApiServlet.Result.replay(r);
@@ -75,7 +79,10 @@ final class Idempotency {
             releaseQuietly(storeKey);
         } else {
             try {
-                store.complete(storeKey, new StoredResponse(fingerprint, result.status(), result.location(), result.body()), ttl);
+                store.complete(
+                        storeKey,
+                        new StoredResponse(fingerprint, result.status(), result.location(), result.body()),
+                        ttl);
             } catch (RuntimeException e) {
                 // The write happened: answer it. A retry meanwhile meets the pending claim (409) until it expires.
                 LOG.warning("could not remember an idempotent response: " + e.getMessage());

@@ -3,7 +3,6 @@ package io.tally.scoreboard.api;
 import io.tally.json.Json;
 import io.tally.json.JsonException;
 import jakarta.servlet.http.HttpServletRequest;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,8 +15,7 @@ import java.util.Map;
 
 /** Reads a request body as a JSON object within the size and depth limits, or throws the right Problem. */
 final class JsonBody {
-    private JsonBody() {
-    }
+    private JsonBody() {}
 
     /** The raw body text ("" when there is none): 415 if it is not JSON, 413 if it is too large. */
     static String read(HttpServletRequest req, int maxBytes) throws IOException {
@@ -38,10 +36,12 @@ final class JsonBody {
         // A body without a Content-Type is only acceptable when there is none (e.g. POST …/undo).
         if (!json && out.size() > 0) throw notJson();
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(out.toByteArray())).toString();
+                    .decode(ByteBuffer.wrap(out.toByteArray()))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new Problem(400, "bad-json", "the body is not valid UTF-8");
         }

@@ -2,7 +2,6 @@ package io.tally.scoreboard.api;
 
 import io.tally.http.Problems;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;

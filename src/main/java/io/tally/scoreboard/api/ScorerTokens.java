@@ -3,7 +3,6 @@ package io.tally.scoreboard.api;
 import io.tally.scoreboard.game.GameIds;
 import io.tally.scoreboard.store.Scorer;
 import io.tally.scoreboard.store.ScorerStore;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,15 +33,15 @@ final class ScorerTokens {
         this.maxPerGame = maxPerGame;
     }
 
-    record Issued(Scorer scorer, String token) {
-    }
+    record Issued(Scorer scorer, String token) {}
 
     /** A new token for {@code game}; empty if the game has {@code maxPerGame} tokens already. */
     Optional<Issued> issue(String game, String label) {
         byte[] bytes = new byte[24];
         random.nextBytes(bytes);
         String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Scorer scorer = new Scorer("s" + ids.next(), game, label, clock.instant().toString());
+        Scorer scorer =
+                new Scorer("s" + ids.next(), game, label, clock.instant().toString());
         return store.add(scorer, digest(token), maxPerGame) ? Optional.of(new Issued(scorer, token)) : Optional.empty();
     }
 
@@ -66,7 +65,8 @@ final class ScorerTokens {
 
     static String digest(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -6,7 +6,6 @@ import io.tally.scoreboard.store.StoreHealth;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +24,8 @@ public final class StatusReport extends HttpServlet {
     private final String version;
     private final String instance;
 
-    public StatusReport(GameStore store, boolean tls, Supplier<RealtimeReport> realtime, String version, String instance) {
+    public StatusReport(
+            GameStore store, boolean tls, Supplier<RealtimeReport> realtime, String version, String instance) {
         this.store = store;
         this.tls = tls;
         this.realtime = realtime;

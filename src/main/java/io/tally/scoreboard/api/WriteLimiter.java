@@ -1,7 +1,6 @@
 package io.tally.scoreboard.api;
 
 import io.tally.concurrent.TokenBucket;
-
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 

@@ -2,7 +2,6 @@ package io.tally.scoreboard.api;
 
 import io.tally.realtime.OriginPolicy;
 import jakarta.servlet.http.HttpServletRequest;
-
 import java.util.List;
 
 /**
@@ -19,7 +18,7 @@ final class WriteOrigins {
     }
 
     boolean allows(HttpServletRequest req) {
-        return policy.allows(req.getHeader("Origin"), req.getHeader("Host"), req.getHeader("X-Forwarded-Proto"),
-                req.getScheme());
+        return policy.allows(
+                req.getHeader("Origin"), req.getHeader("Host"), req.getHeader("X-Forwarded-Proto"), req.getScheme());
     }
 }

@@ -37,8 +37,17 @@ public record Game(
     }
 
     /** A game without sets, point, clock or start time (the shape before sports were presets). */
-    public Game(String id, String sport, Team home, Team away, String period, GameStatus status, long version,
-                String created, String updated, List<LogEntry> log) {
+    public Game(
+            String id,
+            String sport,
+            Team home,
+            Team away,
+            String period,
+            GameStatus status,
+            long version,
+            String created,
+            String updated,
+            List<LogEntry> log) {
         this(id, sport, home, away, List.of(), null, period, null, null, status, version, created, updated, log);
     }
 
@@ -61,8 +70,21 @@ public record Game(
     }
 
     Game with(Scoreline s) {
-        return new Game(id, sport, home.withScore(s.home()), away.withScore(s.away()), s.sets(), s.point(), s.period(),
-                clock, startsAt, s.status(), version, created, updated, log);
+        return new Game(
+                id,
+                sport,
+                home.withScore(s.home()),
+                away.withScore(s.away()),
+                s.sets(),
+                s.point(),
+                s.period(),
+                clock,
+                startsAt,
+                s.status(),
+                version,
+                created,
+                updated,
+                log);
     }
 
     Game withTeams(Team h, Team a) {
@@ -78,12 +100,14 @@ public record Game(
     }
 
     Game withClock(GameClock c) {
-        return new Game(id, sport, home, away, sets, point, period, c, startsAt, status, version, created, updated, log);
+        return new Game(
+                id, sport, home, away, sets, point, period, c, startsAt, status, version, created, updated, log);
     }
 
     /** The same content stored under another version and time (the store's compensation after a failed publish). */
     public Game restoredAs(long newVersion, String at) {
-        return new Game(id, sport, home, away, sets, point, period, clock, startsAt, status, newVersion, created, at, log);
+        return new Game(
+                id, sport, home, away, sets, point, period, clock, startsAt, status, newVersion, created, at, log);
     }
 
     /** The room carrying this game's events; ids are {@code [a-z0-9-]}, so the name is always valid. */

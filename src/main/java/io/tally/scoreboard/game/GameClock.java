@@ -12,7 +12,8 @@ public record GameClock(boolean running, Direction direction, long ms, long at) 
     public static final long MAX_MS = 10 * 3_600_000L;
 
     public enum Direction {
-        DOWN, UP;
+        DOWN,
+        UP;
 
         public String wire() {
             return name().toLowerCase(Locale.ROOT);

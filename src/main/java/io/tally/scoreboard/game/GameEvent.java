@@ -13,33 +13,30 @@ public sealed interface GameEvent {
     String TYPES = "\"score\", \"point\", \"clock\", \"period\", \"status\" or \"undo\"";
 
     /** Adds {@code points} (may be negative) to a team's score. */
-    record AddPoints(Side team, int points) implements GameEvent {
-    }
+    record AddPoints(Side team, int points) implements GameEvent {}
 
     /** Sets a team's score outright (a correction). */
-    record SetScore(Side team, int score) implements GameEvent {
-    }
+    record SetScore(Side team, int score) implements GameEvent {}
 
     /** Sets the period/clock label, e.g. "Q2", "2nd half", "87'". */
-    record ChangePeriod(String period) implements GameEvent {
-    }
+    record ChangePeriod(String period) implements GameEvent {}
 
-    record ChangeStatus(GameStatus status) implements GameEvent {
-    }
+    record ChangeStatus(GameStatus status) implements GameEvent {}
 
     /** One point to a team in a set sport (a rally in volleyball, a point in tennis). */
-    record Point(Side team) implements GameEvent {
-    }
+    record Point(Side team) implements GameEvent {}
 
     /** Starts, stops or sets the game clock ({@code ms} only for SET). */
-    record ClockChange(ClockAction action, long ms) implements GameEvent {
-    }
+    record ClockChange(ClockAction action, long ms) implements GameEvent {}
 
-    enum ClockAction { START, STOP, SET }
+    enum ClockAction {
+        START,
+        STOP,
+        SET
+    }
 
     /** Reverts the most recent event that is not an undo or a clock change and has not been undone yet. */
-    record Undo() implements GameEvent {
-    }
+    record Undo() implements GameEvent {}
 
     static GameEvent fromJson(Map<String, Object> body) {
         Object type = body.get("type");
@@ -49,10 +46,13 @@ public sealed interface GameEvent {
                 Side team = Side.parse(body.get("team"));
                 boolean hasPoints = body.containsKey("points");
                 boolean hasSet = body.containsKey("set");
-                if (hasPoints == hasSet) throw new InvalidInput("a score event needs either points (+n or -n) or set (a new score)");
+                if (hasPoints == hasSet)
+                    throw new InvalidInput("a score event needs either points (+n or -n) or set (a new score)");
                 if (hasPoints) {
                     long p = integer(body.get("points"), "points");
-                    if (p == 0 || Math.abs(p) > MAX_POINTS) throw new InvalidInput("points must be between -" + MAX_POINTS + " and " + MAX_POINTS + ", and not 0");
+                    if (p == 0 || Math.abs(p) > MAX_POINTS)
+                        throw new InvalidInput(
+                                "points must be between -" + MAX_POINTS + " and " + MAX_POINTS + ", and not 0");
                     return new AddPoints(team, (int) p);
                 }
                 long s = integer(body.get("set"), "set");
@@ -80,7 +80,8 @@ public sealed interface GameEvent {
         if ("stop".equals(action)) return new ClockChange(ClockAction.STOP, 0);
         if ("set".equals(action)) {
             long ms = integer(body.get("ms"), "ms");
-            if (ms < 0 || ms > GameClock.MAX_MS) throw new InvalidInput("ms must be between 0 and " + GameClock.MAX_MS + " (10 hours)");
+            if (ms < 0 || ms > GameClock.MAX_MS)
+                throw new InvalidInput("ms must be between 0 and " + GameClock.MAX_MS + " (10 hours)");
             return new ClockChange(ClockAction.SET, ms);
         }
         throw new InvalidInput("a clock event needs action \"start\", \"stop\" or \"set\" (with ms)");

@@ -12,8 +12,7 @@ import java.util.Map;
  * {@link #read} accepts games stored before they existed.
  */
 public final class GameJson {
-    private GameJson() {
-    }
+    private GameJson() {}
 
     /** The full game, log included: what a single-game view and the console render. */
     public static Map<String, Object> full(Game g) {
@@ -69,7 +68,8 @@ public final class GameJson {
             m.put("home", s.home());
             m.put("away", s.away());
             m.put("sets", sets(s.sets()));
-            if (s.point() != null) m.put("point", List.of(s.point().home(), s.point().away()));
+            if (s.point() != null)
+                m.put("point", List.of(s.point().home(), s.point().away()));
             m.put("period", s.period());
             m.put("status", s.status().wire());
             return m;
@@ -123,25 +123,41 @@ public final class GameJson {
     public static Game read(Map<String, Object> m) {
         try {
             List<LogEntry> log = new ArrayList<>();
-            for (Object o : (List<Object>) m.getOrDefault("log", List.of())) log.add(readEntry((Map<String, Object>) o));
+            for (Object o : (List<Object>) m.getOrDefault("log", List.of()))
+                log.add(readEntry((Map<String, Object>) o));
             Sport sport = Sports.of((String) m.get("sport"));
             List<GameSet> sets = readSets((List<Object>) m.get("sets"));
             GamePoints point = null;
             if (m.get("point") instanceof Map<?, ?> p) {
-                point = GamePoints.parse((String) p.get("home"), (String) p.get("away"), SetScoring.tiebreak(sport, sets));
+                point = GamePoints.parse(
+                        (String) p.get("home"), (String) p.get("away"), SetScoring.tiebreak(sport, sets));
             }
-            return new Game((String) m.get("id"), sport.id(),
-                    readTeam((Map<String, Object>) m.get("home")), readTeam((Map<String, Object>) m.get("away")),
-                    sets, point, (String) m.get("period"), readClock((Map<String, Object>) m.get("clock")),
-                    (String) m.get("startsAt"), GameStatus.parse(m.get("status")), (Long) m.get("version"),
-                    (String) m.get("created"), (String) m.get("updated"), log);
+            return new Game(
+                    (String) m.get("id"),
+                    sport.id(),
+                    readTeam((Map<String, Object>) m.get("home")),
+                    readTeam((Map<String, Object>) m.get("away")),
+                    sets,
+                    point,
+                    (String) m.get("period"),
+                    readClock((Map<String, Object>) m.get("clock")),
+                    (String) m.get("startsAt"),
+                    GameStatus.parse(m.get("status")),
+                    (Long) m.get("version"),
+                    (String) m.get("created"),
+                    (String) m.get("updated"),
+                    log);
         } catch (ClassCastException | NullPointerException | InvalidInput e) {
             throw new IllegalArgumentException("stored game is malformed: " + e.getMessage(), e);
         }
     }
 
     private static Team readTeam(Map<String, Object> m) {
-        return new Team((String) m.get("name"), (String) m.get("short"), (String) m.get("color"), ((Long) m.get("score")).intValue());
+        return new Team(
+                (String) m.get("name"),
+                (String) m.get("short"),
+                (String) m.get("color"),
+                ((Long) m.get("score")).intValue());
     }
 
     @SuppressWarnings("unchecked")
@@ -157,35 +173,54 @@ public final class GameJson {
 
     private static GameClock readClock(Map<String, Object> m) {
         if (m == null) return null;
-        return new GameClock(Boolean.TRUE.equals(m.get("running")), GameClock.Direction.parse(m.get("direction")),
-                (Long) m.get("ms"), (Long) m.get("at"));
+        return new GameClock(
+                Boolean.TRUE.equals(m.get("running")),
+                GameClock.Direction.parse(m.get("direction")),
+                (Long) m.get("ms"),
+                (Long) m.get("at"));
     }
 
     @SuppressWarnings("unchecked")
     private static LogEntry readEntry(Map<String, Object> m) {
         String type = (String) m.get("type");
         Object prev = m.get("previous");
-        Object previous = prev == null ? null : switch (type) {
-            case LogEntry.SCORE -> ((Long) prev).intValue();
-            case LogEntry.STATUS -> GameStatus.parse(prev);
-            case LogEntry.POINT -> readScoreline((Map<String, Object>) prev);
-            default -> prev;
-        };
-        return new LogEntry((Long) m.get("version"), (String) m.get("at"), type,
+        Object previous = prev == null
+                ? null
+                : switch (type) {
+                    case LogEntry.SCORE -> ((Long) prev).intValue();
+                    case LogEntry.STATUS -> GameStatus.parse(prev);
+                    case LogEntry.POINT -> readScoreline((Map<String, Object>) prev);
+                    default -> prev;
+                };
+        return new LogEntry(
+                (Long) m.get("version"),
+                (String) m.get("at"),
+                type,
                 m.get("team") == null ? null : Side.parse(m.get("team")),
-                intOrNull(m.get("points")), intOrNull(m.get("set")), intOrNull(m.get("score")),
+                intOrNull(m.get("points")),
+                intOrNull(m.get("set")),
+                intOrNull(m.get("score")),
                 (String) m.get("period"),
                 m.get("status") == null ? null : GameStatus.parse(m.get("status")),
-                (Long) m.get("undoes"), previous, Boolean.TRUE.equals(m.get("undone")),
-                (String) m.get("action"), (Long) m.get("ms"));
+                (Long) m.get("undoes"),
+                previous,
+                Boolean.TRUE.equals(m.get("undone")),
+                (String) m.get("action"),
+                (Long) m.get("ms"));
     }
 
     @SuppressWarnings("unchecked")
     private static Scoreline readScoreline(Map<String, Object> m) {
         List<Object> p = (List<Object>) m.get("point");
-        GamePoints point = p == null ? null : new GamePoints(((Long) p.get(0)).intValue(), ((Long) p.get(1)).intValue());
-        return new Scoreline(((Long) m.get("home")).intValue(), ((Long) m.get("away")).intValue(),
-                readSets((List<Object>) m.get("sets")), point, (String) m.get("period"), GameStatus.parse(m.get("status")));
+        GamePoints point =
+                p == null ? null : new GamePoints(((Long) p.get(0)).intValue(), ((Long) p.get(1)).intValue());
+        return new Scoreline(
+                ((Long) m.get("home")).intValue(),
+                ((Long) m.get("away")).intValue(),
+                readSets((List<Object>) m.get("sets")),
+                point,
+                (String) m.get("period"),
+                GameStatus.parse(m.get("status")));
     }
 
     private static Integer intOrNull(Object o) {

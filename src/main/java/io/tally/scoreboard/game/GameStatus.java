@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** Where a game stands (break: half time or a pause between periods). Any status may follow any other, so a scorer can correct a mistaken "final". */
 public enum GameStatus {
-    SCHEDULED, LIVE, BREAK, FINAL;
+    SCHEDULED,
+    LIVE,
+    BREAK,
+    FINAL;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

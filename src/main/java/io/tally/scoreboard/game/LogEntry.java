@@ -31,8 +31,19 @@ public record LogEntry(
     public static final String CLOCK = "clock";
     public static final String UNDO = "undo";
 
-    public LogEntry(long version, String at, String type, Side team, Integer points, Integer set, Integer score,
-                    String period, GameStatus status, Long undoes, Object previous, boolean undone) {
+    public LogEntry(
+            long version,
+            String at,
+            String type,
+            Side team,
+            Integer points,
+            Integer set,
+            Integer score,
+            String period,
+            GameStatus status,
+            Long undoes,
+            Object previous,
+            boolean undone) {
         this(version, at, type, team, points, set, score, period, status, undoes, previous, undone, null, null);
     }
 
@@ -41,6 +52,7 @@ public record LogEntry(
     }
 
     LogEntry markUndone() {
-        return new LogEntry(version, at, type, team, points, set, score, period, status, undoes, previous, true, action, ms);
+        return new LogEntry(
+                version, at, type, team, points, set, score, period, status, undoes, previous, true, action, ms);
     }
 }

@@ -33,7 +33,8 @@ public record NewGame(Sport sport, Team home, Team away, String period, GameStat
 
     private static Team team(Object value, String field) {
         if (value instanceof String) return new Team(Text.name(value, field), 0);
-        if (!(value instanceof Map<?, ?> m)) throw new InvalidInput(field + " must be a team name or {\"name\", \"short\", \"color\"}");
+        if (!(value instanceof Map<?, ?> m))
+            throw new InvalidInput(field + " must be a team name or {\"name\", \"short\", \"color\"}");
         String name = Text.name(m.get("name"), field + ".name");
         String shortName = m.get("short") == null ? null : shortName(m.get("short"), field + ".short");
         String color = m.get("color") == null ? null : color(m.get("color"), field + ".color");
@@ -47,17 +48,20 @@ public record NewGame(Sport sport, Team home, Team away, String period, GameStat
 
     static String shortName(Object value, String field) {
         String s = Text.label(value, field, false);
-        if (s.codePointCount(0, s.length()) > MAX_SHORT) throw new InvalidInput(field + " must be at most " + MAX_SHORT + " characters");
+        if (s.codePointCount(0, s.length()) > MAX_SHORT)
+            throw new InvalidInput(field + " must be at most " + MAX_SHORT + " characters");
         return s;
     }
 
     static String color(Object value, String field) {
-        if (!(value instanceof String s) || !COLOR.matcher(s).matches()) throw new InvalidInput(field + " must be a colour like \"#1d428a\"");
+        if (!(value instanceof String s) || !COLOR.matcher(s).matches())
+            throw new InvalidInput(field + " must be a colour like \"#1d428a\"");
         return s.toLowerCase(java.util.Locale.ROOT);
     }
 
     static String instant(Object value) {
-        if (!(value instanceof String s) || s.length() > 40) throw new InvalidInput("startsAt must be an ISO-8601 time like \"2026-12-02T19:00:00Z\"");
+        if (!(value instanceof String s) || s.length() > 40)
+            throw new InvalidInput("startsAt must be an ISO-8601 time like \"2026-12-02T19:00:00Z\"");
         try {
             return Instant.parse(s).toString();
         } catch (DateTimeParseException e) {
@@ -71,7 +75,20 @@ public record NewGame(Sport sport, Team home, Team away, String period, GameStat
         List<GameSet> sets = sport.hasSets() ? List.of(GameSet.EMPTY) : List.of();
         GamePoints point = sport.scoring() == Sport.Scoring.TENNIS ? GamePoints.LOVE : null;
         String p = period.isEmpty() && sport.hasSets() ? sport.periods().get(0) : period;
-        return new Game(id, sport.id(), home.withScore(0), away.withScore(0), sets, point, p,
-                sport.startClock(now.toEpochMilli()), startsAt, status, 1, at, at, List.of());
+        return new Game(
+                id,
+                sport.id(),
+                home.withScore(0),
+                away.withScore(0),
+                sets,
+                point,
+                p,
+                sport.startClock(now.toEpochMilli()),
+                startsAt,
+                status,
+                1,
+                at,
+                at,
+                List.of());
     }
 }

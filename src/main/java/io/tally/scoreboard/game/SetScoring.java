@@ -10,13 +10,14 @@ import java.util.List;
  * game turns final, when a team has won the sport's {@code setsToWin}.
  */
 final class SetScoring {
-    private SetScoring() {
-    }
+    private SetScoring() {}
 
     static Scoreline point(Sport sport, Scoreline s, Side side) {
         if (s.home() >= sport.setsToWin() || s.away() >= sport.setsToWin()) {
-            throw Rejected.conflict("match-over", "the match is decided (" + s.home() + "-" + s.away()
-                    + " in sets): undo the last point to correct it");
+            throw Rejected.conflict(
+                    "match-over",
+                    "the match is decided (" + s.home() + "-" + s.away()
+                            + " in sets): undo the last point to correct it");
         }
         List<GameSet> sets = new ArrayList<>(s.sets().isEmpty() ? List.of(GameSet.EMPTY) : s.sets());
         int current = sets.size() - 1;

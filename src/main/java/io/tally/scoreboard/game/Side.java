@@ -2,7 +2,8 @@ package io.tally.scoreboard.game;
 
 /** The two teams of a game. */
 public enum Side {
-    HOME, AWAY;
+    HOME,
+    AWAY;
 
     public String wire() {
         return this == HOME ? "home" : "away";

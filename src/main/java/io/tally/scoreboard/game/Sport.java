@@ -13,11 +13,20 @@ import java.util.List;
  * @param scoring   points (a running total), or points within sets (volleyball), or tennis
  * @param setsToWin for set sports: sets needed to win the match (best of {@code 2 * setsToWin - 1})
  */
-public record Sport(String id, String name, List<Integer> buttons, List<String> periods, ClockRule clock,
-                    Scoring scoring, int setsToWin, boolean freeScoring) {
+public record Sport(
+        String id,
+        String name,
+        List<Integer> buttons,
+        List<String> periods,
+        ClockRule clock,
+        Scoring scoring,
+        int setsToWin,
+        boolean freeScoring) {
 
     public enum Scoring {
-        POINTS, VOLLEYBALL, TENNIS;
+        POINTS,
+        VOLLEYBALL,
+        TENNIS;
 
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -25,8 +34,7 @@ public record Sport(String id, String name, List<Integer> buttons, List<String> 
     }
 
     /** The clock a sport uses: which way it counts and how long a period is (null: no fixed length). */
-    public record ClockRule(GameClock.Direction direction, Long periodMs) {
-    }
+    public record ClockRule(GameClock.Direction direction, Long periodMs) {}
 
     public Sport {
         buttons = List.copyOf(buttons);

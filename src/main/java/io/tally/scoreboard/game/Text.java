@@ -5,8 +5,7 @@ final class Text {
     static final int MAX_NAME = 60;
     static final int MAX_LABEL = 40;
 
-    private Text() {
-    }
+    private Text() {}
 
     static String name(Object value, String field) {
         return check(value, field, MAX_NAME, false);
@@ -20,9 +19,11 @@ final class Text {
         if (!(value instanceof String raw)) throw new InvalidInput(field + " must be a string");
         String s = raw.strip();
         if (s.isEmpty() && !allowEmpty) throw new InvalidInput(field + " must not be empty");
-        if (s.codePointCount(0, s.length()) > max) throw new InvalidInput(field + " must be at most " + max + " characters");
+        if (s.codePointCount(0, s.length()) > max)
+            throw new InvalidInput(field + " must be at most " + max + " characters");
         for (int i = 0; i < s.length(); i++) {
-            if (Character.isISOControl(s.charAt(i))) throw new InvalidInput(field + " must not contain control characters");
+            if (Character.isISOControl(s.charAt(i)))
+                throw new InvalidInput(field + " must not contain control characters");
         }
         return s;
     }

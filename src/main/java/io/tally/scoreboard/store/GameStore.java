@@ -1,7 +1,6 @@
 package io.tally.scoreboard.store;
 
 import io.tally.scoreboard.game.Game;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;

@@ -1,12 +1,11 @@
 package io.tally.scoreboard.store;
 
 import io.tally.scoreboard.game.Game;
-
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.ArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,7 +23,9 @@ public final class MemoryGameStore implements GameStore {
     @Override
     public List<Game> list(int limit) {
         return games.values().stream()
-                .sorted(Comparator.comparing(Game::created).thenComparing(Game::id).reversed())
+                .sorted(Comparator.comparing(Game::created)
+                        .thenComparing(Game::id)
+                        .reversed())
                 .limit(limit)
                 .toList();
     }

@@ -8,8 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Idempotency records of one instance, expired lazily (swept every few hundred claims). */
 public final class MemoryIdempotencyStore implements IdempotencyStore {
-    private record Entry(StoredResponse response, long expiresAt) {
-    }
+    private record Entry(StoredResponse response, long expiresAt) {}
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicInteger claims = new AtomicInteger();

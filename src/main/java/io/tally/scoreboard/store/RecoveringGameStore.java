@@ -2,7 +2,6 @@ package io.tally.scoreboard.store;
 
 import io.tally.concurrent.DaemonThreads;
 import io.tally.scoreboard.game.Game;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,8 +41,8 @@ public final class RecoveringGameStore implements GameStore {
     private final Map<String, Copy> known;
 
     /** A game as this instance last saw it, with its recorded writes (null: not seen), offered back together. */
-    private record Copy(Game game, String writes) {
-    }
+    private record Copy(Game game, String writes) {}
+
     private final ScheduledExecutorService checker;
     private final AtomicBoolean checkQueued = new AtomicBoolean();
     private volatile String epoch;
@@ -58,7 +57,8 @@ public final class RecoveringGameStore implements GameStore {
     }
 
     /** @param alsoOffer offers what else this instance remembers (idempotency records); returns how many went back */
-    RecoveringGameStore(RedisGameStore redis, int remembered, long checkMillis, long windowMillis, IntSupplier alsoOffer) {
+    RecoveringGameStore(
+            RedisGameStore redis, int remembered, long checkMillis, long windowMillis, IntSupplier alsoOffer) {
         this.redis = redis;
         this.alsoOffer = alsoOffer;
         this.windowMillis = windowMillis;
@@ -171,8 +171,9 @@ public final class RecoveringGameStore implements GameStore {
         List<String> keep = new ArrayList<>();
         if (c.windowLeftMillis() <= 0) {
             forgetAllBut(keep);
-            LOG.warning("Redis lost its data (store epoch " + before + " is now " + c.epoch() + ") and its restore window "
-                    + "closed before this instance noticed: its copies of " + mine.size() + " games are not merged");
+            LOG.warning("Redis lost its data (store epoch " + before + " is now " + c.epoch()
+                    + ") and its restore window " + "closed before this instance noticed: its copies of " + mine.size()
+                    + " games are not merged");
             return;
         }
         int stored = 0;
@@ -197,7 +198,10 @@ public final class RecoveringGameStore implements GameStore {
                 + " games from this instance's memory: " + stored + " restored, " + older + " already as new in Redis"
                 + "; " + answers + " idempotent answers put back"
                 + (late.isEmpty() ? "" : ", " + late.size() + " too late (not merged): " + first(late))
-                + (divergent.isEmpty() ? "" : ", " + divergent.size() + " with the same version but other content (kept Redis's): " + first(divergent)));
+                + (divergent.isEmpty()
+                        ? ""
+                        : ", " + divergent.size() + " with the same version but other content (kept Redis's): "
+                                + first(divergent)));
     }
 
     private void forgetAllBut(List<String> ids) {
@@ -214,7 +218,8 @@ public final class RecoveringGameStore implements GameStore {
     private void remember(Game g, String writes) {
         synchronized (known) {
             Copy had = known.get(g.id());
-            if (had == null || had.game().version() < g.version()
+            if (had == null
+                    || had.game().version() < g.version()
                     || (had.game().version() == g.version() && writes != null)) {
                 known.put(g.id(), new Copy(g, writes != null ? writes : had == null ? null : had.writes()));
             }

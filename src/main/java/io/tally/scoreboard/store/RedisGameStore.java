@@ -1,19 +1,18 @@
 package io.tally.scoreboard.store;
 
-import io.tally.redis.RedisTarget;
 import io.tally.json.Json;
 import io.tally.json.JsonWriter;
+import io.tally.redis.RedisTarget;
 import io.tally.scoreboard.game.Game;
 import io.tally.scoreboard.game.GameJson;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Games in Redis, shared by every instance. Four keys under one hash tag ({@code {games}}), so in
@@ -107,14 +106,17 @@ public final class RedisGameStore implements GameStore {
             return 1""";
 
     /** A game as read with the restore state: {@code locked} while it is being restored. */
-    record Read(Game game, boolean locked, long windowLeftMillis, String epoch, String writes) {
-    }
+    record Read(Game game, boolean locked, long windowLeftMillis, String epoch, String writes) {}
 
     /** The store's epoch and how long its restore window stays open (0 or less: closed). */
-    record Check(String epoch, long windowLeftMillis) {
-    }
+    record Check(String epoch, long windowLeftMillis) {}
 
-    enum Offer { STORED, OLDER, DIVERGENT, LATE }
+    enum Offer {
+        STORED,
+        OLDER,
+        DIVERGENT,
+        LATE
+    }
 
     private final UnifiedJedis redis;
     private final RedisTarget endpoint;
@@ -160,7 +162,9 @@ public final class RedisGameStore implements GameStore {
     @Override
     public boolean create(Game game) {
         long createdMillis = Instant.parse(game.created()).toEpochMilli();
-        Object r = call(() -> redis.eval(CREATE, List.of(versions, states, index),
+        Object r = call(() -> redis.eval(
+                CREATE,
+                List.of(versions, states, index),
                 List.of(game.id(), Long.toString(game.version()), encode(game), Long.toString(createdMillis))));
         return Long.valueOf(1).equals(r);
     }
@@ -168,9 +172,17 @@ public final class RedisGameStore implements GameStore {
     /** @throws StoreRestoringException while the game is being restored */
     @Override
     public boolean replace(long expectedVersion, Game next, String record, String forget) {
-        Object r = call(() -> redis.eval(REPLACE, List.of(versions, states, restoring, applied),
-                List.of(next.id(), Long.toString(expectedVersion), Long.toString(next.version()), encode(next),
-                        record == null ? "" : record, forget == null ? "" : forget, Integer.toString(APPLIED_KEEP))));
+        Object r = call(() -> redis.eval(
+                REPLACE,
+                List.of(versions, states, restoring, applied),
+                List.of(
+                        next.id(),
+                        Long.toString(expectedVersion),
+                        Long.toString(next.version()),
+                        encode(next),
+                        record == null ? "" : record,
+                        forget == null ? "" : forget,
+                        Integer.toString(APPLIED_KEEP))));
         if (r instanceof List<?> locked) throw restoring(next.id(), number(locked.get(1)));
         return Long.valueOf(1).equals(r);
     }
@@ -189,12 +201,15 @@ public final class RedisGameStore implements GameStore {
         List<?> r = (List<?>) call(() -> redis.eval(READ, List.of(states, restoring, epoch, applied), List.of(id)));
         String json = (String) r.get(0);
         String writes = r.size() > 4 && r.get(4) instanceof String w ? w : "";
-        return new Read(json == null ? null : decode(json), number(r.get(1)) == 1, number(r.get(2)), (String) r.get(3), writes);
+        return new Read(
+                json == null ? null : decode(json), number(r.get(1)) == 1, number(r.get(2)), (String) r.get(3), writes);
     }
 
     /** See {@link #CHECK}: {@code known} is the epoch this instance last saw, or null. */
     Check check(String known, String fresh, long windowMillis) {
-        List<?> r = (List<?>) call(() -> redis.eval(CHECK, List.of(epoch, windowed, restoring),
+        List<?> r = (List<?>) call(() -> redis.eval(
+                CHECK,
+                List.of(epoch, windowed, restoring),
                 List.of(known == null ? "" : known, fresh, Long.toString(windowMillis))));
         return new Check((String) r.get(0), number(r.get(1)));
     }
@@ -202,8 +217,15 @@ public final class RedisGameStore implements GameStore {
     /** Offers this instance's copy of a game to the restore window of {@code epochSeen}. */
     Offer offer(Game game, String epochSeen, String writes) {
         long createdMillis = Instant.parse(game.created()).toEpochMilli();
-        Object r = call(() -> redis.eval(OFFER, List.of(versions, states, index, epoch, restoring, applied),
-                List.of(game.id(), Long.toString(game.version()), encode(game), Long.toString(createdMillis), epochSeen,
+        Object r = call(() -> redis.eval(
+                OFFER,
+                List.of(versions, states, index, epoch, restoring, applied),
+                List.of(
+                        game.id(),
+                        Long.toString(game.version()),
+                        encode(game),
+                        Long.toString(createdMillis),
+                        epochSeen,
                         writes == null ? "" : writes)));
         return switch ((int) number(r)) {
             case 1 -> Offer.STORED;
@@ -238,9 +260,11 @@ public final class RedisGameStore implements GameStore {
         try {
             long n = redis.hlen(versions);
             // No host names here: the status endpoint is public.
-            return new StoreHealth(true, mode(), (n == 1 ? "1 game" : n + " games") + " in Redis" + (endpoint.tls() ? " (TLS)" : ""));
+            return new StoreHealth(
+                    true, mode(), (n == 1 ? "1 game" : n + " games") + " in Redis" + (endpoint.tls() ? " (TLS)" : ""));
         } catch (JedisException e) {
-            return new StoreHealth(false, mode(), "Redis unreachable (" + e.getClass().getSimpleName() + ")");
+            return new StoreHealth(
+                    false, mode(), "Redis unreachable (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -265,7 +289,8 @@ public final class RedisGameStore implements GameStore {
         try {
             return command.get();
         } catch (JedisException e) {
-            throw new StoreUnavailableException("Redis is unavailable: " + e.getClass().getSimpleName(), e);
+            throw new StoreUnavailableException(
+                    "Redis is unavailable: " + e.getClass().getSimpleName(), e);
         }
     }
 }

@@ -1,8 +1,5 @@
 package io.tally.scoreboard.store;
 
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.SetParams;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * Idempotency records in Redis ({@code PREFIX:idem:KEY}, one string each, expiring), so a POST retried
@@ -32,8 +31,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
             return 1""";
 
-    private record Remembered(String encoded, long expiresAtMillis) {
-    }
+    private record Remembered(String encoded, long expiresAtMillis) {}
 
     private final UnifiedJedis redis;
     private final String prefix;
@@ -61,7 +59,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         String k = prefix + key;
         String pending = StoredResponse.pending(fingerprint).encode();
         for (int attempt = 0; attempt < 3; attempt++) {
-            String ok = RedisGameStore.call(() -> redis.set(k, pending, SetParams.setParams().nx().px(pendingTtl.toMillis())));
+            String ok = RedisGameStore.call(
+                    () -> redis.set(k, pending, SetParams.setParams().nx().px(pendingTtl.toMillis())));
             if ("OK".equals(ok)) return Optional.empty();
             String existing = RedisGameStore.call(() -> redis.get(k));
             if (existing != null) return Optional.of(StoredResponse.decode(existing));
@@ -73,7 +72,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     @Override
     public void complete(String key, StoredResponse response, Duration ttl) {
         String encoded = response.encode();
-        RedisGameStore.call(() -> redis.set(prefix + key, encoded, SetParams.setParams().px(ttl.toMillis())));
+        RedisGameStore.call(
+                () -> redis.set(prefix + key, encoded, SetParams.setParams().px(ttl.toMillis())));
         synchronized (recent) {
             recent.remove(key);
             recent.put(key, new Remembered(encoded, clock.millis() + ttl.toMillis()));
@@ -96,8 +96,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         for (Map.Entry<String, Remembered> e : mine) {
             long left = e.getValue().expiresAtMillis() - now;
             if (left <= 0) continue;
-            Object r = RedisGameStore.call(() -> redis.eval(OFFER, List.of(prefix + e.getKey()),
-                    List.of(e.getValue().encoded(), Long.toString(left))));
+            Object r = RedisGameStore.call(() -> redis.eval(
+                    OFFER, List.of(prefix + e.getKey()), List.of(e.getValue().encoded(), Long.toString(left))));
             if (Long.valueOf(1).equals(r)) stored++;
         }
         return stored;

@@ -1,17 +1,16 @@
 package io.tally.scoreboard.store;
 
+import static io.tally.scoreboard.store.RedisGameStore.call;
+
 import io.tally.json.Json;
 import io.tally.json.JsonWriter;
-import redis.clients.jedis.UnifiedJedis;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static io.tally.scoreboard.store.RedisGameStore.call;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Scorer tokens in Redis, shared by every instance, under one hash tag ({@code {scorers}}) so the
@@ -48,7 +47,9 @@ public final class RedisScorerStore implements ScorerStore {
 
     @Override
     public boolean add(Scorer scorer, String digest, int max) {
-        Object r = call(() -> redis.eval(ADD, List.of(digests, ids, gamePrefix + scorer.game()),
+        Object r = call(() -> redis.eval(
+                ADD,
+                List.of(digests, ids, gamePrefix + scorer.game()),
                 List.of(digest, scorer.id(), encode(scorer), Integer.toString(max))));
         return Long.valueOf(1).equals(r);
     }
@@ -67,7 +68,8 @@ public final class RedisScorerStore implements ScorerStore {
         List<String> keys = found.stream().filter(d -> d != null).toList();
         if (keys.isEmpty()) return List.of();
         List<Scorer> out = new ArrayList<>();
-        for (String json : call(() -> redis.hmget(digests, keys.toArray(String[]::new)))) if (json != null) out.add(decode(json));
+        for (String json : call(() -> redis.hmget(digests, keys.toArray(String[]::new))))
+            if (json != null) out.add(decode(json));
         out.sort(Comparator.comparing(Scorer::created));
         return out;
     }
@@ -94,6 +96,7 @@ public final class RedisScorerStore implements ScorerStore {
 
     private static Scorer decode(String json) {
         Map<String, Object> m = Json.parseObject(json, 4);
-        return new Scorer((String) m.get("id"), (String) m.get("game"), (String) m.get("label"), (String) m.get("created"));
+        return new Scorer(
+                (String) m.get("id"), (String) m.get("game"), (String) m.get("label"), (String) m.get("created"));
     }
 }

@@ -5,5 +5,4 @@ package io.tally.scoreboard.store;
  * {@code game} it may score, a {@code label} the admin chose and when it was created. The token itself
  * is never stored, only its SHA-256 digest, which is the key it is found by.
  */
-public record Scorer(String id, String game, String label, String created) {
-}
+public record Scorer(String id, String game, String label, String created) {}

@@ -4,7 +4,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +31,8 @@ public final class GamePageServlet extends HttpServlet {
     private static final Pattern RELATIVE = Pattern.compile("(\\s(?:href|src)=\")(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)");
 
     private final Function<String, Optional<Map<String, Object>>> games;
-    private String before;  // game.html up to the meta block
-    private String after;   // and after it
+    private String before; // game.html up to the meta block
+    private String after; // and after it
     private String afterEmbed;
 
     /** {@code games}: a game's JSON by id, empty when there is no such game. */
@@ -63,7 +62,9 @@ public final class GamePageServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         boolean embed = EMBED_PATH.equals(request.getServletPath());
-        String raw = request.getPathInfo() == null ? request.getParameter("id") : request.getPathInfo().substring(1);
+        String raw = request.getPathInfo() == null
+                ? request.getParameter("id")
+                : request.getPathInfo().substring(1);
         String id = normalise(raw);
         boolean bare = raw == null && "/game.html".equals(request.getServletPath()); // the file itself, no game named
         String meta;

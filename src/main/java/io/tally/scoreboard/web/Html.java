@@ -2,8 +2,7 @@ package io.tally.scoreboard.web;
 
 /** Text made safe for HTML element content and quoted attribute values. */
 final class Html {
-    private Html() {
-    }
+    private Html() {}
 
     static String escape(String s) {
         StringBuilder out = new StringBuilder(s.length() + 16);

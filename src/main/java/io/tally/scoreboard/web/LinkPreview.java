@@ -17,8 +17,7 @@ final class LinkPreview {
     private static final DateTimeFormatter START = DateTimeFormatter.ofPattern("EEE d MMM, HH:mm 'UTC'", Locale.ENGLISH)
             .withZone(ZoneOffset.UTC);
 
-    private LinkPreview() {
-    }
+    private LinkPreview() {}
 
     /** Tags for a page that shows no particular game (unknown, or the store is unreachable). */
     static String generic(boolean embed) {
@@ -47,9 +46,10 @@ final class LinkPreview {
                 String starts = startsAt(game.get("startsAt"));
                 d.append(starts == null ? " · Scheduled" : " · Starts " + starts);
             }
-            default -> { }
+            default -> {}
         }
-        if (game.get("period") instanceof String p && !p.isBlank() && !"scheduled".equals(status)) d.append(" · ").append(p);
+        if (game.get("period") instanceof String p && !p.isBlank() && !"scheduled".equals(status))
+            d.append(" · ").append(p);
         return d.append(" · live score on ").append(SITE).toString();
     }
 

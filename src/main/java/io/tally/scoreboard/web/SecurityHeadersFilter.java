@@ -7,7 +7,6 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.Locale;
 
@@ -34,7 +33,8 @@ public final class SecurityHeadersFilter implements Filter {
     }
 
     @Override
-    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse resp = (HttpServletResponse) response;
         if (isEmbed(req) && embed.allowed()) {
@@ -50,7 +50,8 @@ public final class SecurityHeadersFilter implements Filter {
         resp.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
         // TLS ends at the load balancer: HSTS only when the client's request really was HTTPS.
         String proto = req.getHeader("X-Forwarded-Proto");
-        if (request.isSecure() || (proto != null && proto.trim().toLowerCase(Locale.ROOT).startsWith("https"))) {
+        if (request.isSecure()
+                || (proto != null && proto.trim().toLowerCase(Locale.ROOT).startsWith("https"))) {
             resp.setHeader("Strict-Transport-Security", "max-age=31536000");
         }
         chain.doFilter(request, response);

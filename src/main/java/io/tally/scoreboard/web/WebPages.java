@@ -4,7 +4,6 @@ import io.tally.config.Settings;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
-
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
@@ -12,11 +11,11 @@ import java.util.function.Function;
 
 /** The viewer-facing web parts: the security headers on everything, and the game pages. */
 public final class WebPages {
-    private WebPages() {
-    }
+    private WebPages() {}
 
     /** {@code games}: a game's JSON by id, empty when there is no such game. */
-    public static void install(ServletContext ctx, Settings settings, Function<String, Optional<Map<String, Object>>> games) {
+    public static void install(
+            ServletContext ctx, Settings settings, Function<String, Optional<Map<String, Object>>> games) {
         EmbedAncestors embed = EmbedAncestors.parse(settings.string("TALLY_EMBED_ORIGINS", null));
         FilterRegistration.Dynamic headers = ctx.addFilter("tally-security-headers", new SecurityHeadersFilter(embed));
         headers.setAsyncSupported(true);

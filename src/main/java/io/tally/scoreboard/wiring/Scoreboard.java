@@ -1,14 +1,14 @@
 package io.tally.scoreboard.wiring;
 
-import io.tally.scoreboard.GameNotFound;
-import io.tally.scoreboard.RoomFeed;
-import io.tally.scoreboard.SampleGame;
-import io.tally.scoreboard.GameConflation;
-import io.tally.scoreboard.Scorekeeper;
-import io.tally.redis.RedisTarget;
 import io.tally.config.Settings;
 import io.tally.realtime.Realtime;
 import io.tally.realtime.RealtimeStatus;
+import io.tally.redis.RedisTarget;
+import io.tally.scoreboard.GameConflation;
+import io.tally.scoreboard.GameNotFound;
+import io.tally.scoreboard.RoomFeed;
+import io.tally.scoreboard.SampleGame;
+import io.tally.scoreboard.Scorekeeper;
 import io.tally.scoreboard.api.AdminToken;
 import io.tally.scoreboard.api.ApiServlet;
 import io.tally.scoreboard.api.ApiSettings;
@@ -16,12 +16,11 @@ import io.tally.scoreboard.api.RealtimeReport;
 import io.tally.scoreboard.api.StatusReport;
 import io.tally.scoreboard.api.WriteLimiter;
 import io.tally.scoreboard.game.Game;
-import io.tally.scoreboard.store.Stores;
 import io.tally.scoreboard.game.GameJson;
+import io.tally.scoreboard.store.Stores;
 import io.tally.scoreboard.web.WebPages;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -45,10 +44,10 @@ public final class Scoreboard {
      * without a token refuses to start instead.
      */
     public static final String GENERATE_TOKEN_PARAMETER = "io.tally.generate-admin-token";
+
     private static final Logger LOG = Logger.getLogger(Scoreboard.class.getName());
 
-    private Scoreboard() {
-    }
+    private Scoreboard() {}
 
     public static AutoCloseable install(ServletContext ctx, Realtime realtime, Settings settings) {
         return install(ctx, realtime, settings, System.out);
@@ -58,14 +57,13 @@ public final class Scoreboard {
         Clock clock = Clock.systemUTC();
         ApiSettings api = ApiSettings.from(settings);
         String redisUrl = settings.string("REDIS_URL", null);
-        AdminToken token = adminToken(settings, "true".equals(ctx.getInitParameter(GENERATE_TOKEN_PARAMETER)),
-                redisUrl != null, console);
+        AdminToken token = adminToken(
+                settings, "true".equals(ctx.getInitParameter(GENERATE_TOKEN_PARAMETER)), redisUrl != null, console);
         boolean sample = settings.bool("TALLY_SAMPLE_GAME", redisUrl == null);
-        RedisTarget redis = redisUrl == null ? null : RedisTarget.parse(redisUrl, settings.bool("REDIS_CLUSTER", false));
+        RedisTarget redis =
+                redisUrl == null ? null : RedisTarget.parse(redisUrl, settings.bool("REDIS_CLUSTER", false));
         boolean tls = redis != null && redis.tls();
-        Stores stores = redis == null
-                ? Stores.memory(clock)
-                : redisStores(redis, settings);
+        Stores stores = redis == null ? Stores.memory(clock) : redisStores(redis, settings);
 
         Scorekeeper scorekeeper = new Scorekeeper(stores.games(), RoomFeed.of(realtime::publish, realtime::tip), clock);
         if (sample) SampleGame.seed(scorekeeper, clock);
@@ -74,7 +72,11 @@ public final class Scoreboard {
         realtime.countViewers(room -> room.equals(Scorekeeper.GAMES_ROOM) || room.startsWith(Game.roomOf("")));
         realtime.conflate(room -> room.startsWith(Game.roomOf("")), new GameConflation());
 
-        StatusReport status = new StatusReport(stores.games(), tls, () -> report(realtime.status(), tls), version(ctx),
+        StatusReport status = new StatusReport(
+                stores.games(),
+                tls,
+                () -> report(realtime.status(), tls),
+                version(ctx),
                 realtime.config().instanceId());
         WriteLimiter limiter = new WriteLimiter(api.writesPerSecond(), api.writeBurst(), System::nanoTime);
 
@@ -86,8 +88,10 @@ public final class Scoreboard {
             }
         });
 
-        ServletRegistration.Dynamic apiServlet = ctx.addServlet("tally-api",
-                new ApiServlet(scorekeeper, token, api, limiter, stores.idempotency(), stores.scorers(), status, clock));
+        ServletRegistration.Dynamic apiServlet = ctx.addServlet(
+                "tally-api",
+                new ApiServlet(
+                        scorekeeper, token, api, limiter, stores.idempotency(), stores.scorers(), status, clock));
         apiServlet.addMapping("/api/*");
         ctx.addServlet("tally-readyz", status).addMapping("/readyz");
         LOG.info("Scoreboard ready: store " + stores.games().health().mode() + (sample ? ", sample game on" : ""));
@@ -100,8 +104,9 @@ public final class Scoreboard {
         long fallback = Stores.defaultRestoreMillis(check, timeout);
         int restore = settings.integer("TALLY_STORE_RESTORE_MS", (int) Math.min(fallback, 3_600_000), 100, 3_600_000);
         if (restore < check + timeout) {
-            LOG.warning("TALLY_STORE_RESTORE_MS (" + restore + ") is shorter than TALLY_STORE_CHECK_MS + TALLY_REDIS_TIMEOUT_MS ("
-                    + (check + timeout) + "): after Redis loses its data, an instance may notice too late to offer its games");
+            LOG.warning("TALLY_STORE_RESTORE_MS (" + restore
+                    + ") is shorter than TALLY_STORE_CHECK_MS + TALLY_REDIS_TIMEOUT_MS (" + (check + timeout)
+                    + "): after Redis loses its data, an instance may notice too late to offer its games");
         }
         return Stores.redis(redis, settings.string("TALLY_REDIS_PREFIX", "tally"), timeout, check, restore);
     }
@@ -115,17 +120,20 @@ public final class Scoreboard {
         String configured = settings.string("TALLY_ADMIN_TOKEN", null);
         if (configured != null) return new AdminToken(configured);
         if (!generate) {
-            String why = "TALLY_ADMIN_TOKEN is not set: Tally does not start without the scorers' token. Set it to a secret "
-                    + "of at least " + AdminToken.MIN_LENGTH + " characters as an environment property (Elastic Beanstalk: "
-                    + "Configuration > Updates, monitoring, and logging > Environment properties, or `eb setenv TALLY_ADMIN_TOKEN=...`; "
-                    + "elsewhere an environment variable or JVM system property).";
+            String why =
+                    "TALLY_ADMIN_TOKEN is not set: Tally does not start without the scorers' token. Set it to a secret "
+                            + "of at least " + AdminToken.MIN_LENGTH
+                            + " characters as an environment property (Elastic Beanstalk: "
+                            + "Configuration > Updates, monitoring, and logging > Environment properties, or `eb setenv TALLY_ADMIN_TOKEN=...`; "
+                            + "elsewhere an environment variable or JVM system property).";
             LOG.severe(why);
             throw new IllegalStateException(why);
         }
         if (shared) {
             // Instances sharing Redis should share one token; each generated one works only on its own instance.
-            LOG.warning("TALLY_ADMIN_TOKEN is not set: this instance generated its own scorer token (printed on the console); "
-                    + "instances sharing Redis will not accept each other's. Set TALLY_ADMIN_TOKEN.");
+            LOG.warning(
+                    "TALLY_ADMIN_TOKEN is not set: this instance generated its own scorer token (printed on the console); "
+                            + "instances sharing Redis will not accept each other's. Set TALLY_ADMIN_TOKEN.");
         }
         String generated = AdminToken.generate();
         console.println();

@@ -1,14 +1,13 @@
 package io.tally.doctor.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.doctor.Findings;
 import io.tally.doctor.cli.ConnectionBurst.Refusal;
 import io.tally.doctor.cli.DoctorCli.Result;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The capacity check's verdict on a burst, and who answered a refusal. */
 class ConnectionBurstTest {
@@ -16,12 +15,16 @@ class ConnectionBurstTest {
     void everythingOpenAndAnsweredPasses() {
         Result r = ConnectionBurst.verdict(50, 50, List.of(), List.of());
         assertEquals("pass", r.status());
-        assertTrue(r.details().get(0).startsWith("50 of 50 extra WebSockets opened"), r.details().toString());
+        assertTrue(
+                r.details().get(0).startsWith("50 of 50 extra WebSockets opened"),
+                r.details().toString());
     }
 
     @Test
     void proxyErrorPagesMeanNginxRanOutOfConnections() {
-        List<Refusal> refused = List.of(new Refusal(500, Answerer.NGINX, null), new Refusal(500, Answerer.NGINX, null),
+        List<Refusal> refused = List.of(
+                new Refusal(500, Answerer.NGINX, null),
+                new Refusal(500, Answerer.NGINX, null),
                 new Refusal(502, Answerer.BALANCER, null));
         Result r = ConnectionBurst.verdict(50, 14, refused, List.of(new Refusal(502, Answerer.BALANCER, null)));
         assertEquals("fail", r.status());

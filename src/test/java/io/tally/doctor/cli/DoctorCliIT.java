@@ -1,37 +1,43 @@
 package io.tally.doctor.cli;
 
-import io.tally.testing.TallyServer;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tally.testing.TallyServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The command-line doctor against the embedded server: its lines and its exit status. */
 class DoctorCliIT {
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = DoctorCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit = DoctorCli.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void aHealthySingleInstancePassesEveryCheckAndExitsZero() {
-        try (TallyServer server = TallyServer.start(Map.of("TALLY_INSTANCE_ID", "cli-1", "TALLY_HEARTBEAT_MS", "1000"))) {
+        try (TallyServer server =
+                TallyServer.start(Map.of("TALLY_INSTANCE_ID", "cli-1", "TALLY_HEARTBEAT_MS", "1000"))) {
             Run r = run("--idle", "2", "--hold", "2", server.baseUrl());
             assertEquals(0, r.exit(), r.out() + r.err());
-            for (String id : new String[] {"websocket", "polling", "instances", "rtt", "capacity", "idle", "platform", "config", "redis", "tls"}) {
-                assertTrue(r.out().lines().anyMatch(l -> l.matches("PASS\\s+" + id + "\\s+.*")), id + " should pass:\n" + r.out());
+            for (String id : new String[] {
+                "websocket", "polling", "instances", "rtt", "capacity", "idle", "platform", "config", "redis", "tls"
+            }) {
+                assertTrue(
+                        r.out().lines().anyMatch(l -> l.matches("PASS\\s+" + id + "\\s+.*")),
+                        id + " should pass:\n" + r.out());
             }
             assertTrue(r.out().contains("welcomed by instance cli-1"), r.out());
             assertTrue(r.out().contains("50 extra WebSockets opened at once"), r.out());
@@ -46,7 +52,9 @@ class DoctorCliIT {
             Run r = run("--json", "--idle", "0", "--hold", "0", "--burst", "0", server.baseUrl());
             assertEquals(0, r.exit(), r.out());
             assertTrue(r.out().contains("{\"id\":\"websocket\",\"status\":\"pass\""), r.out());
-            assertTrue(r.out().contains("{\"id\":\"idle\",\"status\":\"warn\""), "skipped idle check is a warning: " + r.out());
+            assertTrue(
+                    r.out().contains("{\"id\":\"idle\",\"status\":\"warn\""),
+                    "skipped idle check is a warning: " + r.out());
             assertTrue(r.out().contains("{\"id\":\"platform\",\"status\":\"warn\",\"summary\":\"Skipped"), r.out());
             assertTrue(r.out().contains("{\"id\":\"capacity\",\"status\":\"warn\",\"summary\":\"Skipped"), r.out());
         }

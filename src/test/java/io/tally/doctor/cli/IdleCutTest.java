@@ -1,13 +1,13 @@
 package io.tally.doctor.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.doctor.Findings;
 import io.tally.doctor.cli.DoctorCli.Result;
 import io.tally.doctor.cli.IdleCut.Outcome;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The platform check's verdict on how a silent request ended, against the timeouts Tally was told. */
 class IdleCutTest {
@@ -23,7 +23,9 @@ class IdleCutTest {
         assertNull(r.fix());
         Result shortHold = verdict(5, new Outcome(200, Answerer.TALLY, 5_010, null));
         assertEquals("pass", shortHold.status());
-        assertTrue(shortHold.details().stream().anyMatch(d -> d.contains("--hold 65")), shortHold.details().toString());
+        assertTrue(
+                shortHold.details().stream().anyMatch(d -> d.contains("--hold 65")),
+                shortHold.details().toString());
     }
 
     @Test
@@ -61,6 +63,9 @@ class IdleCutTest {
         Result old = verdict(65, new Outcome(404, Answerer.TALLY, 20, "no such doctor endpoint"));
         assertEquals("warn", old.status());
         assertTrue(old.fix().contains("older ones lack /doctor/api/hold"), old.fix());
-        assertEquals("warn", verdict(65, new Outcome(0, null, 15, "cannot connect (refused)")).status());
+        assertEquals(
+                "warn",
+                verdict(65, new Outcome(0, null, 15, "cannot connect (refused)"))
+                        .status());
     }
 }

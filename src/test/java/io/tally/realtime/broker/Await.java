@@ -6,13 +6,13 @@ import java.util.function.Supplier;
 
 /** Polls a condition until a deadline: tests wait for what they expect, never for a fixed time. */
 public final class Await {
-    private Await() {
-    }
+    private Await() {}
 
     public static void until(Duration timeout, BooleanSupplier condition, Supplier<String> failure) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + timeout + ": " + failure.get());
+            if (System.nanoTime() > deadline)
+                throw new AssertionError("timed out after " + timeout + ": " + failure.get());
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {

@@ -1,21 +1,20 @@
 package io.tally.realtime.broker;
 
-import io.tally.realtime.Position;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tally.realtime.Position;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * What every {@link Broker} promises, as one suite each implementation runs (as Socket.IO runs one
@@ -87,9 +86,11 @@ public abstract class BrokerContract {
         List<Position> ps = publish(room, 10);
         History h = broker.history(room, ps.get(3), 100);
         assertFalse(h.isReset());
-        assertEquals(IntStream.rangeClosed(5, 10).mapToObj(BrokerContract::json).toList(),
+        assertEquals(
+                IntStream.rangeClosed(5, 10).mapToObj(BrokerContract::json).toList(),
                 h.messages().stream().map(Message::payload).toList());
-        assertEquals(ps.subList(4, 10), h.messages().stream().map(Message::position).toList());
+        assertEquals(
+                ps.subList(4, 10), h.messages().stream().map(Message::position).toList());
         assertEquals(ps.get(9), h.tip());
     }
 
@@ -99,7 +100,8 @@ public abstract class BrokerContract {
         Position start = broker.tip(room);
         publish(room, 5);
         History h = broker.history(room, start, 100);
-        assertEquals(IntStream.rangeClosed(1, 5).mapToObj(BrokerContract::json).toList(),
+        assertEquals(
+                IntStream.rangeClosed(1, 5).mapToObj(BrokerContract::json).toList(),
                 h.messages().stream().map(Message::payload).toList());
     }
 
@@ -119,9 +121,13 @@ public abstract class BrokerContract {
         Position start = broker.tip(room);
         publish(room, 7);
         History first = broker.history(room, start, 3);
-        assertEquals(List.of(json(1), json(2), json(3)), first.messages().stream().map(Message::payload).toList());
+        assertEquals(
+                List.of(json(1), json(2), json(3)),
+                first.messages().stream().map(Message::payload).toList());
         History next = broker.history(room, first.messages().get(2).position(), 3);
-        assertEquals(List.of(json(4), json(5), json(6)), next.messages().stream().map(Message::payload).toList());
+        assertEquals(
+                List.of(json(4), json(5), json(6)),
+                next.messages().stream().map(Message::payload).toList());
     }
 
     @Test
@@ -150,11 +156,13 @@ public abstract class BrokerContract {
         History fromStart = broker.history(room, start, 10);
         assertEquals(History.HISTORY_TRIMMED, fromStart.resetReason());
         assertEquals(ps.get(OVERFLOW - 1), fromStart.tip());
-        assertEquals(History.HISTORY_TRIMMED, broker.history(room, ps.get(0), 10).resetReason());
+        assertEquals(
+                History.HISTORY_TRIMMED, broker.history(room, ps.get(0), 10).resetReason());
         // recent positions are still served
         History recent = broker.history(room, ps.get(OVERFLOW - 4), 10);
         assertFalse(recent.isReset());
-        assertEquals(List.of(json(OVERFLOW - 2), json(OVERFLOW - 1), json(OVERFLOW)),
+        assertEquals(
+                List.of(json(OVERFLOW - 2), json(OVERFLOW - 1), json(OVERFLOW)),
                 recent.messages().stream().map(Message::payload).toList());
     }
 
@@ -220,12 +228,15 @@ public abstract class BrokerContract {
         broker.watch(room);
         Position p = broker.publish(room, json(1));
         listener.awaitPayload(room, json(1), WAIT);
-        assertEquals(List.of(p), listener.messages(room).stream().map(Message::position).toList());
+        assertEquals(
+                List.of(p),
+                listener.messages(room).stream().map(Message::position).toList());
     }
 
     @Test
     void manyRoomsDeliverConcurrentlyEachInOrder() throws Exception {
-        List<String> rooms = IntStream.range(0, 4).mapToObj(i -> room("multi" + i)).toList();
+        List<String> rooms =
+                IntStream.range(0, 4).mapToObj(i -> room("multi" + i)).toList();
         rooms.forEach(broker::watch);
         List<Thread> publishers = new ArrayList<>();
         for (String r : rooms) {
@@ -236,14 +247,16 @@ public abstract class BrokerContract {
         for (Thread t : publishers) t.join();
         for (String r : rooms) {
             listener.awaitCount(r, 40, WAIT);
-            assertEquals(IntStream.rangeClosed(1, 40).mapToObj(BrokerContract::json).toList(), listener.payloads(r));
+            assertEquals(
+                    IntStream.rangeClosed(1, 40).mapToObj(BrokerContract::json).toList(), listener.payloads(r));
         }
         assertTrue(listener.overlaps().isEmpty());
     }
 
     @Test
     void statusReportsAvailable() {
-        Await.until(WAIT, () -> broker.status().available(), () -> broker.status().toString());
+        Await.until(
+                WAIT, () -> broker.status().available(), () -> broker.status().toString());
         assertNotEquals("", broker.status().mode());
     }
 }

@@ -1,7 +1,6 @@
 package io.tally.realtime.broker;
 
 import io.tally.realtime.Position;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the contract forbids).
  */
 public final class RecordingListener implements BrokerListener {
-    public record Reset(String room, String reason, Position tip) {
-    }
+    public record Reset(String room, String reason, Position tip) {}
 
     private final List<Message> messages = new ArrayList<>();
     private final List<Reset> resets = new ArrayList<>();
@@ -70,7 +68,10 @@ public final class RecordingListener implements BrokerListener {
 
     /** Every call in arrival order, as "room payload" or "room reset:reason". */
     public synchronized List<String> events(String room) {
-        return events.stream().filter(e -> e.startsWith(room + " ")).map(e -> e.substring(room.length() + 1)).toList();
+        return events.stream()
+                .filter(e -> e.startsWith(room + " "))
+                .map(e -> e.substring(room.length() + 1))
+                .toList();
     }
 
     public synchronized List<String> overlaps() {
@@ -79,12 +80,17 @@ public final class RecordingListener implements BrokerListener {
 
     /** Waits until a message with this payload arrived in the room. */
     public void awaitPayload(String room, String payload, Duration timeout) {
-        Await.until(timeout, () -> payloads(room).contains(payload),
+        Await.until(
+                timeout,
+                () -> payloads(room).contains(payload),
                 () -> "no " + payload + " in " + room + "; got " + payloads(room) + ", resets " + resets(room));
     }
 
     public void awaitCount(String room, int count, Duration timeout) {
-        Await.until(timeout, () -> messages(room).size() >= count,
-                () -> "expected " + count + " messages in " + room + ", got " + payloads(room) + ", resets " + resets(room));
+        Await.until(
+                timeout,
+                () -> messages(room).size() >= count,
+                () -> "expected " + count + " messages in " + room + ", got " + payloads(room) + ", resets "
+                        + resets(room));
     }
 }

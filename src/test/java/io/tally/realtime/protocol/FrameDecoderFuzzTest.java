@@ -1,10 +1,9 @@
 package io.tally.realtime.protocol;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
-
-import java.nio.charset.StandardCharsets;
-
 import static io.tally.testing.FuzzChecks.assertSafeMessage;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Coverage-guided fuzzing of the frame and poll-body decoders: whatever a client sends, the answer
@@ -29,7 +28,9 @@ class FrameDecoderFuzzTest {
         String text = new String(input, StandardCharsets.UTF_8);
         try {
             PollRequest request = decoder.decodePoll(text, 5);
-            if (request.rooms().size() > 5) throw new AssertionError("room limit not enforced: " + request.rooms().size());
+            if (request.rooms().size() > 5)
+                throw new AssertionError(
+                        "room limit not enforced: " + request.rooms().size());
         } catch (ProtocolException refused) {
             check(refused);
         }

@@ -4,7 +4,6 @@ import io.tally.config.Settings;
 import io.tally.realtime.RealtimeConfig;
 import io.tally.realtime.transport.ConnectionHandler;
 import io.tally.testing.RedisServer;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,14 +63,17 @@ public final class AudienceLoad {
                 Thread.sleep(100); // pacing the churn at 10 steps per second
             }
             Map<String, Long> after = stats(redis);
-            System.out.printf("churn %d joins+leaves/s per instance for %d s: Redis scripts %.2f/s, %.0f µs/s of Redis CPU in them, in %.0f B/s, out %.0f B/s%n",
-                    churn, seconds,
+            System.out.printf(
+                    "churn %d joins+leaves/s per instance for %d s: Redis scripts %.2f/s, %.0f µs/s of Redis CPU in them, in %.0f B/s, out %.0f B/s%n",
+                    churn,
+                    seconds,
                     (after.get("calls") - before.get("calls")) / (double) seconds,
                     (after.get("usec") - before.get("usec")) / (double) seconds,
                     (after.get("in") - before.get("in")) / (double) seconds,
                     (after.get("out") - before.get("out")) / (double) seconds);
-            System.out.println("count frames told (a, b): " + a.metrics().countsTold() + ", " + b.metrics().countsTold()
-                    + "; exchanges: " + a.metrics().countExchanges() + ", " + b.metrics().countExchanges());
+            System.out.println("count frames told (a, b): " + a.metrics().countsTold() + ", "
+                    + b.metrics().countsTold() + "; exchanges: " + a.metrics().countExchanges() + ", "
+                    + b.metrics().countExchanges());
             for (FakeConnection c : all) c.close(1000, "done");
             for (FakeConnection c : churned) c.close(1000, "done");
             a.close();
@@ -81,8 +83,15 @@ public final class AudienceLoad {
     }
 
     private static RealtimeCore instance(RedisServer redis, String id) {
-        RealtimeConfig config = RealtimeConfig.from(new Settings(Map.of("REDIS_URL", redis.url(), "TALLY_INSTANCE_ID", id,
-                "TALLY_MAX_CONNECTIONS_PER_ADDRESS", "1000000", "TALLY_MAX_CONNECTIONS", "1000000")::get));
+        RealtimeConfig config = RealtimeConfig.from(new Settings(Map.of(
+                "REDIS_URL",
+                redis.url(),
+                "TALLY_INSTANCE_ID",
+                id,
+                "TALLY_MAX_CONNECTIONS_PER_ADDRESS",
+                "1000000",
+                "TALLY_MAX_CONNECTIONS",
+                "1000000")::get));
         RealtimeCore core = RealtimeCore.create(config, io.tally.Brokers.create(config));
         core.rooms(room -> true);
         core.countViewers(room -> true);
@@ -127,12 +136,21 @@ public final class AudienceLoad {
         String cmd = redis.command("INFO", "commandstats");
         String st = redis.command("INFO", "stats");
         long calls = 0, usec = 0;
-        Matcher m = Pattern.compile("cmdstat_eval(sha)?:calls=(\\d+),usec=(\\d+)").matcher(cmd);
+        Matcher m =
+                Pattern.compile("cmdstat_eval(sha)?:calls=(\\d+),usec=(\\d+)").matcher(cmd);
         while (m.find()) {
             calls += Long.parseLong(m.group(2));
             usec += Long.parseLong(m.group(3));
         }
-        return Map.of("calls", calls, "usec", usec, "in", number(st, "total_net_input_bytes"), "out", number(st, "total_net_output_bytes"));
+        return Map.of(
+                "calls",
+                calls,
+                "usec",
+                usec,
+                "in",
+                number(st, "total_net_input_bytes"),
+                "out",
+                number(st, "total_net_output_bytes"));
     }
 
     private static long number(String info, String name) {

@@ -1,21 +1,17 @@
 package io.tally.realtime.session;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.config.Settings;
-import io.tally.realtime.Conflation;
-import io.tally.realtime.Metrics;
-import io.tally.realtime.Position;
 import io.tally.realtime.RealtimeConfig;
 import io.tally.realtime.transport.ConnectionHandler;
 import io.tally.testing.RedisServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * "N watching" across two instances sharing a real Redis: each instance's viewers see the total of
@@ -32,8 +28,8 @@ class AudienceRedisIT {
     }
 
     private RealtimeCore instance(RedisServer redis, String id) {
-        RealtimeConfig config = RealtimeConfig.from(new Settings(Map.of("REDIS_URL", redis.url(),
-                "TALLY_INSTANCE_ID", id, "TALLY_COUNT_INTERVAL_MS", "200")::get));
+        RealtimeConfig config = RealtimeConfig.from(new Settings(
+                Map.of("REDIS_URL", redis.url(), "TALLY_INSTANCE_ID", id, "TALLY_COUNT_INTERVAL_MS", "200")::get));
         RealtimeCore core = RealtimeCore.create(config, io.tally.Brokers.create(config));
         core.rooms(room -> true);
         core.countViewers(room -> room.startsWith("game-"));
@@ -58,8 +54,11 @@ class AudienceRedisIT {
         long start = System.nanoTime();
         long deadline = start + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
-            List<Map<String, Object>> counts = c.deliveredFlat().stream().filter(f -> "count".equals(f.get("type"))).toList();
-            if (!counts.isEmpty() && Long.valueOf(n).equals(counts.get(counts.size() - 1).get("n"))) {
+            List<Map<String, Object>> counts = c.deliveredFlat().stream()
+                    .filter(f -> "count".equals(f.get("type")))
+                    .toList();
+            if (!counts.isEmpty()
+                    && Long.valueOf(n).equals(counts.get(counts.size() - 1).get("n"))) {
                 return (System.nanoTime() - start) / 1_000_000;
             }
             Thread.onSpinWait();
@@ -85,9 +84,14 @@ class AudienceRedisIT {
         FakeConnection b3 = viewer(b, "game-7"); // subscribing works again once Redis is back
         awaitCount(a1, 5);
         awaitCount(b3, 5);
-        List<Object> seen = a1.deliveredFlat().stream().filter(f -> "count".equals(f.get("type"))).map(f -> f.get("n")).toList();
+        List<Object> seen = a1.deliveredFlat().stream()
+                .filter(f -> "count".equals(f.get("type")))
+                .map(f -> f.get("n"))
+                .toList();
         for (int i = 1; i < seen.size(); i++) {
-            assertTrue((Long) seen.get(i) >= (Long) seen.get(i - 1), "no flicker while Redis restarted, the total only went up: " + seen);
+            assertTrue(
+                    (Long) seen.get(i) >= (Long) seen.get(i - 1),
+                    "no flicker while Redis restarted, the total only went up: " + seen);
         }
         assertEquals(5L, seen.get(seen.size() - 1));
     }

@@ -1,7 +1,10 @@
 package io.tally.realtime.session;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.config.Settings;
-import io.tally.realtime.Conflation;
 import io.tally.realtime.Metrics;
 import io.tally.realtime.Position;
 import io.tally.realtime.RealtimeConfig;
@@ -11,18 +14,13 @@ import io.tally.realtime.broker.BrokerStatus;
 import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.memory.MemoryBroker;
 import io.tally.realtime.transport.ConnectionHandler;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * "N watching" on one instance (the memory broker): viewers of a counted room get the total when it
@@ -35,7 +33,8 @@ class AudienceTest {
 
     private RealtimeCore core() {
         // A long interval: the test drives the exchanges itself.
-        RealtimeCore core = RealtimeCore.create(RealtimeConfig.from(new Settings(Map.of("TALLY_COUNT_INTERVAL_MS", "5000")::get)),
+        RealtimeCore core = RealtimeCore.create(
+                RealtimeConfig.from(new Settings(Map.of("TALLY_COUNT_INTERVAL_MS", "5000")::get)),
                 new MemoryBroker(1_000));
         core.rooms(room -> true);
         core.countViewers(room -> room.startsWith("game-"));
@@ -62,7 +61,9 @@ class AudienceTest {
     }
 
     private static long lastCount(FakeConnection c) {
-        List<Map<String, Object>> counts = c.deliveredFlat().stream().filter(f -> "count".equals(f.get("type"))).toList();
+        List<Map<String, Object>> counts = c.deliveredFlat().stream()
+                .filter(f -> "count".equals(f.get("type")))
+                .toList();
         return counts.isEmpty() ? -1 : (Long) counts.get(counts.size() - 1).get("n");
     }
 
@@ -86,10 +87,16 @@ class AudienceTest {
         assertEquals(3, count(c));
         c.close(1000, "gone"); // it leaves the room on a worker, a moment later
         long deadline = System.nanoTime() + FakeConnection.WAIT.toNanos();
-        while (lastCount(a) != 2 && System.nanoTime() < deadline) core.audience().exchange();
+        while (lastCount(a) != 2 && System.nanoTime() < deadline)
+            core.audience().exchange();
         assertEquals(2, lastCount(a));
-        assertEquals(List.of(2L, 3L, 2L), a.deliveredFlat().stream().filter(f -> "count".equals(f.get("type")))
-                .map(f -> (Long) f.get("n")).toList(), "each change once, nothing for the unchanged rounds");
+        assertEquals(
+                List.of(2L, 3L, 2L),
+                a.deliveredFlat().stream()
+                        .filter(f -> "count".equals(f.get("type")))
+                        .map(f -> (Long) f.get("n"))
+                        .toList(),
+                "each change once, nothing for the unchanged rounds");
         assertEquals(2, core.metrics().localViewers());
     }
 
@@ -108,26 +115,66 @@ class AudienceTest {
         Metrics metrics = new Metrics();
         List<Long> told = new ArrayList<>();
         Hub.Subscriber listener = new Hub.Subscriber() {
-            @Override public void deliver(Batch batch) { }
-            @Override public void reset(String reason, Position tip) { }
-            @Override public void count(String room, long viewers) { told.add(viewers); }
+            @Override
+            public void deliver(Batch batch) {}
+
+            @Override
+            public void reset(String reason, Position tip) {}
+
+            @Override
+            public void count(String room, long viewers) {
+                told.add(viewers);
+            }
         };
         long[] total = {1000};
         MemoryBroker inner = new MemoryBroker(10);
         Broker others = new Broker() { // the other instances' viewers, as the broker would sum them
-            @Override public void start(BrokerListener l) { inner.start(l); }
-            @Override public Position publish(String room, String payload) { return inner.publish(room, payload); }
-            @Override public History history(String room, Position since, int limit) { return inner.history(room, since, limit); }
-            @Override public Position tip(String room) { return inner.tip(room); }
-            @Override public boolean exists(String room) { return inner.exists(room); }
-            @Override public void watch(String room) { }
-            @Override public void unwatch(String room) { }
-            @Override public BrokerStatus status() { return inner.status(); }
-            @Override public void close() { inner.close(); }
-            @Override public Map<String, Long> exchangeCounts(Map<String, Long> local, Map<String, Long> changed) {
-                return Map.of("game-1", total[0]);
-            }
-        };
+                    @Override
+                    public void start(BrokerListener l) {
+                        inner.start(l);
+                    }
+
+                    @Override
+                    public Position publish(String room, String payload) {
+                        return inner.publish(room, payload);
+                    }
+
+                    @Override
+                    public History history(String room, Position since, int limit) {
+                        return inner.history(room, since, limit);
+                    }
+
+                    @Override
+                    public Position tip(String room) {
+                        return inner.tip(room);
+                    }
+
+                    @Override
+                    public boolean exists(String room) {
+                        return inner.exists(room);
+                    }
+
+                    @Override
+                    public void watch(String room) {}
+
+                    @Override
+                    public void unwatch(String room) {}
+
+                    @Override
+                    public BrokerStatus status() {
+                        return inner.status();
+                    }
+
+                    @Override
+                    public void close() {
+                        inner.close();
+                    }
+
+                    @Override
+                    public Map<String, Long> exchangeCounts(Map<String, Long> local, Map<String, Long> changed) {
+                        return Map.of("game-1", total[0]);
+                    }
+                };
         Hub hub = new Hub(others, java.util.concurrent.Executors.newSingleThreadScheduledExecutor());
         Audience audience = new Audience(hub, others, metrics);
         audience.count(room -> true);
@@ -149,14 +196,20 @@ class AudienceTest {
         Position tip = core.tip("game-1");
         String rooms = "{\"game-1\":{\"epoch\":\"" + tip.epoch() + "\",\"offset\":\"" + tip.offset() + "\"}}";
         CompletableFuture<String> answer = new CompletableFuture<>();
-        core.poll("{\"v\":1,\"rooms\":" + rooms + ",\"counts\":{\"game-1\":-1}}", "127.0.0.1",
+        core.poll(
+                "{\"v\":1,\"rooms\":" + rooms + ",\"counts\":{\"game-1\":-1}}",
+                "127.0.0.1",
                 (status, type, text, retry) -> answer.complete(text));
         String text = answer.get(5, TimeUnit.SECONDS);
         assertTrue(text.contains("{\"type\":\"count\",\"room\":\"game-1\",\"n\":2}"), text);
-        assertTrue(text.contains("\"time\":") && text.contains("\"held\":"), "poll answers carry the server clock: " + text);
+        assertTrue(
+                text.contains("\"time\":") && text.contains("\"held\":"),
+                "poll answers carry the server clock: " + text);
         // Showing the right total, the poll is held (answered here by the draining close).
         CompletableFuture<String> held = new CompletableFuture<>();
-        core.poll("{\"v\":1,\"rooms\":" + rooms + ",\"counts\":{\"game-1\":2}}", "127.0.0.1",
+        core.poll(
+                "{\"v\":1,\"rooms\":" + rooms + ",\"counts\":{\"game-1\":2}}",
+                "127.0.0.1",
                 (status, type, t, retry) -> held.complete(t));
         Thread.sleep(200); // proving a negative: no answer within 200 ms
         assertFalse(held.isDone(), "nothing new: the poll waits");

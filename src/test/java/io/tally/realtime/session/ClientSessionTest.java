@@ -1,22 +1,21 @@
 package io.tally.realtime.session;
 
-import io.tally.realtime.Position;
-import io.tally.realtime.RealtimeConfig;
-import io.tally.config.Settings;
-import io.tally.realtime.broker.memory.MemoryBroker;
-import io.tally.realtime.transport.ConnectionHandler;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import static io.tally.testing.Frames.data;
 import static io.tally.testing.Frames.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tally.config.Settings;
+import io.tally.realtime.Position;
+import io.tally.realtime.RealtimeConfig;
+import io.tally.realtime.broker.memory.MemoryBroker;
+import io.tally.realtime.transport.ConnectionHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The protocol of one persistent connection over a {@link FakeConnection}: subscribe, resume,
@@ -64,7 +63,8 @@ class ClientSessionTest {
         Map<String, Object> ack = c.nextOfType("ack");
         assertEquals(before.offset(), map(ack.get("position")).get("offset"), "from now: the room's tip");
         for (int n = 1; n <= 20; n++) core.publish("game-1", "{\"n\":" + n + "}");
-        for (int n = 1; n <= 20; n++) assertEquals((long) n, data(c.nextOfType("message")).get("n"));
+        for (int n = 1; n <= 20; n++)
+            assertEquals((long) n, data(c.nextOfType("message")).get("n"));
         // Messages published while the subscription still starts are queued; once it is live the
         // fan-out writes them itself. A loaded machine may start it late, so wait for that with a deadline.
         long deadline = System.nanoTime() + 10_000_000_000L;
@@ -87,7 +87,8 @@ class ClientSessionTest {
         ConnectionHandler.Inbound in = connect(core, c);
         in.onFrame("{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-1\",\"since\":" + since(p) + "}");
         c.nextOfType("ack");
-        for (int n = 5; n <= 10; n++) assertEquals((long) n, data(c.nextOfType("message")).get("n"));
+        for (int n = 5; n <= 10; n++)
+            assertEquals((long) n, data(c.nextOfType("message")).get("n"));
         core.publish("game-1", "{\"n\":11}");
         assertEquals(11L, data(c.nextOfType("message")).get("n"), "live right after the replay, nothing twice");
     }
@@ -98,7 +99,8 @@ class ClientSessionTest {
         core.publish("game-1", "{\"n\":1}");
         FakeConnection c = new FakeConnection(false, 100);
         ConnectionHandler.Inbound in = connect(core, c);
-        in.onFrame("{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-1\",\"since\":{\"epoch\":\"gone\",\"offset\":\"3\"}}");
+        in.onFrame(
+                "{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-1\",\"since\":{\"epoch\":\"gone\",\"offset\":\"3\"}}");
         c.nextOfType("ack");
         Map<String, Object> reset = c.nextOfType("reset");
         assertEquals("epoch-changed", reset.get("reason"));
@@ -112,11 +114,14 @@ class ClientSessionTest {
         FakeConnection c = new FakeConnection(true, 1_000);
         ConnectionHandler.Inbound in = connect(core, c);
         in.onFrame("{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-1\",\"since\":" + since(start) + "}");
-        c.nextMatching(f -> f instanceof List<?> l && data(map(l.get(l.size() - 1))).get("n").equals(250L));
+        c.nextMatching(f -> f instanceof List<?> l
+                && data(map(l.get(l.size() - 1))).get("n").equals(250L));
         long arrays = c.deliveredRaw().stream().filter(f -> f.startsWith("[")).count();
         assertEquals(3, arrays, "250 messages as 100 + 100 + 50");
-        List<Long> seen = c.deliveredFlat().stream().filter(f -> "message".equals(f.get("type")))
-                .map(f -> (Long) data(f).get("n")).toList();
+        List<Long> seen = c.deliveredFlat().stream()
+                .filter(f -> "message".equals(f.get("type")))
+                .map(f -> (Long) data(f).get("n"))
+                .toList();
         assertEquals(250, seen.size());
         for (int i = 0; i < seen.size(); i++) assertEquals(i + 1L, seen.get(i));
     }
@@ -149,13 +154,17 @@ class ClientSessionTest {
         long deadline = System.nanoTime() + FakeConnection.WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             p.readAll();
-            if (p.deliveredFlat().stream().anyMatch(f -> "message".equals(f.get("type")) && data(f).get("n").equals(600L))) break;
+            if (p.deliveredFlat().stream()
+                    .anyMatch(f ->
+                            "message".equals(f.get("type")) && data(f).get("n").equals(600L))) break;
             p.pause();
             Thread.onSpinWait();
         }
         p.readAll();
-        List<Long> seen = p.deliveredFlat().stream().filter(f -> "message".equals(f.get("type")))
-                .map(f -> (Long) data(f).get("n")).toList();
+        List<Long> seen = p.deliveredFlat().stream()
+                .filter(f -> "message".equals(f.get("type")))
+                .map(f -> (Long) data(f).get("n"))
+                .toList();
         assertEquals(600, seen.size(), "every missed message");
         for (int i = 0; i < seen.size(); i++) assertEquals(i + 1L, seen.get(i));
     }
@@ -166,8 +175,10 @@ class ClientSessionTest {
         for (int r = 0; r < 5; r++) core.publish("room-" + r, "{\"n\":1}");
         FakeConnection c = new FakeConnection(false, 100);
         ConnectionHandler.Inbound in = connect(core, c);
-        for (int r = 0; r < 5; r++) in.onFrame("{\"type\":\"subscribe\",\"id\":" + (r + 1) + ",\"room\":\"room-" + r + "\"}");
-        for (int r = 0; r < 5; r++) assertEquals((long) r + 1, c.nextOfType("ack").get("id"));
+        for (int r = 0; r < 5; r++)
+            in.onFrame("{\"type\":\"subscribe\",\"id\":" + (r + 1) + ",\"room\":\"room-" + r + "\"}");
+        for (int r = 0; r < 5; r++)
+            assertEquals((long) r + 1, c.nextOfType("ack").get("id"));
     }
 
     @Test
@@ -208,6 +219,10 @@ class ClientSessionTest {
         core.drain(0);
         Map<String, Object> reconnect = c.nextOfType("reconnect");
         assertTrue(((Long) reconnect.get("after")) < 1000);
-        assertEquals(1, c.deliveredFlat().stream().filter(f -> "reconnect".equals(f.get("type"))).count());
+        assertEquals(
+                1,
+                c.deliveredFlat().stream()
+                        .filter(f -> "reconnect".equals(f.get("type")))
+                        .count());
     }
 }

@@ -1,25 +1,23 @@
 package io.tally.realtime.session;
 
-import io.tally.config.Settings;
-import io.tally.realtime.Conflation;
-import io.tally.realtime.Metrics;
-import io.tally.realtime.Position;
-import io.tally.realtime.RealtimeConfig;
-import io.tally.realtime.broker.memory.MemoryBroker;
-import io.tally.realtime.transport.ConnectionHandler;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import static io.tally.testing.Frames.data;
 import static io.tally.testing.Frames.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tally.config.Settings;
+import io.tally.realtime.Conflation;
+import io.tally.realtime.Position;
+import io.tally.realtime.RealtimeConfig;
+import io.tally.realtime.broker.memory.MemoryBroker;
+import io.tally.realtime.transport.ConnectionHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Keep-latest for slow viewers over {@link FakeConnection}s: in a conflatable room a viewer whose
@@ -42,7 +40,8 @@ class ConflationTest {
     private final List<FakeConnection> clients = new ArrayList<>();
 
     private RealtimeCore core() {
-        RealtimeCore core = RealtimeCore.create(RealtimeConfig.from(new Settings(Map.of("TALLY_SEND_QUEUE_LIMIT", "300")::get)),
+        RealtimeCore core = RealtimeCore.create(
+                RealtimeConfig.from(new Settings(Map.of("TALLY_SEND_QUEUE_LIMIT", "300")::get)),
                 new MemoryBroker(1_000));
         core.rooms(room -> true);
         core.conflate(room -> room.startsWith("game-"), COUNTING);
@@ -69,7 +68,9 @@ class ConflationTest {
     }
 
     private static List<Map<String, Object>> messages(FakeConnection c) {
-        return c.deliveredFlat().stream().filter(f -> "message".equals(f.get("type"))).toList();
+        return c.deliveredFlat().stream()
+                .filter(f -> "message".equals(f.get("type")))
+                .toList();
     }
 
     @Test
@@ -81,7 +82,8 @@ class ConflationTest {
         Position last = null;
         for (int n = 1; n <= 500; n++) last = core.publish("game-1", "{\"n\":" + n + "}");
         // The fast viewer: every message, in order.
-        for (int n = 1; n <= 500; n++) assertEquals((long) n, data(fast.nextOfType("message")).get("n"));
+        for (int n = 1; n <= 500; n++)
+            assertEquals((long) n, data(fast.nextOfType("message")).get("n"));
         // The slow one: its queue stopped at the backed-up mark (plus the batch that crossed it), far
         // below the queue limit (300) that would have closed it...
         int backedUpAt = 300 / 4;
@@ -89,8 +91,11 @@ class ConflationTest {
         assertNull(slow.closeCode(), "not disconnected as a slow consumer");
         slow.readAll();
         // ...and once it reads, one merged message brings it to the latest state.
-        Map<String, Object> merged = slow.nextMatching(f -> f instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("conflated")))
-                instanceof Map<?, ?> m ? io.tally.testing.Frames.map(m) : null;
+        Map<String, Object> merged =
+                slow.nextMatching(f -> f instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("conflated")))
+                                instanceof Map<?, ?> m
+                        ? io.tally.testing.Frames.map(m)
+                        : null;
         assertEquals(500L, data(merged).get("n"));
         assertEquals(last.offset(), map(merged.get("position")).get("offset"), "its position is the last message's");
         long seen = 0;
@@ -103,27 +108,42 @@ class ConflationTest {
             previous = offset;
         }
         assertEquals(500, seen, "every message is in what it was shown, once");
-        assertTrue(messages(slow).size() < 100, "the frames queued before it backed up and a few merged ones, not the backlog: "
-                + messages(slow).size());
+        assertTrue(
+                messages(slow).size() < 100,
+                "the frames queued before it backed up and a few merged ones, not the backlog: "
+                        + messages(slow).size());
         assertTrue(core.metrics().conflated() >= 1);
         // It keeps up from there, live.
         core.publish("game-1", "{\"n\":501}");
-        assertEquals(501L, data(slow.nextMatching(f -> f instanceof Map<?, ?> x && "message".equals(x.get("type"))
-                && data(io.tally.testing.Frames.map(x)).get("n").equals(501L)) instanceof Map<?, ?> x2 ? io.tally.testing.Frames.map(x2) : null).get("n"));
+        assertEquals(
+                501L,
+                data(slow.nextMatching(f -> f instanceof Map<?, ?> x
+                                                && "message".equals(x.get("type"))
+                                                && data(io.tally.testing.Frames.map(x))
+                                                        .get("n")
+                                                        .equals(501L))
+                                        instanceof Map<?, ?> x2
+                                ? io.tally.testing.Frames.map(x2)
+                                : null)
+                        .get("n"));
     }
 
     @Test
     void aMergeThatFailsSendsTheMessagesOneByOne() {
         RealtimeCore core = core();
-        core.conflate(room -> room.startsWith("broken-"), payloads -> { throw new IllegalArgumentException("not ours"); });
+        core.conflate(room -> room.startsWith("broken-"), payloads -> {
+            throw new IllegalArgumentException("not ours");
+        });
         FakeConnection slow = viewer(core, "broken-1");
         slow.pause();
         for (int n = 1; n <= 200; n++) core.publish("broken-1", "{\"n\":" + n + "}");
         long deadline = System.nanoTime() + FakeConnection.WAIT.toNanos();
-        while (slow.queuedCount() < 200 && slow.closeCode() == null && System.nanoTime() < deadline) Thread.onSpinWait();
+        while (slow.queuedCount() < 200 && slow.closeCode() == null && System.nanoTime() < deadline)
+            Thread.onSpinWait();
         slow.readAll();
         assertNull(slow.closeCode(), "within the queue limit (300): kept");
-        for (int n = 1; n <= 200; n++) assertEquals((long) n, data(slow.nextOfType("message")).get("n"));
+        for (int n = 1; n <= 200; n++)
+            assertEquals((long) n, data(slow.nextOfType("message")).get("n"));
     }
 
     @Test
@@ -151,8 +171,11 @@ class ConflationTest {
                 + "\",\"offset\":\"" + start.offset() + "\"},\"conflate\":true}");
         c.nextOfType("ack");
         long deadline = System.nanoTime() + FakeConnection.WAIT.toNanos();
-        while (System.nanoTime() < deadline && (messages(c).isEmpty()
-                || !Long.valueOf(250).equals(data(messages(c).get(messages(c).size() - 1)).get("n")))) Thread.onSpinWait();
+        while (System.nanoTime() < deadline
+                && (messages(c).isEmpty()
+                        || !Long.valueOf(250)
+                                .equals(data(messages(c).get(messages(c).size() - 1))
+                                        .get("n")))) Thread.onSpinWait();
         List<Map<String, Object>> got = messages(c);
         assertEquals(250L, data(got.get(got.size() - 1)).get("n"));
         long seen = 0;
@@ -179,7 +202,8 @@ class ConflationTest {
         while (System.nanoTime() < deadline && messages(c).size() < 50) Thread.onSpinWait();
         List<Map<String, Object>> got = messages(c);
         assertEquals(50, got.size(), "one message per event");
-        for (int n = 1; n <= 50; n++) assertEquals((long) n, data(got.get(n - 1)).get("n"));
+        for (int n = 1; n <= 50; n++)
+            assertEquals((long) n, data(got.get(n - 1)).get("n"));
         assertTrue(got.stream().noneMatch(f -> Boolean.TRUE.equals(f.get("conflated"))), "nothing merged");
     }
 }

@@ -2,7 +2,6 @@ package io.tally.realtime.session;
 
 import io.tally.realtime.transport.Connection;
 import io.tally.testing.Frames;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

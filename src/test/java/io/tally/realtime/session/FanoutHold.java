@@ -2,7 +2,6 @@ package io.tally.realtime.session;
 
 import io.tally.realtime.Position;
 import io.tally.realtime.Realtime;
-
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -30,8 +29,7 @@ public final class FanoutHold implements AutoCloseable {
         }
 
         @Override
-        public void reset(String reason, Position tip) {
-        }
+        public void reset(String reason, Position tip) {}
     };
 
     private FanoutHold(RealtimeCore realtime, String room) {

@@ -1,17 +1,16 @@
 package io.tally.realtime.session;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.realtime.Metrics;
 import io.tally.realtime.Position;
 import io.tally.realtime.broker.Message;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class FanoutTest {
     private static final Position TIP = new Position("e", "0");
@@ -74,8 +73,12 @@ class FanoutTest {
             sink.release.countDown();
             List<String> seen = sink.await(5);
             // Order holds per room; rooms are independent of each other.
-            assertEquals(List.of("a: 1", "a: 2 3", "a: reset epoch-changed", "a: 4"), seen.stream().filter(x -> x.startsWith("a:")).toList());
-            assertEquals(List.of("b: 1 2"), seen.stream().filter(x -> x.startsWith("b:")).toList());
+            assertEquals(
+                    List.of("a: 1", "a: 2 3", "a: reset epoch-changed", "a: 4"),
+                    seen.stream().filter(x -> x.startsWith("a:")).toList());
+            assertEquals(
+                    List.of("b: 1 2"),
+                    seen.stream().filter(x -> x.startsWith("b:")).toList());
         } finally {
             fanout.close();
         }
@@ -109,30 +112,35 @@ class FanoutTest {
     void roomsOnDifferentLanesDoNotWaitForEachOther() throws Exception {
         // Two room names that land on different lanes of two.
         String a = "room-a";
-        String b = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "room-b" + i)
-                .filter(n -> Math.floorMod(n.hashCode(), 2) != Math.floorMod(a.hashCode(), 2)).findFirst().orElseThrow();
+        String b = java.util.stream.IntStream.range(0, 100)
+                .mapToObj(i -> "room-b" + i)
+                .filter(n -> Math.floorMod(n.hashCode(), 2) != Math.floorMod(a.hashCode(), 2))
+                .findFirst()
+                .orElseThrow();
         CountDownLatch aHeld = new CountDownLatch(1);
         CountDownLatch releaseA = new CountDownLatch(1);
         CountDownLatch bDelivered = new CountDownLatch(3);
-        Fanout fanout = new Fanout(new Fanout.Sink() {
-            @Override
-            public void deliver(String room, Batch batch) {
-                if (room.equals(a)) {
-                    aHeld.countDown();
-                    try {
-                        releaseA.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+        Fanout fanout = new Fanout(
+                new Fanout.Sink() {
+                    @Override
+                    public void deliver(String room, Batch batch) {
+                        if (room.equals(a)) {
+                            aHeld.countDown();
+                            try {
+                                releaseA.await(10, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        } else {
+                            for (int i = 0; i < batch.size(); i++) bDelivered.countDown();
+                        }
                     }
-                } else {
-                    for (int i = 0; i < batch.size(); i++) bDelivered.countDown();
-                }
-            }
 
-            @Override
-            public void reset(String room, String reason, Position tip) {
-            }
-        }, new Metrics(), 2);
+                    @Override
+                    public void reset(String room, String reason, Position tip) {}
+                },
+                new Metrics(),
+                2);
         try {
             fanout.onMessage(message(a, 1));
             assertTrue(aHeld.await(10, TimeUnit.SECONDS));

@@ -1,18 +1,17 @@
 package io.tally.realtime.session;
 
-import io.tally.realtime.Position;
-import io.tally.realtime.broker.Message;
-import io.tally.realtime.broker.memory.MemoryBroker;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tally.realtime.Position;
+import io.tally.realtime.broker.Message;
+import io.tally.realtime.broker.memory.MemoryBroker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The hub alone, over the in-memory broker: who gets a room's batches and resets, and when a room is let go. */
 class HubTest {
@@ -43,7 +42,8 @@ class HubTest {
 
     private static Batch batch(String room, long from, int count) {
         List<Message> ms = new ArrayList<>();
-        for (long o = from; o < from + count; o++) ms.add(new Message(room, new Position("e", Long.toString(o)), "{\"n\":" + o + "}"));
+        for (long o = from; o < from + count; o++)
+            ms.add(new Message(room, new Position("e", Long.toString(o)), "{\"n\":" + o + "}"));
         return new Batch(ms);
     }
 

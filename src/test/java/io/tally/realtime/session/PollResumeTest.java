@@ -1,25 +1,24 @@
 package io.tally.realtime.session;
 
-import io.tally.realtime.Position;
-import io.tally.realtime.RealtimeConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import io.tally.config.Settings;
 import io.tally.json.Json;
+import io.tally.realtime.Position;
+import io.tally.realtime.RealtimeConfig;
 import io.tally.realtime.broker.Broker;
 import io.tally.realtime.broker.BrokerListener;
 import io.tally.realtime.broker.BrokerStatus;
 import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.memory.MemoryBroker;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A poll that resumes exactly where this instance's feed stands waits for the feed without reading
@@ -31,22 +30,56 @@ class PollResumeTest {
         final MemoryBroker inner = new MemoryBroker(100);
         final AtomicInteger historyReads = new AtomicInteger();
 
-        @Override public void start(BrokerListener listener) { inner.start(listener); }
-        @Override public Position publish(String room, String payload) { return inner.publish(room, payload); }
-        @Override public History history(String room, Position since, int limit) {
+        @Override
+        public void start(BrokerListener listener) {
+            inner.start(listener);
+        }
+
+        @Override
+        public Position publish(String room, String payload) {
+            return inner.publish(room, payload);
+        }
+
+        @Override
+        public History history(String room, Position since, int limit) {
             historyReads.incrementAndGet();
             return inner.history(room, since, limit);
         }
-        @Override public Position tip(String room) { return inner.tip(room); }
-        @Override public boolean exists(String room) { return inner.exists(room); }
-        @Override public void watch(String room) { inner.watch(room); }
-        @Override public void unwatch(String room) { inner.unwatch(room); }
-        @Override public BrokerStatus status() { return inner.status(); }
-        @Override public void close() { inner.close(); }
+
+        @Override
+        public Position tip(String room) {
+            return inner.tip(room);
+        }
+
+        @Override
+        public boolean exists(String room) {
+            return inner.exists(room);
+        }
+
+        @Override
+        public void watch(String room) {
+            inner.watch(room);
+        }
+
+        @Override
+        public void unwatch(String room) {
+            inner.unwatch(room);
+        }
+
+        @Override
+        public BrokerStatus status() {
+            return inner.status();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
     }
 
     private final CountingBroker broker = new CountingBroker();
-    private final RealtimeCore realtime = RealtimeCore.create(RealtimeConfig.from(new Settings(Map.<String, String>of()::get)), broker);
+    private final RealtimeCore realtime =
+            RealtimeCore.create(RealtimeConfig.from(new Settings(Map.<String, String>of()::get)), broker);
 
     @AfterEach
     void close() {
@@ -55,7 +88,8 @@ class PollResumeTest {
 
     private CompletableFuture<String> poll(Position since) {
         CompletableFuture<String> answer = new CompletableFuture<>();
-        String body = "{\"v\":1,\"rooms\":{\"game-1\":{\"epoch\":\"" + since.epoch() + "\",\"offset\":\"" + since.offset() + "\"}}}";
+        String body = "{\"v\":1,\"rooms\":{\"game-1\":{\"epoch\":\"" + since.epoch() + "\",\"offset\":\""
+                + since.offset() + "\"}}}";
         realtime.poll(body, "127.0.0.1", (status, type, text, retry) -> answer.complete(status + " " + text));
         return answer;
     }
@@ -64,9 +98,12 @@ class PollResumeTest {
     @SuppressWarnings("unchecked")
     private static List<Object> offsets(String answer) {
         Map<String, Object> batch = (Map<String, Object>) Json.parse(answer.substring(answer.indexOf(' ') + 1));
-        return ((List<Object>) batch.get("frames")).stream()
-                .map(f -> (Map<String, Object>) f).filter(f -> "message".equals(f.get("type")))
-                .map(f -> ((Map<String, Object>) f.get("position")).get("offset")).toList();
+        return ((List<Object>) batch.get("frames"))
+                .stream()
+                        .map(f -> (Map<String, Object>) f)
+                        .filter(f -> "message".equals(f.get("type")))
+                        .map(f -> ((Map<String, Object>) f.get("position")).get("offset"))
+                        .toList();
     }
 
     private void awaitPollsWaiting(int n) throws InterruptedException {

@@ -1,5 +1,7 @@
 package io.tally.scoreboard.api;
 
+import static io.tally.testing.FuzzChecks.assertSafeMessage;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.tally.json.Json;
 import io.tally.json.JsonWriter;
@@ -11,11 +13,8 @@ import io.tally.scoreboard.game.GameStatus;
 import io.tally.scoreboard.game.InvalidInput;
 import io.tally.scoreboard.game.NewGame;
 import io.tally.scoreboard.game.Rejected;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-
-import static io.tally.testing.FuzzChecks.assertSafeMessage;
 
 /**
  * Coverage-guided fuzzing of the REST API's body handling, as {@code ApiServlet} chains it: JSON

@@ -1,10 +1,13 @@
 package io.tally.scoreboard.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.scoreboard.store.MemoryScorerStore;
 import io.tally.scoreboard.store.Scorer;
 import io.tally.scoreboard.store.ScorerStore;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -12,11 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class ScorerTokensTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-02T19:00:00Z"), ZoneOffset.UTC);
@@ -27,17 +26,30 @@ class ScorerTokensTest {
         final Map<String, Scorer> given = new HashMap<>();
         int lookups;
 
-        @Override public boolean add(Scorer scorer, String digest, int max) {
+        @Override
+        public boolean add(Scorer scorer, String digest, int max) {
             given.put(digest, scorer);
             return inner.add(scorer, digest, max);
         }
-        @Override public Optional<Scorer> findByDigest(String digest) {
+
+        @Override
+        public Optional<Scorer> findByDigest(String digest) {
             lookups++;
             return inner.findByDigest(digest);
         }
-        @Override public List<Scorer> list(String game) { return inner.list(game); }
-        @Override public boolean remove(String game, String scorerId) { return inner.remove(game, scorerId); }
-        @Override public void close() { }
+
+        @Override
+        public List<Scorer> list(String game) {
+            return inner.list(game);
+        }
+
+        @Override
+        public boolean remove(String game, String scorerId) {
+            return inner.remove(game, scorerId);
+        }
+
+        @Override
+        public void close() {}
     }
 
     @Test
@@ -50,7 +62,8 @@ class ScorerTokensTest {
         assertNotEquals(a.token(), b.token());
         for (String digest : store.given.keySet()) {
             assertTrue(digest.matches("[0-9a-f]{64}"), digest);
-            assertFalse(digest.contains(a.token().substring(4)) || digest.contains(b.token().substring(4)));
+            assertFalse(digest.contains(a.token().substring(4))
+                    || digest.contains(b.token().substring(4)));
         }
         assertEquals(Optional.of(a.scorer()), tokens.find(a.token()));
         assertEquals("g1", a.scorer().game());
@@ -80,6 +93,7 @@ class ScorerTokensTest {
         assertTrue(tokens.issue("g1", "b").isPresent());
         assertTrue(tokens.issue("g1", "c").isEmpty());
         assertTrue(tokens.issue("g2", "a").isPresent(), "per game");
-        assertEquals(List.of("a", "b"), tokens.list("g1").stream().map(Scorer::label).toList());
+        assertEquals(
+                List.of("a", "b"), tokens.list("g1").stream().map(Scorer::label).toList());
     }
 }

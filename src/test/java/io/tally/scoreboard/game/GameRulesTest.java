@@ -1,13 +1,12 @@
 package io.tally.scoreboard.game;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class GameRulesTest {
     private static final Instant NOW = Instant.parse("2026-11-25T13:00:00Z");
@@ -47,7 +46,8 @@ class GameRulesTest {
 
     @Test
     void aScoreCannotGoBelowZero() {
-        Rejected r = assertThrows(Rejected.class, () -> GameRules.apply(fresh(), new GameEvent.AddPoints(Side.HOME, -1), NOW));
+        Rejected r = assertThrows(
+                Rejected.class, () -> GameRules.apply(fresh(), new GameEvent.AddPoints(Side.HOME, -1), NOW));
         assertEquals("score-negative", r.code());
     }
 
@@ -55,8 +55,14 @@ class GameRulesTest {
     void aFinalGameRefusesScoresAndPeriodsUntilItIsLiveAgain() {
         Game g = GameRules.apply(fresh(), new GameEvent.ChangeStatus(GameStatus.FINAL), NOW);
         Game fin = g;
-        assertEquals("game-final", assertThrows(Rejected.class, () -> GameRules.apply(fin, new GameEvent.AddPoints(Side.HOME, 1), NOW)).code());
-        assertEquals("game-final", assertThrows(Rejected.class, () -> GameRules.apply(fin, new GameEvent.ChangePeriod("OT"), NOW)).code());
+        assertEquals(
+                "game-final",
+                assertThrows(Rejected.class, () -> GameRules.apply(fin, new GameEvent.AddPoints(Side.HOME, 1), NOW))
+                        .code());
+        assertEquals(
+                "game-final",
+                assertThrows(Rejected.class, () -> GameRules.apply(fin, new GameEvent.ChangePeriod("OT"), NOW))
+                        .code());
         g = GameRules.apply(g, new GameEvent.ChangeStatus(GameStatus.LIVE), NOW);
         g = GameRules.apply(g, new GameEvent.AddPoints(Side.HOME, 1), NOW);
         assertEquals(1, g.home().score());
@@ -64,8 +70,12 @@ class GameRulesTest {
 
     @Test
     void settingTheSameStatusAgainIsRefused() {
-        assertEquals("status-unchanged", assertThrows(Rejected.class,
-                () -> GameRules.apply(fresh(), new GameEvent.ChangeStatus(GameStatus.LIVE), NOW)).code());
+        assertEquals(
+                "status-unchanged",
+                assertThrows(
+                                Rejected.class,
+                                () -> GameRules.apply(fresh(), new GameEvent.ChangeStatus(GameStatus.LIVE), NOW))
+                        .code());
     }
 
     @Test
@@ -86,7 +96,10 @@ class GameRulesTest {
         assertEquals(2L, last.undoes());
         assertTrue(g.log().get(0).undone());
         Game done = g;
-        assertEquals("nothing-to-undo", assertThrows(Rejected.class, () -> GameRules.apply(done, new GameEvent.Undo(), NOW)).code());
+        assertEquals(
+                "nothing-to-undo",
+                assertThrows(Rejected.class, () -> GameRules.apply(done, new GameEvent.Undo(), NOW))
+                        .code());
     }
 
     @Test
@@ -99,22 +112,36 @@ class GameRulesTest {
     @Test
     void theLogKeepsOnlyTheNewestEntries() {
         Game g = fresh();
-        for (int i = 0; i < Game.LOG_LIMIT + 10; i++) g = GameRules.apply(g, new GameEvent.AddPoints(Side.HOME, 1), NOW);
+        for (int i = 0; i < Game.LOG_LIMIT + 10; i++)
+            g = GameRules.apply(g, new GameEvent.AddPoints(Side.HOME, 1), NOW);
         assertEquals(Game.LOG_LIMIT, g.log().size());
         assertEquals(g.version(), g.log().get(Game.LOG_LIMIT - 1).version());
     }
 
     @Test
     void eventsAreParsedFromJsonAndMalformedOnesAreExplained() {
-        assertEquals(new GameEvent.AddPoints(Side.HOME, 2), GameEvent.fromJson(Map.of("type", "score", "team", "home", "points", 2L)));
-        assertEquals(new GameEvent.SetScore(Side.AWAY, 10), GameEvent.fromJson(Map.of("type", "score", "team", "away", "set", 10L)));
-        assertEquals(new GameEvent.ChangePeriod("2nd half"), GameEvent.fromJson(Map.of("type", "period", "period", " 2nd half ")));
-        assertEquals(new GameEvent.ChangeStatus(GameStatus.FINAL), GameEvent.fromJson(Map.of("type", "status", "status", "final")));
+        assertEquals(
+                new GameEvent.AddPoints(Side.HOME, 2),
+                GameEvent.fromJson(Map.of("type", "score", "team", "home", "points", 2L)));
+        assertEquals(
+                new GameEvent.SetScore(Side.AWAY, 10),
+                GameEvent.fromJson(Map.of("type", "score", "team", "away", "set", 10L)));
+        assertEquals(
+                new GameEvent.ChangePeriod("2nd half"),
+                GameEvent.fromJson(Map.of("type", "period", "period", " 2nd half ")));
+        assertEquals(
+                new GameEvent.ChangeStatus(GameStatus.FINAL),
+                GameEvent.fromJson(Map.of("type", "status", "status", "final")));
         assertEquals(new GameEvent.Undo(), GameEvent.fromJson(Map.of("type", "undo")));
-        assertThrows(InvalidInput.class, () -> GameEvent.fromJson(Map.of("type", "score", "team", "left", "points", 1L)));
-        assertThrows(InvalidInput.class, () -> GameEvent.fromJson(Map.of("type", "score", "team", "home", "points", 0L)));
-        assertThrows(InvalidInput.class, () -> GameEvent.fromJson(Map.of("type", "score", "team", "home", "points", 1.5)));
-        assertThrows(InvalidInput.class, () -> GameEvent.fromJson(Map.of("type", "score", "team", "home", "points", 1L, "set", 2L)));
+        assertThrows(
+                InvalidInput.class, () -> GameEvent.fromJson(Map.of("type", "score", "team", "left", "points", 1L)));
+        assertThrows(
+                InvalidInput.class, () -> GameEvent.fromJson(Map.of("type", "score", "team", "home", "points", 0L)));
+        assertThrows(
+                InvalidInput.class, () -> GameEvent.fromJson(Map.of("type", "score", "team", "home", "points", 1.5)));
+        assertThrows(
+                InvalidInput.class,
+                () -> GameEvent.fromJson(Map.of("type", "score", "team", "home", "points", 1L, "set", 2L)));
         assertThrows(InvalidInput.class, () -> GameEvent.fromJson(Map.of("type", "status", "status", "paused")));
         assertThrows(InvalidInput.class, () -> GameEvent.fromJson(Map.of("type", "explode")));
         assertThrows(InvalidInput.class, () -> GameEvent.fromJson(Map.of("type", "period", "period", "x".repeat(41))));

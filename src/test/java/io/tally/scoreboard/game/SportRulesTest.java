@@ -1,25 +1,25 @@
 package io.tally.scoreboard.game;
 
-import io.tally.json.Json;
-import io.tally.json.JsonWriter;
-import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tally.json.Json;
+import io.tally.json.JsonWriter;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
 /** The presets' scoring rules, sets, the game clock and the stored form of it all. */
 class SportRulesTest {
     private static final Instant NOW = Instant.parse("2026-12-02T19:00:00Z");
 
     private static Game game(String sport, GameStatus status) {
-        return NewGame.fromJson(Map.of("sport", sport, "home", "Home", "away", "Away", "status", status.wire())).start("g1", NOW);
+        return NewGame.fromJson(Map.of("sport", sport, "home", "Home", "away", "Away", "status", status.wire()))
+                .start("g1", NOW);
     }
 
     private static Game points(Game g, Side side, int n) {
@@ -39,7 +39,9 @@ class SportRulesTest {
 
     @Test
     void everyPresetIsListedWithButtonsPeriodsAndItsClock() {
-        assertEquals(List.of("basketball", "soccer", "hockey", "american-football", "volleyball", "tennis", "custom"), Sports.ids());
+        assertEquals(
+                List.of("basketball", "soccer", "hockey", "american-football", "volleyball", "tennis", "custom"),
+                Sports.ids());
         assertEquals(List.of(6, 3, 2, 1), Sports.of("american-football").buttons());
         assertEquals(GameClock.Direction.UP, Sports.of("soccer").clock().direction());
         assertEquals(600_000L, Sports.of("basketball").clock().periodMs());
@@ -57,14 +59,27 @@ class SportRulesTest {
         assertEquals(422, r.status());
         assertEquals("points-not-allowed", r.code());
         assertTrue(r.getMessage().contains("1 at a time"), r.getMessage());
-        assertEquals(1, GameRules.apply(soccer, new GameEvent.AddPoints(Side.HOME, 1), NOW).home().score());
+        assertEquals(
+                1,
+                GameRules.apply(soccer, new GameEvent.AddPoints(Side.HOME, 1), NOW)
+                        .home()
+                        .score());
         Game nfl = game("american-football", GameStatus.LIVE);
         nfl = GameRules.apply(nfl, new GameEvent.AddPoints(Side.AWAY, 6), NOW);
         nfl = GameRules.apply(nfl, new GameEvent.AddPoints(Side.AWAY, 1), NOW);
         assertEquals(7, nfl.away().score());
         assertEquals(422, refused(nfl, new GameEvent.AddPoints(Side.AWAY, 4)).status());
-        assertEquals(4, GameRules.apply(nfl, new GameEvent.AddPoints(Side.AWAY, -3), NOW).away().score(), "a correction");
-        assertEquals(17, GameRules.apply(game("custom", GameStatus.LIVE), new GameEvent.AddPoints(Side.HOME, 17), NOW).home().score());
+        assertEquals(
+                4,
+                GameRules.apply(nfl, new GameEvent.AddPoints(Side.AWAY, -3), NOW)
+                        .away()
+                        .score(),
+                "a correction");
+        assertEquals(
+                17,
+                GameRules.apply(game("custom", GameStatus.LIVE), new GameEvent.AddPoints(Side.HOME, 17), NOW)
+                        .home()
+                        .score());
     }
 
     @Test
@@ -72,16 +87,33 @@ class SportRulesTest {
         Rejected early = refused(game("basketball", GameStatus.SCHEDULED), new GameEvent.AddPoints(Side.HOME, 2));
         assertEquals(409, early.status());
         assertEquals("game-not-started", early.code());
-        assertEquals("game-final", refused(game("basketball", GameStatus.FINAL), new GameEvent.AddPoints(Side.HOME, 2)).code());
-        assertEquals("game-not-started", refused(game("volleyball", GameStatus.SCHEDULED), new GameEvent.Point(Side.HOME)).code());
+        assertEquals(
+                "game-final",
+                refused(game("basketball", GameStatus.FINAL), new GameEvent.AddPoints(Side.HOME, 2))
+                        .code());
+        assertEquals(
+                "game-not-started",
+                refused(game("volleyball", GameStatus.SCHEDULED), new GameEvent.Point(Side.HOME))
+                        .code());
         Game onBreak = game("basketball", GameStatus.BREAK);
-        assertEquals(2, GameRules.apply(onBreak, new GameEvent.AddPoints(Side.HOME, 2), NOW).home().score(), "a correction at half time");
+        assertEquals(
+                2,
+                GameRules.apply(onBreak, new GameEvent.AddPoints(Side.HOME, 2), NOW)
+                        .home()
+                        .score(),
+                "a correction at half time");
     }
 
     @Test
     void setSportsScorePointsAndTotalsSportsScores() {
-        assertEquals("scored-by-points", refused(game("volleyball", GameStatus.LIVE), new GameEvent.AddPoints(Side.HOME, 1)).code());
-        assertEquals("not-a-set-sport", refused(game("hockey", GameStatus.LIVE), new GameEvent.Point(Side.HOME)).code());
+        assertEquals(
+                "scored-by-points",
+                refused(game("volleyball", GameStatus.LIVE), new GameEvent.AddPoints(Side.HOME, 1))
+                        .code());
+        assertEquals(
+                "not-a-set-sport",
+                refused(game("hockey", GameStatus.LIVE), new GameEvent.Point(Side.HOME))
+                        .code());
     }
 
     @Test
@@ -165,13 +197,19 @@ class SportRulesTest {
     void theClockStartsStopsAndIsSetAndReadsTheSameFromItsState() {
         Game g = game("basketball", GameStatus.SCHEDULED);
         assertEquals(new GameClock(false, GameClock.Direction.DOWN, 600_000, NOW.toEpochMilli()), g.clock());
-        assertEquals("game-not-live", refused(g, new GameEvent.ClockChange(GameEvent.ClockAction.START, 0)).code());
+        assertEquals(
+                "game-not-live",
+                refused(g, new GameEvent.ClockChange(GameEvent.ClockAction.START, 0))
+                        .code());
         g = GameRules.apply(g, new GameEvent.ChangeStatus(GameStatus.LIVE), NOW);
         g = GameRules.apply(g, new GameEvent.ClockChange(GameEvent.ClockAction.START, 0), NOW);
         assertTrue(g.clock().running());
         assertEquals(590_000, g.clock().reading(NOW.toEpochMilli() + 10_000));
         assertEquals(0, g.clock().reading(NOW.toEpochMilli() + 700_000), "a countdown stops at zero");
-        assertEquals("clock-running", refused(g, new GameEvent.ClockChange(GameEvent.ClockAction.START, 0)).code());
+        assertEquals(
+                "clock-running",
+                refused(g, new GameEvent.ClockChange(GameEvent.ClockAction.START, 0))
+                        .code());
         Instant later = NOW.plusMillis(12_345);
         g = GameRules.apply(g, new GameEvent.ClockChange(GameEvent.ClockAction.STOP, 0), later);
         assertFalse(g.clock().running());
@@ -185,28 +223,51 @@ class SportRulesTest {
         assertEquals(GameStatus.SCHEDULED, undone.status(), "undo skips clock changes: it reverts the status");
         assertEquals(60_000, undone.clock().ms());
 
-        Game soccer = GameRules.apply(game("soccer", GameStatus.LIVE), new GameEvent.ClockChange(GameEvent.ClockAction.START, 0), NOW);
+        Game soccer = GameRules.apply(
+                game("soccer", GameStatus.LIVE), new GameEvent.ClockChange(GameEvent.ClockAction.START, 0), NOW);
         assertEquals(61_000, soccer.clock().reading(NOW.toEpochMilli() + 61_000), "soccer counts up from 0");
-        assertEquals("no-clock", refused(game("tennis", GameStatus.LIVE), new GameEvent.ClockChange(GameEvent.ClockAction.START, 0)).code());
-        assertThrows(InvalidInput.class, () -> GameEvent.fromJson(Map.of("type", "clock", "action", "set", "ms", GameClock.MAX_MS + 1)));
+        assertEquals(
+                "no-clock",
+                refused(game("tennis", GameStatus.LIVE), new GameEvent.ClockChange(GameEvent.ClockAction.START, 0))
+                        .code());
+        assertThrows(
+                InvalidInput.class,
+                () -> GameEvent.fromJson(Map.of("type", "clock", "action", "set", "ms", GameClock.MAX_MS + 1)));
         assertThrows(InvalidInput.class, () -> GameEvent.fromJson(Map.of("type", "clock", "action", "rewind")));
     }
 
     @Test
     void teamsHaveOptionalShortNamesAndColoursAndGamesAStartTime() {
-        NewGame n = NewGame.fromJson(Map.of("sport", "basketball", "startsAt", "2026-12-02T20:00:00+01:00",
-                "home", Map.of("name", "Lakers", "short", "LAL", "color", "#552583"), "away", "Celtics"));
+        NewGame n = NewGame.fromJson(Map.of(
+                "sport",
+                "basketball",
+                "startsAt",
+                "2026-12-02T20:00:00+01:00",
+                "home",
+                Map.of("name", "Lakers", "short", "LAL", "color", "#552583"),
+                "away",
+                "Celtics"));
         Game g = n.start("g1", NOW);
         assertEquals("2026-12-02T19:00:00Z", g.startsAt());
-        assertEquals(Map.of("name", "Lakers", "short", "LAL", "color", "#552583", "score", 0), GameJson.summary(g).get("home"));
+        assertEquals(
+                Map.of("name", "Lakers", "short", "LAL", "color", "#552583", "score", 0),
+                GameJson.summary(g).get("home"));
         assertEquals(Map.of("name", "Celtics", "score", 0), GameJson.summary(g).get("away"));
         assertEquals(g, readBack(g));
-        assertThrows(InvalidInput.class, () -> NewGame.fromJson(Map.of("home", Map.of("name", "A", "short", "TOOLONG"), "away", "B")));
-        assertThrows(InvalidInput.class, () -> NewGame.fromJson(Map.of("home", Map.of("name", "A", "color", "red"), "away", "B")));
-        assertThrows(InvalidInput.class, () -> NewGame.fromJson(Map.of("home", "A", "away", "B", "startsAt", "tomorrow")));
-        InvalidInput unknown = assertThrows(InvalidInput.class, () -> NewGame.fromJson(Map.of("sport", "quidditch", "home", "A", "away", "B")));
+        assertThrows(
+                InvalidInput.class,
+                () -> NewGame.fromJson(Map.of("home", Map.of("name", "A", "short", "TOOLONG"), "away", "B")));
+        assertThrows(
+                InvalidInput.class,
+                () -> NewGame.fromJson(Map.of("home", Map.of("name", "A", "color", "red"), "away", "B")));
+        assertThrows(
+                InvalidInput.class, () -> NewGame.fromJson(Map.of("home", "A", "away", "B", "startsAt", "tomorrow")));
+        InvalidInput unknown = assertThrows(
+                InvalidInput.class, () -> NewGame.fromJson(Map.of("sport", "quidditch", "home", "A", "away", "B")));
         assertTrue(unknown.getMessage().contains("basketball"), unknown.getMessage());
-        assertEquals("custom", NewGame.fromJson(Map.of("home", "A", "away", "B")).sport().id());
+        assertEquals(
+                "custom",
+                NewGame.fromJson(Map.of("home", "A", "away", "B")).sport().id());
     }
 
     @Test
@@ -220,7 +281,11 @@ class SportRulesTest {
         assertEquals("custom", g.sport());
         assertNull(g.clock());
         assertTrue(g.sets().isEmpty());
-        assertEquals(7, GameRules.apply(g, new GameEvent.AddPoints(Side.HOME, 2), NOW).home().score());
+        assertEquals(
+                7,
+                GameRules.apply(g, new GameEvent.AddPoints(Side.HOME, 2), NOW)
+                        .home()
+                        .score());
         assertEquals(0, GameRules.apply(g, new GameEvent.Undo(), NOW).home().score());
         Game clocked = GameRules.apply(g, new GameEvent.ClockChange(GameEvent.ClockAction.START, 0), NOW);
         assertTrue(clocked.clock().running(), "an old game gets its sport's clock when first used");

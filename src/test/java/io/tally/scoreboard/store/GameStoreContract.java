@@ -1,13 +1,15 @@
 package io.tally.scoreboard.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.scoreboard.game.Game;
 import io.tally.scoreboard.game.GameEvent;
 import io.tally.scoreboard.game.GameRules;
 import io.tally.scoreboard.game.GameStatus;
 import io.tally.scoreboard.game.NewGame;
 import io.tally.scoreboard.game.Side;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,10 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** One contract for every GameStore and IdempotencyStore: run against memory and against real Redis. */
 abstract class GameStoreContract {
@@ -78,7 +77,9 @@ abstract class GameStoreContract {
         assertTrue(games().replace(1, v2, "k1", null));
         assertEquals(java.util.OptionalLong.of(2), games().applied("keyed", "k1"));
         Game v3 = GameRules.apply(v2, new GameEvent.AddPoints(Side.HOME, 1), Instant.now());
-        assertFalse(games().replace(2, v3, "k1", null), "the same write, recorded already, is refused even at the right version");
+        assertFalse(
+                games().replace(2, v3, "k1", null),
+                "the same write, recorded already, is refused even at the right version");
         assertEquals(v2, games().find("keyed").orElseThrow());
         assertTrue(games().replace(2, v3, "k2", "k1"));
         assertTrue(games().applied("keyed", "k1").isEmpty(), "forgotten");
@@ -145,7 +146,8 @@ abstract class GameStoreContract {
         StoredResponse done = s.claim("k1", "fp", Duration.ofSeconds(30)).orElseThrow();
         assertEquals(new StoredResponse("fp", 201, "/api/games/x", "{\"a\":1}\n{\"b\":2}"), done);
         s.release("k1");
-        assertEquals(done, s.claim("k1", "fp", Duration.ofSeconds(30)).orElseThrow(), "a completed record is not released");
+        assertEquals(
+                done, s.claim("k1", "fp", Duration.ofSeconds(30)).orElseThrow(), "a completed record is not released");
         assertTrue(s.claim("k2", "fp", Duration.ofSeconds(30)).isEmpty());
         s.release("k2");
         assertTrue(s.claim("k2", "fp", Duration.ofSeconds(30)).isEmpty(), "a released claim can be claimed again");

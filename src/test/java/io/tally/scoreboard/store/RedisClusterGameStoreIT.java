@@ -1,14 +1,12 @@
 package io.tally.scoreboard.store;
 
 import io.tally.redis.RedisTarget;
-
 import io.tally.testing.RedisCluster;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-
-import java.util.UUID;
 
 /** The store contract on a three-master Redis Cluster: the {games} hash tag keeps the scripts on one slot. */
 class RedisClusterGameStoreIT extends GameStoreContract {
@@ -27,7 +25,12 @@ class RedisClusterGameStoreIT extends GameStoreContract {
 
     @BeforeEach
     void connect() {
-        stores = Stores.redis(RedisTarget.parse(cluster.url(), true), "t" + UUID.randomUUID().toString().substring(0, 8), 2000, 200, 2000);
+        stores = Stores.redis(
+                RedisTarget.parse(cluster.url(), true),
+                "t" + UUID.randomUUID().toString().substring(0, 8),
+                2000,
+                200,
+                2000);
     }
 
     @AfterEach

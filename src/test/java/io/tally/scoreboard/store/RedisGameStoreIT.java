@@ -1,27 +1,25 @@
 package io.tally.scoreboard.store;
 
-import io.tally.redis.RedisTarget;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tally.redis.RedisTarget;
 import io.tally.scoreboard.game.Game;
 import io.tally.scoreboard.game.GameEvent;
 import io.tally.scoreboard.game.GameRules;
 import io.tally.scoreboard.game.Side;
 import io.tally.testing.RedisServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
-import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The store contract against a real redis-server; each test gets its own key prefix. */
 class RedisGameStoreIT extends GameStoreContract {
@@ -40,7 +38,12 @@ class RedisGameStoreIT extends GameStoreContract {
 
     @BeforeEach
     void connect() {
-        stores = Stores.redis(RedisTarget.parse(redis.url(), false), "t" + UUID.randomUUID().toString().substring(0, 8), 1000, 200, 2000);
+        stores = Stores.redis(
+                RedisTarget.parse(redis.url(), false),
+                "t" + UUID.randomUUID().toString().substring(0, 8),
+                1000,
+                200,
+                2000);
     }
 
     @AfterEach
@@ -59,14 +62,15 @@ class RedisGameStoreIT extends GameStoreContract {
     }
 
     @Test
-    void afterRedisLosesItsDataTheNewestCopyAnyInstanceOffersWinsAndNothingIsAnsweredBeforeTheWindowCloses() throws Exception {
+    void afterRedisLosesItsDataTheNewestCopyAnyInstanceOffersWinsAndNothingIsAnsweredBeforeTheWindowCloses()
+            throws Exception {
         try (RedisServer volatileRedis = RedisServer.start();
-             Stores a = Stores.redis(RedisTarget.parse(volatileRedis.url(), false), "r", 500, 100, 1500);
-             Stores b = Stores.redis(RedisTarget.parse(volatileRedis.url(), false), "r", 500, 100, 1500)) {
+                Stores a = Stores.redis(RedisTarget.parse(volatileRedis.url(), false), "r", 500, 100, 1500);
+                Stores b = Stores.redis(RedisTarget.parse(volatileRedis.url(), false), "r", 500, 100, 1500)) {
             Game v1 = game("lost", Instant.now());
             assertTrue(a.games().create(v1));
-            Game v2 = GameRules.apply(b.games().find("lost").orElseThrow(),
-                    new GameEvent.AddPoints(Side.HOME, 3), Instant.now());
+            Game v2 = GameRules.apply(
+                    b.games().find("lost").orElseThrow(), new GameEvent.AddPoints(Side.HOME, 3), Instant.now());
             assertTrue(b.games().replace(1, v2)); // a remembers version 1, b version 2
             ((RecoveringGameStore) a.games()).check(); // both know the store's epoch
             ((RecoveringGameStore) b.games()).check();
@@ -88,10 +92,15 @@ class RedisGameStoreIT extends GameStoreContract {
                     Thread.sleep(20); // Redis is still starting, or a's connection is reconnecting
                 }
             }
-            assertTrue(first instanceof StoreRestoringException, "a read during the restore window is refused, not answered with v1");
+            assertTrue(
+                    first instanceof StoreRestoringException,
+                    "a read during the restore window is refused, not answered with v1");
             ((RecoveringGameStore) a.games()).check(); // a's offers (v1) are in, whether or not its checker ran yet
             Game onV1 = GameRules.apply(v1, new GameEvent.AddPoints(Side.AWAY, 1), Instant.now());
-            assertThrows(StoreRestoringException.class, () -> a.games().replace(1, onV1), "no write on a restored copy in the window");
+            assertThrows(
+                    StoreRestoringException.class,
+                    () -> a.games().replace(1, onV1),
+                    "no write on a restored copy in the window");
 
             Optional<Game> back = Optional.empty();
             while (System.nanoTime() < deadline && back.isEmpty()) {
@@ -111,8 +120,8 @@ class RedisGameStoreIT extends GameStoreContract {
     @Test
     void aGameRestoredAfterRedisLostItsDataKeepsTheWritesRecordedWithIt() throws Exception {
         try (RedisServer volatileRedis = RedisServer.start();
-             Stores a = Stores.redis(RedisTarget.parse(volatileRedis.url(), false), "w", 500, 100, 800);
-             Stores b = Stores.redis(RedisTarget.parse(volatileRedis.url(), false), "w", 500, 100, 800)) {
+                Stores a = Stores.redis(RedisTarget.parse(volatileRedis.url(), false), "w", 500, 100, 800);
+                Stores b = Stores.redis(RedisTarget.parse(volatileRedis.url(), false), "w", 500, 100, 800)) {
             Game v1 = game("rec", Instant.now());
             assertTrue(b.games().create(v1));
             Game v2 = GameRules.apply(v1, new GameEvent.AddPoints(Side.HOME, 3), Instant.now());
@@ -140,7 +149,7 @@ class RedisGameStoreIT extends GameStoreContract {
     @Test
     void aFirstStartOnAnEmptyRedisOpensNoRestoreWindow() throws Exception {
         try (RedisServer fresh = RedisServer.start();
-             Stores s = Stores.redis(RedisTarget.parse(fresh.url(), false), "f", 500, 100, 60_000)) {
+                Stores s = Stores.redis(RedisTarget.parse(fresh.url(), false), "f", 500, 100, 60_000)) {
             assertEquals(Optional.empty(), s.games().find("nothing"), "an unknown game is simply not found");
             Game g = game("new", Instant.now());
             assertTrue(s.games().create(g));
@@ -151,7 +160,7 @@ class RedisGameStoreIT extends GameStoreContract {
     @Test
     void anUnreachableRedisIsReportedAsUnavailableNotAsMissingGames() throws Exception {
         try (RedisServer doomed = RedisServer.start();
-             Stores s = Stores.redis(RedisTarget.parse(doomed.url(), false), "x", 500, 200, 2000)) {
+                Stores s = Stores.redis(RedisTarget.parse(doomed.url(), false), "x", 500, 200, 2000)) {
             assertTrue(s.games().health().available());
             doomed.kill9();
             assertThrows(StoreUnavailableException.class, () -> s.games().find("a"));

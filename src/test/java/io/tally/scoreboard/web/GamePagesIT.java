@@ -1,19 +1,18 @@
 package io.tally.scoreboard.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.json.Json;
 import io.tally.testing.Http;
 import io.tally.testing.TallyServer;
+import java.net.http.HttpResponse;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-
-import java.net.http.HttpResponse;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The game pages as a link-preview crawler and a browser meet them, on embedded Tomcat 11: the
@@ -30,13 +29,21 @@ class GamePagesIT {
     @BeforeAll
     void start() {
         server = TallyServer.start(Map.of("TALLY_ADMIN_TOKEN", TOKEN, "TALLY_SAMPLE_GAME", "false"));
-        HttpResponse<String> created = Http.post(server.baseUrl() + "/api/games", "application/json",
-                "{\"sport\":\"basketball\",\"home\":" + quote(HOSTILE) + ",\"away\":\"O'Brien & Sons\",\"status\":\"live\",\"period\":\"Q2\"}",
-                "Authorization", "Bearer " + TOKEN);
+        HttpResponse<String> created = Http.post(
+                server.baseUrl() + "/api/games",
+                "application/json",
+                "{\"sport\":\"basketball\",\"home\":" + quote(HOSTILE)
+                        + ",\"away\":\"O'Brien & Sons\",\"status\":\"live\",\"period\":\"Q2\"}",
+                "Authorization",
+                "Bearer " + TOKEN);
         assertEquals(201, created.statusCode(), created.body());
         id = (String) ((Map<?, ?>) ((Map<?, ?>) Json.parse(created.body())).get("game")).get("id");
-        HttpResponse<String> scored = Http.post(server.baseUrl() + "/api/games/" + id + "/events", "application/json",
-                "{\"type\":\"score\",\"team\":\"home\",\"points\":3}", "Authorization", "Bearer " + TOKEN);
+        HttpResponse<String> scored = Http.post(
+                server.baseUrl() + "/api/games/" + id + "/events",
+                "application/json",
+                "{\"type\":\"score\",\"team\":\"home\",\"points\":3}",
+                "Authorization",
+                "Bearer " + TOKEN);
         assertEquals(200, scored.statusCode(), scored.body());
     }
 
@@ -55,7 +62,9 @@ class GamePagesIT {
 
     @Test
     void aGamesLinkPreviewsWithTheScoreAndNoMarkupFromNames() {
-        for (String path : new String[] {"/games/" + id, "/game.html?id=" + id, "/games/" + id + "/", "/game.html?id=" + id + "%2F"}) {
+        for (String path :
+                new String[] {"/games/" + id, "/game.html?id=" + id, "/games/" + id + "/", "/game.html?id=" + id + "%2F"
+                }) {
             HttpResponse<String> r = get(path);
             assertEquals(200, r.statusCode(), path);
             assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), path);
@@ -76,11 +85,20 @@ class GamePagesIT {
         HttpResponse<String> embed = get("/embed/" + id);
         assertEquals(200, embed.statusCode());
         assertTrue(embed.body().contains("<body class=\"game-page embed\">"), embed.body());
-        assertTrue(embed.headers().firstValue("Content-Security-Policy").orElseThrow().endsWith("frame-ancestors *"));
+        assertTrue(embed.headers()
+                .firstValue("Content-Security-Policy")
+                .orElseThrow()
+                .endsWith("frame-ancestors *"));
         assertTrue(embed.headers().firstValue("X-Frame-Options").isEmpty());
-        for (String path : new String[] {"/games/" + id, "/", "/console.html", "/api/games", "/embedx", "/js/embed.js"}) {
+        for (String path :
+                new String[] {"/games/" + id, "/", "/console.html", "/api/games", "/embedx", "/js/embed.js"}) {
             HttpResponse<String> r = get(path);
-            assertTrue(r.headers().firstValue("Content-Security-Policy").orElseThrow().endsWith("frame-ancestors 'none'"), path);
+            assertTrue(
+                    r.headers()
+                            .firstValue("Content-Security-Policy")
+                            .orElseThrow()
+                            .endsWith("frame-ancestors 'none'"),
+                    path);
             assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(null), path);
         }
         assertEquals(200, get("/js/embed.js").statusCode());
@@ -88,23 +106,39 @@ class GamePagesIT {
 
     @Test
     void embedOriginsCanBeListedOrTurnedOff() {
-        try (TallyServer listed = TallyServer.start(Map.of("TALLY_ADMIN_TOKEN", TOKEN, "TALLY_EMBED_ORIGINS", "https://club.example"));
-             TallyServer off = TallyServer.start(Map.of("TALLY_ADMIN_TOKEN", TOKEN, "TALLY_EMBED_ORIGINS", "none"))) {
+        try (TallyServer listed = TallyServer.start(
+                        Map.of("TALLY_ADMIN_TOKEN", TOKEN, "TALLY_EMBED_ORIGINS", "https://club.example"));
+                TallyServer off =
+                        TallyServer.start(Map.of("TALLY_ADMIN_TOKEN", TOKEN, "TALLY_EMBED_ORIGINS", "none"))) {
             HttpResponse<String> r = Http.get(listed.baseUrl() + "/embed/sample");
-            assertTrue(r.headers().firstValue("Content-Security-Policy").orElseThrow().endsWith("frame-ancestors https://club.example"));
+            assertTrue(r.headers()
+                    .firstValue("Content-Security-Policy")
+                    .orElseThrow()
+                    .endsWith("frame-ancestors https://club.example"));
             HttpResponse<String> o = Http.get(off.baseUrl() + "/embed/sample");
-            assertTrue(o.headers().firstValue("Content-Security-Policy").orElseThrow().endsWith("frame-ancestors 'none'"));
+            assertTrue(o.headers()
+                    .firstValue("Content-Security-Policy")
+                    .orElseThrow()
+                    .endsWith("frame-ancestors 'none'"));
             assertEquals("DENY", o.headers().firstValue("X-Frame-Options").orElse(null));
         }
     }
 
     @Test
     void badIdsAnswerOurPageWith404() {
-        for (String path : new String[] {"/games/nosuchgame", "/games/a/b", "/games/", "/games/%3Cx%3E", "/embed/nosuchgame",
-                "/game.html?id=a%2Fb", "/game.html?id=nosuchgame"}) {
+        for (String path : new String[] {
+            "/games/nosuchgame",
+            "/games/a/b",
+            "/games/",
+            "/games/%3Cx%3E",
+            "/embed/nosuchgame",
+            "/game.html?id=a%2Fb",
+            "/game.html?id=nosuchgame"
+        }) {
             HttpResponse<String> r = get(path, "Accept", "text/html");
             assertEquals(404, r.statusCode(), path);
-            assertTrue(r.body().contains("<main id=\"game\""), path + " answers the game page, which says what is wrong");
+            assertTrue(
+                    r.body().contains("<main id=\"game\""), path + " answers the game page, which says what is wrong");
             assertTrue(r.body().contains("<title>Tally · live scores</title>"), path);
         }
         assertEquals(200, get("/game.html").statusCode(), "the page itself, which says no game is chosen");

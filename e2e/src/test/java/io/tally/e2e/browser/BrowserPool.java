@@ -1,9 +1,8 @@
 package io.tally.e2e.browser;
 
-import org.openqa.selenium.WebDriverException;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.openqa.selenium.WebDriverException;
 
 /**
  * One browser per engine, reused by the tests of a class: starting Chromium or WebKitGTK costs a

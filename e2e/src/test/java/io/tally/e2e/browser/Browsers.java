@@ -1,23 +1,12 @@
 package io.tally.e2e.browser;
 
 import io.tally.testing.Ports;
-import org.openqa.selenium.MutableCapabilities;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
-import org.openqa.selenium.remote.RemoteWebDriver;
-import org.openqa.selenium.support.ui.FluentWait;
-
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +21,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.stream.Stream;
+import org.openqa.selenium.MutableCapabilities;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.remote.RemoteWebDriver;
+import org.openqa.selenium.support.ui.FluentWait;
 
 /**
  * Starts the two browser engines Tally supports, with every binary given explicitly so Selenium
@@ -48,8 +46,8 @@ public final class Browsers {
     private static final String CHROMIUM = System.getProperty("tally.chromium", "/usr/bin/chromium");
     private static final String CHROMEDRIVER = System.getProperty("tally.chromedriver", "/usr/bin/chromedriver");
     private static final String WEBKIT_DRIVER = System.getProperty("tally.webkitdriver", "/usr/bin/WebKitWebDriver");
-    private static final String MINIBROWSER = System.getProperty("tally.minibrowser",
-            "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser");
+    private static final String MINIBROWSER =
+            System.getProperty("tally.minibrowser", "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser");
     private static final Duration STARTUP = Duration.ofSeconds(30);
 
     // Selenium 4.49 knows CDP up to 153 and warns on every Chromium 156 session; WebDriver itself is
@@ -61,8 +59,7 @@ public final class Browsers {
         CDP_VERSION_LOG.setLevel(Level.SEVERE);
     }
 
-    private Browsers() {
-    }
+    private Browsers() {}
 
     /** Opens the browser named "chromium" or "webkit" (for tests parameterised by engine). */
     public static Browser open(String name) {
@@ -83,9 +80,17 @@ public final class Browsers {
             options.setBinary(CHROMIUM);
             // Root in a container needs --no-sandbox; the networking flags stop Chromium from calling
             // hosts this machine cannot reach (updates, sync, safe browsing), which slows it down.
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--no-default-browser-check", "--window-size=1280,1024",
+            options.addArguments(
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    "--no-default-browser-check",
+                    "--window-size=1280,1024",
                     "--user-data-dir=" + profile);
             LoggingPreferences logs = new LoggingPreferences();
             logs.enable(LogType.BROWSER, Level.ALL);
@@ -109,8 +114,10 @@ public final class Browsers {
         try {
             Path logDir = Files.createDirectories(Path.of("target", "e2e-logs"));
             // -displayfd makes Xvfb pick a free display itself and print its number when ready: no race.
-            Process xvfb = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "1280x1024x24", "-nolisten", "tcp")
-                    .redirectError(ProcessBuilder.Redirect.appendTo(logDir.resolve("xvfb.log").toFile()))
+            Process xvfb = new ProcessBuilder(
+                            "Xvfb", "-displayfd", "1", "-screen", "0", "1280x1024x24", "-nolisten", "tcp")
+                    .redirectError(ProcessBuilder.Redirect.appendTo(
+                            logDir.resolve("xvfb.log").toFile()))
                     .start();
             started.push(() -> stop(xvfb));
             String display = ":" + readLine(xvfb, STARTUP);
@@ -118,7 +125,8 @@ public final class Browsers {
             int port = Ports.free();
             ProcessBuilder pb = new ProcessBuilder(WEBKIT_DRIVER, "--port=" + port, "--host=local")
                     .redirectErrorStream(true)
-                    .redirectOutput(logDir.resolve("webkitwebdriver-" + port + ".log").toFile());
+                    .redirectOutput(
+                            logDir.resolve("webkitwebdriver-" + port + ".log").toFile());
             pb.environment().put("DISPLAY", display);
             Process webdriver = pb.start();
             started.push(() -> stop(webdriver));
@@ -126,8 +134,10 @@ public final class Browsers {
             waitUntilReady(webdriver, new URL(url, "/status"));
 
             MutableCapabilities caps = new MutableCapabilities(Map.of(
-                    "browserName", "MiniBrowser",
-                    "webkitgtk:browserOptions", Map.of("binary", MINIBROWSER, "args", List.of("--automation"))));
+                    "browserName",
+                    "MiniBrowser",
+                    "webkitgtk:browserOptions",
+                    Map.of("binary", MINIBROWSER, "args", List.of("--automation"))));
             WebDriver driver = new RemoteWebDriver(url, caps);
             return new Browser("webkit", driver, false, started);
         } catch (IOException | RuntimeException e) {
@@ -147,7 +157,8 @@ public final class Browsers {
         });
         try {
             String s = line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (s == null || !s.trim().matches("\\d+")) throw new IOException("Xvfb did not report a display (exit " + exitOf(p) + ")");
+            if (s == null || !s.trim().matches("\\d+"))
+                throw new IOException("Xvfb did not report a display (exit " + exitOf(p) + ")");
             return s.trim();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -169,7 +180,8 @@ public final class Browsers {
                 .ignoring(UncheckedIOException.class)
                 .withMessage(() -> "WebKitWebDriver did not answer " + status + " (" + exitOf(driver) + ")")
                 .until(u -> {
-                    if (!driver.isAlive()) throw new IllegalStateException("WebKitWebDriver exited with " + driver.exitValue());
+                    if (!driver.isAlive())
+                        throw new IllegalStateException("WebKitWebDriver exited with " + driver.exitValue());
                     try {
                         HttpURLConnection c = (HttpURLConnection) u.openConnection();
                         c.setConnectTimeout(1000);

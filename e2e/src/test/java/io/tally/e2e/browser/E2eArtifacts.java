@@ -1,11 +1,5 @@
 package io.tally.e2e.browser;
 
-import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,6 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
 
 /**
  * Saves what a failed browser test leaves behind: for every browser it {@link #watch watches}, a
@@ -70,8 +69,12 @@ public final class E2eArtifacts implements AfterTestExecutionCallback {
 
     private static String folderName(ExtensionContext context) {
         // Method name plus display name: parameterised runs ("[1] webkit") get a folder each.
-        String name = context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName()
-                + (context.getDisplayName().startsWith(context.getRequiredTestMethod().getName()) ? "" : "-" + context.getDisplayName());
+        String name = context.getRequiredTestClass().getSimpleName() + "."
+                + context.getRequiredTestMethod().getName()
+                + (context.getDisplayName()
+                                .startsWith(context.getRequiredTestMethod().getName())
+                        ? ""
+                        : "-" + context.getDisplayName());
         return name.replaceAll("[^A-Za-z0-9_.-]+", "_");
     }
 
@@ -87,7 +90,9 @@ public final class E2eArtifacts implements AfterTestExecutionCallback {
             notes.add("screenshot: " + e);
         }
         try {
-            write(dir.resolve(prefix + "page.html"), "<!-- " + driver.getCurrentUrl() + " -->\n" + driver.getPageSource());
+            write(
+                    dir.resolve(prefix + "page.html"),
+                    "<!-- " + driver.getCurrentUrl() + " -->\n" + driver.getPageSource());
         } catch (RuntimeException e) {
             notes.add("page source: " + e);
         }

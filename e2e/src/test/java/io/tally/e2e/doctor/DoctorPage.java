@@ -1,5 +1,13 @@
 package io.tally.e2e.doctor;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -9,18 +17,10 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.FluentWait;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 /** The doctor page under WebDriver: open it, wait until every check has a verdict, read them. */
 final class DoctorPage {
-    static final List<String> CHECKS = List.of("websocket", "polling", "instances", "rtt", "capacity", "idle", "platform", "config", "redis", "tls");
+    static final List<String> CHECKS = List.of(
+            "websocket", "polling", "instances", "rtt", "capacity", "idle", "platform", "config", "redis", "tls");
 
     private final WebDriver driver;
 
@@ -32,7 +32,9 @@ final class DoctorPage {
     static DoctorPage open(WebDriver driver, String baseUrl, String query, Duration timeout) {
         driver.get(baseUrl + "/doctor" + (query.isEmpty() ? "" : "?" + query));
         DoctorPage page = new DoctorPage(driver);
-        new FluentWait<>(driver).withTimeout(timeout).pollingEvery(Duration.ofMillis(200))
+        new FluentWait<>(driver)
+                .withTimeout(timeout)
+                .pollingEvery(Duration.ofMillis(200))
                 .withMessage(() -> "the doctor did not finish within " + timeout + "; checks: " + page.describe())
                 .until(d -> "true".equals(d.findElement(By.id("summary")).getDomAttribute("data-done")));
         return page;
@@ -69,11 +71,17 @@ final class DoctorPage {
         StringBuilder b = new StringBuilder();
         for (String c : CHECKS) {
             try {
-                b.append('\n').append(c).append(": ").append(status(c)).append(" — ").append(summary(c));
+                b.append('\n')
+                        .append(c)
+                        .append(": ")
+                        .append(status(c))
+                        .append(" — ")
+                        .append(summary(c));
                 String fix = fix(c);
                 if (!fix.isEmpty()) b.append(" [").append(fix).append(']');
                 String details = details(c);
-                if (!details.isEmpty()) b.append(" {").append(details.replace('\n', ';')).append('}');
+                if (!details.isEmpty())
+                    b.append(" {").append(details.replace('\n', ';')).append('}');
             } catch (RuntimeException e) {
                 b.append('\n').append(c).append(": ?");
             }

@@ -1,23 +1,15 @@
 package io.tally.e2e.doctor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.tally.doctor.cli.DoctorCli;
 import io.tally.e2e.browser.Browser;
 import io.tally.e2e.browser.Browsers;
 import io.tally.e2e.browser.E2eArtifacts;
 import io.tally.standin.StandIn;
 import io.tally.standin.StandInOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -30,10 +22,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The doctor's verdicts through the Beanstalk stand-in (HAProxy as the ALB → nginx with our
@@ -48,9 +47,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 class DoctorStandInIT {
     /** Short heartbeat so the idle check (heartbeat + 2 s) stays short. */
     private static final String HEARTBEAT_MS = "3000";
+
     private static final String IDLE = "5";
     /** The silent request of the platform check: past the 3 s stand-in "platform default", below ours. */
     private static final String HOLD = "5";
+
     private static final String QUERY = "idle=" + IDLE + "&hold=" + HOLD;
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(90);
     private static final Path SHOTS = Path.of("target", "doctor-screenshots");
@@ -77,8 +78,15 @@ class DoctorStandInIT {
 
     static String get(URI base, String path) {
         try {
-            HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(base.resolve(path))
+                                    .timeout(Duration.ofSeconds(15))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             return r.body();
         } catch (Exception e) {
             throw new AssertionError("GET " + path, e);
@@ -147,20 +155,26 @@ class DoctorStandInIT {
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
                 for (int i = 0; i < standIn.instances(); i++) {
                     while (!get(standIn.url(i), "/doctor/api/redis").contains("\"available\":false")) {
-                        if (System.nanoTime() > deadline) fail("instance " + (i + 1) + " never noticed that Redis stopped");
+                        if (System.nanoTime() > deadline)
+                            fail("instance " + (i + 1) + " never noticed that Redis stopped");
                         sleepBriefly();
                     }
                 }
-                DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), QUERY, PAGE_TIMEOUT);
+                DoctorPage page =
+                        DoctorPage.open(browser.driver(), standIn.url().toString(), QUERY, PAGE_TIMEOUT);
                 page.screenshot(SHOTS.resolve("doctor-redis-stopped.png"));
                 Map<String, String> statuses = page.statuses();
                 assertEquals("fail", statuses.get("redis"), page.describe());
                 assertTrue(page.summary("redis").contains("unavailable"), page.describe());
                 assertTrue(page.fix("redis").contains("REDIS_URL"), page.describe());
-                for (String c : List.of("websocket", "polling", "instances", "rtt", "capacity", "idle", "platform", "config", "tls")) {
+                for (String c : List.of(
+                        "websocket", "polling", "instances", "rtt", "capacity", "idle", "platform", "config", "tls")) {
                     assertEquals("pass", statuses.get(c), c + page.describe());
                 }
-                assertTrue(!page.describe().contains(String.valueOf(URI.create(standIn.redisUrl()).getPort())),
+                assertTrue(
+                        !page.describe()
+                                .contains(String.valueOf(
+                                        URI.create(standIn.redisUrl()).getPort())),
                         "the Redis address is not shown: " + page.describe());
 
                 Cli r = cli(standIn.url());
@@ -209,7 +223,8 @@ class DoctorStandInIT {
             assertTrue(page.fix("websocket").contains("proxy_set_header Upgrade"), page.describe());
             assertTrue(page.details("websocket").contains("Upgrade: (missing)"), page.describe());
             assertEquals("pass", page.status("polling"), page.describe());
-            for (String c : List.of("instances", "config", "redis", "tls")) assertEquals("pass", page.status(c), c + page.describe());
+            for (String c : List.of("instances", "config", "redis", "tls"))
+                assertEquals("pass", page.status(c), c + page.describe());
             assertEquals("warn", page.status("idle"), "needs a WebSocket: " + page.describe());
             assertEquals("warn", page.status("rtt"), "WebSocket RTT not measurable: " + page.describe());
             assertEquals("fail", page.overall());
@@ -239,8 +254,12 @@ class DoctorStandInIT {
         @BeforeAll
         void start() {
             // The balancer cuts connections idle for 3 s; the server pings every 5 s; the deployer said so.
-            standIn = StandIn.start(StandInOptions.defaults().instances(1).redis(true).idleTimeout(Duration.ofSeconds(3))
-                    .env("TALLY_HEARTBEAT_MS", "5000").env("TALLY_LB_IDLE_TIMEOUT_S", "3"));
+            standIn = StandIn.start(StandInOptions.defaults()
+                    .instances(1)
+                    .redis(true)
+                    .idleTimeout(Duration.ofSeconds(3))
+                    .env("TALLY_HEARTBEAT_MS", "5000")
+                    .env("TALLY_LB_IDLE_TIMEOUT_S", "3"));
         }
 
         @AfterAll
@@ -256,12 +275,16 @@ class DoctorStandInIT {
         @Test
         void theIdleWebSocketIsSeenCutAndTheConfigurationIsFlagged() {
             browser = artifacts.watch(Browsers.chromium());
-            DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=8&hold=" + HOLD, PAGE_TIMEOUT);
+            DoctorPage page =
+                    DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=8&hold=" + HOLD, PAGE_TIMEOUT);
             assertEquals("pass", page.status("websocket"), page.describe());
             assertEquals("fail", page.status("idle"), page.describe());
             assertTrue(page.summary("idle").contains("was closed after"), page.describe());
             assertEquals("warn", page.status("config"), page.describe());
-            assertTrue(page.summary("config").contains("heartbeat 5 s is not shorter than the load balancer's 3 s idle timeout"), page.describe());
+            assertTrue(
+                    page.summary("config")
+                            .contains("heartbeat 5 s is not shorter than the load balancer's 3 s idle timeout"),
+                    page.describe());
 
             Cli r = cli("--idle", "8", "--hold", HOLD, standIn.url().toString());
             assertEquals(1, r.exit(), r.out());
@@ -283,7 +306,10 @@ class DoctorStandInIT {
         @BeforeAll
         void start() {
             // Each proxied WebSocket takes two of a worker's 16 connections: the burst of 50 cannot fit.
-            standIn = StandIn.start(StandInOptions.defaults().instances(1).redis(true).env("TALLY_HEARTBEAT_MS", HEARTBEAT_MS)
+            standIn = StandIn.start(StandInOptions.defaults()
+                    .instances(1)
+                    .redis(true)
+                    .env("TALLY_HEARTBEAT_MS", HEARTBEAT_MS)
                     .nginxWorkerConnections(16));
         }
 
@@ -314,7 +340,9 @@ class DoctorStandInIT {
             assertTrue(r.line("PASS", "websocket"), r.out());
             assertTrue(r.line("PASS", "platform"), r.out());
             assertTrue(Files.exists(standIn.runDir().resolve("nginx-1/logs/error.log")), "nginx error log");
-            assertTrue(readQuietly(standIn.runDir().resolve("nginx-1/logs/error.log")).contains("worker_connections are not enough"),
+            assertTrue(
+                    readQuietly(standIn.runDir().resolve("nginx-1/logs/error.log"))
+                            .contains("worker_connections are not enough"),
                     "what the fix text tells to look for is in nginx's error log");
         }
 
@@ -343,8 +371,12 @@ class DoctorStandInIT {
         void start() {
             // As after uploading the bare WAR: nginx runs the platform's files only, and its default read
             // timeout (60 s on the platform) is 3 s here so the doctor's 5 s hold outlasts it.
-            standIn = StandIn.start(StandInOptions.defaults().instances(1).redis(true).env("TALLY_HEARTBEAT_MS", "1000")
-                    .platformNginx(false).nginxDefaultReadTimeout(Duration.ofSeconds(3)));
+            standIn = StandIn.start(StandInOptions.defaults()
+                    .instances(1)
+                    .redis(true)
+                    .env("TALLY_HEARTBEAT_MS", "1000")
+                    .platformNginx(false)
+                    .nginxDefaultReadTimeout(Duration.ofSeconds(3)));
         }
 
         @AfterAll
@@ -362,7 +394,8 @@ class DoctorStandInIT {
             Cli r = cli("--idle", "2", "--hold", HOLD, standIn.url().toString());
             assertEquals(1, r.exit(), r.out());
             assertTrue(r.line("FAIL", "platform"), r.out());
-            assertTrue(r.out().matches("(?s).*nginx cut a request that was silent for [345] s \\(HTTP 504\\).*"), r.out());
+            assertTrue(
+                    r.out().matches("(?s).*nginx cut a request that was silent for [345] s \\(HTTP 504\\).*"), r.out());
             assertTrue(r.out().contains("not the 300 s Tally was told"), r.out());
             assertTrue(r.out().contains("tally-bundle.zip"), r.out());
         }
@@ -370,7 +403,8 @@ class DoctorStandInIT {
         @Test
         void thePageMeasuresNginxsDefaultCut() {
             browser = artifacts.watch(Browsers.chromium());
-            DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=2&hold=" + HOLD, PAGE_TIMEOUT);
+            DoctorPage page =
+                    DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=2&hold=" + HOLD, PAGE_TIMEOUT);
             page.screenshot(SHOTS.resolve("doctor-platform-not-applied.png"));
             assertEquals("fail", page.status("platform"), page.describe());
             assertTrue(page.summary("platform").contains("nginx cut a request that was silent for"), page.describe());

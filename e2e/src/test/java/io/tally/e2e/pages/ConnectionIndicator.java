@@ -19,7 +19,8 @@ public final class ConnectionIndicator {
     }
 
     private String attr(String name) {
-        return (String) page.js("var c = document.getElementById('connection'); return c ? c.getAttribute(arguments[0]) : null;", name);
+        return (String) page.js(
+                "var c = document.getElementById('connection'); return c ? c.getAttribute(arguments[0]) : null;", name);
     }
 
     public String status() {
@@ -31,7 +32,8 @@ public final class ConnectionIndicator {
     }
 
     public String label() {
-        return (String) page.js("var c = document.querySelector('#connection .connection-label'); return c ? c.textContent : null;");
+        return (String) page.js(
+                "var c = document.querySelector('#connection .connection-label'); return c ? c.textContent : null;");
     }
 
     /** The instance the page's live connection is on, or null while not connected. */
@@ -44,12 +46,14 @@ public final class ConnectionIndicator {
 
     /** Waits until connected on {@code transport} ("websocket" or "polling"); returns the instance. */
     public String awaitConnected(String transport, Duration timeout) {
-        return page.waitFor("connected on " + transport + " (status " + status() + ", transport " + transport() + ")",
-                timeout, d -> "connected".equals(status()) && transport.equals(transport()) ? instance() : null);
+        return page.waitFor(
+                "connected on " + transport + " (status " + status() + ", transport " + transport() + ")",
+                timeout,
+                d -> "connected".equals(status()) && transport.equals(transport()) ? instance() : null);
     }
 
     public String awaitConnected(Duration timeout) {
-        return page.waitFor("connected (status " + status() + ")", timeout,
-                d -> "connected".equals(status()) ? instance() : null);
+        return page.waitFor(
+                "connected (status " + status() + ")", timeout, d -> "connected".equals(status()) ? instance() : null);
     }
 }

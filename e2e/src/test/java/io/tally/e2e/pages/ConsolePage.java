@@ -1,12 +1,11 @@
 package io.tally.e2e.pages;
 
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 
 /**
  * {@code /console.html[?id=…]}: the scorer console. The token lives in the tab's sessionStorage (or
@@ -20,7 +19,9 @@ public final class ConsolePage extends Page {
 
     /** Opens the console (on a game when {@code gameId} is not null) and waits until it has loaded. */
     public static ConsolePage open(WebDriver driver, URI base, String gameId) {
-        driver.get(join(base, "/console.html" + (gameId == null ? "" : "?id=" + URLEncoder.encode(gameId, StandardCharsets.UTF_8))));
+        driver.get(join(
+                base,
+                "/console.html" + (gameId == null ? "" : "?id=" + URLEncoder.encode(gameId, StandardCharsets.UTF_8))));
         ConsolePage page = new ConsolePage(driver);
         page.recordConsole();
         page.awaitLoaded(gameId);
@@ -43,9 +44,16 @@ public final class ConsolePage extends Page {
 
     /** Has loaded: live (so the game list was fetched), and the chosen game (if any) is on screen. */
     public ConsolePage awaitLoaded(String gameId) {
-        waitFor("the console connected", LOAD, d -> "connected".equals(connection().status()) ? true : null);
-        if (gameId != null) waitFor("the console shows game " + gameId, LOAD, d -> js(
-                "var s = document.getElementById('scorer'); return !s.hidden && s.dataset.version ? true : null;"));
+        waitFor(
+                "the console connected",
+                LOAD,
+                d -> "connected".equals(connection().status()) ? true : null);
+        if (gameId != null)
+            waitFor(
+                    "the console shows game " + gameId,
+                    LOAD,
+                    d -> js(
+                            "var s = document.getElementById('scorer'); return !s.hidden && s.dataset.version ? true : null;"));
         return this;
     }
 
@@ -72,13 +80,17 @@ public final class ConsolePage extends Page {
 
     /** The visible error (at the top, or next to the control used), or null when none is shown. */
     public String errorText() {
-        return (String) js("var e = document.getElementById('console-error'); if (!e.hidden) return e.textContent;"
-                + " var f = document.querySelector('[data-feedback][data-state=\"error\"]'); return f ? f.textContent : null;");
+        return (String)
+                js(
+                        "var e = document.getElementById('console-error'); if (!e.hidden) return e.textContent;"
+                                + " var f = document.querySelector('[data-feedback][data-state=\"error\"]'); return f ? f.textContent : null;");
     }
 
     public String errorCode() {
-        return (String) js("var e = document.getElementById('console-error'); if (!e.hidden) return e.dataset.code || '';"
-                + " var f = document.querySelector('[data-feedback][data-state=\"error\"]'); return f ? (f.dataset.code || '') : null;");
+        return (String)
+                js(
+                        "var e = document.getElementById('console-error'); if (!e.hidden) return e.dataset.code || '';"
+                                + " var f = document.querySelector('[data-feedback][data-state=\"error\"]'); return f ? (f.dataset.code || '') : null;");
     }
 
     /** The feedback line {@code where} (e.g. "home", "clock", "status"): its state ("ok", "error", "pending" or "") and text. */
@@ -101,14 +113,19 @@ public final class ConsolePage extends Page {
 
     /** Whether the feedback line sits next to the buttons it answers (within 300 CSS px below the group). */
     public double feedbackDistance(String team) {
-        return ((Number) js("var b = document.getElementById(arguments[0] + '-buttons').getBoundingClientRect();"
-                + " var f = document.getElementById(arguments[0] + '-feedback').getBoundingClientRect(); return f.top - b.bottom;", team)).doubleValue();
+        return ((Number) js(
+                        "var b = document.getElementById(arguments[0] + '-buttons').getBoundingClientRect();"
+                                + " var f = document.getElementById(arguments[0] + '-feedback').getBoundingClientRect(); return f.top - b.bottom;",
+                        team))
+                .doubleValue();
     }
 
     /** The data-testids of a team's score buttons, in order. */
     @SuppressWarnings("unchecked")
     public java.util.List<String> scoreButtons(String team) {
-        return (java.util.List<String>) js("return [...document.querySelectorAll('#' + arguments[0] + '-buttons button')].map(b => b.dataset.testid);", team);
+        return (java.util.List<String>) js(
+                "return [...document.querySelectorAll('#' + arguments[0] + '-buttons button')].map(b => b.dataset.testid);",
+                team);
     }
 
     public boolean isEnabled(String testId) {
@@ -128,7 +145,9 @@ public final class ConsolePage extends Page {
 
     /** Presses a key with nothing focused (a desktop shortcut) and waits for the answer in {@code where}. */
     public String pressKey(String key, String where) {
-        js("document.activeElement && document.activeElement.blur(); document.getElementById(arguments[0] + '-feedback').removeAttribute('data-state');", where);
+        js(
+                "document.activeElement && document.activeElement.blur(); document.getElementById(arguments[0] + '-feedback').removeAttribute('data-state');",
+                where);
         new org.openqa.selenium.interactions.Actions(driver()).sendKeys(key).perform();
         return awaitFeedback(where);
     }
@@ -155,7 +174,9 @@ public final class ConsolePage extends Page {
 
     /** The game list's text for {@code gameId}. */
     public String optionText(String gameId) {
-        return (String) js("var o = [...document.getElementById('game-select').options].find(x => x.value === arguments[0]); return o ? o.textContent : null;", gameId);
+        return (String) js(
+                "var o = [...document.getElementById('game-select').options].find(x => x.value === arguments[0]); return o ? o.textContent : null;",
+                gameId);
     }
 
     public boolean createPanelShown() {
@@ -217,7 +238,8 @@ public final class ConsolePage extends Page {
 
     /** Clicks a score button ("home" or "away", points 1, 2, 3 or -1) without waiting for the answer. */
     public void clickScore(String team, int points) {
-        byTestId(team + (points > 0 ? "-plus-" + points : "-minus-" + (-points))).click();
+        byTestId(team + (points > 0 ? "-plus-" + points : "-minus-" + (-points)))
+                .click();
     }
 
     /** Clicks a score button and waits until the server's answer is on screen (a new version, or an error). */
@@ -242,7 +264,8 @@ public final class ConsolePage extends Page {
         byTestId("create").click();
         return waitFor("the new game chosen", LOAD, d -> (String) js(
                 "var s = document.getElementById('scorer'); var id = new URLSearchParams(location.search).get('id');"
-                        + " return !s.hidden && id && document.getElementById('c-home-name').textContent === arguments[0] ? id : null;", home));
+                        + " return !s.hidden && id && document.getElementById('c-home-name').textContent === arguments[0] ? id : null;",
+                home));
     }
 
     public String homeName() {

@@ -1,7 +1,5 @@
 package io.tally.e2e.pages;
 
-import org.openqa.selenium.WebDriver;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.openqa.selenium.WebDriver;
 
 /**
  * {@code /game.html?id=…} or {@code /games/{id}}: one game on a big screen, live; {@code /embed/{id}} is
@@ -46,8 +45,12 @@ public final class GamePage extends Page {
 
     /** Waits until the page says why it shows no game; returns what it says. */
     public String awaitProblem() {
-        return waitFor("the page says what is wrong", LOAD, d -> (String) js(
-                "var m = document.getElementById('game-message'); return m && !m.hidden && m.textContent ? m.textContent : null;"));
+        return waitFor(
+                "the page says what is wrong",
+                LOAD,
+                d -> (String)
+                        js(
+                                "var m = document.getElementById('game-message'); return m && !m.hidden && m.textContent ? m.textContent : null;"));
     }
 
     /** The link the problem message offers (home), or null. */
@@ -57,8 +60,10 @@ public final class GamePage extends Page {
 
     /** How many requests the page made to the games API for {@code id} (Resource Timing). */
     public long apiRequests(String id) {
-        return ((Number) js("return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/games/' + arguments[0])).length;",
-                id)).longValue();
+        return ((Number) js(
+                        "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/games/' + arguments[0])).length;",
+                        id))
+                .longValue();
     }
 
     /** The status badge: LIVE, HT, BREAK, FT, or a scheduled game's start time. */
@@ -114,7 +119,10 @@ public final class GamePage extends Page {
     }
 
     public void awaitStale(boolean shown, Duration timeout) {
-        waitFor("the connection-lost banner " + (shown ? "shown" : "gone"), timeout, d -> staleShown() == shown ? true : null);
+        waitFor(
+                "the connection-lost banner " + (shown ? "shown" : "gone"),
+                timeout,
+                d -> staleShown() == shown ? true : null);
     }
 
     /** Clicks TV mode; returns whether the page is in TV mode afterwards. */
@@ -122,7 +130,8 @@ public final class GamePage extends Page {
         boolean before = tvMode();
         byTestId("tv").click();
         // (a wait's condition must not answer false: that means "not yet")
-        return "on".equals(waitFor("TV mode toggled", LOAD, d -> tvMode() != before ? (tvMode() ? "on" : "off") : null));
+        return "on"
+                .equals(waitFor("TV mode toggled", LOAD, d -> tvMode() != before ? (tvMode() ? "on" : "off") : null));
     }
 
     public boolean tvMode() {
@@ -148,14 +157,18 @@ public final class GamePage extends Page {
     /** The number each event list entry shows (its list number), newest first. */
     public List<Integer> logNumbers() {
         List<Integer> out = new ArrayList<>();
-        for (Object o : (List<?>) js("return [...document.querySelectorAll('#log li')].map(li => li.value);")) out.add(((Number) o).intValue());
+        for (Object o : (List<?>) js("return [...document.querySelectorAll('#log li')].map(li => li.value);"))
+            out.add(((Number) o).intValue());
         return out;
     }
 
     /** Has loaded: the game's snapshot is on screen. */
     public GamePage awaitLoaded() {
-        waitFor("the game view shows its snapshot", LOAD, d -> js(
-                "var m = document.getElementById('game'); return m && !m.hidden && m.dataset.version ? true : null;"));
+        waitFor(
+                "the game view shows its snapshot",
+                LOAD,
+                d -> js(
+                        "var m = document.getElementById('game'); return m && !m.hidden && m.dataset.version ? true : null;"));
         return this;
     }
 
@@ -195,14 +208,17 @@ public final class GamePage extends Page {
 
     public List<String> logTexts() {
         List<String> out = new ArrayList<>();
-        for (Object o : (List<?>) js("return [...document.querySelectorAll('#log li')].map(li => li.textContent);")) out.add(String.valueOf(o));
+        for (Object o : (List<?>) js("return [...document.querySelectorAll('#log li')].map(li => li.textContent);"))
+            out.add(String.valueOf(o));
         return out;
     }
 
     /** Waits until the page shows {@code version} (or later); returns what it shows. */
     public int awaitVersion(int version, Duration timeout) {
-        return waitFor("version " + version + " shown (shows " + safeVersion() + ")", timeout,
-                d -> { int v = safeVersion(); return v >= version ? v : null; });
+        return waitFor("version " + version + " shown (shows " + safeVersion() + ")", timeout, d -> {
+            int v = safeVersion();
+            return v >= version ? v : null;
+        });
     }
 
     private int safeVersion() {
@@ -244,6 +260,9 @@ public final class GamePage extends Page {
 
     /** Elements inside the team names (there must be none: names are text). */
     public long elementsInsideNames() {
-        return ((Number) js("return document.querySelectorAll('[data-testid=home-name] *, [data-testid=away-name] *').length;")).longValue();
+        return ((Number)
+                        js(
+                                "return document.querySelectorAll('[data-testid=home-name] *, [data-testid=away-name] *').length;"))
+                .longValue();
     }
 }

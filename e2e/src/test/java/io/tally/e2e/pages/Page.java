@@ -1,5 +1,8 @@
 package io.tally.e2e.pages;
 
+import java.net.URI;
+import java.time.Duration;
+import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoSuchElementException;
@@ -7,10 +10,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.FluentWait;
-
-import java.net.URI;
-import java.time.Duration;
-import java.util.function.Function;
 
 /**
  * What the three Tally pages share: the driver, explicit waits (never sleeps), lookups by
@@ -50,7 +49,8 @@ public abstract class Page {
 
     /** textContent (not the rendered text): hidden elements and exact strings, as the page set them. */
     protected String textContent(String testId) {
-        return (String) js("var e = document.querySelector(arguments[0]); return e ? e.textContent : null;",
+        return (String) js(
+                "var e = document.querySelector(arguments[0]); return e ? e.textContent : null;",
                 "[data-testid=\"" + testId + "\"]");
     }
 

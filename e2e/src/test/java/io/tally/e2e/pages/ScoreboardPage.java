@@ -1,9 +1,8 @@
 package io.tally.e2e.pages;
 
-import org.openqa.selenium.WebDriver;
-
 import java.net.URI;
 import java.time.Duration;
+import org.openqa.selenium.WebDriver;
 
 /** {@code /}: every game, live. */
 public final class ScoreboardPage extends Page {
@@ -21,13 +20,17 @@ public final class ScoreboardPage extends Page {
 
     /** Has loaded: the list of games (or the "no games" notice) is on screen. */
     public ScoreboardPage awaitLoaded() {
-        waitFor("the board shows its games", LOAD, d -> js(
-                "return document.querySelector('#games li') || !document.getElementById('empty').hidden ? true : null;"));
+        waitFor(
+                "the board shows its games",
+                LOAD,
+                d -> js(
+                        "return document.querySelector('#games li') || !document.getElementById('empty').hidden ? true : null;"));
         return this;
     }
 
     public boolean shows(String gameId) {
-        return Boolean.TRUE.equals(js("return !!document.querySelector(arguments[0]);", "[data-testid=\"game-" + gameId + "\"]"));
+        return Boolean.TRUE.equals(
+                js("return !!document.querySelector(arguments[0]);", "[data-testid=\"game-" + gameId + "\"]"));
     }
 
     public void awaitGame(String gameId, Duration timeout) {
@@ -51,8 +54,10 @@ public final class ScoreboardPage extends Page {
     }
 
     public long elementsInsideNames(String gameId) {
-        return ((Number) js("return document.querySelectorAll(arguments[0]).length;",
-                "[data-testid=\"home-name-" + gameId + "\"] *, [data-testid=\"away-name-" + gameId + "\"] *")).longValue();
+        return ((Number) js(
+                        "return document.querySelectorAll(arguments[0]).length;",
+                        "[data-testid=\"home-name-" + gameId + "\"] *, [data-testid=\"away-name-" + gameId + "\"] *"))
+                .longValue();
     }
 
     /** The game's badge on the board: LIVE, HT, BREAK, FT, or a start time. */
@@ -66,12 +71,16 @@ public final class ScoreboardPage extends Page {
 
     /** The game's clock on the board, or null when it shows none. */
     public String clock(String gameId) {
-        return (String) js("var c = document.querySelector(arguments[0]); return !c || c.hidden ? null : c.textContent;",
+        return (String) js(
+                "var c = document.querySelector(arguments[0]); return !c || c.hidden ? null : c.textContent;",
                 "[data-testid=\"clock-" + gameId + "\"]");
     }
 
     public void awaitBadge(String gameId, String badge, Duration timeout) {
-        waitFor("game " + gameId + " badge " + badge + " (shows " + badge(gameId) + ")", timeout, d -> badge.equals(badge(gameId)) ? true : null);
+        waitFor(
+                "game " + gameId + " badge " + badge + " (shows " + badge(gameId) + ")",
+                timeout,
+                d -> badge.equals(badge(gameId)) ? true : null);
     }
 
     public boolean staleShown() {

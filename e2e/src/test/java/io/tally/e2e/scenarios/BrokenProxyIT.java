@@ -1,14 +1,13 @@
 package io.tally.e2e.scenarios;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.tally.e2e.pages.ConsolePage;
 import io.tally.e2e.pages.GamePage;
 import io.tally.standin.StandInOptions;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /**
  * Scenario b of issue 6: nginx strips {@code Upgrade}/{@code Connection} (a misconfigured proxy),
@@ -39,7 +38,8 @@ class BrokenProxyIT extends StandInScenario {
             String team = k % 2 == 0 ? "home" : "away";
             if (points[k] < 0 && (team.equals("home") ? home : away) == 0) continue;
             console.score(team, points[k]);
-            if (team.equals("home")) home += points[k]; else away += points[k];
+            if (team.equals("home")) home += points[k];
+            else away += points[k];
         }
         Map<String, Object> game = api.game(id);
         assertEquals(home, TallyApi.homeScore(game));

@@ -1,19 +1,18 @@
 package io.tally.e2e.scenarios;
 
-import io.tally.e2e.pages.ConsolePage;
-import io.tally.standin.StandInOptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tally.e2e.pages.ConsolePage;
+import io.tally.standin.StandInOptions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The scorer console as a courtside scorer uses it, in Chromium and WebKitGTK through the stand-in
@@ -60,7 +59,8 @@ class ConsoleIT extends StandInScenario {
         assertEquals("ok", console.press("clock-toggle", "clock"));
         assertFalse(console.clockRunning());
         String stopped = console.clockText();
-        console.waitFor("a stopped clock standing still", load(), d -> stopped.equals(console.clockText()) ? true : null);
+        console.waitFor(
+                "a stopped clock standing still", load(), d -> stopped.equals(console.clockText()) ? true : null);
         console.byTestIdPublic("clock-input").sendKeys("45:00");
         assertEquals("ok", console.press("clock-set", "clock"));
         assertEquals("45:00", console.clockText());

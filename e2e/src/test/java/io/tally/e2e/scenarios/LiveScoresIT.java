@@ -1,26 +1,25 @@
 package io.tally.e2e.scenarios;
 
-import io.tally.e2e.browser.Browser;
-import io.tally.e2e.pages.ConsolePage;
-import io.tally.e2e.pages.GamePage;
-import io.tally.e2e.pages.ScoreboardPage;
-import io.tally.standin.NetworkPath;
-import io.tally.standin.StandInOptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.openqa.selenium.NoAlertPresentException;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tally.e2e.browser.Browser;
+import io.tally.e2e.pages.ConsolePage;
+import io.tally.e2e.pages.GamePage;
+import io.tally.e2e.pages.ScoreboardPage;
+import io.tally.standin.NetworkPath;
+import io.tally.standin.StandInOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.NoAlertPresentException;
 
 /**
  * Scenarios a, d, e, f, g and h of issue 6 on the stand-in as our .ebextensions configure it
@@ -37,8 +36,11 @@ class LiveScoresIT extends StandInScenario {
 
     @Override
     StandInOptions options() {
-        return StandInOptions.defaults().instances(2).sticky(true)
-                .env("TALLY_HEARTBEAT_MS", "10000").env("TALLY_PEER_TIMEOUT_MS", "8000");
+        return StandInOptions.defaults()
+                .instances(2)
+                .sticky(true)
+                .env("TALLY_HEARTBEAT_MS", "10000")
+                .env("TALLY_PEER_TIMEOUT_MS", "8000");
     }
 
     // ---- a ----
@@ -73,8 +75,10 @@ class LiveScoresIT extends StandInScenario {
                 double latency = shown - clicked;
                 String who = p == chromium ? "chromium" : "webkit";
                 System.out.printf("a: score %d reached %s %.0f ms after the click%n", k + 1, who, latency);
-                assertTrue(latency <= STATED_BOUND.toMillis(),
-                        who + " showed version " + next + " " + Math.round(latency) + " ms after the click (bound 1000 ms)");
+                assertTrue(
+                        latency <= STATED_BOUND.toMillis(),
+                        who + " showed version " + next + " " + Math.round(latency)
+                                + " ms after the click (bound 1000 ms)");
             }
         }
         Map<String, Object> game = api.game(id);
@@ -86,7 +90,8 @@ class LiveScoresIT extends StandInScenario {
 
     private static double firstShown(GamePage page, int version) {
         for (Map<String, Object> c : page.scoreChanges()) {
-            if (Integer.parseInt(String.valueOf(c.get("version"))) >= version) return ((Number) c.get("t")).doubleValue();
+            if (Integer.parseInt(String.valueOf(c.get("version"))) >= version)
+                return ((Number) c.get("t")).doubleValue();
         }
         throw new AssertionError("no score change recorded for version " + version + ": " + page.scoreChanges());
     }
@@ -185,7 +190,8 @@ class LiveScoresIT extends StandInScenario {
 
         second.score("away", 2);
         assertEquals("version-mismatch", second.errorCode());
-        assertEquals("Someone else changed this game just now. The screen shows the latest score: check it, then try again.",
+        assertEquals(
+                "Someone else changed this game just now. The screen shows the latest score: check it, then try again.",
                 second.errorText());
         assertEquals(3, second.homeScore(), "the second scorer now sees the first one's change");
         assertEquals(0, second.awayScore());
@@ -227,14 +233,19 @@ class LiveScoresIT extends StandInScenario {
         game.awaitVersion(2, EVENTUALLY);
         assertEquals(home, game.homeName());
         assertEquals(0, game.elementsInsideNames());
-        assertTrue(game.logTexts().get(0).startsWith(home + " +1"), game.logTexts().toString());
+        assertTrue(
+                game.logTexts().get(0).startsWith(home + " +1"), game.logTexts().toString());
         assertNoScriptRan(b, game.xssMarker());
 
         ConsolePage console = ConsolePage.open(b.driver(), standIn.url(), id);
         assertEquals(home, console.homeName());
         assertEquals(away, console.awayName());
-        assertEquals(0L, ((Number) console.js(
-                "return document.querySelectorAll('#c-home-name *, #c-away-name *, #game-select option *, #c-log li *').length;")).longValue());
+        assertEquals(
+                0L,
+                ((Number)
+                                console.js(
+                                        "return document.querySelectorAll('#c-home-name *, #c-away-name *, #game-select option *, #c-log li *').length;"))
+                        .longValue());
         assertNoScriptRan(b, console.js("return window.__xss === undefined ? null : String(window.__xss);"));
     }
 
@@ -272,7 +283,8 @@ class LiveScoresIT extends StandInScenario {
             String team = k % 2 == 0 ? "away" : "home";
             int pts = 1 + k % 3;
             api.score(id, team, pts);
-            if (team.equals("home")) home += pts; else away += pts;
+            if (team.equals("home")) home += pts;
+            else away += pts;
         }
         // The outage lasts 30 s; while it lasts, nothing reaches the viewers.
         long end = lost + Duration.ofSeconds(30).toNanos();

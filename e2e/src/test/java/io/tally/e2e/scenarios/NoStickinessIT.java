@@ -1,16 +1,15 @@
 package io.tally.e2e.scenarios;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.e2e.pages.GamePage;
 import io.tally.standin.StandInOptions;
-import org.junit.jupiter.api.Test;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Scenario c of issue 6: no stickiness at the balancer, and viewers on long-polling (the proxy
@@ -38,7 +37,8 @@ class NoStickinessIT extends StandInScenario {
             String team = k % 3 == 1 ? "away" : "home";
             int pts = 1 + k % 3;
             api.score(id, team, pts);
-            if (team.equals("home")) home += pts; else away += pts;
+            if (team.equals("home")) home += pts;
+            else away += pts;
         }
         Map<String, Object> game = api.game(id);
         assertEquals(25, TallyApi.version(game));
@@ -62,7 +62,9 @@ class NoStickinessIT extends StandInScenario {
         assertMatchesServer("chromium", chromium, game);
         assertMatchesServer("webkit", webkit, game);
         System.out.println("c: polls answered by " + instances);
-        assertEquals(Set.of(standIn.instanceId(0), standIn.instanceId(1)), instances,
+        assertEquals(
+                Set.of(standIn.instanceId(0), standIn.instanceId(1)),
+                instances,
                 "without stickiness, polls are answered by both instances");
     }
 

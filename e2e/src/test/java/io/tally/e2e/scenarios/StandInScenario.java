@@ -1,5 +1,8 @@
 package io.tally.e2e.scenarios;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.e2e.browser.Browser;
 import io.tally.e2e.browser.BrowserPool;
 import io.tally.e2e.browser.Browsers;
@@ -8,6 +11,11 @@ import io.tally.e2e.pages.GamePage;
 import io.tally.e2e.pages.Page;
 import io.tally.standin.StandIn;
 import io.tally.standin.StandInOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,15 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebDriverException;
-
-import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * One stand-in and one set of browsers per test class (starting them is the slow part): a
@@ -35,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 abstract class StandInScenario {
     /** Generous deadline for "eventually" on a loaded shared machine; stated bounds are asserted on their own. */
     static final Duration EVENTUALLY = Duration.ofSeconds(60);
+
     static final List<String> ENGINES = List.of("chromium", "webkit");
 
     @RegisterExtension
@@ -52,7 +52,8 @@ abstract class StandInScenario {
     void startStandInAndBrowsers() {
         long t0 = System.nanoTime();
         standIn = StandIn.start(options());
-        System.out.println(getClass().getSimpleName() + ": stand-in up in " + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms");
+        System.out.println(getClass().getSimpleName() + ": stand-in up in "
+                + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms");
         api = new TallyApi(standIn.url(), standIn.adminToken());
         for (String e : ENGINES) viewers.get(e);
     }
@@ -120,7 +121,8 @@ abstract class StandInScenario {
             String id = page.connection().awaitConnected(transport, EVENTUALLY);
             int at = standIn.instanceIndex(id);
             if (wanted < 0 || at == wanted) return page;
-            if (attempt == 20) throw new AssertionError(b + " never landed on instance " + wanted + " (last: " + id + ")");
+            if (attempt == 20)
+                throw new AssertionError(b + " never landed on instance " + wanted + " (last: " + id + ")");
             b.driver().manage().deleteAllCookies();
             page.reload();
         }
@@ -146,7 +148,8 @@ abstract class StandInScenario {
         assertEquals(TallyApi.awayScore(game), page.awayScore(), who + ": away score");
         List<Map<String, Object>> log = TallyApi.log(game);
         List<Integer> expected = new ArrayList<>();
-        for (int k = log.size() - 1; k >= 0 && expected.size() < 12; k--) expected.add(((Number) log.get(k).get("version")).intValue());
+        for (int k = log.size() - 1; k >= 0 && expected.size() < 12; k--)
+            expected.add(((Number) log.get(k).get("version")).intValue());
         assertEquals(expected, page.logVersions(), who + ": event list (versions, newest first) " + page.logTexts());
     }
 

@@ -1,7 +1,6 @@
 package io.tally.e2e.scenarios;
 
 import io.tally.json.Json;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +20,8 @@ public final class TallyApi {
     private static final Duration RETRY_FOR = Duration.ofSeconds(60);
     private final URI base;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public TallyApi(URI base, String token) {
         this.base = base;
@@ -30,28 +30,34 @@ public final class TallyApi {
 
     /** Creates a game; returns its id. */
     public String createGame(String home, String away) {
-        Map<String, Object> game = gameOf(write("/api/games",
-                "{\"sport\":\"basketball\",\"home\":" + quote(home) + ",\"away\":" + quote(away) + ",\"status\":\"live\"}"));
+        Map<String, Object> game = gameOf(write(
+                "/api/games",
+                "{\"sport\":\"basketball\",\"home\":" + quote(home) + ",\"away\":" + quote(away)
+                        + ",\"status\":\"live\"}"));
         return (String) game.get("id");
     }
 
     /** Creates a game of {@code sport} (a preset id) in {@code status}; returns its id. */
     public String createGame(String sport, String home, String away, String status) {
-        Map<String, Object> game = gameOf(write("/api/games", "{\"sport\":" + quote(sport) + ",\"home\":" + quote(home)
-                + ",\"away\":" + quote(away) + ",\"status\":" + quote(status) + "}"));
+        Map<String, Object> game = gameOf(write(
+                "/api/games",
+                "{\"sport\":" + quote(sport) + ",\"home\":" + quote(home) + ",\"away\":" + quote(away) + ",\"status\":"
+                        + quote(status) + "}"));
         return (String) game.get("id");
     }
 
     /** Adds {@code points} to a team ("home" or "away"); returns the game's new version. */
     public int score(String gameId, String team, int points) {
-        Map<String, Object> game = gameOf(write("/api/games/" + gameId + "/events",
+        Map<String, Object> game = gameOf(write(
+                "/api/games/" + gameId + "/events",
                 "{\"type\":\"score\",\"team\":\"" + team + "\",\"points\":" + points + "}"));
         return ((Number) game.get("version")).intValue();
     }
 
     /** A clock event: {@code action} start, stop or set ({@code ms} the reading, for set; else null). */
     public Map<String, Object> clock(String gameId, String action, Long ms) {
-        return gameOf(write("/api/games/" + gameId + "/events",
+        return gameOf(write(
+                "/api/games/" + gameId + "/events",
                 "{\"type\":\"clock\",\"action\":" + quote(action) + (ms == null ? "" : ",\"ms\":" + ms) + "}"));
     }
 
@@ -61,10 +67,16 @@ public final class TallyApi {
         long deadline = System.nanoTime() + RETRY_FOR.toNanos();
         while (true) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/games/" + gameId))
-                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) return (Map<String, Object>) ((Map<String, Object>) Json.parse(r.body())).get("game");
-                if (r.statusCode() < 500) throw new IllegalStateException("GET game " + gameId + ": " + r.statusCode() + " " + r.body());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(base.resolve("/api/games/" + gameId))
+                                .timeout(Duration.ofSeconds(10))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200)
+                    return (Map<String, Object>) ((Map<String, Object>) Json.parse(r.body())).get("game");
+                if (r.statusCode() < 500)
+                    throw new IllegalStateException("GET game " + gameId + ": " + r.statusCode() + " " + r.body());
             } catch (IOException e) {
                 // retried below
             } catch (InterruptedException e) {
@@ -108,12 +120,15 @@ public final class TallyApi {
         String last = "";
         while (true) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path))
-                        .timeout(Duration.ofSeconds(10))
-                        .header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json")
-                        .header("Idempotency-Key", key)
-                        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(base.resolve(path))
+                                .timeout(Duration.ofSeconds(10))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json")
+                                .header("Idempotency-Key", key)
+                                .POST(HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 int s = r.statusCode();
                 if (s == 200 || s == 201) return r.body();
                 last = s + " " + r.body();

@@ -1,18 +1,17 @@
 package io.tally.e2e.scenarios;
 
-import io.tally.e2e.browser.Browser;
-import io.tally.e2e.pages.GamePage;
-import io.tally.standin.StandInOptions;
-import org.junit.jupiter.api.Test;
-import org.openqa.selenium.JavascriptExecutor;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tally.e2e.browser.Browser;
+import io.tally.e2e.pages.GamePage;
+import io.tally.standin.StandInOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.JavascriptExecutor;
 
 /**
  * The three things a viewer of a live score gets that others do not, in Chromium and WebKitGTK
@@ -27,8 +26,11 @@ class WatchingClockKeepLatestIT extends StandInScenario {
     StandInOptions options() {
         // A small send queue, so a stalled viewer backs up past the conflation mark (a quarter) soon.
         // Scores posted faster than a slow reader takes them: no write limit in the way.
-        return StandInOptions.defaults().instances(2).env("TALLY_SEND_QUEUE_LIMIT", "64")
-                .env("TALLY_WRITE_RATE", "1000").env("TALLY_WRITE_BURST", "1000");
+        return StandInOptions.defaults()
+                .instances(2)
+                .env("TALLY_SEND_QUEUE_LIMIT", "64")
+                .env("TALLY_WRITE_RATE", "1000")
+                .env("TALLY_WRITE_BURST", "1000");
     }
 
     @Test
@@ -64,12 +66,20 @@ class WatchingClockKeepLatestIT extends StandInScenario {
         GamePage chromium = openSkewed(viewer("chromium"), id, 30_000);
         GamePage webkit = openSkewed(viewer("webkit"), id, -30_000);
         for (GamePage p : List.of(chromium, webkit)) {
-            p.waitFor("the running clock shown", EVENTUALLY, d -> "true".equals(p.js(
-                    "var c = document.getElementById('clock'); return c.hidden ? null : c.dataset.running;")) ? true : null);
+            p.waitFor(
+                    "the running clock shown",
+                    EVENTUALLY,
+                    d -> "true"
+                                    .equals(
+                                            p.js(
+                                                    "var c = document.getElementById('clock'); return c.hidden ? null : c.dataset.running;"))
+                            ? true
+                            : null);
         }
         // Let each page take its quick server-clock samples (a second apart after connecting).
         long settle = System.nanoTime() + 5_000_000_000L;
-        chromium.waitFor("clock samples taken", Duration.ofSeconds(10), d -> System.nanoTime() - settle >= 0 ? true : null);
+        chromium.waitFor(
+                "clock samples taken", Duration.ofSeconds(10), d -> System.nanoTime() - settle >= 0 ? true : null);
 
         long worst = 0;
         for (int i = 0; i < 5; i++) {
@@ -77,19 +87,27 @@ class WatchingClockKeepLatestIT extends StandInScenario {
             double[] w = reading(webkit);
             // Counting down: what WebKit shows should be Chromium's reading less the real time between the reads.
             double diff = (w[0] + w[1]) - (c[0] + c[1]);
-            assertTrue(Math.abs(diff) <= CLOCK_AGREEMENT_MS, "the clocks differ by " + diff + " ms (chromium " + c[0]
-                    + " at " + c[1] + ", webkit " + w[0] + " at " + w[1] + ")");
+            assertTrue(
+                    Math.abs(diff) <= CLOCK_AGREEMENT_MS,
+                    "the clocks differ by " + diff + " ms (chromium " + c[0] + " at " + c[1] + ", webkit " + w[0]
+                            + " at " + w[1] + ")");
             worst = Math.max(worst, Math.round(Math.abs(diff)));
         }
         api.clock(id, "stop", null);
         long frozen = ((Number) ((Map<?, ?>) api.game(id).get("clock")).get("ms")).longValue();
         for (GamePage p : List.of(chromium, webkit)) {
-            p.waitFor("the stopped clock", EVENTUALLY, d -> "false".equals(p.js("return document.getElementById('clock').dataset.running;")) ? true : null);
+            p.waitFor(
+                    "the stopped clock",
+                    EVENTUALLY,
+                    d -> "false".equals(p.js("return document.getElementById('clock').dataset.running;"))
+                            ? true
+                            : null);
             assertEquals(String.valueOf(frozen), p.js("return document.getElementById('clock').dataset.ms;"));
         }
         assertEquals(chromium.clock(), webkit.clock(), "both show the same frozen clock");
-        System.out.println("WatchingClockKeepLatestIT: game clock in Chromium (+30 s) and WebKitGTK (-30 s) agreed within "
-                + worst + " ms over 5 reads; stopped, both show " + chromium.clock());
+        System.out.println(
+                "WatchingClockKeepLatestIT: game clock in Chromium (+30 s) and WebKitGTK (-30 s) agreed within " + worst
+                        + " ms over 5 reads; stopped, both show " + chromium.clock());
     }
 
     @Test
@@ -106,7 +124,9 @@ class WatchingClockKeepLatestIT extends StandInScenario {
             List<Thread> scorers = new java.util.ArrayList<>();
             for (int s = 0; s < 4; s++) {
                 String team = s % 2 == 0 ? "home" : "away";
-                Thread t = new Thread(() -> { for (int k = 0; k < total / 4; k++) api.score(id, team, 1); });
+                Thread t = new Thread(() -> {
+                    for (int k = 0; k < total / 4; k++) api.score(id, team, 1);
+                });
                 t.start();
                 scorers.add(t);
             }
@@ -125,15 +145,21 @@ class WatchingClockKeepLatestIT extends StandInScenario {
                 java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // poll interval
             }
             long slowMillis = (System.nanoTime() - t0) / 1_000_000;
-            assertEquals(version, slow.lastVersion.get(), "the slow viewer ends on the current game (closed: " + slow.closed + ")");
+            assertEquals(
+                    version,
+                    slow.lastVersion.get(),
+                    "the slow viewer ends on the current game (closed: " + slow.closed + ")");
             assertEquals(TallyApi.homeScore(game) + ":" + TallyApi.awayScore(game), slow.lastScore, "and its score");
             assertFalse(slow.closed, "the slow viewer is still connected");
             assertTrue(slow.ordered, "positions only moved forward");
             // Whether it was conflated depends on the backlog outgrowing the proxies' and sockets' buffers
-            // on the way (1,000 scores, ~570 KiB, were all held there without the queue backing up): reported, not asserted.
+            // on the way (1,000 scores, ~570 KiB, were all held there without the queue backing up): reported, not
+            // asserted.
             assertTrue(slow.messages.get() <= total, slow.messages.get() + " messages for " + total + " scores");
-            System.out.println("WatchingClockKeepLatestIT: " + total + " scores posted in " + postMillis + " ms; both browsers showed every one; "
-                    + "the viewer reading 2 KiB/s while they were posted got " + slow.messages.get() + " messages (" + slow.conflated.get() + " conflated, "
+            System.out.println("WatchingClockKeepLatestIT: " + total + " scores posted in " + postMillis
+                    + " ms; both browsers showed every one; "
+                    + "the viewer reading 2 KiB/s while they were posted got " + slow.messages.get() + " messages ("
+                    + slow.conflated.get() + " conflated, "
                     + slow.bytes.get() / 1024 + " KiB) and showed the current score after " + slowMillis + " ms");
         }
     }
@@ -158,8 +184,14 @@ class WatchingClockKeepLatestIT extends StandInScenario {
     }
 
     private static void awaitWatching(GamePage p, int n) {
-        p.waitFor(n + " watching shown (shows " + p.js("return document.querySelector('[data-watching]').dataset.count || null;") + ")",
-                EVENTUALLY, d -> String.valueOf(n).equals(p.js("return document.querySelector('[data-watching]').dataset.count || null;")) ? true : null);
+        p.waitFor(
+                n + " watching shown (shows "
+                        + p.js("return document.querySelector('[data-watching]').dataset.count || null;") + ")",
+                EVENTUALLY,
+                d -> String.valueOf(n)
+                                .equals(p.js("return document.querySelector('[data-watching]').dataset.count || null;"))
+                        ? true
+                        : null);
     }
 
     /** The clock's milliseconds as last drawn, and the real time (ms) of that frame: read in the frame after the page's. */
@@ -196,12 +228,15 @@ class WatchingClockKeepLatestIT extends StandInScenario {
                 """, skewMillis, gameId);
         assertEquals(Boolean.TRUE, r, "fetched the game page");
         GamePage page = GamePage.attach(b.driver());
-        page.waitFor("the written game page", load(), d -> page.js("return document.getElementById('game') ? true : null;"));
+        page.waitFor(
+                "the written game page", load(), d -> page.js("return document.getElementById('game') ? true : null;"));
         page.recordConsole();
         page.awaitLoaded();
         long before = System.currentTimeMillis();
         long pageNow = ((Number) page.js("return Date.now();")).longValue();
-        assertTrue(Math.abs(pageNow - before - skewMillis) < 2_000, "the page's clock is " + skewMillis + " ms off (" + (pageNow - before) + ")");
+        assertTrue(
+                Math.abs(pageNow - before - skewMillis) < 2_000,
+                "the page's clock is " + skewMillis + " ms off (" + (pageNow - before) + ")");
         page.connection().awaitConnected("websocket", EVENTUALLY);
         return page;
     }
@@ -258,7 +293,8 @@ class WatchingClockKeepLatestIT extends StandInScenario {
                             if (n > 0) inWindow += n;
                             return n;
                         }
-                        java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L - (now - windowStart)); // the reading rate
+                        java.util.concurrent.locks.LockSupport.parkNanos(
+                                100_000_000L - (now - windowStart)); // the reading rate
                     }
                 }
             };
@@ -284,7 +320,8 @@ class WatchingClockKeepLatestIT extends StandInScenario {
                         return;
                     }
                     if (opcode != 1) continue;
-                    Map<?, ?> f = (Map<?, ?>) io.tally.json.Json.parse(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+                    Map<?, ?> f = (Map<?, ?>)
+                            io.tally.json.Json.parse(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
                     Object type = f.get("type");
                     if ("ack".equals(type)) acked = true;
                     if ("ping".equals(type) && f.get("id") == null) h.sendText("{\"type\":\"pong\"}");
@@ -298,7 +335,8 @@ class WatchingClockKeepLatestIT extends StandInScenario {
                     lastOffset = offset;
                     long v = ((Number) g.get("version")).longValue();
                     if (v > lastVersion.get()) {
-                        lastScore = ((Map<?, ?>) g.get("home")).get("score") + ":" + ((Map<?, ?>) g.get("away")).get("score");
+                        lastScore = ((Map<?, ?>) g.get("home")).get("score") + ":"
+                                + ((Map<?, ?>) g.get("away")).get("score");
                         lastVersion.set(v);
                     }
                 }
@@ -317,7 +355,8 @@ class WatchingClockKeepLatestIT extends StandInScenario {
 
         void awaitAck() {
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!acked && System.nanoTime() < deadline) java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+            while (!acked && System.nanoTime() < deadline)
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
             if (!acked) throw new AssertionError("no ack");
         }
 

@@ -6,8 +6,7 @@ import java.security.SecureRandom;
 final class Epochs {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Epochs() {
-    }
+    private Epochs() {}
 
     static String random() {
         return Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);

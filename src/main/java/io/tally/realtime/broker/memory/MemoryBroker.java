@@ -6,7 +6,6 @@ import io.tally.realtime.broker.BrokerListener;
 import io.tally.realtime.broker.BrokerStatus;
 import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.Message;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -4,7 +4,6 @@ import io.tally.realtime.Position;
 import io.tally.realtime.broker.BrokerListener;
 import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.Message;
-
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -65,7 +64,8 @@ final class Delivery {
             History h = commands.history(f.room, f.last, PAGE);
             if (h.isReset()) {
                 Position restart = h.tip();
-                if (History.EPOCH_CHANGED.equals(h.resetReason()) && !h.tip().epoch().equals(f.last.epoch())) {
+                if (History.EPOCH_CHANGED.equals(h.resetReason())
+                        && !h.tip().epoch().equals(f.last.epoch())) {
                     // A new life of the room began while we were away; if it is still whole, replay it from
                     // its start so subscribers lose nothing of it.
                     Position start = new Position(h.tip().epoch(), Position.START);

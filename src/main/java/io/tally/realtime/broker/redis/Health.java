@@ -1,7 +1,6 @@
 package io.tally.realtime.broker.redis;
 
 import io.tally.realtime.broker.BrokerStatus;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,8 +18,7 @@ final class Health {
     private final AtomicLong reconnects = new AtomicLong();
     private volatile long deliveryLagMillis;
 
-    private record Down(long since, String problem) {
-    }
+    private record Down(long since, String problem) {}
 
     Health(String mode, String target) {
         this.mode = mode;
@@ -67,9 +65,14 @@ final class Health {
                 problem = "subscriber " + e.getKey() + ": " + d.problem();
             }
         }
-        if (since == 0) return new BrokerStatus(true, mode, "connected to " + target, deliveryLagMillis, reconnects.get());
-        return new BrokerStatus(false, mode, "Redis unavailable at " + target + " for " + (now - since) + " ms: " + problem,
-                now - since, reconnects.get());
+        if (since == 0)
+            return new BrokerStatus(true, mode, "connected to " + target, deliveryLagMillis, reconnects.get());
+        return new BrokerStatus(
+                false,
+                mode,
+                "Redis unavailable at " + target + " for " + (now - since) + " ms: " + problem,
+                now - since,
+                reconnects.get());
     }
 
     /** An exception's gist, without a stack trace; Jedis's messages name host and port, not passwords. */

@@ -1,7 +1,6 @@
 package io.tally.realtime.broker.redis;
 
 import io.tally.concurrent.DaemonThreads;
-import io.tally.redis.RedisTarget;
 import io.tally.realtime.Position;
 import io.tally.realtime.RealtimeConfig;
 import io.tally.realtime.Rooms;
@@ -10,10 +9,7 @@ import io.tally.realtime.broker.Broker;
 import io.tally.realtime.broker.BrokerListener;
 import io.tally.realtime.broker.BrokerStatus;
 import io.tally.realtime.broker.History;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.exceptions.JedisException;
-
+import io.tally.redis.RedisTarget;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +18,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The broker for several instances: each room's history is a Redis Stream (entry ids are offsets,
@@ -51,14 +50,19 @@ public final class RedisBroker implements Broker {
     private final Delivery delivery;
     private final RedisCounts counts;
     private final Backoff backoff = new Backoff(100, 5_000);
-    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tally-redis-heartbeat"));
+    private final ScheduledExecutorService heartbeat =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tally-redis-heartbeat"));
     private volatile BrokerListener listener;
     private volatile boolean closed;
 
     /** Connects to {@code config.redisUrl()}; Redis Cluster when {@code config.redisCluster()} or the URL says so. */
     public RedisBroker(RealtimeConfig config) {
-        this(RedisTarget.parse(config.redisUrl(), config.redisCluster()), config.instanceId(), config.streamMaxLength(),
-                config.roomTtlSeconds(), Timing.DEFAULT);
+        this(
+                RedisTarget.parse(config.redisUrl(), config.redisCluster()),
+                config.instanceId(),
+                config.streamMaxLength(),
+                config.roomTtlSeconds(),
+                Timing.DEFAULT);
     }
 
     public RedisBroker(RedisTarget target, String instanceId, int streamMaxLength) {
@@ -80,9 +84,11 @@ public final class RedisBroker implements Broker {
         this.instanceId = instanceId;
         String name = "tally-" + safe(instanceId);
         this.subscriberConfig = target.clientConfig(timing.commandMillis(), name + "-sub");
-        this.clients = new RedisClients(target, target.clientConfig(timing.commandMillis(), name), timing.commandMillis());
+        this.clients =
+                new RedisClients(target, target.clientConfig(timing.commandMillis(), name), timing.commandMillis());
         this.health = new Health(target.mode(), target.toString());
-        this.commands = new RedisCommands(clients::client, target.cluster(), streamMaxLength, roomTtlSeconds, instanceId, health);
+        this.commands = new RedisCommands(
+                clients::client, target.cluster(), streamMaxLength, roomTtlSeconds, instanceId, health);
         this.delivery = new Delivery(commands, health, feeds, () -> listener);
         this.counts = new RedisCounts(commands, safe(instanceId), COUNTS_TTL_MILLIS);
     }
@@ -94,7 +100,8 @@ public final class RedisBroker implements Broker {
             HostAndPort node = target.hosts().get(0);
             subscribers.computeIfAbsent(node, n -> newSubscriber(n, "tally:ctl:{" + safe(instanceId) + "}"));
         }
-        heartbeat.scheduleWithFixedDelay(this::beat, timing.heartbeatMillis(), timing.heartbeatMillis(), TimeUnit.MILLISECONDS);
+        heartbeat.scheduleWithFixedDelay(
+                this::beat, timing.heartbeatMillis(), timing.heartbeatMillis(), TimeUnit.MILLISECONDS);
         LOG.info("Redis broker (" + target.mode() + ") for " + target + ", instance " + instanceId);
     }
 
@@ -131,14 +138,17 @@ public final class RedisBroker implements Broker {
             feed.via = via;
             if (via.downForMillis() > timing.watchMillis()) {
                 // A long outage, not a blink: answer now rather than hold the caller for the full timeout.
-                throw new UnavailableException("Redis is unavailable: " + health.status(closed).detail());
+                throw new UnavailableException(
+                        "Redis is unavailable: " + health.status(closed).detail());
             }
             via.add(feed.channel);
             feed.confirmed.get(timing.watchMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException | JedisException e) {
             forget(feed);
-            throw new UnavailableException("Redis did not confirm the subscription to room " + room
-                    + " within " + timing.watchMillis() + " ms: " + health.status(closed).detail(), e);
+            throw new UnavailableException(
+                    "Redis did not confirm the subscription to room " + room + " within " + timing.watchMillis()
+                            + " ms: " + health.status(closed).detail(),
+                    e);
         } catch (UnavailableException e) {
             forget(feed);
             throw e;
@@ -197,28 +207,36 @@ public final class RedisBroker implements Broker {
     private Subscriber subscriberFor(String channel) {
         if (!target.cluster()) return subscribers.values().iterator().next();
         HostAndPort node = clients.nodeFor(channel);
-        return subscribers.computeIfAbsent(node, n -> newSubscriber(n, clients.controlChannelOn(n, "tally:ctl:" + safe(instanceId))));
+        return subscribers.computeIfAbsent(
+                node, n -> newSubscriber(n, clients.controlChannelOn(n, "tally:ctl:" + safe(instanceId))));
     }
 
     private Subscriber newSubscriber(HostAndPort node, String controlChannel) {
-        Subscriber s = new Subscriber(node, subscriberConfig, target.cluster(), controlChannel, new Subscriber.Handler() {
-            @Override
-            public void onSubscribed(Subscriber from, String channel) {
-                String room = RoomKeys.roomOf(channel);
-                if (room != null) delivery.subscribed(room);
-            }
+        Subscriber s = new Subscriber(
+                node,
+                subscriberConfig,
+                target.cluster(),
+                controlChannel,
+                new Subscriber.Handler() {
+                    @Override
+                    public void onSubscribed(Subscriber from, String channel) {
+                        String room = RoomKeys.roomOf(channel);
+                        if (room != null) delivery.subscribed(room);
+                    }
 
-            @Override
-            public void onMessage(Subscriber from, String channel, String message) {
-                String room = RoomKeys.roomOf(channel);
-                if (room != null) delivery.received(room, message);
-            }
+                    @Override
+                    public void onMessage(Subscriber from, String channel, String message) {
+                        String room = RoomKeys.roomOf(channel);
+                        if (room != null) delivery.received(room, message);
+                    }
 
-            @Override
-            public void onDown(Subscriber from) {
-                if (target.cluster()) reroute(from);
-            }
-        }, health, backoff);
+                    @Override
+                    public void onDown(Subscriber from) {
+                        if (target.cluster()) reroute(from);
+                    }
+                },
+                health,
+                backoff);
         s.start();
         return s;
     }
@@ -242,7 +260,8 @@ public final class RedisBroker implements Broker {
             feed.via = to;
             to.add(channel);
         }
-        if (moved > 0) LOG.info("Redis Cluster: moved " + moved + " rooms away from " + from.node() + " after a topology change");
+        if (moved > 0)
+            LOG.info("Redis Cluster: moved " + moved + " rooms away from " + from.node() + " after a topology change");
         if (from.channels().isEmpty() && !clients.servesAnySlot(from.node())) {
             // The node serves no slot any more (failed over, removed): stop calling it.
             subscribers.remove(from.node(), from);
@@ -263,7 +282,8 @@ public final class RedisBroker implements Broker {
         for (Subscriber s : subscribers.values()) {
             if (!s.isLive()) continue;
             if (s.millisSinceHeard() > timing.silenceLimitMillis()) {
-                LOG.warning("Redis subscriber for " + s.node() + " silent for " + s.millisSinceHeard() + " ms; reconnecting");
+                LOG.warning("Redis subscriber for " + s.node() + " silent for " + s.millisSinceHeard()
+                        + " ms; reconnecting");
                 s.abort();
                 continue;
             }

@@ -1,6 +1,8 @@
 package io.tally.realtime.broker.redis;
 
 import io.tally.redis.RedisTarget;
+import java.time.Duration;
+import java.util.HashSet;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
@@ -12,9 +14,6 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
-
-import java.time.Duration;
-import java.util.HashSet;
 
 /**
  * The pooled command client: {@link JedisPooled} for one Redis, {@link JedisCluster} for a cluster.

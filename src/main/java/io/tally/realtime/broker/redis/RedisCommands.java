@@ -4,14 +4,6 @@ import io.tally.realtime.Position;
 import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.Message;
-import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.exceptions.JedisMovedDataException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
-import redis.clients.jedis.util.SafeEncoder;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,6 +11,13 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * The broker's commands, each one atomic script on the pooled (or cluster) client. Every Redis failure
@@ -35,7 +34,13 @@ final class RedisCommands {
     private final String publishSha = sha1(Scripts.PUBLISH);
     private final String readSha = sha1(Scripts.READ);
 
-    RedisCommands(Supplier<UnifiedJedis> client, boolean sharded, int maxLength, int ttlSeconds, String origin, Health health) {
+    RedisCommands(
+            Supplier<UnifiedJedis> client,
+            boolean sharded,
+            int maxLength,
+            int ttlSeconds,
+            String origin,
+            Health health) {
         this.client = client;
         this.sharded = sharded;
         this.maxLength = maxLength;
@@ -50,10 +55,17 @@ final class RedisCommands {
 
     /** Publishes once per {@code publishId}: a repeat within a minute returns the first position. */
     Position publish(String room, String payload, String publishId) {
-        List<?> r = (List<?>) run(Scripts.PUBLISH, publishSha,
+        List<?> r = (List<?>) run(
+                Scripts.PUBLISH,
+                publishSha,
                 List.of(RoomKeys.stream(room), RoomKeys.epoch(room), RoomKeys.receipt(room, publishId)),
-                ttlSeconds, randomId(), Integer.toString(maxLength), payload, origin,
-                RoomKeys.channel(room), sharded ? "SPUBLISH" : "PUBLISH");
+                ttlSeconds,
+                randomId(),
+                Integer.toString(maxLength),
+                payload,
+                origin,
+                RoomKeys.channel(room),
+                sharded ? "SPUBLISH" : "PUBLISH");
         return new Position(text(r.get(0)), text(r.get(1)));
     }
 
@@ -90,7 +102,9 @@ final class RedisCommands {
     void ping(String controlChannel) {
         attempt(() -> {
             UnifiedJedis c = client.get();
-            return c instanceof JedisCluster cluster ? cluster.spublish(controlChannel, "ping") : c.publish(controlChannel, "ping");
+            return c instanceof JedisCluster cluster
+                    ? cluster.spublish(controlChannel, "ping")
+                    : c.publish(controlChannel, "ping");
         });
     }
 

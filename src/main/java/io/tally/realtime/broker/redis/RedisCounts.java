@@ -16,6 +16,7 @@ import java.util.Map;
 final class RedisCounts {
     /** One hash tag, so every key is in one cluster slot and one script may touch them all. */
     private static final String PREFIX = "tally:{~audience}:";
+
     static final String REGISTRY = PREFIX + "instances";
 
     static final String REPORT = """
@@ -92,7 +93,8 @@ final class RedisCounts {
         });
         args.addAll(rooms.keySet());
         try {
-            return commands.script(REPORT, REPORT_SHA, List.of(REGISTRY, hashOf(instance)), args.toArray(String[]::new));
+            return commands.script(
+                    REPORT, REPORT_SHA, List.of(REGISTRY, hashOf(instance)), args.toArray(String[]::new));
         } catch (RuntimeException e) {
             whole = true; // what Redis holds of ours is unknown now
             throw e;

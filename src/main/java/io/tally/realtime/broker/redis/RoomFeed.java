@@ -1,7 +1,6 @@
 package io.tally.realtime.broker.redis;
 
 import io.tally.realtime.Position;
-
 import java.util.concurrent.CompletableFuture;
 
 /**

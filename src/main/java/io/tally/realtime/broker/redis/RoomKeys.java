@@ -8,8 +8,7 @@ final class RoomKeys {
     private static final String PREFIX = "tally:{";
     private static final String CHANNEL_SUFFIX = "}:ch";
 
-    private RoomKeys() {
-    }
+    private RoomKeys() {}
 
     static String stream(String room) {
         return PREFIX + room + "}:stream";

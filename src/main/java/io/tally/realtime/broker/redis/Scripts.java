@@ -9,8 +9,7 @@ package io.tally.realtime.broker.redis;
  * after its creation by a read: an idle room's history goes, and a later reader gets a new epoch.
  */
 final class Scripts {
-    private Scripts() {
-    }
+    private Scripts() {}
 
     private static final String PRELUDE = """
             local function ensure(fresh)

@@ -1,13 +1,5 @@
 package io.tally.realtime.broker.redis;
 
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisPubSub;
-import redis.clients.jedis.JedisShardedPubSub;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisException;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +10,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.JedisShardedPubSub;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * One pub/sub connection to one Redis node, on its own thread, holding the channels it is asked to.
@@ -62,8 +61,14 @@ final class Subscriber {
     private boolean wasEverLive; // subscriber thread only
     private volatile long downSinceMillis = System.currentTimeMillis();
 
-    Subscriber(HostAndPort node, JedisClientConfig config, boolean sharded, String controlChannel,
-               Handler handler, Health health, Backoff backoff) {
+    Subscriber(
+            HostAndPort node,
+            JedisClientConfig config,
+            boolean sharded,
+            String controlChannel,
+            Handler handler,
+            Health health,
+            Backoff backoff) {
         this.name = node.getHost() + ":" + node.getPort();
         this.node = node;
         this.config = config;
@@ -184,8 +189,11 @@ final class Subscriber {
                 if (!closed()) {
                     health.subscriberDown(name, e);
                     boolean wasLive = session != null && session.wasLive;
-                    LOG.log(wasLive ? Level.WARNING : Level.FINE, "Redis subscriber " + name
-                            + (wasLive ? " lost its connection, reconnecting: " : " cannot connect: ") + Health.describe(e));
+                    LOG.log(
+                            wasLive ? Level.WARNING : Level.FINE,
+                            "Redis subscriber " + name
+                                    + (wasLive ? " lost its connection, reconnecting: " : " cannot connect: ")
+                                    + Health.describe(e));
                 }
             } finally {
                 connection = null;
@@ -336,5 +344,4 @@ final class Subscriber {
             wasEverLive = true;
         }
     }
-
 }

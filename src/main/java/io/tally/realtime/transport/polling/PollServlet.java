@@ -1,9 +1,9 @@
 package io.tally.realtime.transport.polling;
 
 import io.tally.concurrent.DaemonThreads;
+import io.tally.http.Problems;
 import io.tally.realtime.transport.LiveGateFilter;
 import io.tally.realtime.transport.PollHandler;
-import io.tally.http.Problems;
 import io.tally.realtime.transport.TransportSettings;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -13,7 +13,6 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -66,7 +65,12 @@ public final class PollServlet extends HttpServlet {
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String type = request.getContentType();
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            Problems.send(response, 415, "unsupported-media-type", "a poll is a JSON body: Content-Type: application/json", 0);
+            Problems.send(
+                    response,
+                    415,
+                    "unsupported-media-type",
+                    "a poll is a JSON body: Content-Type: application/json",
+                    0);
             return;
         }
         int max = settings.maxFrameBytes();
@@ -122,7 +126,11 @@ public final class PollServlet extends HttpServlet {
                 if (n < 0) return; // onAllDataRead follows
                 body.write(buffer, 0, n);
                 if (body.size() > max) {
-                    reply.send(413, Problems.CONTENT_TYPE, Problems.body(413, "too-large", "a poll body may be at most " + max + " bytes"), 0);
+                    reply.send(
+                            413,
+                            Problems.CONTENT_TYPE,
+                            Problems.body(413, "too-large", "a poll body may be at most " + max + " bytes"),
+                            0);
                     return;
                 }
             }
@@ -165,7 +173,11 @@ public final class PollServlet extends HttpServlet {
 
         void bodyTooSlow() {
             if (!reading) return;
-            send(408, Problems.CONTENT_TYPE, Problems.body(408, "body-timeout", "the poll body did not arrive in time"), 0);
+            send(
+                    408,
+                    Problems.CONTENT_TYPE,
+                    Problems.body(408, "body-timeout", "the poll body did not arrive in time"),
+                    0);
         }
 
         /** The connection failed: nothing can be sent; end the request. */
@@ -209,7 +221,11 @@ public final class PollServlet extends HttpServlet {
                 return;
             }
             // Backstop only: the protocol answers before the hold ends.
-            send(503, Problems.CONTENT_TYPE, Problems.body(503, "poll-timeout", "the poll was not answered in time; poll again"), 1);
+            send(
+                    503,
+                    Problems.CONTENT_TYPE,
+                    Problems.body(503, "poll-timeout", "the poll was not answered in time; poll again"),
+                    1);
         }
 
         @Override
@@ -223,7 +239,6 @@ public final class PollServlet extends HttpServlet {
         }
 
         @Override
-        public void onStartAsync(AsyncEvent event) {
-        }
+        public void onStartAsync(AsyncEvent event) {}
     }
 }

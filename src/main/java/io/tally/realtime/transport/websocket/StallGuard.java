@@ -15,6 +15,7 @@ final class StallGuard {
      * most). Well above what a busy machine's scheduling adds to a quick write.
      */
     static final long SLOW_NANOS = 100_000_000L;
+
     private static final long WINDOW_NANOS = 10_000_000_000L;
     private static final long BUDGET_NANOS = 500_000_000L;
     private static final long COOL_DOWN_NANOS = 60_000_000_000L;
@@ -39,7 +40,8 @@ final class StallGuard {
             if (spent > BUDGET_NANOS) {
                 inlineFrom = now + COOL_DOWN_NANOS;
                 LOG.warning("viewers' full sockets blocked the fan-out for " + spent / 1_000_000 + " ms within "
-                        + WINDOW_NANOS / 1_000_000_000 + " s: live frames are queued for asynchronous sends for the next "
+                        + WINDOW_NANOS / 1_000_000_000
+                        + " s: live frames are queued for asynchronous sends for the next "
                         + COOL_DOWN_NANOS / 1_000_000_000 + " s");
                 spent = 0;
             }

@@ -5,7 +5,6 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
-
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
@@ -46,11 +45,17 @@ final class WebSocketConnection implements Connection, SendHandler {
     /** Steps waiting for the queue to shrink (a replay, a conflating subscription); guarded by this. */
     private final java.util.List<Waiter> waiters = new java.util.ArrayList<>(2);
 
-    private record Waiter(int at, Runnable step) {
-    }
+    private record Waiter(int at, Runnable step) {}
 
-    WebSocketConnection(Session session, String clientAddress, boolean acceptsBatches, int queueLimit,
-            boolean inlineSends, int sendTimeoutMillis, Executor closer, StallGuard stalls) {
+    WebSocketConnection(
+            Session session,
+            String clientAddress,
+            boolean acceptsBatches,
+            int queueLimit,
+            boolean inlineSends,
+            int sendTimeoutMillis,
+            Executor closer,
+            StallGuard stalls) {
         this.session = session;
         this.clientAddress = clientAddress;
         this.acceptsBatches = acceptsBatches;

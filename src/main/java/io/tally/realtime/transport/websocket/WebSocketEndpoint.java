@@ -7,7 +7,6 @@ import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -44,17 +43,26 @@ public final class WebSocketEndpoint extends Endpoint {
         Object address = session.getUserProperties().get(WebSocketTransport.CLIENT_ADDRESS);
         List<String> batch = session.getRequestParameterMap().get("batch");
         TransportSettings settings = transport.settings();
-        WebSocketConnection connection = new WebSocketConnection(session, address instanceof String a ? a : "unknown",
-                batch != null && batch.contains("1"), settings.sendQueueLimit(), settings.inlineSends(),
-                settings.sendTimeoutMillis(), transport.closer(), transport.stalls());
+        WebSocketConnection connection = new WebSocketConnection(
+                session,
+                address instanceof String a ? a : "unknown",
+                batch != null && batch.contains("1"),
+                settings.sendQueueLimit(),
+                settings.inlineSends(),
+                settings.sendTimeoutMillis(),
+                transport.closer(),
+                transport.stalls());
         ConnectionHandler.Inbound in = transport.handler().open(connection);
         if (in == null) return;
         inbound = in;
-        session.addMessageHandler(String.class, new FrameAssembler(session, in, transport.settings().maxFrameBytes()));
+        session.addMessageHandler(
+                String.class,
+                new FrameAssembler(session, in, transport.settings().maxFrameBytes()));
         session.addMessageHandler(ByteBuffer.class, new MessageHandler.Whole<ByteBuffer>() {
             @Override
             public void onMessage(ByteBuffer ignored) {
-                closeQuietly(session, CloseReason.CloseCodes.CANNOT_ACCEPT, "binary frames are not part of the protocol");
+                closeQuietly(
+                        session, CloseReason.CloseCodes.CANNOT_ACCEPT, "binary frames are not part of the protocol");
             }
         });
         // Only now: a client answers the welcome at once, and a frame arriving before the handlers

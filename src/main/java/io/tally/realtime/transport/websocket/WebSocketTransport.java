@@ -7,7 +7,6 @@ import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -77,9 +76,16 @@ public final class WebSocketTransport {
         @Override
         public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
             Map<String, List<String>> headers = request.getHeaders();
-            String scheme = request.getRequestURI() != null && "wss".equals(request.getRequestURI().getScheme()) ? "https" : "http";
-            boolean allowed = settings.origins().allows(header(headers, "Origin"), header(headers, "Host"),
-                    header(headers, "X-Forwarded-Proto"), scheme);
+            String scheme = request.getRequestURI() != null
+                            && "wss".equals(request.getRequestURI().getScheme())
+                    ? "https"
+                    : "http";
+            boolean allowed = settings.origins()
+                    .allows(
+                            header(headers, "Origin"),
+                            header(headers, "Host"),
+                            header(headers, "X-Forwarded-Proto"),
+                            scheme);
             sec.getUserProperties().put(ORIGIN_ALLOWED, allowed);
             String address = header(headers, LiveGateFilter.CLIENT_ADDRESS_HEADER);
             sec.getUserProperties().put(CLIENT_ADDRESS, address != null ? address : "unknown");
@@ -87,7 +93,8 @@ public final class WebSocketTransport {
 
         private String header(Map<String, List<String>> headers, String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-                if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) return e.getValue().get(0);
+                if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty())
+                    return e.getValue().get(0);
             }
             return null;
         }

@@ -1,18 +1,17 @@
 package io.tally.realtime.broker.memory;
 
-import io.tally.realtime.Position;
-import io.tally.realtime.broker.Broker;
-import io.tally.realtime.broker.BrokerContract;
-import io.tally.realtime.broker.History;
-import org.junit.jupiter.api.Test;
-
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tally.realtime.Position;
+import io.tally.realtime.broker.Broker;
+import io.tally.realtime.broker.BrokerContract;
+import io.tally.realtime.broker.History;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 
 class MemoryBrokerTest extends BrokerContract {
     @Override

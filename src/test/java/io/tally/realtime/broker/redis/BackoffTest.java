@@ -1,8 +1,8 @@
 package io.tally.realtime.broker.redis;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 class BackoffTest {
     private final Backoff backoff = new Backoff(100, 5_000);

@@ -1,8 +1,8 @@
 package io.tally.realtime.broker.redis;
 
-import io.tally.redis.RedisTarget;
 import io.tally.realtime.broker.Broker;
 import io.tally.realtime.broker.BrokerContract;
+import io.tally.redis.RedisTarget;
 import io.tally.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

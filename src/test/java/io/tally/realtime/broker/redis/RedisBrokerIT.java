@@ -1,29 +1,28 @@
 package io.tally.realtime.broker.redis;
 
-import io.tally.redis.RedisTarget;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.realtime.Position;
 import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.Await;
 import io.tally.realtime.broker.BrokerStatus;
 import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.RecordingListener;
+import io.tally.redis.RedisTarget;
 import io.tally.testing.BlackholeProxy;
 import io.tally.testing.RedisServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import redis.clients.jedis.JedisPooled;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPooled;
 
 /** Several Tally instances (brokers) on one real Redis, through connection drops and Redis crashes. */
 class RedisBrokerIT {
@@ -73,8 +72,11 @@ class RedisBrokerIT {
         onA.awaitCount(room, 1, WAIT);
         assertEquals(p, onB.messages(room).get(0).position());
         // history written on A is readable on B: a client can resume anywhere
-        assertEquals(List.of(json(1)), b.history(room, new Position(p.epoch(), "0"), 10).messages().stream()
-                .map(m -> m.payload()).toList());
+        assertEquals(
+                List.of(json(1)),
+                b.history(room, new Position(p.epoch(), "0"), 10).messages().stream()
+                        .map(m -> m.payload())
+                        .toList());
     }
 
     @Test
@@ -95,13 +97,15 @@ class RedisBrokerIT {
         Await.until(WAIT, () -> publisher.acked().size() >= 400, () -> "publishing stalled");
         publisher.stop();
 
-        List<String> expected = publisher.acked().stream().map(RedisBrokerIT::json).toList();
+        List<String> expected =
+                publisher.acked().stream().map(RedisBrokerIT::json).toList();
         onB.awaitCount(room, expected.size(), WAIT);
         assertEquals(List.of(), publisher.failed());
         assertEquals(expected, onB.payloads(room));
         assertEquals(List.of(), onB.resets(room));
         assertEquals(List.of(), onB.overlaps());
-        Await.until(WAIT, () -> b.status().reconnects() >= 1 && b.status().available(), () -> b.status().toString());
+        Await.until(WAIT, () -> b.status().reconnects() >= 1 && b.status().available(), () -> b.status()
+                .toString());
     }
 
     @Test
@@ -124,16 +128,27 @@ class RedisBrokerIT {
         BrokerStatus down = b.status();
         assertFalse(down.detail().contains(PASSWORD), down.detail());
         assertTrue(down.detail().contains("127.0.0.1:" + redis.port()), down.detail());
-        assertTrue(publisher.slowestFailureMillis() < 3_000, "a refused publish took " + publisher.slowestFailureMillis() + " ms");
+        assertTrue(
+                publisher.slowestFailureMillis() < 3_000,
+                "a refused publish took " + publisher.slowestFailureMillis() + " ms");
 
         redis.restart();
         int firstFailed = publisher.failed().get(0);
-        Await.until(WAIT, () -> publisher.acked().stream().filter(n -> n > firstFailed).count() >= 50, () -> "no publishing after restart");
+        Await.until(
+                WAIT,
+                () -> publisher.acked().stream().filter(n -> n > firstFailed).count() >= 50,
+                () -> "no publishing after restart");
         publisher.stop();
 
-        List<Integer> preKill = publisher.acked().stream().filter(n -> n < firstFailed).toList();
-        List<Integer> postRestart = publisher.acked().stream().filter(n -> n > firstFailed).toList();
-        Await.until(WAIT, () -> onB.payloads(room).containsAll(postRestart.stream().map(RedisBrokerIT::json).toList()),
+        List<Integer> preKill =
+                publisher.acked().stream().filter(n -> n < firstFailed).toList();
+        List<Integer> postRestart =
+                publisher.acked().stream().filter(n -> n > firstFailed).toList();
+        Await.until(
+                WAIT,
+                () -> onB.payloads(room)
+                        .containsAll(
+                                postRestart.stream().map(RedisBrokerIT::json).toList()),
                 () -> "B misses messages published after the restart: " + onB.events(room));
 
         // Redis lost everything (no persistence): B learns the history restarted, then gets all of the new one.
@@ -141,10 +156,15 @@ class RedisBrokerIT {
         int reset = events.indexOf("reset:" + History.EPOCH_CHANGED);
         assertTrue(reset >= 0, "no epoch-changed reset in " + events);
         List<String> deliveredBefore = events.subList(0, reset);
-        assertEquals(preKill.subList(0, deliveredBefore.size()).stream().map(RedisBrokerIT::json).toList(), deliveredBefore,
+        assertEquals(
+                preKill.subList(0, deliveredBefore.size()).stream()
+                        .map(RedisBrokerIT::json)
+                        .toList(),
+                deliveredBefore,
                 "before the crash B must have a gap-free prefix of what was acknowledged");
         assertEquals(postRestart.stream().map(RedisBrokerIT::json).toList(), events.subList(reset + 1, events.size()));
-        for (int failed : publisher.failed()) assertFalse(onB.payloads(room).contains(json(failed)), "refused " + failed + " was delivered");
+        for (int failed : publisher.failed())
+            assertFalse(onB.payloads(room).contains(json(failed)), "refused " + failed + " was delivered");
         assertNotEquals(before.epoch(), onB.resets(room).get(0).tip().epoch());
         assertEquals(List.of(), onB.overlaps());
         Await.until(WAIT, () -> b.status().available(), () -> b.status().toString());
@@ -168,7 +188,8 @@ class RedisBrokerIT {
         assertFalse(broker.status().available());
 
         redis.restart();
-        Await.until(WAIT, () -> broker.status().available(), () -> broker.status().toString());
+        Await.until(
+                WAIT, () -> broker.status().available(), () -> broker.status().toString());
         broker.watch(room);
         broker.publish(room, json(2));
         listener.awaitPayload(room, json(2), WAIT);
@@ -228,8 +249,11 @@ class RedisBrokerIT {
             assertEquals(History.EPOCH_CHANGED, h.resetReason(), offset);
             assertEquals(p, h.tip());
         }
-        assertEquals(List.of(json(1)), broker.history(room, new Position(p.epoch(), "0-18446744073709551615"), 10)
-                .messages().stream().map(m -> m.payload()).toList());
+        assertEquals(
+                List.of(json(1)),
+                broker.history(room, new Position(p.epoch(), "0-18446744073709551615"), 10).messages().stream()
+                        .map(m -> m.payload())
+                        .toList());
     }
 
     @Test
@@ -239,14 +263,19 @@ class RedisBrokerIT {
         toClose.add(broker);
         broker.start(new RecordingListener());
         String room = room();
-        List<Position> ps = IntStream.rangeClosed(1, 100).mapToObj(i -> broker.publish(room, json(i))).toList();
+        List<Position> ps = IntStream.rangeClosed(1, 100)
+                .mapToObj(i -> broker.publish(room, json(i)))
+                .toList();
         // every position either continues without a gap or is told history-trimmed
         for (int i = 0; i < ps.size(); i++) {
             History h = broker.history(room, ps.get(i), 1_000);
             if (h.isReset()) {
                 assertEquals(History.HISTORY_TRIMMED, h.resetReason());
             } else {
-                assertEquals(IntStream.rangeClosed(i + 2, 100).mapToObj(RedisBrokerIT::json).toList(),
+                assertEquals(
+                        IntStream.rangeClosed(i + 2, 100)
+                                .mapToObj(RedisBrokerIT::json)
+                                .toList(),
                         h.messages().stream().map(m -> m.payload()).toList());
             }
         }
@@ -263,7 +292,8 @@ class RedisBrokerIT {
         broker.watch(room);
         Position start = broker.tip(room);
         try (JedisPooled jedis = new JedisPooled(redis.url())) {
-            RedisCommands commands = new RedisCommands(() -> jedis, false, 100, 3600, "retry", new Health("redis", "test"));
+            RedisCommands commands =
+                    new RedisCommands(() -> jedis, false, 100, 3600, "retry", new Health("redis", "test"));
             Position first = commands.publish(room, json(1), "publish-1");
             Position again = commands.publish(room, json(1), "publish-1");
             commands.publish(room, json(2), "publish-2");
@@ -281,8 +311,8 @@ class RedisBrokerIT {
         toClose.add(proxy);
         RecordingListener onB = new RecordingListener();
         RedisBroker a = broker(redis.url(), "a", new RecordingListener());
-        RedisBroker b = new RedisBroker(RedisTarget.parse("redis://127.0.0.1:" + proxy.port(), false), "b", 1_000,
-                new Timing(500, 200, 5_000));
+        RedisBroker b = new RedisBroker(
+                RedisTarget.parse("redis://127.0.0.1:" + proxy.port(), false), "b", 1_000, new Timing(500, 200, 5_000));
         toClose.add(b);
         b.start(onB);
         String room = room();
@@ -333,7 +363,9 @@ class RedisBrokerIT {
                         acked.add(n);
                     }
                 } catch (UnavailableException e) {
-                    slowestFailureMillis = Math.max(slowestFailureMillis, Duration.ofNanos(System.nanoTime() - t0).toMillis());
+                    slowestFailureMillis = Math.max(
+                            slowestFailureMillis,
+                            Duration.ofNanos(System.nanoTime() - t0).toMillis());
                     synchronized (this) {
                         failed.add(n);
                     }

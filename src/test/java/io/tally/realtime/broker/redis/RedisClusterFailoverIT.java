@@ -1,13 +1,13 @@
 package io.tally.realtime.broker.redis;
 
-import io.tally.redis.RedisTarget;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.Await;
 import io.tally.realtime.broker.RecordingListener;
+import io.tally.redis.RedisTarget;
 import io.tally.testing.RedisCluster;
 import io.tally.testing.RedisServer;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * A master of a cluster with replicas dies mid-stream: its replica takes over, the instance moves the
@@ -30,12 +29,13 @@ class RedisClusterFailoverIT {
     @Test
     void whenAMasterDiesItsRoomsAreDeliveredFromTheReplicaThatTookOver() throws Exception {
         try (RedisCluster cluster = RedisCluster.start(1);
-             RedisBroker a = new RedisBroker(RedisTarget.parse(cluster.url(), false), "a", 1_000);
-             RedisBroker b = new RedisBroker(RedisTarget.parse(cluster.url(), false), "b", 1_000)) {
+                RedisBroker a = new RedisBroker(RedisTarget.parse(cluster.url(), false), "a", 1_000);
+                RedisBroker b = new RedisBroker(RedisTarget.parse(cluster.url(), false), "b", 1_000)) {
             RecordingListener onB = new RecordingListener();
             a.start(new RecordingListener());
             b.start(onB);
-            List<String> rooms = IntStream.range(0, 6).mapToObj(i -> "failover-" + i).toList();
+            List<String> rooms =
+                    IntStream.range(0, 6).mapToObj(i -> "failover-" + i).toList();
             rooms.forEach(b::watch);
             String doomedRoom = rooms.get(0);
             RedisServer victim = cluster.masterFor(RoomKeys.channel(doomedRoom));
@@ -60,7 +60,10 @@ class RedisClusterFailoverIT {
                 Await.until(WAIT, () -> acked.get(doomedRoom).size() >= 20, () -> "publishing stalled");
                 int beforeKill = acked.get(doomedRoom).size();
                 victim.kill9();
-                Await.until(WAIT, () -> acked.get(doomedRoom).size() >= beforeKill + 20, () -> "no failover: " + b.status());
+                Await.until(
+                        WAIT,
+                        () -> acked.get(doomedRoom).size() >= beforeKill + 20,
+                        () -> "no failover: " + b.status());
             } finally {
                 stop.set(true);
                 publisher.join();
@@ -68,7 +71,9 @@ class RedisClusterFailoverIT {
 
             for (String room : rooms) {
                 List<Integer> expected = acked.get(room);
-                Await.until(WAIT, () -> delivered(onB, room).containsAll(afterLastReset(onB, room, expected)),
+                Await.until(
+                        WAIT,
+                        () -> delivered(onB, room).containsAll(afterLastReset(onB, room, expected)),
                         () -> room + " misses messages; got " + onB.events(room));
                 List<Integer> got = delivered(onB, room);
                 if (onB.resets(room).isEmpty()) {
@@ -82,7 +87,9 @@ class RedisClusterFailoverIT {
     }
 
     private static List<Integer> delivered(RecordingListener l, String room) {
-        return l.payloads(room).stream().map(p -> Integer.parseInt(p.replaceAll("\\D", ""))).toList();
+        return l.payloads(room).stream()
+                .map(p -> Integer.parseInt(p.replaceAll("\\D", "")))
+                .toList();
     }
 
     /** What must have arrived: everything acknowledged, or after a reset, everything acknowledged after it. */
@@ -93,8 +100,11 @@ class RedisClusterFailoverIT {
             if (events.get(i).startsWith("reset:")) reset = i;
         }
         if (reset < 0) return acked;
-        int lastBefore = events.subList(0, reset).stream().filter(e -> !e.startsWith("reset:"))
-                .mapToInt(e -> Integer.parseInt(e.replaceAll("\\D", ""))).max().orElse(0);
+        int lastBefore = events.subList(0, reset).stream()
+                .filter(e -> !e.startsWith("reset:"))
+                .mapToInt(e -> Integer.parseInt(e.replaceAll("\\D", "")))
+                .max()
+                .orElse(0);
         return acked.stream().filter(n -> n > lastBefore).toList();
     }
 

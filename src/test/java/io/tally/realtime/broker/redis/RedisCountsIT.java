@@ -1,16 +1,15 @@
 package io.tally.realtime.broker.redis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.redis.RedisTarget;
 import io.tally.testing.RedisServer;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Viewer counts across instances in a real Redis: totals sum every live instance, a dead instance's
@@ -28,7 +27,8 @@ class RedisCountsIT {
         redis = RedisServer.start();
         RedisTarget target = RedisTarget.parse(redis.url(), false);
         clients = new RedisClients(target, target.clientConfig(1_000, "counts-it"), 1_000);
-        commands = new RedisCommands(clients::client, false, 1_000, 3_600, "counts-it", new Health(target.mode(), target.toString()));
+        commands = new RedisCommands(
+                clients::client, false, 1_000, 3_600, "counts-it", new Health(target.mode(), target.toString()));
     }
 
     @AfterAll
@@ -57,10 +57,17 @@ class RedisCountsIT {
         RedisCounts a = new RedisCounts(commands, "a1", TTL);
         RedisCounts b = new RedisCounts(commands, "b1", TTL);
         assertEquals(Map.of("game-x", 3L), a.exchange(Map.of("game-x", 3L), Map.of("game-x", 3L)));
-        assertEquals(Map.of("game-x", 5L, "game-y", 1L), b.exchange(Map.of("game-x", 2L, "game-y", 1L), Map.of("game-x", 2L, "game-y", 1L)));
-        assertEquals(Map.of("game-x", 5L), a.exchange(Map.of("game-x", 3L), Map.of()), "only changes are written; totals are read whole");
+        assertEquals(
+                Map.of("game-x", 5L, "game-y", 1L),
+                b.exchange(Map.of("game-x", 2L, "game-y", 1L), Map.of("game-x", 2L, "game-y", 1L)));
+        assertEquals(
+                Map.of("game-x", 5L),
+                a.exchange(Map.of("game-x", 3L), Map.of()),
+                "only changes are written; totals are read whole");
         // b's viewer of game-x leaves: it reports the change only.
-        assertEquals(Map.of("game-x", 4L, "game-y", 1L), b.exchange(Map.of("game-x", 1L, "game-y", 1L), Map.of("game-x", 1L)));
+        assertEquals(
+                Map.of("game-x", 4L, "game-y", 1L),
+                b.exchange(Map.of("game-x", 1L, "game-y", 1L), Map.of("game-x", 1L)));
         // b dies (stops reporting): its counts expire after the TTL.
         long start = System.nanoTime();
         until(() -> a.exchange(Map.of("game-x", 3L), Map.of()), Map.of("game-x", 3L));

@@ -1,22 +1,17 @@
 package io.tally.realtime.broker.redis;
 
-import io.tally.testing.Ports;
-import io.tally.redis.RedisTarget;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.Await;
 import io.tally.realtime.broker.RecordingListener;
+import io.tally.redis.RedisTarget;
+import io.tally.testing.Ports;
 import io.tally.testing.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -25,11 +20,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code rediss://} with a password, as ElastiCache with in-transit encryption and AUTH: a redis-server
@@ -47,14 +44,61 @@ class RedisTlsIT {
     void startTlsRedis() throws Exception {
         certs = Files.createDirectories(Path.of("target", "redis-tls-" + System.nanoTime()));
         Files.writeString(certs.resolve("san.ext"), "subjectAltName=DNS:localhost\n");
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=tally-test-ca");
-        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
-        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", "server.crt", "-days", "1", "-extfile", "san.ext");
+        openssl(
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.crt",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=tally-test-ca");
+        openssl(
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=localhost");
+        openssl(
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.crt",
+                "-days",
+                "1",
+                "-extfile",
+                "san.ext");
         tlsPort = Ports.free();
-        redis = RedisServer.start("--requirepass", PASSWORD, "--tls-port", Integer.toString(tlsPort),
-                "--tls-cert-file", abs("server.crt"), "--tls-key-file", abs("server.key"),
-                "--tls-ca-cert-file", abs("ca.crt"), "--tls-auth-clients", "no");
+        redis = RedisServer.start(
+                "--requirepass",
+                PASSWORD,
+                "--tls-port",
+                Integer.toString(tlsPort),
+                "--tls-cert-file",
+                abs("server.crt"),
+                "--tls-key-file",
+                abs("server.key"),
+                "--tls-ca-cert-file",
+                abs("ca.crt"),
+                "--tls-auth-clients",
+                "no");
         trustingTestCa = trustOnly(certs.resolve("ca.crt"));
     }
 
@@ -78,7 +122,8 @@ class RedisTlsIT {
             b.watch("tls-room");
             b.publish("tls-room", "{\"n\":1}");
             listener.awaitPayload("tls-room", "{\"n\":1}", Duration.ofSeconds(10));
-            Await.until(Duration.ofSeconds(10), () -> b.status().available(), () -> b.status().toString());
+            Await.until(Duration.ofSeconds(10), () -> b.status().available(), () -> b.status()
+                    .toString());
             assertFalse(b.status().detail().contains(PASSWORD));
         }
     }
@@ -87,7 +132,8 @@ class RedisTlsIT {
     void aCertificateForAnotherNameIsRefused() {
         // The certificate names "localhost", not "127.0.0.1": a TLS client that skipped this check would
         // accept any server holding any certificate from a trusted CA.
-        try (RedisBroker b = broker("rediss://:" + PASSWORD + "@127.0.0.1:" + tlsPort, trustingTestCa, new RecordingListener())) {
+        try (RedisBroker b =
+                broker("rediss://:" + PASSWORD + "@127.0.0.1:" + tlsPort, trustingTestCa, new RecordingListener())) {
             UnavailableException e = assertThrows(UnavailableException.class, () -> b.publish("tls-room", "{}"));
             assertFalse(e.getMessage().contains(PASSWORD), e.getMessage());
             assertFalse(b.status().available());
@@ -103,10 +149,12 @@ class RedisTlsIT {
 
     @Test
     void aWrongPasswordIsRefusedWithoutShowingIt() {
-        try (RedisBroker b = broker("rediss://:wrong-pw@localhost:" + tlsPort, trustingTestCa, new RecordingListener())) {
+        try (RedisBroker b =
+                broker("rediss://:wrong-pw@localhost:" + tlsPort, trustingTestCa, new RecordingListener())) {
             UnavailableException e = assertThrows(UnavailableException.class, () -> b.publish("tls-room", "{}"));
             assertFalse(e.getMessage().contains("wrong-pw"), e.getMessage());
-            Await.until(Duration.ofSeconds(10), () -> !b.status().available(), () -> b.status().toString());
+            Await.until(Duration.ofSeconds(10), () -> !b.status().available(), () -> b.status()
+                    .toString());
             assertFalse(b.status().detail().contains("wrong-pw"), b.status().detail());
         }
     }
@@ -118,7 +166,10 @@ class RedisTlsIT {
     private void openssl(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("openssl"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(certs.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(certs.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "openssl failed: " + out);
     }
@@ -135,5 +186,4 @@ class RedisTlsIT {
         ctx.init(null, tmf.getTrustManagers(), null);
         return ctx.getSocketFactory();
     }
-
 }
