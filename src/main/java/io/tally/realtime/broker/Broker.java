@@ -10,7 +10,7 @@ import io.tally.realtime.UnavailableException;
  * <p>Implementations: {@code memory.MemoryBroker} (one instance, the default) and
  * {@code redis.RedisBroker} (Redis streams for history, pub/sub for fan-out).
  */
-public interface Broker extends AutoCloseable {
+public interface Broker extends HistorySource, AutoCloseable {
 
     /** Starts delivery to {@code listener}; called once, before any other method. */
     void start(BrokerListener listener);
@@ -25,20 +25,10 @@ public interface Broker extends AutoCloseable {
      */
     Position publish(String room, String payload);
 
-    /**
-     * Up to {@code limit} messages after {@code since}, in offset order; or a reset if {@code since}
-     * is from another epoch or older than the retained history.
-     *
-     * @throws UnavailableException when history cannot be read now
-     */
+    @Override
     History history(String room, Position since, int limit);
 
-    /**
-     * The room's end: the position of its last message, or offset {@code "0"} of the room's epoch if
-     * it has none. Creates the room's epoch on first use.
-     *
-     * @throws UnavailableException when it cannot be read now
-     */
+    @Override
     Position tip(String room);
 
     /**

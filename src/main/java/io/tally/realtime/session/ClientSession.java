@@ -139,7 +139,7 @@ final class ClientSession implements ConnectionHandler.Inbound {
         }
         if (next != null)
             runOnWorker(() -> {
-                if (isReachable(next)) next.start(core.hub(), core.broker());
+                if (isReachable(next)) next.start(core.hub(), core.replayReader());
             });
     }
 

@@ -3,8 +3,7 @@ package io.tally.realtime.session;
 import io.tally.realtime.Conflation;
 import io.tally.realtime.Position;
 import io.tally.realtime.UnavailableException;
-import io.tally.realtime.broker.Broker;
-import io.tally.realtime.broker.History;
+import io.tally.realtime.broker.HistoryReader;
 import io.tally.realtime.broker.Message;
 import io.tally.realtime.protocol.Frames;
 import io.tally.realtime.transport.PollHandler.PollReply;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * One held long-poll. It owns no history of its own: it answers "these rooms after these positions"
@@ -237,24 +237,24 @@ final class Poll implements Hub.Subscriber {
         Budget budget = new Budget(core.config().maxAnswerBytes());
         leading.forEach(budget::spend);
         try {
-            Broker broker = core.broker();
+            HistoryReader reader = core.pollReader();
             for (Map.Entry<String, Position> e : rooms.entrySet()) {
                 String room = e.getKey();
                 Position since = e.getValue();
                 if (since == null) {
-                    String ack = Frames.ack(null, room, broker.tip(room));
+                    String ack = Frames.ack(null, room, reader.tip(room));
                     budget.spend(ack);
                     frames.add(ack);
                     continue;
                 }
                 if (budget.full()) continue; // this room's news waits for the next poll
-                History h = broker.history(room, since, PAGE);
-                if (h.isReset()) {
-                    String reset = Frames.reset(room, h.resetReason(), h.tip());
+                HistoryReader.Page page = reader.read(room, since, merging(room));
+                if (page.isReset()) {
+                    String reset = Frames.reset(room, page.resetReason(), page.tip());
                     budget.spend(reset);
                     frames.add(reset);
-                } else if (!addConflated(room, h.messages(), frames, budget)) {
-                    for (Message m : h.messages()) {
+                } else if (page.merged() == null || !addConflated(page.merged(), frames, budget)) {
+                    for (Message m : page.messages()) {
                         if (!budget.take(m.frameBytes())) break;
                         frames.add(m.frame());
                     }
@@ -267,21 +267,15 @@ final class Poll implements Hub.Subscriber {
         return frames;
     }
 
-    /**
-     * A conflatable room far behind: its page as one merged message (the client jumps to its end).
-     * False when the room is not conflatable, not far behind, or the app's merge failed.
-     */
-    private boolean addConflated(String room, List<Message> messages, List<String> frames, Budget budget) {
+    /** How the room's page merges for this poll, or null when the client did not opt in or the room is not conflatable. */
+    private Function<List<Message>, Message> merging(String room) {
         Conflation how = conflate ? core.conflationOf(room) : null;
-        if (how == null || messages.size() <= Subscription.FAR_BEHIND) return false;
-        List<String> payloads = new ArrayList<>(messages.size());
-        for (Message m : messages) payloads.add(m.payload());
-        String frame;
-        try {
-            frame = Frames.conflated(room, messages.get(messages.size() - 1).position(), how.merge(payloads));
-        } catch (RuntimeException e) {
-            return false; // one by one, then
-        }
+        return how == null ? null : messages -> Merging.merge(how, room, messages);
+    }
+
+    /** A page far behind as its one merged message (the client jumps to its end), if the answer has room. */
+    private boolean addConflated(Message merged, List<String> frames, Budget budget) {
+        String frame = Frames.conflated(merged.room(), merged.position(), merged.payload());
         if (!budget.take(Message.utf8Length(frame))) return false;
         core.metrics().conflated.increment();
         frames.add(frame);

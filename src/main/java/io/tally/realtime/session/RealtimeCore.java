@@ -15,6 +15,8 @@ import io.tally.realtime.Rooms;
 import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.Broker;
 import io.tally.realtime.broker.BrokerStatus;
+import io.tally.realtime.broker.History;
+import io.tally.realtime.broker.HistoryReader;
 import io.tally.realtime.protocol.ErrorCode;
 import io.tally.realtime.protocol.FrameDecoder;
 import io.tally.realtime.protocol.Frames;
@@ -49,6 +51,8 @@ public final class RealtimeCore implements Realtime {
     private final RealtimeConfig config;
     private final Broker broker;
     private final Hub hub;
+    private final HistoryReader replays;
+    private final HistoryReader pollPages;
     private final Fanout fanout;
     private final FrameDecoder decoder;
     private final Metrics metrics = new Metrics();
@@ -85,6 +89,8 @@ public final class RealtimeCore implements Realtime {
         timer.setRemoveOnCancelPolicy(true);
         this.scheduler = timer;
         this.hub = new Hub(broker, scheduler);
+        this.replays = new HistoryReader(broker, History.PAGE);
+        this.pollPages = new HistoryReader(broker, Poll.PAGE);
         this.fanout = new Fanout(hub, metrics, Fanout.defaultLanes());
         this.audience = new Audience(hub, broker, metrics);
         broker.start(fanout);
@@ -205,15 +211,12 @@ public final class RealtimeCore implements Realtime {
 
     @Override
     public HistoryExcerpt readHistory(String room, Position since, int limit) {
-        io.tally.realtime.broker.History h = broker.history(Rooms.require(room), since, limit);
-        if (h.isReset()) return new HistoryExcerpt(java.util.List.of(), since, h.tip(), true);
-        java.util.List<String> payloads = new java.util.ArrayList<>(h.messages().size());
-        Position last = since;
-        for (io.tally.realtime.broker.Message m : h.messages()) {
-            payloads.add(m.payload());
-            last = m.position();
-        }
-        return new HistoryExcerpt(payloads, last, h.tip(), false);
+        HistoryReader.Page page = new HistoryReader(broker, limit).read(Rooms.require(room), since);
+        if (page.isReset()) return new HistoryExcerpt(java.util.List.of(), since, page.tip(), true);
+        java.util.List<String> payloads =
+                new java.util.ArrayList<>(page.messages().size());
+        for (io.tally.realtime.broker.Message m : page.messages()) payloads.add(m.payload());
+        return new HistoryExcerpt(payloads, page.end(since), page.tip(), false);
     }
 
     @Override
@@ -355,8 +358,14 @@ public final class RealtimeCore implements Realtime {
         return hub;
     }
 
-    Broker broker() {
-        return broker;
+    /** The history reader of WebSocket replays: a page per read. */
+    HistoryReader replayReader() {
+        return replays;
+    }
+
+    /** The history reader of polls: an answer holds one page per room. */
+    HistoryReader pollReader() {
+        return pollPages;
     }
 
     FrameDecoder decoder() {

@@ -3,8 +3,7 @@ package io.tally.realtime.session;
 import io.tally.realtime.Conflation;
 import io.tally.realtime.Position;
 import io.tally.realtime.UnavailableException;
-import io.tally.realtime.broker.Broker;
-import io.tally.realtime.broker.History;
+import io.tally.realtime.broker.HistoryReader;
 import io.tally.realtime.broker.Message;
 import io.tally.realtime.protocol.Frames;
 import java.util.ArrayList;
@@ -55,12 +54,10 @@ final class Subscription implements Hub.Subscriber {
 
     /** Messages held per slow viewer at most before they are merged into one (they are shared, not copied). */
     static final int HOLD_LIMIT = 32;
-    /** A replay further behind than this in a conflatable room sends the rest of its page as one merged message. */
-    static final int FAR_BEHIND = 8;
 
     // The replay's progress, touched only by its steps.
     private Position cursor;
-    private List<Message> page;
+    private HistoryReader.Page page;
     private int index;
 
     Subscription(ClientSession session, String room, long requestId, Position since, boolean conflate) {
@@ -84,7 +81,7 @@ final class Subscription implements Hub.Subscriber {
      * Attaches to the room and starts the catch-up; runs on a worker (the broker may block).
      * Calls {@link ClientSession#started} exactly once, when live, failed or cancelled.
      */
-    void start(Hub hub, Broker broker) {
+    void start(Hub hub, HistoryReader reader) {
         try {
             hub.attach(room, this);
         } catch (UnavailableException e) {
@@ -93,7 +90,7 @@ final class Subscription implements Hub.Subscriber {
         }
         try {
             if (since == null) {
-                Position tip = broker.tip(room);
+                Position tip = reader.tip(room);
                 session.send(Frames.ack(requestId, room, tip));
                 tellViewers();
                 goLive(tip);
@@ -109,66 +106,68 @@ final class Subscription implements Hub.Subscriber {
             failed(hub, e);
             return;
         }
-        replay(hub, broker);
+        replay(hub, reader);
     }
 
     /** One step of the catch-up: sends pages while the queue has room, then waits without a thread. */
-    private void replay(Hub hub, Broker broker) {
+    private void replay(Hub hub, HistoryReader reader) {
         try {
             while (!isCancelled()) {
                 if (page == null) {
-                    History h = broker.history(room, cursor, History.PAGE);
-                    if (h.isReset()) {
-                        synchronized (this) {
-                            at = h.tip();
-                        }
-                        if (session.send(Frames.reset(room, h.resetReason(), h.tip()))) goLive(h.tip());
-                        else session.started(this);
-                        return;
-                    }
-                    page = h.messages();
+                    page = reader.read(room, cursor, conflation != null && !mergeFailed ? this::merge : null);
                     index = 0;
                 }
-                while (index < page.size()) {
-                    if (!session.roomNowOrLater(() -> replay(hub, broker))) return;
-                    Message merged = conflation != null && !mergeFailed && page.size() - index > FAR_BEHIND
-                            ? merge(page.subList(index, page.size())) // far behind: the rest of the page as one
-                            : null;
-                    if (merged != null) {
-                        if (!sendConflated(merged)) {
-                            session.started(this);
-                            return;
-                        }
-                        index = page.size();
-                        cursor = merged.position();
-                        synchronized (this) {
-                            at = cursor;
-                        }
-                        continue;
+                if (page.isReset()) {
+                    Position tip = page.tip();
+                    String reason = page.resetReason();
+                    page = null;
+                    synchronized (this) {
+                        at = tip;
                     }
-                    int end = session.acceptsBatches() ? Math.min(page.size(), index + Fanout.MAX_BATCH) : index + 1;
-                    Batch part = new Batch(page.subList(index, end));
-                    if (!session.send(part)) {
+                    if (session.send(Frames.reset(room, reason, tip))) goLive(tip);
+                    else session.started(this);
+                    return;
+                }
+                List<Message> messages = page.messages();
+                Message merged = page.merged(); // far behind: the whole page as one
+                if (merged != null && index < messages.size()) {
+                    if (!session.roomNowOrLater(() -> replay(hub, reader))) return;
+                    if (!sendConflated(merged)) {
+                        session.started(this);
+                        return;
+                    }
+                    index = messages.size();
+                    advanceTo(merged.position());
+                }
+                while (index < messages.size()) {
+                    if (!session.roomNowOrLater(() -> replay(hub, reader))) return;
+                    int end =
+                            session.acceptsBatches() ? Math.min(messages.size(), index + Fanout.MAX_BATCH) : index + 1;
+                    if (!session.send(new Batch(messages.subList(index, end)))) {
                         session.started(this);
                         return;
                     }
                     index = end;
-                    cursor = page.get(end - 1).position();
-                    synchronized (this) {
-                        at = cursor;
-                    }
+                    advanceTo(messages.get(end - 1).position());
                 }
-                if (page.size() < History.PAGE) {
-                    page = null;
+                boolean more = page.more();
+                page = null;
+                if (!more) {
                     goLive(cursor);
                     return;
                 }
-                page = null;
             }
             session.started(this);
         } catch (UnavailableException e) {
             page = null;
             failed(hub, e);
+        }
+    }
+
+    private void advanceTo(Position p) {
+        cursor = p;
+        synchronized (this) {
+            at = p;
         }
     }
 
@@ -178,26 +177,11 @@ final class Subscription implements Hub.Subscriber {
         if (n >= 0) session.send(Frames.count(room, n));
     }
 
-    /**
-     * The messages merged into one at the last one's position, or null when the app's merge failed
-     * (the subscription then sends them one by one, as in a room that is not conflatable).
-     */
+    /** The messages as one, or null when the app's merge failed (then no more conflation here). */
     private Message merge(List<Message> messages) {
-        if (messages.size() == 1) return messages.get(0);
-        List<String> payloads = new ArrayList<>(messages.size());
-        for (Message m : messages) payloads.add(m.payload());
-        try {
-            return new Message(room, messages.get(messages.size() - 1).position(), conflation.merge(payloads));
-        } catch (RuntimeException e) {
-            java.util.logging.Logger.getLogger(Subscription.class.getName())
-                    .log(
-                            java.util.logging.Level.WARNING,
-                            "conflation of " + messages.size() + " messages of " + room
-                                    + " failed; sending them one by one",
-                            e);
-            mergeFailed = true;
-            return null;
-        }
+        Message m = Merging.merge(conflation, room, messages);
+        if (m == null) mergeFailed = true;
+        return m;
     }
 
     private boolean sendConflated(Message merged) {

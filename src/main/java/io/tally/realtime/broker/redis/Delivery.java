@@ -3,6 +3,8 @@ package io.tally.realtime.broker.redis;
 import io.tally.realtime.Position;
 import io.tally.realtime.broker.BrokerListener;
 import io.tally.realtime.broker.History;
+import io.tally.realtime.broker.HistoryReader;
+import io.tally.realtime.broker.HistorySource;
 import io.tally.realtime.broker.Message;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -17,15 +19,13 @@ import java.util.logging.Logger;
  */
 final class Delivery {
     private static final Logger LOG = Logger.getLogger(Delivery.class.getName());
-    static final int PAGE = 500;
-
-    private final RedisCommands commands;
+    private final HistoryReader reader;
     private final Health health;
     private final Map<String, RoomFeed> feeds;
     private final Supplier<BrokerListener> listener;
 
-    Delivery(RedisCommands commands, Health health, Map<String, RoomFeed> feeds, Supplier<BrokerListener> listener) {
-        this.commands = commands;
+    Delivery(HistorySource history, Health health, Map<String, RoomFeed> feeds, Supplier<BrokerListener> listener) {
+        this.reader = new HistoryReader(history, History.PAGE);
         this.health = health;
         this.feeds = feeds;
         this.listener = listener;
@@ -37,7 +37,7 @@ final class Delivery {
         if (f == null) return;
         synchronized (f) {
             // First time: everything from the tip on will come through the channel. Later: fill the gap.
-            if (f.last == null) f.last = commands.tip(room);
+            if (f.last == null) f.last = reader.tip(room);
             else catchUp(f);
         }
         f.confirmed.complete(null);
@@ -61,24 +61,17 @@ final class Delivery {
     /** Delivers everything after {@code f.last} from the stream, or resets the room. Caller holds f's monitor. */
     private void catchUp(RoomFeed f) {
         while (true) {
-            History h = commands.history(f.room, f.last, PAGE);
-            if (h.isReset()) {
-                Position restart = h.tip();
-                if (History.EPOCH_CHANGED.equals(h.resetReason())
-                        && !h.tip().epoch().equals(f.last.epoch())) {
-                    // A new life of the room began while we were away; if it is still whole, replay it from
-                    // its start so subscribers lose nothing of it.
-                    Position start = new Position(h.tip().epoch(), Position.START);
-                    if (!commands.history(f.room, start, 1).isReset()) restart = start;
-                }
-                reset(f, h.resetReason(), restart);
-                if (restart == h.tip()) return;
+            HistoryReader.Page page = reader.read(f.room, f.last);
+            if (page.isReset()) {
+                // A new life of the room that began while we were away is replayed from its start,
+                // if still whole, so subscribers lose nothing of it.
+                Position restart = reader.resumeAfter(f.room, page, f.last);
+                reset(f, page.resetReason(), restart);
+                if (restart == page.tip()) return;
                 continue;
             }
-            for (Message m : h.messages()) {
-                if (m.position().isAfter(f.last)) deliver(f, m);
-            }
-            if (h.messages().size() < PAGE) return;
+            for (Message m : page.messages()) deliver(f, m);
+            if (!page.more()) return;
         }
     }
 

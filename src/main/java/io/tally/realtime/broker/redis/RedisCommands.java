@@ -3,6 +3,7 @@ package io.tally.realtime.broker.redis;
 import io.tally.realtime.Position;
 import io.tally.realtime.UnavailableException;
 import io.tally.realtime.broker.History;
+import io.tally.realtime.broker.HistorySource;
 import io.tally.realtime.broker.Message;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,7 +24,7 @@ import redis.clients.jedis.util.SafeEncoder;
  * The broker's commands, each one atomic script on the pooled (or cluster) client. Every Redis failure
  * becomes an {@link UnavailableException}; the {@link Health} hears of every success and failure.
  */
-final class RedisCommands {
+final class RedisCommands implements HistorySource {
     private final Supplier<UnifiedJedis> client;
     private final boolean sharded;
     private final int maxLength;
@@ -74,12 +75,14 @@ final class RedisCommands {
         return attempt(() -> client.get().exists(RoomKeys.epoch(room)));
     }
 
-    Position tip(String room) {
+    @Override
+    public Position tip(String room) {
         List<?> r = (List<?>) read(room, randomId(), "", "", "0");
         return new Position(text(r.get(0)), offset(text(r.get(1))));
     }
 
-    History history(String room, Position since, int limit) {
+    @Override
+    public History history(String room, Position since, int limit) {
         if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
         // A valid protocol offset can exceed what a stream id holds (two unsigned 64-bit numbers); no
         // entry of ours ever had it, so it is a position from some other history.
