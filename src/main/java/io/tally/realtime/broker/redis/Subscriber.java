@@ -1,9 +1,7 @@
 package io.tally.realtime.broker.redis;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -13,8 +11,6 @@ import java.util.logging.Logger;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisPubSub;
-import redis.clients.jedis.JedisShardedPubSub;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -24,6 +20,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * confirmation on a new connection is reported to the {@link Handler}, which back-fills what was
  * missed. A control channel, subscribed first and always, keeps the connection in subscribed mode
  * with no rooms, marks the connection live, and carries heartbeats that prove it still hears.
+ * Each connection's requests and replies are a {@link SubscriberSession}; how long it has been
+ * silent is its {@link Silence}.
  */
 final class Subscriber {
     private static final Logger LOG = Logger.getLogger(Subscriber.class.getName());
@@ -54,10 +52,9 @@ final class Subscriber {
     private final Object sendLock = new Object();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Thread thread;
-    private volatile Session live;
+    private volatile SubscriberSession live;
     private volatile Connection connection;
-    private volatile long lastHeardNanos = System.nanoTime();
-    private volatile boolean busy;
+    private final Silence silence = new Silence();
     private boolean wasEverLive; // subscriber thread only
     private volatile long downSinceMillis = System.currentTimeMillis();
 
@@ -103,22 +100,13 @@ final class Subscriber {
         return live != null ? 0 : System.currentTimeMillis() - downSinceMillis;
     }
 
-    /**
-     * How long the connection has been silent. Zero while a handler runs: the thread is not reading
-     * then, so silence says nothing about the connection (a long back-fill must not look like a dead one).
-     */
+    /** How long the connection has been silent (see {@link Silence}). */
     long millisSinceHeard() {
-        return busy ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
+        return silence.millis();
     }
 
-    private void busy(Runnable work) {
-        busy = true;
-        try {
-            work.run();
-        } finally {
-            lastHeardNanos = System.nanoTime();
-            busy = false;
-        }
+    Silence silence() {
+        return silence;
     }
 
     Set<String> channels() {
@@ -129,7 +117,7 @@ final class Subscriber {
     void add(String channel) {
         synchronized (sendLock) {
             if (!channels.add(channel)) return;
-            Session s = live;
+            SubscriberSession s = live;
             try {
                 if (s != null) s.subscribe(channel);
             } catch (JedisException e) {
@@ -141,7 +129,7 @@ final class Subscriber {
     void remove(String channel) {
         synchronized (sendLock) {
             if (!channels.remove(channel)) return;
-            Session s = live;
+            SubscriberSession s = live;
             try {
                 if (s != null) s.unsubscribe(channel);
             } catch (JedisException e) {
@@ -179,16 +167,17 @@ final class Subscriber {
     private void run() {
         int failures = 0;
         while (!closed()) {
-            Session session = null;
+            SubscriberSession session = null;
             try (Connection c = new Connection(node, config)) {
                 connection = c;
                 if (closed()) break;
-                session = new Session(c);
-                session.run();
+                session = new SubscriberSession(c, sharded, controlChannel, this);
+                session.run(firstChannels());
+                if (!closed()) throw new JedisConnectionException("subscriber connection ended");
             } catch (RuntimeException e) {
                 if (!closed()) {
                     health.subscriberDown(name, e);
-                    boolean wasLive = session != null && session.wasLive;
+                    boolean wasLive = session != null && session.wasLive();
                     LOG.log(
                             wasLive ? Level.WARNING : Level.FINE,
                             "Redis subscriber " + name
@@ -203,7 +192,7 @@ final class Subscriber {
                 }
             }
             if (closed()) break;
-            if (session != null && session.wasLive) failures = 0;
+            if (session != null && session.wasLive()) failures = 0;
             try {
                 handler.onDown(this);
             } catch (RuntimeException e) {
@@ -219,129 +208,44 @@ final class Subscriber {
         }
     }
 
-    /** One connection's subscriptions. Counts requests in flight per channel to pair replies with requests. */
-    private final class Session {
-        private final Connection connection;
-        private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
-        private final Set<String> initial = new HashSet<>();
-        private final JedisPubSub plain;
-        private final JedisShardedPubSub shardedPubSub;
-        private boolean wasLive;
+    /** The channels a new connection subscribes at once: the control channel first. */
+    private List<String> firstChannels() {
+        List<String> first = new ArrayList<>();
+        first.add(controlChannel);
+        synchronized (sendLock) {
+            // Redis wants all channels of one SSUBSCRIBE in one slot: sharded rooms follow once live.
+            if (!sharded) first.addAll(channels);
+        }
+        return first;
+    }
 
-        Session(Connection connection) {
-            this.connection = connection;
-            if (sharded) {
-                plain = null;
-                shardedPubSub = new JedisShardedPubSub() {
-                    @Override
-                    public void onSMessage(String channel, String message) {
-                        message(channel, message);
-                    }
+    boolean wants(String channel) {
+        return channels.contains(channel);
+    }
 
-                    @Override
-                    public void onSSubscribe(String channel, int count) {
-                        subscribed(channel);
-                    }
+    /** A room channel's message, on the subscriber thread. */
+    void roomMessage(String channel, String message) {
+        silence.busy(() -> handler.onMessage(this, channel, message));
+    }
 
-                    @Override
-                    public void onSUnsubscribe(String channel, int count) {
-                        unsubscribed(channel);
-                    }
-                };
-            } else {
-                shardedPubSub = null;
-                plain = new JedisPubSub() {
-                    @Override
-                    public void onMessage(String channel, String message) {
-                        message(channel, message);
-                    }
+    /** A room channel is confirmed on the current connection, on the subscriber thread. */
+    void roomSubscribed(String channel) {
+        if (wants(channel)) silence.busy(() -> handler.onSubscribed(this, channel));
+    }
 
-                    @Override
-                    public void onSubscribe(String channel, int count) {
-                        subscribed(channel);
-                    }
-
-                    @Override
-                    public void onUnsubscribe(String channel, int count) {
-                        unsubscribed(channel);
-                    }
-                };
+    /** The control channel is confirmed: the connection is live; catch up with rooms (un)watched meanwhile. */
+    void wentLive(SubscriberSession session) {
+        synchronized (sendLock) {
+            live = session;
+            for (String ch : channels) {
+                if (!session.initial().contains(ch)) session.subscribe(ch);
+            }
+            for (String ch : session.initial()) {
+                if (!ch.equals(controlChannel) && !channels.contains(ch)) session.unsubscribe(ch);
             }
         }
-
-        /** Blocks, reading replies, until the connection fails or is aborted. */
-        void run() {
-            List<String> first = new ArrayList<>();
-            first.add(controlChannel);
-            synchronized (sendLock) {
-                // Redis wants all channels of one SSUBSCRIBE in one slot: sharded rooms follow once live.
-                if (!sharded) first.addAll(channels);
-                initial.addAll(first);
-                first.forEach(ch -> inFlight.merge(ch, 1, Integer::sum));
-            }
-            lastHeardNanos = System.nanoTime();
-            if (sharded) shardedPubSub.proceed(connection, controlChannel);
-            else plain.proceed(connection, first.toArray(String[]::new));
-            if (!closed()) throw new JedisConnectionException("subscriber connection ended");
-        }
-
-        void subscribe(String channel) {
-            inFlight.merge(channel, 1, Integer::sum);
-            if (sharded) shardedPubSub.ssubscribe(channel);
-            else plain.subscribe(channel);
-        }
-
-        void unsubscribe(String channel) {
-            inFlight.merge(channel, 1, Integer::sum);
-            if (sharded) shardedPubSub.sunsubscribe(channel);
-            else plain.unsubscribe(channel);
-        }
-
-        private void message(String channel, String message) {
-            lastHeardNanos = System.nanoTime();
-            if (!channel.equals(controlChannel)) busy(() -> handler.onMessage(Subscriber.this, channel, message));
-        }
-
-        private void subscribed(String channel) {
-            lastHeardNanos = System.nanoTime();
-            if (!settle(channel)) return;
-            if (channel.equals(controlChannel)) {
-                goLive();
-            } else if (channels.contains(channel)) {
-                busy(() -> handler.onSubscribed(Subscriber.this, channel));
-            }
-        }
-
-        private void unsubscribed(String channel) {
-            lastHeardNanos = System.nanoTime();
-            if (inFlight.getOrDefault(channel, 0) <= 0 && channels.contains(channel)) {
-                // Not asked for: the server moved the channel's slot away. Start over, back-filling on the way.
-                throw new JedisConnectionException("Redis dropped the subscription to " + channel);
-            }
-            settle(channel);
-        }
-
-        /** True once every request sent for the channel on this connection has been answered. */
-        private boolean settle(String channel) {
-            Integer left = inFlight.computeIfPresent(channel, (k, n) -> n > 1 ? n - 1 : null);
-            return left == null;
-        }
-
-        private void goLive() {
-            synchronized (sendLock) {
-                wasLive = true;
-                live = this;
-                // Rooms watched or unwatched while the connection was being made.
-                for (String ch : channels) {
-                    if (!initial.contains(ch)) subscribe(ch);
-                }
-                for (String ch : initial) {
-                    if (!ch.equals(controlChannel) && !channels.contains(ch)) unsubscribe(ch);
-                }
-            }
-            health.subscriberUp(name, wasEverLive);
-            if (wasEverLive) LOG.info("Redis subscriber " + name + " reconnected; back-filling watched rooms");
-            wasEverLive = true;
-        }
+        health.subscriberUp(name, wasEverLive);
+        if (wasEverLive) LOG.info("Redis subscriber " + name + " reconnected; back-filling watched rooms");
+        wasEverLive = true;
     }
 }
