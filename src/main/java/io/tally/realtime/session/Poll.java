@@ -288,11 +288,7 @@ final class Poll implements Hub.Subscriber {
     }
 
     private void fail() {
-        finish(
-                503,
-                io.tally.http.Problems.body(
-                        503, "unavailable", "room history is unavailable right now; poll again shortly"),
-                2);
+        finish(503, PollIntake.UNAVAILABLE, 2);
     }
 
     private void finish(int status, String body, int retryAfter) {

@@ -1,7 +1,6 @@
 package io.tally.realtime.session;
 
 import io.tally.concurrent.DaemonThreads;
-import io.tally.http.Problems;
 import io.tally.realtime.ClientAddress;
 import io.tally.realtime.Conflation;
 import io.tally.realtime.Metrics;
@@ -17,11 +16,8 @@ import io.tally.realtime.broker.Broker;
 import io.tally.realtime.broker.BrokerStatus;
 import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.HistoryReader;
-import io.tally.realtime.protocol.ErrorCode;
 import io.tally.realtime.protocol.FrameDecoder;
 import io.tally.realtime.protocol.Frames;
-import io.tally.realtime.protocol.PollRequest;
-import io.tally.realtime.protocol.ProtocolException;
 import io.tally.realtime.transport.Connection;
 import io.tally.realtime.transport.ConnectionHandler;
 import io.tally.realtime.transport.PollHandler;
@@ -29,8 +25,6 @@ import io.tally.realtime.transport.TransportHooks;
 import io.tally.realtime.transport.TransportSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,16 +32,14 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 
 /**
  * The real-time core behind the {@link Realtime} facade: owns the broker, the hub and fan-out, the
- * sessions and held polls, the worker and timer threads, and the heartbeat; hands the transports
- * their hooks ({@link #transportHooks}). Sessions and polls reach their shared services through it.
+ * {@link Clients} (sessions and held polls), the {@link RoomCatalog}, the worker and timer threads,
+ * and the heartbeat; hands the transports their hooks ({@link #transportHooks}, polls enter through
+ * {@link PollIntake}). Sessions and polls reach their shared services through it.
  */
 public final class RealtimeCore implements Realtime {
-    private static final Logger LOG = Logger.getLogger(RealtimeCore.class.getName());
-
     private final RealtimeConfig config;
     private final Broker broker;
     private final Hub hub;
@@ -58,15 +50,12 @@ public final class RealtimeCore implements Realtime {
     private final Metrics metrics = new Metrics();
     private final ExecutorService worker;
     private final ScheduledExecutorService scheduler;
-    private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
-    private final Set<Poll> polls = ConcurrentHashMap.newKeySet();
+    private final Clients clients = new Clients();
     private final ClientAddress clientAddress;
     private final Admissions admissions;
-    private final KnownRooms known = new KnownRooms(10_000);
-    private final java.util.List<RoomDirectory> directories = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final RoomCatalog rooms;
+    private final PollIntake polls;
     private final Audience audience;
-    private final java.util.List<Map.Entry<java.util.function.Predicate<String>, Conflation>> conflations =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean exchangeQueued =
             new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean draining;
@@ -76,7 +65,7 @@ public final class RealtimeCore implements Realtime {
         this.broker = broker;
         this.decoder = new FrameDecoder(config.maxJsonDepth());
         this.clientAddress = new ClientAddress(config.trustedProxies());
-        this.admissions = new Admissions(config, metrics, () -> draining, () -> sessions.size() + polls.size());
+        this.admissions = new Admissions(config, metrics, () -> draining, clients::count);
         int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
         this.worker = new ThreadPoolExecutor(
                 threads,
@@ -89,6 +78,8 @@ public final class RealtimeCore implements Realtime {
         timer.setRemoveOnCancelPolicy(true);
         this.scheduler = timer;
         this.hub = new Hub(broker, scheduler);
+        this.rooms = new RoomCatalog(broker);
+        this.polls = new PollIntake(this);
         this.replays = new HistoryReader(broker, History.PAGE);
         this.pollPages = new HistoryReader(broker, Poll.PAGE);
         this.fanout = new Fanout(hub, metrics, Fanout.defaultLanes());
@@ -110,7 +101,7 @@ public final class RealtimeCore implements Realtime {
 
     @Override
     public void rooms(RoomDirectory directory) {
-        directories.add(java.util.Objects.requireNonNull(directory));
+        rooms.add(directory);
     }
 
     @Override
@@ -120,15 +111,12 @@ public final class RealtimeCore implements Realtime {
 
     @Override
     public void conflate(java.util.function.Predicate<String> rooms, Conflation how) {
-        conflations.add(Map.entry(java.util.Objects.requireNonNull(rooms), java.util.Objects.requireNonNull(how)));
+        this.rooms.conflate(rooms, how);
     }
 
     /** The room's conflation, or null when it is not conflatable. */
     Conflation conflationOf(String room) {
-        for (Map.Entry<java.util.function.Predicate<String>, Conflation> e : conflations) {
-            if (e.getKey().test(room)) return e.getValue();
-        }
-        return null;
+        return rooms.conflationOf(room);
     }
 
     Audience audience() {
@@ -150,30 +138,13 @@ public final class RealtimeCore implements Realtime {
         }
     }
 
-    private boolean named(String room) {
-        for (RoomDirectory d : directories) {
-            if (d.exists(room)) return true;
-        }
-        return false;
-    }
-
     /**
      * Whether a viewer may reach the room. Asked before anything is allocated for it.
      *
      * @throws UnavailableException when the broker or the directory cannot answer now
      */
     boolean reachable(String room) {
-        if (known.contains(room)) return true;
-        boolean yes;
-        try {
-            yes = Rooms.isReserved(room) ? named(room) : broker.exists(room) || named(room);
-        } catch (UnavailableException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new UnavailableException("cannot tell whether room " + room + " exists: " + e.getMessage(), e);
-        }
-        if (yes) known.add(room);
-        return yes;
+        return rooms.reachable(room);
     }
 
     /** What the transports need from the core; the wiring installs them with it. */
@@ -250,8 +221,8 @@ public final class RealtimeCore implements Realtime {
                 b.detail(),
                 b.lagMillis(),
                 b.reconnects(),
-                sessions.size(),
-                polls.size(),
+                clients.sessions(),
+                clients.polls(),
                 hub.roomCount(),
                 metrics.published(),
                 metrics.framesIn(),
@@ -271,7 +242,7 @@ public final class RealtimeCore implements Realtime {
             return null;
         }
         ClientSession session = new ClientSession(this, connection, System.nanoTime());
-        sessions.add(session);
+        clients.add(session);
         return session;
     }
 
@@ -291,65 +262,21 @@ public final class RealtimeCore implements Realtime {
     }
 
     void sessionClosed(ClientSession session) {
-        if (sessions.remove(session))
+        if (clients.remove(session))
             admissions.releaseAddress(session.connection().clientAddress());
     }
 
-    /** {@link PollHandler#poll}: decodes the poll, refuses unknown rooms, then holds or answers it. */
+    /** {@link PollHandler#poll}: see {@link PollIntake}. */
     void poll(String body, String clientAddress, PollHandler.PollReply reply) {
-        metrics.polls.increment();
-        if (draining) {
-            reply.send(
-                    503,
-                    Problems.CONTENT_TYPE,
-                    Problems.body(503, "draining", "this instance is shutting down; poll another"),
-                    2);
-            return;
-        }
-        PollRequest request;
-        if (body == null) {
-            request = new PollRequest(true, Map.of());
-        } else {
-            try {
-                request = decoder.decodePoll(body, config.maxRoomsPerConnection());
-            } catch (ProtocolException e) {
-                metrics.rejected(e.code().wire());
-                reply.send(
-                        400, Problems.CONTENT_TYPE, Problems.body(400, e.code().wire(), e.getMessage()), 0);
-                return;
-            }
-        }
-        java.util.List<String> leading = new java.util.ArrayList<>();
-        if (request.hello()) leading.add(welcome("polling"));
-        Map<String, Position> rooms = new LinkedHashMap<>(request.rooms());
-        try {
-            for (String room : request.rooms().keySet()) {
-                if (reachable(room)) continue;
-                rooms.remove(room);
-                metrics.rejected(ErrorCode.UNKNOWN_ROOM.wire());
-                leading.add(Frames.error(ErrorCode.UNKNOWN_ROOM, null, room, "no such room"));
-            }
-        } catch (UnavailableException e) {
-            reply.send(
-                    503,
-                    Problems.CONTENT_TYPE,
-                    Problems.body(503, "unavailable", "room history is unavailable right now; poll again shortly"),
-                    2);
-            return;
-        }
-        // The gate counts the poll against its address from its arrival until its answer.
-        Poll poll = new Poll(this, rooms, request.counts(), request.conflate(), leading, reply);
-        // On the request's own thread: a container thread may block on the broker as well as a
-        // worker can, and a hand-off per poll costs polling CPU (docs/PERFORMANCE.md).
-        poll.start();
+        polls.accept(body, clientAddress, reply);
     }
 
     void pollStarted(Poll poll) {
-        polls.add(poll);
+        clients.add(poll);
     }
 
     void pollEnded(Poll poll) {
-        polls.remove(poll);
+        clients.remove(poll);
     }
 
     // ---- internals shared with sessions and polls --------------------------------------------
@@ -391,56 +318,18 @@ public final class RealtimeCore implements Realtime {
         admissions.sweep(now);
         long beat = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMillis());
         long dead = TimeUnit.MILLISECONDS.toNanos((long) config.heartbeatMillis() + config.peerTimeoutMillis());
-        for (ClientSession s : sessions) {
-            try {
-                s.tick(now, beat, dead);
-            } catch (RuntimeException e) {
-                LOG.warning("heartbeat failed for a session: " + e);
-            }
-        }
+        clients.tick(now, beat, dead);
     }
 
     @Override
     public int moveClients() {
-        int told = 0;
-        for (ClientSession s : sessions) {
-            s.drain();
-            told++;
-        }
-        return told;
+        return clients.moveSessions();
     }
 
     @Override
     public void drain(long graceMillis) {
-        long start = System.nanoTime();
         draining = true;
-        int told = 0;
-        int answered = 0;
-        for (ClientSession s : sessions) {
-            s.drain();
-            told++;
-        }
-        for (Poll p : polls) {
-            p.endNow();
-            answered++;
-        }
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(graceMillis);
-        while ((!sessions.isEmpty() || !polls.isEmpty()) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20); // waiting for clients to leave; bounded by the grace deadline
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        int cut = 0;
-        for (ClientSession s : sessions) {
-            s.close(ClientSession.CLOSE_GOING_AWAY, "going-away");
-            cut++;
-        }
-        LOG.info("drained in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms: " + told
-                + " WebSocket clients told to reconnect within " + config.drainWindowMillis() + " ms, " + answered
-                + " held polls answered, " + cut + " connections closed after the " + graceMillis + " ms grace");
+        clients.drain(graceMillis, config.drainWindowMillis());
     }
 
     @Override
