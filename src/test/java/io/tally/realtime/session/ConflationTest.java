@@ -64,6 +64,7 @@ class ConflationTest {
         c.nextOfType("welcome");
         in.onFrame("{\"type\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"conflate\":true}");
         c.nextOfType("ack");
+        SessionFixture.awaitLive(core, in, c);
         return c;
     }
 
