@@ -47,6 +47,7 @@ final class WebSocketConnection implements Connection, SendHandler {
 
     private record Waiter(int at, Runnable step) {}
 
+    /** {@code inlineSends}: inline writes allowed; only where the container bounds them ({@link #boundsBlockingSends}). */
     WebSocketConnection(
             Session session,
             String clientAddress,
@@ -62,14 +63,14 @@ final class WebSocketConnection implements Connection, SendHandler {
         this.queueLimit = queueLimit;
         this.closer = closer;
         this.stalls = stalls;
-        this.inlineCapable = inlineSends && boundsBlockingSends(session);
+        this.inlineCapable = inlineSends;
         if (inlineCapable) session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, (long) sendTimeoutMillis);
         // A write that a peer never reads fails after this, so a close waiting behind it still happens.
         session.getAsyncRemote().setSendTimeout(ASYNC_SEND_TIMEOUT_MILLIS);
     }
 
     /** Tomcat's blocking sends honour a timeout; another container's may block for ever. */
-    private static boolean boundsBlockingSends(Session session) {
+    static boolean boundsBlockingSends(Session session) {
         return session.getClass().getName().startsWith("org.apache.tomcat.websocket.");
     }
 

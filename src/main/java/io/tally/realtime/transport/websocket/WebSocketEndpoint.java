@@ -48,7 +48,7 @@ public final class WebSocketEndpoint extends Endpoint {
                 address instanceof String a ? a : "unknown",
                 batch != null && batch.contains("1"),
                 settings.sendQueueLimit(),
-                settings.inlineSends(),
+                settings.inlineSends() && WebSocketConnection.boundsBlockingSends(session),
                 settings.sendTimeoutMillis(),
                 transport.closer(),
                 transport.stalls());
