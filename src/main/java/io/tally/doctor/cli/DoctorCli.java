@@ -15,8 +15,10 @@ import java.util.Map;
 
 /**
  * The doctor from a terminal: the checks of {@code /doctor} run against a deployment's URL, one
- * {@code PASS}/{@code WARN}/{@code FAIL} line each (with the fix), exit status 1 if any failed.
- * Needs only the JDK (HttpClient and its WebSocket) and Tally's JSON classes:
+ * {@code PASS}/{@code WARN}/{@code FAIL} line each (with the fix and doc links of the catalogue,
+ * {@link io.tally.doctor.Findings}), exit status 1 if any failed. Each check is a class of its own;
+ * this one parses the options, runs them in order and prints. Needs only the JDK (HttpClient and
+ * its WebSocket), Tally's JSON classes and the catalogue:
  * <pre>
  *   java -cp target/tally/WEB-INF/classes io.tally.doctor.cli.DoctorCli https://my-env.elasticbeanstalk.com
  *   bin/tally-doctor https://my-env.elasticbeanstalk.com          (same, from a checkout or a WAR)
