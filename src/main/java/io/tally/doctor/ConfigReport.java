@@ -38,12 +38,7 @@ public final class ConfigReport {
         if (problems.isEmpty()) {
             return Verdict.pass(values + ": both intervals are below the shortest idle timeout");
         }
-        return Verdict.warn(
-                String.join("; ", problems) + " (" + values + ")",
-                "Keep TALLY_HEARTBEAT_MS and TALLY_POLL_HOLD_MS well below every idle timeout (25000 is the default), "
-                        + "or raise IdleTimeout under aws:elbv2:loadbalancer in .ebextensions and proxy_read_timeout in "
-                        + ".platform/nginx/conf.d, then set " + DoctorSettings.LB_IDLE_TIMEOUT + " and "
-                        + DoctorSettings.PROXY_IDLE_TIMEOUT + " to match.");
+        return Verdict.of("config.timeouts", String.join("; ", problems) + " (" + values + ")");
     }
 
     /** The JSON of {@code GET /doctor/api/config}. */

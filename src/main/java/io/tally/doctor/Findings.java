@@ -1,13 +1,21 @@
 package io.tally.doctor;
 
+import io.tally.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Fix texts of the doctor's client-side findings, in one place for both clients: the page reads
- * them from {@code GET /doctor/api/findings}, the command line from this class. (The server-side
- * verdicts, config and redis, carry their fix in their own answer.)
+ * The doctor's catalogue of findings ({@code findings.json} next to this class): for each thing a
+ * check can report, its severity, a title and the fix text, with links to the nginx and AWS docs.
+ * The command line and the server's verdicts read it here; the page reads the same file from
+ * {@code GET /doctor/api/findings}, so a fix is written once for every client.
  */
 public final class Findings {
     /** nginx (or the balancer in front of it) refused extra connections: worker_connections exhausted. */
@@ -23,58 +31,70 @@ public final class Findings {
     /** Something else closed a silent request early. */
     public static final String PLATFORM_CUT = "platform.cut";
 
-    private static final Map<String, String> FIXES = new LinkedHashMap<>();
+    /** One entry of the catalogue. */
+    public record Finding(String id, String severity, String title, String fix, List<String> docs) {}
 
-    static {
-        FIXES.put(
-                NGINX_CONNECTIONS,
-                "Raise worker_connections in the events block of .platform/nginx/nginx.conf (Tally's sets "
-                        + "16384; the platform default is 1024, about 500 viewers per nginx worker, since every proxied WebSocket holds "
-                        + "a connection to the viewer and one to Tomcat) and keep worker_rlimit_nofile at least twice as high, then "
-                        + "deploy tally-bundle.zip again. To confirm on the instance: sudo grep 'worker_connections are not enough' "
-                        + "/var/log/nginx/error.log (or Logs > Request logs in the console), and sudo nginx -T | grep -E "
-                        + "'worker_(connections|rlimit_nofile)' shows the values in use.");
-        FIXES.put(
-                CAPACITY_UNEXPLAINED,
-                "A browser does not tell why a WebSocket failed to open: run bin/tally-doctor against the "
-                        + "same address, which prints each refused handshake's HTTP status and who answered it, and look for "
-                        + "'worker_connections are not enough' in /var/log/nginx/error.log on the instance.");
-        FIXES.put(
-                APP_REFUSED,
-                "Tally refused them itself: TALLY_MAX_CONNECTIONS_PER_ADDRESS (200 by default) caps the "
-                        + "connections from one address, TALLY_MAX_CONNECTIONS (20000) those of an instance. Raise them if many real "
-                        + "viewers share one address (a school or an office behind NAT) or add instances.");
-        FIXES.put(
-                PLATFORM_NGINX,
-                "Tally's .platform/nginx files are not in use (nginx keeps its 60 s proxy_read_timeout, "
-                        + "1024 worker_connections and 1 MiB body limit). Deploy the source bundle target/tally-bundle.zip (ROOT.war "
-                        + "with .platform/ and .ebextensions/ at the zip root), not the bare WAR: see docs/DEPLOY.md. On the instance, "
-                        + "/etc/nginx/conf.d/tally.conf must exist and sudo nginx -T | grep proxy_read_timeout must show 300s. If you "
-                        + "lowered proxy_read_timeout on purpose, set TALLY_PROXY_IDLE_TIMEOUT_S to that value.");
-        FIXES.put(
-                PLATFORM_BALANCER,
-                "Set the load balancer's idle timeout as Tally's .ebextensions does (IdleTimeout: 300 under "
-                        + "aws:elbv2:loadbalancer; the ALB default is 60 s) and check it under Configuration > Load balancer in the "
-                        + "Elastic Beanstalk console; then set TALLY_LB_IDLE_TIMEOUT_S to the value in use.");
-        FIXES.put(
-                PLATFORM_CUT,
-                "Something between this client and Tomcat closed a quiet request before the idle timeouts "
-                        + "Tally was told about: a proxy or VPN on the client's side, a firewall, or an instance that stopped. Look "
-                        + "for 'upstream timed out' in /var/log/nginx/error.log and compare TALLY_LB_IDLE_TIMEOUT_S and "
-                        + "TALLY_PROXY_IDLE_TIMEOUT_S with the real settings.");
-    }
+    private static final String RESOURCE = "findings.json";
+    private static final Map<String, Object> CATALOGUE = load();
+    private static final Map<String, Finding> BY_ID = index(CATALOGUE);
 
     private Findings() {}
 
-    /** The fix text of a finding; throws for an unknown id (a typo in a client). */
-    public static String fix(String id) {
-        String fix = FIXES.get(id);
-        if (fix == null) throw new IllegalArgumentException("no such finding: " + id);
-        return fix;
+    /** The finding with this id; throws for an unknown id (a typo in a client). */
+    public static Finding get(String id) {
+        Finding f = BY_ID.get(id);
+        if (f == null) throw new IllegalArgumentException("no such finding: " + id);
+        return f;
     }
 
-    /** The JSON of {@code GET /doctor/api/findings}. */
+    /** The fix text of a finding; throws for an unknown id. */
+    public static String fix(String id) {
+        return get(id).fix();
+    }
+
+    /** Every finding, in catalogue order. */
+    public static Map<String, Finding> all() {
+        return BY_ID;
+    }
+
+    /**
+     * The JSON of {@code GET /doctor/api/findings}: the catalogue as stored ({@code findings}) and,
+     * for clients that want only the texts, {@code fixes} (id to fix).
+     */
     static Map<String, Object> json() {
-        return Map.of("fixes", Collections.unmodifiableMap(FIXES));
+        Map<String, Object> fixes = new LinkedHashMap<>();
+        BY_ID.forEach((id, f) -> fixes.put(id, f.fix()));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("findings", CATALOGUE.get("findings"));
+        m.put("fixes", Collections.unmodifiableMap(fixes));
+        return m;
+    }
+
+    private static Map<String, Object> load() {
+        try (InputStream in = Findings.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) throw new IllegalStateException(RESOURCE + " is missing from the classpath");
+            return Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8), 8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+        }
+    }
+
+    private static Map<String, Finding> index(Map<String, Object> catalogue) {
+        Map<String, Finding> byId = new LinkedHashMap<>();
+        if (!(catalogue.get("findings") instanceof Map<?, ?> entries))
+            throw new IllegalStateException(RESOURCE + " has no findings object");
+        entries.forEach((id, value) -> {
+            if (!(value instanceof Map<?, ?> e) || !(e.get("fix") instanceof String fix))
+                throw new IllegalStateException(RESOURCE + ": finding " + id + " has no fix");
+            String severity = String.valueOf(e.get("severity"));
+            if (!List.of(Verdict.PASS, Verdict.WARN, Verdict.FAIL).contains(severity))
+                throw new IllegalStateException(RESOURCE + ": finding " + id + " has severity " + severity);
+            List<String> docs = new ArrayList<>();
+            if (e.get("docs") instanceof List<?> links) for (Object l : links) docs.add(String.valueOf(l));
+            byId.put(
+                    String.valueOf(id),
+                    new Finding(String.valueOf(id), severity, String.valueOf(e.get("title")), fix, List.copyOf(docs)));
+        });
+        return Collections.unmodifiableMap(byId);
     }
 }

@@ -17,12 +17,9 @@ final class RedisReport {
                     + "instances do not share rooms without Redis");
         }
         if (!available) {
-            return Verdict.fail(
-                    "Redis (" + mode + ") is unavailable: " + (detail == null ? "no detail" : detail),
-                    "Check REDIS_URL (redis:// or rediss:// when in-transit encryption is on, AUTH password), that the "
-                            + "cache's security group admits the instances' security group on port 6379, and that "
-                            + "REDIS_CLUSTER matches the cache's cluster mode. Viewers stay connected; new scores cannot "
-                            + "be published until Redis is back.");
+            return Verdict.of(
+                    "redis.unavailable",
+                    "Redis (" + mode + ") is unavailable: " + (detail == null ? "no detail" : detail));
         }
         String instances = seen == null
                 ? "instances seen: unknown"
@@ -31,10 +28,7 @@ final class RedisReport {
                         + (seen.isEmpty() ? "" : " (" + String.join(", ", seen.keySet()) + ")");
         String summary = "Connected (" + mode + "), broker lag " + lagMillis + " ms; " + instances;
         if (lagMillis > LAG_WARN_MILLIS) {
-            return Verdict.warn(
-                    summary,
-                    "Messages reach this instance late: check the cache's CPU and network metrics in CloudWatch, "
-                            + "and that the instances and the cache are in the same region.");
+            return Verdict.of("redis.lag", summary);
         }
         return Verdict.pass(summary);
     }

@@ -5,9 +5,10 @@ import java.util.Map;
 
 /**
  * One check's outcome as the page and the command line show it: {@code pass}, {@code warn} or
- * {@code fail}, a one-line summary of what was found, and (unless it passed) how to fix it.
+ * {@code fail}, a one-line summary of what was found, and (unless it passed) the finding of the
+ * catalogue ({@link Findings}) whose fix it shows.
  */
-public record Verdict(String status, String summary, String fix) {
+public record Verdict(String status, String summary, String fix, String finding) {
     public static final String PASS = "pass";
     public static final String WARN = "warn";
     public static final String FAIL = "fail";
@@ -19,15 +20,13 @@ public record Verdict(String status, String summary, String fix) {
     }
 
     public static Verdict pass(String summary) {
-        return new Verdict(PASS, summary, null);
+        return new Verdict(PASS, summary, null, null);
     }
 
-    public static Verdict warn(String summary, String fix) {
-        return new Verdict(WARN, summary, fix);
-    }
-
-    public static Verdict fail(String summary, String fix) {
-        return new Verdict(FAIL, summary, fix);
+    /** A finding of the catalogue: its severity and fix, with this summary of what was measured. */
+    public static Verdict of(String findingId, String summary) {
+        Findings.Finding f = Findings.get(findingId);
+        return new Verdict(f.severity(), summary, f.fix(), f.id());
     }
 
     public Map<String, Object> toJson() {
@@ -35,6 +34,7 @@ public record Verdict(String status, String summary, String fix) {
         m.put("status", status);
         m.put("summary", summary);
         m.put("fix", fix);
+        if (finding != null) m.put("finding", finding);
         return m;
     }
 }

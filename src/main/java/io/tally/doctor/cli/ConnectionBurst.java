@@ -1,7 +1,6 @@
 package io.tally.doctor.cli;
 
 import io.tally.doctor.Findings;
-import io.tally.doctor.cli.DoctorCli.Result;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -104,7 +103,7 @@ final class ConnectionBurst {
             if (r.statusCode() == 200) return null;
             return new Refusal(r.statusCode(), by(r), null);
         } catch (java.io.IOException e) {
-            return new Refusal(0, null, DoctorCli.describe(e));
+            return new Refusal(0, null, Text.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Refusal(0, null, "interrupted");
@@ -116,7 +115,7 @@ final class ConnectionBurst {
             HttpResponse<?> r = h.getResponse();
             return new Refusal(r.statusCode(), by(r), null);
         }
-        return new Refusal(0, null, DoctorCli.describe(cause));
+        return new Refusal(0, null, Text.describe(cause));
     }
 
     private static Answerer by(HttpResponse<?> r) {
@@ -153,43 +152,39 @@ final class ConnectionBurst {
         all.addAll(probes);
         List<Refusal> byProxy = all.stream().filter(Refusal::byProxy).toList();
         if (!byProxy.isEmpty()) {
-            return new Result(
+            return Result.of(
                     "capacity",
-                    "fail",
+                    Findings.NGINX_CONNECTIONS,
                     "nginx ran out of connections (worker_connections): with " + opened + " of " + size
                             + " extra WebSockets open, the proxies refused " + byProxy.size() + " connection(s) ("
                             + tally(byProxy)
                             + "). Viewers beyond this point get errors; nginx's error log says \"worker_connections are not enough\".",
-                    Findings.fix(Findings.NGINX_CONNECTIONS),
                     details);
         }
         List<Refusal> unanswered = all.stream().filter(r -> r.status() == 0).toList();
         if (!unanswered.isEmpty()) {
-            return new Result(
-                    "capacity",
-                    "warn",
-                    unanswered.size() + " of " + size + " extra connections got no answer ("
-                            + tally(unanswered)
-                            + "): nginx closes connections it has no room for (worker_connections), and so may "
-                            + "something else on the path.",
-                    Findings.fix(Findings.NGINX_CONNECTIONS),
-                    details);
+            return Result.of(
+                            "capacity",
+                            Findings.NGINX_CONNECTIONS,
+                            unanswered.size() + " of " + size + " extra connections got no answer ("
+                                    + tally(unanswered)
+                                    + "): nginx closes connections it has no room for (worker_connections), and so may "
+                                    + "something else on the path.",
+                            details)
+                    .as("warn");
         }
         if (!all.isEmpty()) {
-            return new Result(
+            return Result.of(
                     "capacity",
-                    "warn",
+                    Findings.APP_REFUSED,
                     "Tally refused " + all.size() + " of the extra connections (" + tally(all)
                             + "); the proxies let them all through.",
-                    Findings.fix(Findings.APP_REFUSED),
                     details);
         }
-        return new Result(
+        return Result.pass(
                 "capacity",
-                "pass",
                 size + " extra WebSockets opened at once and the instance still answered requests: "
                         + "nginx has room (worker_connections) for more viewers.",
-                null,
                 details);
     }
 

@@ -51,7 +51,7 @@ final class DoctorHttp {
             }
             return new Response(r.statusCode(), body, null);
         } catch (java.io.IOException e) {
-            return new Response(0, null, DoctorCli.describe(e));
+            return new Response(0, null, Text.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -1,7 +1,6 @@
 package io.tally.doctor.cli;
 
 import io.tally.doctor.Findings;
-import io.tally.doctor.cli.DoctorCli.Result;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,7 +50,7 @@ final class IdleCut {
                 .build();
         pending = http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
             long after = (System.nanoTime() - t0) / 1_000_000;
-            if (e != null) return new Outcome(0, null, after, DoctorCli.describe(e));
+            if (e != null) return new Outcome(0, null, after, Text.describe(e));
             String detail = null;
             String type = r.headers().firstValue("Content-Type").orElse(null);
             Answerer by = Answerer.of(type, r.headers().firstValue("Server").orElse(null), r.body());
@@ -87,12 +86,7 @@ final class IdleCut {
     /** Pure: the verdict on a request held silent for {@code seconds} that ended as {@code o}. */
     static Result verdict(int seconds, Outcome o, Number proxyS, Number lbS) {
         if (seconds <= 0 || o == null) {
-            return new Result(
-                    "platform",
-                    "warn",
-                    "Skipped (--hold 0).",
-                    "Run without --hold 0 to measure the real idle cut.",
-                    List.of());
+            return Result.skipped("platform", "--hold 0");
         }
         List<String> details = new ArrayList<>();
         details.add("idle timeouts Tally was told: nginx " + (proxyS == null ? "?" : proxyS)
@@ -100,87 +94,71 @@ final class IdleCut {
                 + " s (TALLY_LB_IDLE_TIMEOUT_S)");
         long cut = Math.round(o.afterMillis() / 1000.0);
         if (o.status() == 0 && o.afterMillis() < 1_000) {
-            return new Result(
-                    "platform",
-                    "warn",
-                    "Could not measure the idle cut: " + o.detail() + ".",
-                    "Make the other checks reach the deployment first.",
-                    details);
+            return Result.of(
+                    "platform", "needs.transports", "Could not measure the idle cut: " + o.detail() + ".", details);
         }
         if (o.status() == 200 && o.by() == Answerer.TALLY) {
             if (o.detail() != null) details.add(o.detail());
             if (seconds <= 60)
                 details.add(
                         "a hold of 65 s or more (--hold 65, the default) tells the 60 s platform defaults from Tally's 300 s");
-            return new Result(
+            return Result.pass(
                     "platform",
-                    "pass",
                     "A request silent for " + seconds + " s came through: nothing on the path cuts a quiet "
                             + "request that soon"
                             + (seconds > 60
                                     ? ", so neither nginx nor the load balancer runs on its 60 s default "
                                             + "(.platform/nginx and the .ebextensions idle timeout are applied)."
                                     : "."),
-                    null,
                     details);
         }
         if (o.by() == Answerer.TALLY) {
             details.add("answer: HTTP " + o.status() + (o.detail() == null ? "" : " — " + o.detail()));
-            return new Result(
+            return Result.of(
                     "platform",
-                    "warn",
+                    o.status() == 404 ? "platform.hold-missing" : "platform.hold-failed",
                     "Could not measure the idle cut: /doctor/api/hold answered HTTP " + o.status() + ".",
-                    o.status() == 404
-                            ? "Deploy this version of Tally (older ones lack /doctor/api/hold)."
-                            : "Run the doctor again in a minute.",
                     details);
         }
         String how = o.status() == 0 ? o.detail() : "HTTP " + o.status() + " from " + o.by().label;
         details.add("cut after " + o.afterMillis() + " ms: " + how);
         if (o.by() == Answerer.NGINX && o.status() == 504) {
             if (near(cut, proxyS)) {
-                return new Result(
+                return Result.pass(
                         "platform",
-                        "pass",
                         "nginx cut a request silent for " + cut + " s, as TALLY_PROXY_IDLE_TIMEOUT_S says.",
-                        null,
                         details);
             }
-            return new Result(
+            return Result.of(
                     "platform",
-                    "fail",
+                    Findings.PLATFORM_NGINX,
                     "nginx cut a request that was silent for " + cut + " s (HTTP 504): its "
                             + "proxy_read_timeout is about " + cut + " s, not the " + (proxyS == null ? "?" : proxyS)
                             + " s Tally was told. Tally's .platform nginx "
                             + "files (proxy_read_timeout 300s) are not what nginx runs.",
-                    Findings.fix(Findings.PLATFORM_NGINX),
                     details);
         }
         if (near(cut, lbS)) {
-            return new Result(
+            return Result.pass(
                     "platform",
-                    "pass",
                     "The load balancer cut a request silent for " + cut + " s (" + how
                             + "), as TALLY_LB_IDLE_TIMEOUT_S says.",
-                    null,
                     details);
         }
         if (o.by() == Answerer.BALANCER && o.status() == 504) {
-            return new Result(
+            return Result.of(
                     "platform",
-                    "fail",
+                    Findings.PLATFORM_BALANCER,
                     "The load balancer cut a request that was silent for " + cut + " s (HTTP 504): its "
                             + "idle timeout is about " + cut + " s, not the " + (lbS == null ? "?" : lbS)
                             + " s Tally was told.",
-                    Findings.fix(Findings.PLATFORM_BALANCER),
                     details);
         }
-        return new Result(
+        return Result.of(
                 "platform",
-                "fail",
+                Findings.PLATFORM_CUT,
                 "A request that was silent for " + cut + " s was cut (" + how + ") before the "
                         + "idle timeouts Tally was told about.",
-                Findings.fix(Findings.PLATFORM_CUT),
                 details);
     }
 

@@ -1,6 +1,5 @@
 package io.tally.doctor.cli;
 
-import io.tally.doctor.cli.DoctorCli.Result;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -27,8 +26,10 @@ final class PollingCheck {
         this.polls = polls;
     }
 
-    /** Fills {@code instances} and {@code rtts} with what each probe saw. */
-    Result run(List<String> pollInstances, List<Long> pollRtts) {
+    /** Fills {@code seen} with the instance and round trip of each probe. */
+    Result run(Evidence seen) {
+        List<String> pollInstances = seen.pollInstances;
+        List<Long> pollRtts = seen.pollRtts;
         for (int i = 0; i < polls; i++) {
             long t0 = System.nanoTime();
             DoctorHttp.Response r = web.getJson("live/poll");
@@ -36,13 +37,12 @@ final class PollingCheck {
             if (r.status() != 200
                     || r.body() == null
                     || !"batch".equals(r.body().get("type"))) {
-                return new Result(
+                return Result.of(
                         "polling",
-                        "fail",
-                        "GET /live/poll failed: " + r.problem() + ". Viewers whose WebSocket fails cannot fall back.",
                         r.status() == 403
-                                ? "The origin check refused the poll: forward Host (with port) and X-Forwarded-Proto to Tomcat for /live/."
-                                : "Check that the load balancer routes /live/ to the instances and that nginx proxies it (.platform/nginx).",
+                                ? "polling.origin-refused"
+                                : r.status() == 503 ? "polling.busy" : "polling.unrouted",
+                        "GET /live/poll failed: " + r.problem() + ". Viewers whose WebSocket fails cannot fall back.",
                         List.of("request " + (i + 1) + " of " + polls));
             }
             pollInstances.add(String.valueOf(r.body().get("instance")));
@@ -69,19 +69,16 @@ final class PollingCheck {
             details.add("POST /live/poll with a room answered in " + postRtt + " ms by "
                     + post.body().get("instance") + ": " + String.join(", ", types));
             if (!types.contains("welcome") || !types.contains("ack")) {
-                return new Result(
+                return Result.of(
                         "polling",
-                        "warn",
+                        "polling.protocol-mismatch",
                         "Polling answers, but a poll with a room did not come back with welcome and ack.",
-                        "Compare the server version with docs/PROTOCOL.md.",
                         details);
             }
-            return new Result(
+            return Result.pass(
                     "polling",
-                    "pass",
                     "Long-polling works: " + polls + " probes and a poll with a room answered (median "
-                            + DoctorCli.median(pollRtts) + " ms).",
-                    null,
+                            + Text.median(pollRtts) + " ms).",
                     details);
         }
         if (post.status() == 503
@@ -89,23 +86,18 @@ final class PollingCheck {
                 && "unavailable".equals(post.body().get("code"))) {
             details.add("POST /live/poll with a room: 503 unavailable ("
                     + post.body().get("detail") + ")");
-            return new Result(
+            return Result.pass(
                     "polling",
-                    "pass",
                     "The polling transport works through the chain; polls that need history wait for the broker (see redis).",
-                    null,
                     details);
         }
         details.add("POST /live/poll: " + post.problem());
-        return new Result(
+        return Result.of(
                 "polling",
-                "fail",
-                "Polling probes answer, but a real poll (POST with a room) failed.",
                 post.status() == 403
-                        ? "The origin check refused the POST: forward Host (with port) and X-Forwarded-Proto to Tomcat for /live/."
-                        : post.status() == 413
-                                ? "nginx refused the body: raise client_max_body_size (.platform/nginx/conf.d/tally.conf)."
-                                : "Check the nginx and Tomcat logs of the instance that answered.",
+                        ? "polling.origin-refused"
+                        : post.status() == 413 ? "polling.body-too-large" : "polling.post-failed",
+                "Polling probes answer, but a real poll (POST with a room) failed.",
                 details);
     }
 }

@@ -67,7 +67,7 @@ final class ProbeSocket implements WebSocket.Listener {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-        closed.complete("error: " + DoctorCli.describe(error));
+        closed.complete("error: " + Text.describe(error));
         welcome.completeExceptionally(error);
     }
 

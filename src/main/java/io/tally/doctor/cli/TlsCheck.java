@@ -1,6 +1,5 @@
 package io.tally.doctor.cli;
 
-import io.tally.doctor.cli.DoctorCli.Result;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,29 +22,24 @@ final class TlsCheck {
                     + whoami.get("host"));
         if (https) {
             if (proto instanceof String p && !p.split(",")[0].trim().equals("https")) {
-                return new Result(
+                return Result.of(
                         "tls",
-                        "warn",
+                        "tls.forwarded-proto",
                         "Served over https, but Tomcat is told the scheme was " + p + ".",
-                        "Let the load balancer set X-Forwarded-Proto and nginx pass it on unchanged (Tally's .platform/nginx does).",
                         details);
             }
-            return new Result(
-                    "tls", "pass", "https and wss: traffic is encrypted to the load balancer.", null, details);
+            return Result.pass("tls", "https and wss: traffic is encrypted to the load balancer.", details);
         }
         if (loopback) {
-            return new Result(
+            return Result.pass(
                     "tls",
-                    "pass",
                     "Plain http on a loopback address: fine for a local test; a public deployment should use https (then wss).",
-                    null,
                     details);
         }
-        return new Result(
+        return Result.of(
                 "tls",
-                "warn",
+                "tls.plain-http",
                 "Served over plain http: scores and the WebSocket (ws:) travel unencrypted.",
-                "Add an HTTPS listener to the load balancer (aws:elbv2:listener:443 with an ACM certificate in .ebextensions) and use the https:// address.",
                 details);
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tally.doctor.Findings;
 import io.tally.doctor.cli.ConnectionBurst.Refusal;
-import io.tally.doctor.cli.DoctorCli.Result;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

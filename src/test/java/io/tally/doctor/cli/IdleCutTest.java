@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tally.doctor.Findings;
-import io.tally.doctor.cli.DoctorCli.Result;
 import io.tally.doctor.cli.IdleCut.Outcome;
 import org.junit.jupiter.api.Test;
 
