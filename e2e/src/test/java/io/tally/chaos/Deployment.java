@@ -5,6 +5,7 @@ import io.tally.standin.Proc;
 import io.tally.standin.TomcatDistribution;
 import io.tally.standin.TomcatInstance;
 import io.tally.testing.Ports;
+import io.tally.testing.TcpRelay;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What the campaign, the soak and the storm break: two Tomcats from the official distributions
  * (11 and 10.1, the WAR as ROOT.war, our connector hook applied) sharing one redis-server, or a
- * Redis Cluster ({@link ChaosCluster}). With one server the Tomcats reach it through a {@link Relay}
+ * Redis Cluster ({@link ChaosCluster}). With one server the Tomcats reach it through a {@link TcpRelay}
  * (so Redis can be blackholed); a cluster's clients follow the nodes' own addresses, so they reach
  * it directly. Viewers may reach each Tomcat through a relay of its own (so a viewer's connection
  * can die silently). Everything listens on loopback and stops with {@link #close()} or the JVM.
@@ -32,10 +33,10 @@ final class Deployment implements AutoCloseable {
 
     private final Path runDir;
     private final ChaosRedis redis;
-    private final Relay redisRelay;
+    private final TcpRelay redisRelay;
     private final ChaosCluster cluster;
     private final List<TomcatInstance> tomcats = new ArrayList<>();
-    private final List<Relay> viewerRelays = new ArrayList<>();
+    private final List<TcpRelay> viewerRelays = new ArrayList<>();
     private final Thread hook = new Thread(this::close, "chaos-shutdown");
     private volatile boolean closed;
 
@@ -48,7 +49,7 @@ final class Deployment implements AutoCloseable {
             throw new IllegalStateException("no WAR at " + war + ": run `mvn -q -DskipTests package` first");
         cluster = clustered ? new ChaosCluster() : null;
         redis = clustered ? null : new ChaosRedis(Ports.free(), runDir.resolve("redis"), aof);
-        redisRelay = clustered ? null : new Relay("redis-relay", redis.port());
+        redisRelay = clustered ? null : new TcpRelay("redis-relay", redis.port());
         String[] lines = {"11", "10.1"};
         for (int i = 0; i < 2; i++) {
             TomcatDistribution dist = TomcatDistribution.of(
@@ -105,9 +106,9 @@ final class Deployment implements AutoCloseable {
             CompletableFuture.allOf(starts).join();
             for (int i = 0; i < 2; i++)
                 d.viewerRelays.add(
-                        new Relay("viewer-relay-" + i, d.tomcats.get(i).port()));
+                        new TcpRelay("viewer-relay-" + i, d.tomcats.get(i).port()));
             return d;
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             d.close();
             throw new IllegalStateException("deployment did not start (logs under " + dir + "): " + e.getMessage(), e);
         }
@@ -145,11 +146,11 @@ final class Deployment implements AutoCloseable {
         return tomcats.get(i).port();
     }
 
-    Relay viewerRelay(int i) {
+    TcpRelay viewerRelay(int i) {
         return viewerRelays.get(i);
     }
 
-    Relay redisRelay() {
+    TcpRelay redisRelay() {
         return redisRelay;
     }
 
@@ -204,7 +205,7 @@ final class Deployment implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        for (Relay r : viewerRelays) r.close();
+        for (TcpRelay r : viewerRelays) r.close();
         for (TomcatInstance t : tomcats) {
             try {
                 if (t.isRunning()) freeze(tomcats.indexOf(t), false);

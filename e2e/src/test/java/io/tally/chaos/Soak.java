@@ -208,21 +208,9 @@ final class Soak {
                 text.append(line).append('\n');
                 Files.writeString(csv, text);
                 out.printf(
-                        "[%5.1f min] heap %.0f/%.0f MiB · RSS %.0f/%.0f MiB · fds %d/%d · threads %d/%d · Redis keys %.0f (%.1f MiB) · viewers %d (joined %d) · writes %d%n",
-                        minutes,
-                        a.heapMiB(),
-                        b.heapMiB(),
-                        a.rssMiB(),
-                        b.rssMiB(),
-                        a.fds(),
-                        b.fds(),
-                        a.threads(),
-                        b.threads(),
-                        keys,
-                        used,
-                        connected,
-                        joined.get(),
-                        acked);
+                        "[%5.1f min] heap %.0f/%.0f MiB · RSS %.0f/%.0f MiB · fds %.0f/%.0f · threads %.0f/%.0f · Redis keys %.0f (%.1f MiB) · viewers %.0f · writes %.0f",
+                        java.util.Arrays.stream(row, 0, 13).boxed().toArray());
+                out.printf(" · joined %d%n", joined.get());
                 out.printf(
                         "           delivery: %d messages, %d duplicated, %d out of order, %d resets · connection endings: %s%n",
                         delivery.messages.sum(),
@@ -320,37 +308,22 @@ final class Soak {
         double[] minutes = rows.stream().mapToDouble(r -> r[0]).toArray();
         java.util.function.IntFunction<double[]> col =
                 c -> rows.stream().mapToDouble(r -> r[c]).toArray();
-        Color a = new Color(0x1f77b4);
-        Color b = new Color(0xd62728);
+        // Columns 1-8 are pairs: Tomcat 11 then Tomcat 10.1.
+        java.util.function.BiFunction<String, Integer, Plot.Panel> perTomcat = (name, c) -> new Plot.Panel(
+                name,
+                c <= 4 ? "MiB" : "count",
+                List.of(
+                        new Plot.Series("tomcat 11", col.apply(c), new Color(0x1f77b4)),
+                        new Plot.Series("tomcat 10.1", col.apply(c + 1), new Color(0xd62728))));
         Plot.write(
                 png,
                 title,
                 minutes,
                 List.of(
-                        new Plot.Panel(
-                                "Heap after full GC",
-                                "MiB",
-                                List.of(
-                                        new Plot.Series("tomcat 11", col.apply(1), a),
-                                        new Plot.Series("tomcat 10.1", col.apply(2), b))),
-                        new Plot.Panel(
-                                "RSS",
-                                "MiB",
-                                List.of(
-                                        new Plot.Series("tomcat 11", col.apply(3), a),
-                                        new Plot.Series("tomcat 10.1", col.apply(4), b))),
-                        new Plot.Panel(
-                                "Open file descriptors",
-                                "count",
-                                List.of(
-                                        new Plot.Series("tomcat 11", col.apply(5), a),
-                                        new Plot.Series("tomcat 10.1", col.apply(6), b))),
-                        new Plot.Panel(
-                                "Threads",
-                                "count",
-                                List.of(
-                                        new Plot.Series("tomcat 11", col.apply(7), a),
-                                        new Plot.Series("tomcat 10.1", col.apply(8), b))),
+                        perTomcat.apply("Heap after full GC", 1),
+                        perTomcat.apply("RSS", 3),
+                        perTomcat.apply("Open file descriptors", 5),
+                        perTomcat.apply("Threads", 7),
                         new Plot.Panel(
                                 "Redis keys",
                                 "count",
