@@ -102,9 +102,22 @@ public final class Scorekeeper {
 
     /** Creates a game; its snapshot's position is null if the broker could not announce it. */
     public Snapshot create(NewGame request) {
+        return create(request, null, java.time.Duration.ZERO).snapshot();
+    }
+
+    /** A created game; {@code already}: the creating write had run before, this is the game it made. */
+    public record Created(Snapshot snapshot, boolean already) {}
+
+    /**
+     * Creates a game under the write named {@code writeKey} (an idempotency key, hashed; null: none),
+     * recorded with the game for {@code keep}: a retry of that write gets the game it created.
+     */
+    public Created create(NewGame request, String writeKey, java.time.Duration keep) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Game game = request.start(ids.next(), clock.instant());
-            if (store.create(game)) {
+            String id = store.create(game, writeKey, keep);
+            if (id != null && !id.equals(game.id())) return new Created(snapshot(id), true);
+            if (id != null) {
                 // A new game that could not be announced still exists (no compensation: nobody can have
                 // seen it yet); viewers learn of it from the next event or their next snapshot.
                 Position position = null;
@@ -113,7 +126,7 @@ public final class Scorekeeper {
                 } catch (UnavailableException e) {
                     LOG.warning("game " + game.id() + " created but not announced: " + e.getMessage());
                 }
-                return new Snapshot(game, position);
+                return new Created(new Snapshot(game, position), false);
             }
         }
         throw new IllegalStateException("could not find a free game id");

@@ -12,8 +12,8 @@ import io.tally.scoreboard.game.NewGame;
 import io.tally.scoreboard.game.Side;
 import io.tally.scoreboard.store.StoreUnavailableException;
 import io.tally.scoreboard.store.Stores;
-import io.tally.testing.BlackholeProxy;
 import io.tally.testing.RedisServer;
+import io.tally.testing.TcpRelay;
 import java.time.Clock;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class LostStoreReplyIT {
     @Test
     void aWriteStoredButUnansweredIsNotAppliedAgainByItsRetry() throws Exception {
         try (RedisServer redis = RedisServer.start();
-                BlackholeProxy proxy = new BlackholeProxy(redis.port());
+                TcpRelay proxy = new TcpRelay("redis-proxy", redis.port());
                 Stores stores = Stores.redis(
                         RedisTarget.parse("redis://127.0.0.1:" + proxy.port(), false), "lost", 500, 60_000, 2_000)) {
             Scorekeeper keeper =

@@ -2,6 +2,7 @@ package io.tally.scoreboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,8 +95,8 @@ class ScorekeeperTest {
                 return inner.list(limit);
             }
 
-            public boolean create(Game game) {
-                return inner.create(game);
+            public String create(Game game, String record, java.time.Duration keep) {
+                return inner.create(game, record, keep);
             }
 
             public boolean replace(long expected, Game next, String record, String forget) {
@@ -145,6 +146,21 @@ class ScorekeeperTest {
         assertEquals(3, again.snapshot().game().version(), "the current game");
         assertEquals(5, again.snapshot().game().home().score());
         assertEquals(published, feed.payloads.size(), "nothing published again");
+    }
+
+    @Test
+    void aGameCreationRunAgainAfterItsClaimExpiredReturnsTheFirstGame() {
+        // The first run created the game and lost its answer; the key's claim expired; the retry runs.
+        NewGame request = new NewGame("rugby", "Reds", "Blues", "", GameStatus.LIVE);
+        Scorekeeper.Created first = keeper.create(request, "create-1", java.time.Duration.ofHours(1));
+        Scorekeeper.Created retry = keeper.create(request, "create-1", java.time.Duration.ofHours(1));
+        assertFalse(first.already());
+        assertTrue(retry.already());
+        assertEquals(first.snapshot().game().id(), retry.snapshot().game().id());
+        assertEquals(1, store.list(10).size(), "one game, not two");
+        assertEquals(1, feed.rooms.stream().filter("games"::equals).count(), "announced once");
+        Scorekeeper.Created other = keeper.create(request, "create-2", java.time.Duration.ofHours(1));
+        assertNotEquals(first.snapshot().game().id(), other.snapshot().game().id(), "another key, another game");
     }
 
     @Test

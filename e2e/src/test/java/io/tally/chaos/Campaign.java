@@ -67,16 +67,20 @@ final class Campaign {
 
     Result run() throws IOException {
         long started = System.currentTimeMillis();
+        boolean clustered = o.faults().stream().anyMatch(Fault::cluster);
+        if (clustered && o.faults().stream().anyMatch(Fault::oneServer))
+            throw new IllegalArgumentException("cluster faults and one-server Redis faults need separate campaigns");
         Map<String, String> env = Map.of(
                 "TALLY_HEARTBEAT_MS", "2000",
                 "TALLY_PEER_TIMEOUT_MS", "2000",
                 "TALLY_POLL_HOLD_MS", "3000",
                 "TALLY_STORE_CHECK_MS", "1000");
         out.printf(
-                "chaos: seed %d, %d s of faults from %s; starting Redis (AOF) and two Tomcats...%n",
+                "chaos: seed %d, %d s of faults from %s; starting %s and two Tomcats...%n",
                 o.seed(),
                 o.duration().toSeconds(),
-                o.faults().stream().map(Fault::label).collect(Collectors.joining(",")));
+                o.faults().stream().map(Fault::label).collect(Collectors.joining(",")),
+                clustered ? "a Redis Cluster (3 masters, 3 replicas)" : "Redis (AOF)");
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "chaos-timers");
             t.setDaemon(true);
@@ -85,7 +89,8 @@ final class Campaign {
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         Viewer.handshakeTimeout = Duration.ofSeconds(15); // a loaded CI machine, not a browser's patience
-        try (Deployment d = Deployment.start("campaign-seed" + o.seed(), true, env, "256m")) {
+        try (Deployment d = Deployment.start(
+                "campaign-seed" + o.seed() + (clustered ? "-cluster" : ""), true, clustered, env, "256m")) {
             t0 = System.currentTimeMillis();
             out.printf("chaos: deployment up in %.1f s (%s)%n", (t0 - started) / 1000.0, d.runDir());
             List<String> games = List.of(createGame(d, "Hawks", "Foxes"), createGame(d, "Lions", "Bears"));
@@ -159,7 +164,7 @@ final class Campaign {
             while (o.eachOnce() ? n < plan.size() : System.currentTimeMillis() < end && !kinds.isEmpty()) {
                 Fault f = o.eachOnce() ? plan.get(n) : kinds.get(rng.nextInt(kinds.size()));
                 long at = System.currentTimeMillis() - t0;
-                String detail = inject(d, f, viewers);
+                String detail = inject(d, f, viewers, games);
                 rounds.add(new Checker.Round(f.label(), at, detail));
                 injected.merge(f, 1, Integer::sum);
                 awaitReady(d);
@@ -243,7 +248,7 @@ final class Campaign {
         }
     }
 
-    private String inject(Deployment d, Fault f, List<Viewer> viewers) {
+    private String inject(Deployment d, Fault f, List<Viewer> viewers, List<String> games) {
         switch (f) {
             case KILL_INSTANCE -> {
                 int i = rng.nextInt(d.instances());
@@ -312,11 +317,27 @@ final class Campaign {
                 Writer.sleep(ms);
                 return String.format("%d viewers throttled %.1f s (lag %.1f s)", count, ms / 1000.0, lag / 1000.0);
             }
+            case CLUSTER_FAILOVER -> {
+                return d.cluster().failover(clusterTarget(games), rng.nextBoolean());
+            }
+            case CLUSTER_RESHARD -> {
+                // A watched room's slot always (its sharded subscriptions must follow), the games' slot half the time.
+                String room = "tally:{game-" + games.get(rng.nextInt(games.size())) + "}:ch";
+                String moved = d.cluster().moveSlot(room, rng, 500 + rng.nextInt(2_000));
+                if (rng.nextBoolean()) moved += "; " + d.cluster().moveSlot("tally:{games}:version", rng, 500);
+                return moved;
+            }
             default -> {
                 Writer.sleep(2_000);
                 return "";
             }
         }
+    }
+
+    /** A key of the slot a cluster fault hits: one of the games' rooms, or the games' store (half the time). */
+    private String clusterTarget(List<String> games) {
+        int pick = rng.nextInt(games.size() * 3 / 2 + 1);
+        return pick < games.size() ? "tally:{game-" + games.get(pick) + "}:ch" : "tally:{games}:version";
     }
 
     private void awaitRestarts() {

@@ -1,7 +1,11 @@
 package io.tally.chaos;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * {@code bin/chaos}: the fault campaign, the soak and the reconnect storm.
@@ -11,7 +15,9 @@ import java.util.Set;
  *   bin/chaos --soak [--minutes 30] [--viewers 1000] [--rate 10]
  *   bin/chaos --storm [--viewers 5000]
  * </pre>
- * Exit status 0 when the checker finds nothing, 1 otherwise.
+ * Cluster faults need a Redis Cluster and the other Redis faults one server: a fault set with both
+ * runs as two campaigns (one server, then a cluster), each with the instance and viewer faults and
+ * half the time. Exit status 0 when the checker finds nothing, 1 otherwise.
  */
 public final class ChaosMain {
     private ChaosMain() {}
@@ -57,13 +63,35 @@ public final class ChaosMain {
                         .run();
             case "storm" -> ok = new Storm(viewers == null ? 5_000 : viewers, System.out).run();
             default -> {
-                Campaign.Options o = eachOnce
-                        ? new Campaign.Options(seed, Duration.ZERO, faults, 16, 2, 4, true, System.out)
-                        : Campaign.Options.of(
-                                seed, duration == null ? Duration.ofMinutes(2) : duration, faults, System.out);
-                ok = new Campaign(o).run().checker().passed();
+                Duration time = duration == null ? Duration.ofMinutes(2) : duration;
+                List<Set<Fault>> legs = legs(faults);
+                ok = true;
+                List<String> verdicts = new ArrayList<>();
+                for (Set<Fault> leg : legs) {
+                    Duration share = time.dividedBy(legs.size());
+                    Campaign.Options o = eachOnce
+                            ? new Campaign.Options(seed, Duration.ZERO, leg, 16, 2, 4, true, System.out)
+                            : Campaign.Options.of(seed, share, leg, System.out);
+                    boolean passed = new Campaign(o).run().checker().passed();
+                    verdicts.add((passed ? "PASS" : "FAIL") + " "
+                            + leg.stream().map(Fault::label).collect(Collectors.joining(",")));
+                    ok &= passed;
+                }
+                if (legs.size() > 1) System.out.println("chaos: seed " + seed + ": " + String.join("; ", verdicts));
             }
         }
         System.exit(ok ? 0 : 1);
+    }
+
+    /** One campaign per deployment the faults need: one Redis server, and/or a Redis Cluster. */
+    static List<Set<Fault>> legs(Set<Fault> faults) {
+        Set<Fault> common = EnumSet.noneOf(Fault.class);
+        Set<Fault> one = EnumSet.noneOf(Fault.class);
+        Set<Fault> cluster = EnumSet.noneOf(Fault.class);
+        for (Fault f : faults) (f.cluster() ? cluster : f.oneServer() ? one : common).add(f);
+        if (one.isEmpty() || cluster.isEmpty()) return List.of(faults);
+        one.addAll(common);
+        cluster.addAll(common);
+        return List.of(one, cluster);
     }
 }

@@ -5,6 +5,7 @@ import io.tally.standin.Proc;
 import io.tally.standin.TomcatDistribution;
 import io.tally.standin.TomcatInstance;
 import io.tally.testing.Ports;
+import io.tally.testing.TcpRelay;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,10 +21,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * What the campaign, the soak and the storm break: two Tomcats from the official distributions
- * (11 and 10.1, the WAR as ROOT.war, our connector hook applied) sharing one redis-server. The
- * Tomcats reach Redis through a {@link Relay} (so Redis can be blackholed), and viewers may reach
- * each Tomcat through a relay of its own (so a viewer's connection can die silently). Everything
- * listens on loopback and stops with {@link #close()} or the JVM.
+ * (11 and 10.1, the WAR as ROOT.war, our connector hook applied) sharing one redis-server, or a
+ * Redis Cluster ({@link ChaosCluster}). With one server the Tomcats reach it through a {@link TcpRelay}
+ * (so Redis can be blackholed); a cluster's clients follow the nodes' own addresses, so they reach
+ * it directly. Viewers may reach each Tomcat through a relay of its own (so a viewer's connection
+ * can die silently). Everything listens on loopback and stops with {@link #close()} or the JVM.
  */
 final class Deployment implements AutoCloseable {
     static final String TOKEN = "chaos-admin-token-0123456789";
@@ -31,26 +33,29 @@ final class Deployment implements AutoCloseable {
 
     private final Path runDir;
     private final ChaosRedis redis;
-    private final Relay redisRelay;
+    private final TcpRelay redisRelay;
+    private final ChaosCluster cluster;
     private final List<TomcatInstance> tomcats = new ArrayList<>();
-    private final List<Relay> viewerRelays = new ArrayList<>();
+    private final List<TcpRelay> viewerRelays = new ArrayList<>();
     private final Thread hook = new Thread(this::close, "chaos-shutdown");
     private volatile boolean closed;
 
-    private Deployment(Path runDir, boolean aof, Map<String, String> extraEnv, String heap) throws IOException {
+    private Deployment(Path runDir, boolean aof, boolean clustered, Map<String, String> extraEnv, String heap)
+            throws IOException {
         this.runDir = runDir;
         Path project = projectDir();
         Path war = project.resolve("target/tally.war");
         if (!Files.isRegularFile(war))
             throw new IllegalStateException("no WAR at " + war + ": run `mvn -q -DskipTests package` first");
-        redis = new ChaosRedis(Ports.free(), runDir.resolve("redis"), aof);
-        redisRelay = new Relay("redis-relay", redis.port());
+        cluster = clustered ? new ChaosCluster() : null;
+        redis = clustered ? null : new ChaosRedis(Ports.free(), runDir.resolve("redis"), aof);
+        redisRelay = clustered ? null : new TcpRelay("redis-relay", redis.port());
         String[] lines = {"11", "10.1"};
         for (int i = 0; i < 2; i++) {
             TomcatDistribution dist = TomcatDistribution.of(
                     lines[i], project.resolve("target/standin-dist"), project.resolve("target/standin/dist"));
             Map<String, String> env = new LinkedHashMap<>();
-            env.put("REDIS_URL", "redis://127.0.0.1:" + redisRelay.port());
+            env.put("REDIS_URL", clustered ? cluster.url() : "redis://127.0.0.1:" + redisRelay.port());
             env.put("TALLY_ADMIN_TOKEN", TOKEN);
             env.put("TALLY_INSTANCE_ID", instanceId(i));
             // Every client comes from 127.0.0.1: the per-address caps would measure the test, not Tally.
@@ -74,6 +79,11 @@ final class Deployment implements AutoCloseable {
     }
 
     static Deployment start(String label, boolean aof, Map<String, String> env, String heap) {
+        return start(label, aof, false, env, heap);
+    }
+
+    /** With {@code clustered}, on a Redis Cluster of three masters with a replica each instead of one server. */
+    static Deployment start(String label, boolean aof, boolean clustered, Map<String, String> env, String heap) {
         Path project = projectDir();
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path dir = project.resolve("target/chaos/" + label + "-" + stamp + "-"
@@ -81,13 +91,13 @@ final class Deployment implements AutoCloseable {
         Deployment d;
         try {
             Files.createDirectories(dir);
-            d = new Deployment(dir, aof, env, heap);
+            d = new Deployment(dir, aof, clustered, env, heap);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Runtime.getRuntime().addShutdownHook(d.hook);
         try {
-            d.redis.start();
+            if (d.redis != null) d.redis.start();
             CompletableFuture<?>[] starts = new CompletableFuture<?>[2];
             for (int i = 0; i < 2; i++) {
                 TomcatInstance t = d.tomcats.get(i);
@@ -96,9 +106,9 @@ final class Deployment implements AutoCloseable {
             CompletableFuture.allOf(starts).join();
             for (int i = 0; i < 2; i++)
                 d.viewerRelays.add(
-                        new Relay("viewer-relay-" + i, d.tomcats.get(i).port()));
+                        new TcpRelay("viewer-relay-" + i, d.tomcats.get(i).port()));
             return d;
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             d.close();
             throw new IllegalStateException("deployment did not start (logs under " + dir + "): " + e.getMessage(), e);
         }
@@ -136,16 +146,22 @@ final class Deployment implements AutoCloseable {
         return tomcats.get(i).port();
     }
 
-    Relay viewerRelay(int i) {
+    TcpRelay viewerRelay(int i) {
         return viewerRelays.get(i);
     }
 
-    Relay redisRelay() {
+    TcpRelay redisRelay() {
         return redisRelay;
     }
 
     ChaosRedis redis() {
+        if (redis == null) throw new IllegalStateException("this deployment runs on a Redis Cluster");
         return redis;
+    }
+
+    /** The Redis Cluster, or null when the deployment runs on one server. */
+    ChaosCluster cluster() {
+        return cluster;
     }
 
     long pid(int i) {
@@ -189,7 +205,7 @@ final class Deployment implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        for (Relay r : viewerRelays) r.close();
+        for (TcpRelay r : viewerRelays) r.close();
         for (TomcatInstance t : tomcats) {
             try {
                 if (t.isRunning()) freeze(tomcats.indexOf(t), false);
@@ -198,8 +214,9 @@ final class Deployment implements AutoCloseable {
                 t.kill();
             }
         }
-        redisRelay.close();
-        redis.kill();
+        if (redisRelay != null) redisRelay.close();
+        if (redis != null) redis.kill();
+        if (cluster != null) cluster.close();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException alreadyShuttingDown) {

@@ -15,7 +15,11 @@ enum Fault {
     VIEWER_BLACKHOLE("the viewers' connections through one relay die silently (no FIN)"),
     SLOW_VIEWERS("a third of the viewers stop reading for 2-6 s"),
     THROTTLED_VIEWERS(
-            "a third of the viewers throttled like a background tab: pongs and timers 3-6 s late, for 6-12 s");
+            "a third of the viewers throttled like a background tab: pongs and timers 3-6 s late, for 6-12 s"),
+    CLUSTER_FAILOVER(
+            "Redis Cluster: the master of a room's or the games' slot fails over (CLUSTER FAILOVER or kill -9)"),
+    CLUSTER_RESHARD(
+            "Redis Cluster: a room's or the games' slot moves to another master while in use (SETSLOT, MIGRATE)");
 
     final String description;
 
@@ -35,6 +39,16 @@ enum Fault {
             s.add(Fault.valueOf(n.toUpperCase(Locale.ROOT).replace('-', '_')));
         }
         return s;
+    }
+
+    /** Needs a Redis Cluster deployment. */
+    boolean cluster() {
+        return this == CLUSTER_FAILOVER || this == CLUSTER_RESHARD;
+    }
+
+    /** Needs the one-server deployment (its Redis is restarted or blackholed through the relay). */
+    boolean oneServer() {
+        return name().startsWith("REDIS_");
     }
 
     static Set<Fault> all() {

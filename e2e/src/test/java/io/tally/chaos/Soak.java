@@ -72,9 +72,7 @@ final class Soak {
             Map<Viewer, Boolean> live = new ConcurrentHashMap<>();
             AtomicLong joined = new AtomicLong();
             AtomicLong resumed = new AtomicLong();
-            AtomicLong delivered = new AtomicLong();
-            AtomicLong dups = new AtomicLong();
-            AtomicLong ooo = new AtomicLong();
+            Delivery delivery = new Delivery();
             Viewer.Router router = (v, r, after) -> {
                 int i = r.nextInt(2);
                 boolean ws = r.nextInt(10) < 7;
@@ -94,15 +92,13 @@ final class Soak {
                 Viewer v = new Viewer(
                         n, "game-" + game, n, router, timers, client, false, 30_000, 90_000, 500, 30_000, t0);
                 live.put(v, true);
+                v.checkedBy(delivery);
                 v.start(start);
                 long life = 60_000 + (long) (Math.random() * 180_000);
                 timers.schedule(
                         () -> {
                             v.stop();
                             live.remove(v);
-                            delivered.addAndGet(v.messages);
-                            dups.addAndGet(v.duplicates);
-                            ooo.addAndGet(v.outOfOrder);
                             if (Math.random() < 0.5) {
                                 resumed.incrementAndGet();
                                 Viewer again = new Viewer(
@@ -119,14 +115,12 @@ final class Soak {
                                         30_000,
                                         t0);
                                 live.put(again, true);
+                                again.checkedBy(delivery);
                                 again.start(v.position());
                                 timers.schedule(
                                         () -> {
                                             again.stop();
                                             live.remove(again);
-                                            delivered.addAndGet(again.messages);
-                                            dups.addAndGet(again.duplicates);
-                                            ooo.addAndGet(again.outOfOrder);
                                             spawner.execute(spawn[0]);
                                         },
                                         60_000 + (long) (Math.random() * 180_000),
@@ -173,7 +167,7 @@ final class Soak {
             Path csv = dir.resolve("soak.csv");
             List<double[]> rows = new ArrayList<>();
             String header =
-                    "minutes,heap_a_mib,heap_b_mib,rss_a_mib,rss_b_mib,fds_a,fds_b,threads_a,threads_b,redis_keys,redis_used_mib,viewers_connected,writes_acked";
+                    "minutes,heap_a_mib,heap_b_mib,rss_a_mib,rss_b_mib,fds_a,fds_b,threads_a,threads_b,redis_keys,redis_used_mib,viewers_connected,writes_acked,duplicated,out_of_order,resets";
             StringBuilder text = new StringBuilder(header).append('\n');
             long end = t0 + duration.toMillis();
             long nextSample = t0 + SAMPLE_MS;
@@ -202,7 +196,10 @@ final class Soak {
                     keys,
                     used,
                     connected,
-                    acked
+                    acked,
+                    delivery.duplicated.sum(),
+                    delivery.outOfOrder.sum(),
+                    delivery.resetCount()
                 };
                 rows.add(row);
                 StringBuilder line = new StringBuilder();
@@ -211,31 +208,22 @@ final class Soak {
                 text.append(line).append('\n');
                 Files.writeString(csv, text);
                 out.printf(
-                        "[%5.1f min] heap %.0f/%.0f MiB · RSS %.0f/%.0f MiB · fds %d/%d · threads %d/%d · Redis keys %.0f (%.1f MiB) · viewers %d (joined %d) · writes %d%n",
-                        minutes,
-                        a.heapMiB(),
-                        b.heapMiB(),
-                        a.rssMiB(),
-                        b.rssMiB(),
-                        a.fds(),
-                        b.fds(),
-                        a.threads(),
-                        b.threads(),
-                        keys,
-                        used,
-                        connected,
-                        joined.get(),
-                        acked);
-                out.println("           connection endings: " + Viewer.ENDINGS);
+                        "[%5.1f min] heap %.0f/%.0f MiB · RSS %.0f/%.0f MiB · fds %.0f/%.0f · threads %.0f/%.0f · Redis keys %.0f (%.1f MiB) · viewers %.0f · writes %.0f",
+                        java.util.Arrays.stream(row, 0, 13).boxed().toArray());
+                out.printf(" · joined %d%n", joined.get());
+                out.printf(
+                        "           delivery: %d messages, %d duplicated, %d out of order, %d resets · connection endings: %s%n",
+                        delivery.messages.sum(),
+                        delivery.duplicated.sum(),
+                        delivery.outOfOrder.sum(),
+                        delivery.resetCount(),
+                        Viewer.ENDINGS);
             }
             writing.set(false);
             for (Thread t : threads) t.join(70_000);
-            for (Viewer v : live.keySet()) {
-                v.stop();
-                delivered.addAndGet(v.messages);
-                dups.addAndGet(v.duplicates);
-                ooo.addAndGet(v.outOfOrder);
-            }
+            for (Viewer v : live.keySet()) v.stop();
+            for (Writer w : writers)
+                for (Writer.Ack a : w.acks) if (a.position() != null) delivery.exists("game-" + a.game(), a.position());
 
             String[] names = header.split(",");
             double[] tolerance = {0, 0.10, 0.10, 0.10, 0.10, 0.05, 0.05, 0.05, 0.05, 0.05, 0.10, 1, 1};
@@ -255,18 +243,32 @@ final class Soak {
             }
             long acked = writers.stream().mapToLong(w -> w.acks.size()).sum();
             long unknown = writers.stream().mapToLong(w -> w.unknown.size()).sum();
+            long lost = delivery.lost();
             verdict.append(String.format(
-                    "soak: %d viewers joined (%d resumed a leaver's position); %d messages delivered, %d duplicated, %d out of order; %d writes acknowledged, %d without a final answer%n",
-                    joined.get(), resumed.get(), delivered.get(), dups.get(), ooo.get(), acked, unknown));
+                    "soak: %d viewers joined (%d resumed a leaver's position); delivery: %s; %d writes acknowledged, %d without a final answer%n",
+                    joined.get(), resumed.get(), delivery.summary(), acked, unknown));
             out.print(verdict);
             Files.writeString(dir.resolve("soak-verdict.txt"), verdict);
-            plot(rows, Deployment.projectDir().resolve("docs/img/soak.png"), duration, viewerCount, rate);
+            plot(
+                    rows,
+                    Deployment.projectDir().resolve("docs/img/soak.png"),
+                    String.format(
+                            "Soak: %d min, %d churning viewers, %.0f writes/s, two Tomcats + Redis; lost %d, duplicated %d",
+                            duration.toMinutes(),
+                            viewerCount,
+                            rate,
+                            lost,
+                            delivery.duplicated.sum() + delivery.outOfOrder.sum()));
             Files.copy(
                     csv,
                     Deployment.projectDir().resolve("target/chaos/soak.csv"),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             out.println("soak: CSV " + csv + ", plot docs/img/soak.png");
-            return allFlat && dups.get() == 0 && ooo.get() == 0;
+            return allFlat
+                    && lost == 0
+                    && delivery.duplicated.sum() == 0
+                    && delivery.outOfOrder.sum() == 0
+                    && delivery.silentEpochChanges.sum() == 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -302,44 +304,26 @@ final class Soak {
         return new double[] {k, sy / n, tail.get(n - 1)[0] - tail.get(0)[0]};
     }
 
-    private static void plot(List<double[]> rows, Path png, Duration duration, int viewers, double rate)
-            throws IOException {
+    private static void plot(List<double[]> rows, Path png, String title) throws IOException {
         double[] minutes = rows.stream().mapToDouble(r -> r[0]).toArray();
         java.util.function.IntFunction<double[]> col =
                 c -> rows.stream().mapToDouble(r -> r[c]).toArray();
-        Color a = new Color(0x1f77b4);
-        Color b = new Color(0xd62728);
+        // Columns 1-8 are pairs: Tomcat 11 then Tomcat 10.1.
+        java.util.function.BiFunction<String, Integer, Plot.Panel> perTomcat = (name, c) -> new Plot.Panel(
+                name,
+                c <= 4 ? "MiB" : "count",
+                List.of(
+                        new Plot.Series("tomcat 11", col.apply(c), new Color(0x1f77b4)),
+                        new Plot.Series("tomcat 10.1", col.apply(c + 1), new Color(0xd62728))));
         Plot.write(
                 png,
-                String.format(
-                        "Soak: %d min, %d churning viewers, %.0f writes/s, two Tomcats + Redis (loaded 2-core box)",
-                        duration.toMinutes(), viewers, rate),
+                title,
                 minutes,
                 List.of(
-                        new Plot.Panel(
-                                "Heap after full GC",
-                                "MiB",
-                                List.of(
-                                        new Plot.Series("tomcat 11", col.apply(1), a),
-                                        new Plot.Series("tomcat 10.1", col.apply(2), b))),
-                        new Plot.Panel(
-                                "RSS",
-                                "MiB",
-                                List.of(
-                                        new Plot.Series("tomcat 11", col.apply(3), a),
-                                        new Plot.Series("tomcat 10.1", col.apply(4), b))),
-                        new Plot.Panel(
-                                "Open file descriptors",
-                                "count",
-                                List.of(
-                                        new Plot.Series("tomcat 11", col.apply(5), a),
-                                        new Plot.Series("tomcat 10.1", col.apply(6), b))),
-                        new Plot.Panel(
-                                "Threads",
-                                "count",
-                                List.of(
-                                        new Plot.Series("tomcat 11", col.apply(7), a),
-                                        new Plot.Series("tomcat 10.1", col.apply(8), b))),
+                        perTomcat.apply("Heap after full GC", 1),
+                        perTomcat.apply("RSS", 3),
+                        perTomcat.apply("Open file descriptors", 5),
+                        perTomcat.apply("Threads", 7),
                         new Plot.Panel(
                                 "Redis keys",
                                 "count",
@@ -347,6 +331,13 @@ final class Soak {
                         new Plot.Panel(
                                 "Viewers connected",
                                 "count",
-                                List.of(new Plot.Series("connected", col.apply(11), new Color(0x9467bd))))));
+                                List.of(new Plot.Series("connected", col.apply(11), new Color(0x9467bd)))),
+                        new Plot.Panel(
+                                "Delivery (cumulative)",
+                                "count",
+                                List.of(
+                                        new Plot.Series("duplicated", col.apply(13), new Color(0xd62728)),
+                                        new Plot.Series("out of order", col.apply(14), new Color(0xff7f0e)),
+                                        new Plot.Series("resets", col.apply(15), new Color(0x7f7f7f))))));
     }
 }

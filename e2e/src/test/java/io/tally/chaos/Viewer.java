@@ -88,6 +88,13 @@ final class Viewer {
     private String lastEpoch;
     private String lastOffset;
 
+    // the stretch of unbroken history being received, reported to the online check
+    private Delivery delivery;
+    private String stretchEpoch;
+    private String stretchFrom;
+    private String stretchTo;
+    private long stretchReceived;
+
     Viewer(
             int id,
             String room,
@@ -119,12 +126,54 @@ final class Viewer {
     synchronized void start(Pos start) {
         pos = start;
         if (start != null) note("snapshot", start, -1, "");
+        beginStretch(start);
         connect(false);
     }
 
     synchronized void stop() {
         stopped = true;
         leave();
+        endStretch();
+    }
+
+    /** Judges this viewer's delivery online (for runs that keep no log); call before {@link #start}. */
+    synchronized void checkedBy(Delivery d) {
+        this.delivery = d;
+    }
+
+    private void beginStretch(Pos from) {
+        stretchEpoch = from == null ? null : from.epoch();
+        stretchFrom = from == null ? null : from.offset();
+        stretchTo = stretchFrom;
+        stretchReceived = 0;
+    }
+
+    private void endStretch() {
+        if (delivery != null && stretchEpoch != null)
+            delivery.stretch(room, stretchEpoch, stretchFrom, stretchTo, stretchReceived);
+        stretchEpoch = null;
+    }
+
+    /** The online check's view of one message: in order, repeated, or of another epoch without a reset. */
+    private void checkOnline(Pos p) {
+        if (delivery == null) return;
+        delivery.exists(room, p);
+        delivery.messages.increment();
+        if (stretchEpoch == null || !stretchEpoch.equals(p.epoch())) {
+            if (stretchEpoch != null) delivery.silentEpochChanges.increment();
+            endStretch();
+            beginStretch(p);
+            return;
+        }
+        int c = Pos.compareOffsets(p.offset(), stretchTo);
+        if (c > 0) {
+            stretchReceived++;
+            stretchTo = p.offset();
+        } else if (c == 0) {
+            delivery.duplicated.increment();
+        } else {
+            delivery.outOfOrder.increment();
+        }
     }
 
     synchronized Pos position() {
@@ -428,13 +477,21 @@ final class Viewer {
             case "ack" -> {
                 Pos p = Pos.of(f.get("position"));
                 note("ack", p, -1, pos == null ? "from-now" : "since " + pos);
-                if (pos == null) pos = p;
+                if (pos == null) {
+                    pos = p;
+                    beginStretch(p);
+                }
             }
             case "message" -> message(f);
             case "reset" -> {
                 Pos p = Pos.of(f.get("position"));
                 note("reset", p, -1, String.valueOf(f.get("reason")) + " from " + pos);
                 resets++;
+                if (delivery != null) {
+                    endStretch();
+                    delivery.reset(String.valueOf(f.get("reason")));
+                }
+                beginStretch(p);
                 pos = p;
                 lastEpoch = p.epoch();
                 lastOffset = p.offset();
@@ -461,6 +518,7 @@ final class Viewer {
                         + num(((Map<?, ?>) game.get("away")).get("score"), -1);
         note("msg", p, version, score);
         messages++;
+        checkOnline(p);
         if (lastEpoch != null && lastEpoch.equals(p.epoch()) && Pos.compareOffsets(p.offset(), lastOffset) <= 0) {
             if (Pos.compareOffsets(p.offset(), lastOffset) == 0) duplicates++;
             else outOfOrder++;

@@ -12,6 +12,7 @@ import io.tally.realtime.session.FanoutHold;
 import io.tally.standin.NetworkPath;
 import io.tally.testing.RedisServer;
 import io.tally.testing.TallyServer;
+import io.tally.testing.TcpRelay;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -343,7 +344,7 @@ class ClientSmokeIT {
     @Test
     void fallsBackWhenTheUpgradeHangsWithoutAWelcomeAndKeepsPollingWhileProbesFail(TestInfo test) throws Exception {
         // A proxy that swallows WebSocket upgrades: no refusal, just no answer.
-        try (UpgradeSwallowingProxy proxy = new UpgradeSwallowingProxy(server.port())) {
+        try (TcpRelay proxy = new TcpRelay("swallowing-proxy", server.port()).swallowingUpgrades()) {
             ClientTestPage page = open(proxy.url(), server, "chromium", "welcomeTimeout=1000&probeInterval=1000", test);
             page.waitForState("connected", "polling");
             publish(3);

@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -43,11 +42,8 @@ public final class ApiServlet extends HttpServlet {
     private static final Logger LOG = Logger.getLogger(ApiServlet.class.getName());
 
     private final Scorekeeper scorekeeper;
-    private final AdminToken token;
     private final ApiSettings settings;
-    private final WriteLimiter limiter;
-    private final ClientAddresses clients;
-    private final WriteOrigins origins;
+    private final WriteGate gate;
     private final Idempotency idempotency;
     private final StatusReport status;
     private final ScorerTokens scorers;
@@ -63,14 +59,11 @@ public final class ApiServlet extends HttpServlet {
             StatusReport status,
             Clock clock) {
         this.scorekeeper = scorekeeper;
-        this.token = token;
         this.settings = settings;
-        this.limiter = limiter;
-        this.clients = new ClientAddresses(settings.trustedProxies());
-        this.origins = new WriteOrigins(settings.allowedOrigins());
         this.idempotency = new Idempotency(idempotencyStore, settings.idempotencyTtl());
         this.status = status;
         this.scorers = new ScorerTokens(scorerStore, clock, settings.scorersPerGame());
+        this.gate = new WriteGate(settings, limiter, token, scorers);
         List<Object> sports = new ArrayList<>();
         for (Sport sp : Sports.ALL) sports.add(GameJson.sport(sp));
         this.sportsJson = JsonWriter.write(Map.of("sports", sports));
@@ -115,7 +108,8 @@ public final class ApiServlet extends HttpServlet {
         String method = req.getMethod();
         if (parts.length == 1 && parts[0].equals("games")) {
             if (method.equals("GET")) listGames(resp);
-            else if (method.equals("POST")) write(req, resp, false, (writer, body, key) -> createGame(writer, body));
+            else if (method.equals("POST"))
+                write(req, resp, true, (writer, body, key) -> createGame(writer, body, key));
             else notAllowed("GET, POST");
         } else if (parts.length == 2 && parts[0].equals("games")) {
             if (method.equals("GET")) getGame(parts[1], resp);
@@ -146,7 +140,7 @@ public final class ApiServlet extends HttpServlet {
                     resp, "application/json", sportsJson, "public, max-age=300"); // presets change only with a release
         } else if (parts.length == 1 && parts[0].equals("session")) {
             if (!method.equals("GET")) notAllowed("GET");
-            ok(resp, 200, session(authorize(req)));
+            ok(resp, 200, session(gate.authorize(req)));
         } else if (parts.length == 1 && parts[0].equals("status")) {
             if (!method.equals("GET")) notAllowed("GET");
             status.send(resp);
@@ -184,7 +178,7 @@ public final class ApiServlet extends HttpServlet {
      */
     private void write(HttpServletRequest req, HttpServletResponse resp, boolean durable, WriteAction action)
             throws IOException {
-        Writer writer = authorize(req);
+        Writer writer = gate.authorize(req);
         String text = JsonBody.read(req, settings.maxBodyBytes());
         Result result = idempotency.run(req, text, durable, key -> action.apply(writer, text, key));
         logWrite(req, result.status(), writer, result.replayed());
@@ -193,40 +187,6 @@ public final class ApiServlet extends HttpServlet {
         if (!result.location().isEmpty()) resp.setHeader("Location", result.location());
         if (result.etag() != null) resp.setHeader("ETag", result.etag());
         Responses.write(resp, result.contentType(), result.body());
-    }
-
-    /** Origin, rate limit and token: for writes and the console's token check. Returns who is writing. */
-    private Writer authorize(HttpServletRequest req) {
-        if (!origins.allows(req)) {
-            throw new Problem(403, "origin-forbidden", "writes are only accepted from this site's own pages");
-        }
-        long wait = limiter.acquire(clients.of(req));
-        if (wait > 0) {
-            throw new Problem(429, "rate-limited", "too many changes at once; wait " + wait + " s and try again")
-                    .header("Retry-After", Long.toString(wait));
-        }
-        String auth = req.getHeader("Authorization");
-        if (auth == null || auth.isBlank()) {
-            throw new Problem(401, "token-missing", "enter the scorer token to make changes")
-                    .header("WWW-Authenticate", "Bearer realm=\"tally\"");
-        }
-        if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            String presented = auth.substring(7).trim();
-            if (token.matches(presented)) return Writer.ADMIN;
-            Optional<Scorer> scorer = scorers.find(presented);
-            if (scorer.isPresent()) return new Writer(scorer.get());
-        }
-        throw new Problem(401, "token-invalid", "the scorer token is not correct (or no longer accepted)")
-                .header("WWW-Authenticate", "Bearer realm=\"tally\", error=\"invalid_token\"");
-    }
-
-    private static void requireAdmin(Writer writer) {
-        if (!writer.isAdmin()) {
-            throw new Problem(
-                    403,
-                    "admin-only",
-                    "this scorer token may only score game " + writer.scorer().game() + "; this needs the admin token");
-        }
     }
 
     private Map<String, Object> session(Writer writer) {
@@ -249,7 +209,7 @@ public final class ApiServlet extends HttpServlet {
     // ---- scorer tokens (admin only; never under an idempotency key: its stored answer would hold the token) ----
 
     private void listScorers(HttpServletRequest req, String id, HttpServletResponse resp) throws IOException {
-        requireAdmin(authorize(req));
+        WriteGate.requireAdmin(gate.authorize(req));
         scorekeeper.snapshot(id);
         List<Object> list = new ArrayList<>();
         for (Scorer s : scorers.list(id)) list.add(scorerJson(s));
@@ -257,8 +217,8 @@ public final class ApiServlet extends HttpServlet {
     }
 
     private void issueScorer(HttpServletRequest req, String id, HttpServletResponse resp) throws IOException {
-        Writer writer = authorize(req);
-        requireAdmin(writer);
+        Writer writer = gate.authorize(req);
+        WriteGate.requireAdmin(writer);
         String text = JsonBody.read(req, settings.maxBodyBytes());
         String label = valid(() -> {
             Object l = text.isBlank()
@@ -286,8 +246,8 @@ public final class ApiServlet extends HttpServlet {
 
     private void revokeScorer(HttpServletRequest req, String id, String scorerId, HttpServletResponse resp)
             throws IOException {
-        Writer writer = authorize(req);
-        requireAdmin(writer);
+        Writer writer = gate.authorize(req);
+        WriteGate.requireAdmin(writer);
         if (!scorers.revoke(id, scorerId))
             throw new Problem(404, "scorer-not-found", "game " + id + " has no scorer " + scorerId);
         logWrite(req, 204, writer, false);
@@ -304,11 +264,14 @@ public final class ApiServlet extends HttpServlet {
         return m;
     }
 
-    private Result createGame(Writer writer, String body) {
-        requireAdmin(writer);
+    private Result createGame(Writer writer, String body, String writeKey) {
+        WriteGate.requireAdmin(writer);
         NewGame request = valid(() -> NewGame.fromJson(JsonBody.parse(body, settings.maxJsonDepth())));
-        Scorekeeper.Snapshot s = scorekeeper.create(request);
-        return Result.json(201, "/api/games/" + s.game().id(), etag(s.game()), JsonWriter.write(snapshotBody(s)));
+        Scorekeeper.Created c = scorekeeper.create(request, writeKey, settings.idempotencyTtl());
+        Scorekeeper.Snapshot s = c.snapshot();
+        Result r = Result.json(201, "/api/games/" + s.game().id(), etag(s.game()), JsonWriter.write(snapshotBody(s)));
+        // Created before (its answer was lost): the first game, as it is now.
+        return c.already() ? r.markedReplayed() : r;
     }
 
     private Result applyEvent(

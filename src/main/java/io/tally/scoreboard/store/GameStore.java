@@ -1,6 +1,7 @@
 package io.tally.scoreboard.store;
 
 import io.tally.scoreboard.game.Game;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -25,7 +26,18 @@ public interface GameStore extends AutoCloseable {
     List<Game> list(int limit);
 
     /** Stores a new game; false (and nothing changed) if a game with its id exists. */
-    boolean create(Game game);
+    default boolean create(Game game) {
+        return game.id().equals(create(game, null, Duration.ZERO));
+    }
+
+    /**
+     * Stores a new game and, in the same atomic step, records for {@code keep} that the write named
+     * {@code record} (an idempotency key, already hashed; null: none) created it. Returns the id of
+     * the game that write created: {@code game.id()} when stored now, an earlier game's id when
+     * {@code record} is already recorded (nothing changed), null when a game with this id exists.
+     * At most one record per game created, each dropped after {@code keep}.
+     */
+    String create(Game game, String record, Duration keep);
 
     /** Stores {@code next} only if the stored version of its game is {@code expectedVersion}. */
     default boolean replace(long expectedVersion, Game next) {

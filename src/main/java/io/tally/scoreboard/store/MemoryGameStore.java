@@ -1,9 +1,13 @@
 package io.tally.scoreboard.store;
 
 import io.tally.scoreboard.game.Game;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +18,10 @@ public final class MemoryGameStore implements GameStore {
     private final ConcurrentHashMap<String, Game> games = new ConcurrentHashMap<>();
     /** Per game, its recorded writes oldest first as "key:version"; changed only under the game's bin lock. */
     private final ConcurrentHashMap<String, List<String>> applied = new ConcurrentHashMap<>();
+    /** Which game each keyed creation made, oldest first; guarded by itself. */
+    private final Map<String, Created> created = new LinkedHashMap<>();
+
+    private record Created(String id, long untilNanos) {}
 
     @Override
     public Optional<Game> find(String id) {
@@ -31,8 +39,20 @@ public final class MemoryGameStore implements GameStore {
     }
 
     @Override
-    public boolean create(Game game) {
-        return games.putIfAbsent(game.id(), game) == null;
+    public String create(Game game, String record, Duration keep) {
+        if (record == null) return games.putIfAbsent(game.id(), game) == null ? game.id() : null;
+        synchronized (created) {
+            long now = System.nanoTime();
+            for (Iterator<Created> it = created.values().iterator(); it.hasNext(); ) {
+                if (it.next().untilNanos() - now > 0) break; // insertion order is expiry order
+                it.remove();
+            }
+            Created earlier = created.get(record);
+            if (earlier != null) return earlier.id();
+            if (games.putIfAbsent(game.id(), game) != null) return null;
+            created.put(record, new Created(game.id(), now + keep.toNanos()));
+            return game.id();
+        }
     }
 
     @Override
@@ -78,5 +98,8 @@ public final class MemoryGameStore implements GameStore {
     public void close() {
         games.clear();
         applied.clear();
+        synchronized (created) {
+            created.clear();
+        }
     }
 }

@@ -103,9 +103,9 @@ public final class RecoveringGameStore implements GameStore {
     }
 
     @Override
-    public boolean create(Game game) {
-        boolean created = redis.create(game);
-        if (created) remember(game, null);
+    public String create(Game game, String record, java.time.Duration keep) {
+        String created = redis.create(game, record, keep);
+        if (game.id().equals(created)) remember(game, null);
         return created;
     }
 

@@ -5,6 +5,7 @@ import io.tally.json.JsonWriter;
 import io.tally.redis.RedisTarget;
 import io.tally.scoreboard.game.Game;
 import io.tally.scoreboard.game.GameJson;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +25,24 @@ import redis.clients.jedis.exceptions.JedisException;
  * small, so keeping it on one shard costs nothing and buys atomic compare-and-set. The restore after
  * a data loss ({@link RecoveringGameStore}) adds {@code PREFIX:{games}:dataset} (the store's epoch),
  * {@code :windowed} (the last epoch that had a restore window) and {@code :restoring} (the open
- * window: a hash of the games offered in it, expiring when it closes).
+ * window: a hash of the games offered in it, expiring when it closes). A game created under an
+ * idempotency key leaves {@code PREFIX:{games}:created:KEY} (its id, expiring with the key's answer).
  */
 public final class RedisGameStore implements GameStore {
+    /*
+     * A new game; with a creating write's name (ARGV[5]), KEYS[4] records which game it made, for
+     * ARGV[6] ms: a retry of that write finds the record and gets the first game's id, not a second game.
+     */
     private static final String CREATE = """
+            if ARGV[5] ~= '' then
+              local earlier = redis.call('GET', KEYS[4])
+              if earlier then return earlier end
+            end
             if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
             redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
             redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+            if ARGV[5] ~= '' then redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[6]) end
             return 1""";
     /*
      * Compare-and-set on the version: the optimistic lock that makes two instances never lose an
@@ -127,6 +138,7 @@ public final class RedisGameStore implements GameStore {
     private final String windowed;
     private final String restoring;
     private final String applied;
+    private final String createdBy;
     private final int maxJsonDepth;
 
     public RedisGameStore(UnifiedJedis redis, RedisTarget endpoint, String prefix) {
@@ -140,6 +152,7 @@ public final class RedisGameStore implements GameStore {
         this.windowed = prefix + ":{games}:windowed";
         this.restoring = prefix + ":{games}:restoring";
         this.applied = prefix + ":{games}:applied";
+        this.createdBy = prefix + ":{games}:created:";
         this.maxJsonDepth = 16;
     }
 
@@ -160,13 +173,21 @@ public final class RedisGameStore implements GameStore {
     }
 
     @Override
-    public boolean create(Game game) {
+    public String create(Game game, String record, Duration keep) {
         long createdMillis = Instant.parse(game.created()).toEpochMilli();
         Object r = call(() -> redis.eval(
                 CREATE,
-                List.of(versions, states, index),
-                List.of(game.id(), Long.toString(game.version()), encode(game), Long.toString(createdMillis))));
-        return Long.valueOf(1).equals(r);
+                List.of(versions, states, index, createdBy + (record == null ? "" : record)),
+                List.of(
+                        game.id(),
+                        Long.toString(game.version()),
+                        encode(game),
+                        Long.toString(createdMillis),
+                        record == null ? "" : record,
+                        Long.toString(Math.max(1, keep.toMillis())))));
+        if (r instanceof byte[] b) return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        if (r instanceof String earlier) return earlier;
+        return Long.valueOf(1).equals(r) ? game.id() : null;
     }
 
     /** @throws StoreRestoringException while the game is being restored */

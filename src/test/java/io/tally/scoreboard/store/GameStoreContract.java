@@ -2,6 +2,8 @@ package io.tally.scoreboard.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tally.scoreboard.game.Game;
@@ -85,6 +87,35 @@ abstract class GameStoreContract {
         assertTrue(games().applied("keyed", "k1").isEmpty(), "forgotten");
         assertEquals(java.util.OptionalLong.of(3), games().applied("keyed", "k2"));
         assertTrue(games().applied("keyed", "k").isEmpty(), "a prefix of a key is another key");
+    }
+
+    @Test
+    void aKeyedCreationIsRecordedSoItsRetryGetsTheFirstGame() {
+        Duration keep = Duration.ofMinutes(5);
+        assertEquals("made1", games().create(game("made1", Instant.now()), "create-k", keep));
+        assertEquals(
+                "made1",
+                games().create(game("made2", Instant.now()), "create-k", keep),
+                "the retry of the same creation gets the game it made");
+        assertTrue(games().find("made2").isEmpty(), "and no second game");
+        assertEquals("made3", games().create(game("made3", Instant.now()), "create-other", keep));
+        assertNull(games().create(game("made3", Instant.now()), "create-third", keep), "an id is still created once");
+        assertEquals(
+                "made4",
+                games().create(game("made4", Instant.now()), "create-third", keep),
+                "a refused id records nothing");
+    }
+
+    @Test
+    void aCreationRecordExpires() throws InterruptedException {
+        assertEquals("brief1", games().create(game("brief1", Instant.now()), "create-brief", Duration.ofMillis(100)));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        String second = "brief1";
+        for (int i = 2; second.equals("brief1") && System.nanoTime() < deadline; i++) {
+            Thread.sleep(50);
+            second = games().create(game("brief" + i, Instant.now()), "create-brief", Duration.ofMillis(100));
+        }
+        assertNotEquals("brief1", second, "after its time the record is gone and the key creates anew");
     }
 
     @Test

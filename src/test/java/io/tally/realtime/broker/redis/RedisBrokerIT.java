@@ -13,8 +13,8 @@ import io.tally.realtime.broker.BrokerStatus;
 import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.RecordingListener;
 import io.tally.redis.RedisTarget;
-import io.tally.testing.BlackholeProxy;
 import io.tally.testing.RedisServer;
+import io.tally.testing.TcpRelay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -307,7 +307,7 @@ class RedisBrokerIT {
     @Test
     void aSilentlyDeadSubscriberConnectionIsNoticedByItsHeartbeatAndBackFilled() {
         RedisServer redis = redis();
-        BlackholeProxy proxy = new BlackholeProxy(redis.port());
+        TcpRelay proxy = new TcpRelay("redis-proxy", redis.port());
         toClose.add(proxy);
         RecordingListener onB = new RecordingListener();
         RedisBroker a = broker(redis.url(), "a", new RecordingListener());
@@ -320,7 +320,7 @@ class RedisBrokerIT {
         a.publish(room, json(1));
         onB.awaitPayload(room, json(1), WAIT);
 
-        proxy.blackholeExisting(); // B's connections stay open but carry nothing, in either direction
+        proxy.blackhole(false); // B's connections stay open but carry nothing, in either direction
         a.publish(room, json(2));
         a.publish(room, json(3));
 
