@@ -11,49 +11,85 @@ import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.FluentWait;
 
-/** The doctor page under WebDriver: open it, wait until every check has a verdict, read them. */
+/**
+ * The doctor page under WebDriver: open it, wait until every check has a verdict, read them. The
+ * verdicts are read once, in one script, when the page is done: they no longer change, and reading
+ * each text through its own WebDriver call made every assertion message cost seconds.
+ */
 final class DoctorPage {
     static final List<String> CHECKS = List.of(
             "websocket", "polling", "instances", "rtt", "capacity", "idle", "platform", "config", "redis", "tls");
 
+    /** Each check's status and its texts as shown (a hidden element shows nothing), plus the overall status. */
+    private static final String READ = """
+            const shown = el => el && el.getClientRects().length ? el.innerText.trim() : '';
+            const checks = {};
+            for (const id of arguments[0]) {
+              const el = document.getElementById('check-' + id);
+              if (!el) continue;
+              checks[id] = {
+                status: el.getAttribute('data-status'),
+                summary: shown(el.querySelector('.summary')),
+                fix: shown(el.querySelector('.fix')),
+                details: shown(el.querySelector('.details')),
+              };
+            }
+            return { overall: document.getElementById('summary').getAttribute('data-status'), checks };
+            """;
+
+    private record Check(String status, String summary, String fix, String details) {}
+
     private final WebDriver driver;
+    private final String overall;
+    private final Map<String, Check> checks = new LinkedHashMap<>();
 
     private DoctorPage(WebDriver driver) {
         this.driver = driver;
+        Map<?, ?> read = (Map<?, ?>) ((JavascriptExecutor) driver).executeScript(READ, CHECKS);
+        this.overall = (String) read.get("overall");
+        Map<?, ?> found = (Map<?, ?>) read.get("checks");
+        for (String c : CHECKS) {
+            if (found.get(c) instanceof Map<?, ?> m) {
+                checks.put(
+                        c,
+                        new Check((String) m.get("status"), (String) m.get("summary"), (String) m.get("fix"), (String)
+                                m.get("details")));
+            }
+        }
     }
 
     /** Loads {@code baseUrl + "/doctor"} (following the redirect) and waits for the summary's verdict. */
     static DoctorPage open(WebDriver driver, String baseUrl, String query, Duration timeout) {
         driver.get(baseUrl + "/doctor" + (query.isEmpty() ? "" : "?" + query));
-        DoctorPage page = new DoctorPage(driver);
         new FluentWait<>(driver)
                 .withTimeout(timeout)
                 .pollingEvery(Duration.ofMillis(200))
-                .withMessage(() -> "the doctor did not finish within " + timeout + "; checks: " + page.describe())
+                .withMessage(() -> "the doctor did not finish within " + timeout + "; checks: "
+                        + new DoctorPage(driver).describe())
                 .until(d -> "true".equals(d.findElement(By.id("summary")).getDomAttribute("data-done")));
-        return page;
+        return new DoctorPage(driver);
     }
 
     String status(String check) {
-        return element(check).getDomAttribute("data-status");
+        return check(check).status();
     }
 
     String summary(String check) {
-        return element(check).findElement(By.className("summary")).getText();
+        return check(check).summary();
     }
 
     String fix(String check) {
-        return element(check).findElement(By.className("fix")).getText();
+        return check(check).fix();
     }
 
     String details(String check) {
-        return element(check).findElement(By.className("details")).getText();
+        return check(check).details();
     }
 
     Map<String, String> statuses() {
@@ -63,28 +99,27 @@ final class DoctorPage {
     }
 
     String overall() {
-        return driver.findElement(By.id("summary")).getDomAttribute("data-status");
+        return overall;
     }
 
     /** Every check with its status and texts, for assertion messages. */
     String describe() {
         StringBuilder b = new StringBuilder();
         for (String c : CHECKS) {
-            try {
-                b.append('\n')
-                        .append(c)
-                        .append(": ")
-                        .append(status(c))
-                        .append(" — ")
-                        .append(summary(c));
-                String fix = fix(c);
-                if (!fix.isEmpty()) b.append(" [").append(fix).append(']');
-                String details = details(c);
-                if (!details.isEmpty())
-                    b.append(" {").append(details.replace('\n', ';')).append('}');
-            } catch (RuntimeException e) {
+            Check k = checks.get(c);
+            if (k == null) {
                 b.append('\n').append(c).append(": ?");
+                continue;
             }
+            b.append('\n')
+                    .append(c)
+                    .append(": ")
+                    .append(k.status())
+                    .append(" — ")
+                    .append(k.summary());
+            if (!k.fix().isEmpty()) b.append(" [").append(k.fix()).append(']');
+            if (!k.details().isEmpty())
+                b.append(" {").append(k.details().replace('\n', ';')).append('}');
         }
         return b.toString();
     }
@@ -105,7 +140,9 @@ final class DoctorPage {
         }
     }
 
-    private WebElement element(String check) {
-        return driver.findElement(By.id("check-" + check));
+    private Check check(String id) {
+        Check k = checks.get(id);
+        if (k == null) throw new NoSuchElementException("no check-" + id + " on the doctor page");
+        return k;
     }
 }

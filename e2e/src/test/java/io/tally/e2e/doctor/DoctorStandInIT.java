@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tally.doctor.cli.DoctorCli;
 import io.tally.e2e.browser.Browser;
-import io.tally.e2e.browser.Browsers;
+import io.tally.e2e.browser.BrowserPool;
 import io.tally.e2e.browser.E2eArtifacts;
 import io.tally.standin.StandIn;
 import io.tally.standin.StandInOptions;
@@ -22,8 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.chromium.HasCdp;
 
 /**
  * The doctor's verdicts through the Beanstalk stand-in (HAProxy as the ALB → nginx with our
@@ -56,6 +57,22 @@ class DoctorStandInIT {
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(90);
     private static final Path SHOTS = Path.of("target", "doctor-screenshots");
 
+    /** One Chromium for every page of the class: a start costs seconds, a page load milliseconds. */
+    private static final BrowserPool browsers = new BrowserPool();
+    /** Chromium starting while the first stand-in does (a failed start is retried at first use). */
+    private static CompletableFuture<?> warming = CompletableFuture.completedFuture(null);
+
+    @BeforeAll
+    static void startBrowser() {
+        warming = CompletableFuture.runAsync(() -> browsers.get("chromium"));
+    }
+
+    @AfterAll
+    static void closeBrowsers() {
+        warming.exceptionally(e -> null).join();
+        browsers.close();
+    }
+
     record Cli(int exit, String out) {
         boolean line(String status, String check) {
             return out.lines().anyMatch(l -> l.matches(status + "\\s+" + check + "\\s.*"));
@@ -72,7 +89,8 @@ class DoctorStandInIT {
         return new Cli(exit, out.toString(StandardCharsets.UTF_8));
     }
 
-    static StandInOptions options() {
+    /** Two sticky instances on Redis, as our .ebextensions configure them. */
+    static StandInOptions twoInstances() {
         return StandInOptions.defaults().instances(2).sticky(true).redis(true).env("TALLY_HEARTBEAT_MS", HEARTBEAT_MS);
     }
 
@@ -93,15 +111,15 @@ class DoctorStandInIT {
         }
     }
 
-    @Nested
+    /** One stand-in for the cases of a scenario, the page's and the command's. */
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-    class NormalThenRedisStopped {
+    abstract class Scenario {
         StandIn standIn;
-        Browser browser;
 
         @RegisterExtension
         final E2eArtifacts artifacts = new E2eArtifacts();
+
+        abstract StandInOptions options();
 
         @BeforeAll
         void start() {
@@ -113,20 +131,30 @@ class DoctorStandInIT {
             if (standIn != null) standIn.close();
         }
 
-        @BeforeEach
-        void openBrowser() {
-            browser = artifacts.watch(Browsers.chromium());
+        /**
+         * The doctor page in the shared Chromium, without the cookies an earlier stand-in left (every
+         * stand-in is on 127.0.0.1, and cookies do not tell ports apart).
+         */
+        DoctorPage openPage(String query) {
+            warming.exceptionally(e -> null).join();
+            Browser browser = artifacts.watch(browsers.get("chromium"));
+            ((HasCdp) browser.driver()).executeCdpCommand("Network.clearBrowserCookies", Map.of());
+            return DoctorPage.open(browser.driver(), standIn.url().toString(), query, PAGE_TIMEOUT);
         }
+    }
 
-        @AfterEach
-        void closeBrowser() {
-            if (browser != null) browser.close();
+    @Nested
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    class NormalThenRedisStopped extends Scenario {
+        @Override
+        StandInOptions options() {
+            return twoInstances();
         }
 
         @Test
         @Order(1)
         void normalChainEveryCheckPassesInThePage() {
-            DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), QUERY, PAGE_TIMEOUT);
+            DoctorPage page = openPage(QUERY);
             page.screenshot(SHOTS.resolve("doctor-healthy.png"));
             for (Map.Entry<String, String> e : page.statuses().entrySet()) {
                 assertEquals("pass", e.getValue(), e.getKey() + page.describe());
@@ -160,8 +188,7 @@ class DoctorStandInIT {
                         sleepBriefly();
                     }
                 }
-                DoctorPage page =
-                        DoctorPage.open(browser.driver(), standIn.url().toString(), QUERY, PAGE_TIMEOUT);
+                DoctorPage page = openPage(QUERY);
                 page.screenshot(SHOTS.resolve("doctor-redis-stopped.png"));
                 Map<String, String> statuses = page.statuses();
                 assertEquals("fail", statuses.get("redis"), page.describe());
@@ -190,33 +217,15 @@ class DoctorStandInIT {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class BrokenProxy {
-        StandIn standIn;
-        Browser browser;
-
-        @RegisterExtension
-        final E2eArtifacts artifacts = new E2eArtifacts();
-
-        @BeforeAll
-        void start() {
-            standIn = StandIn.start(options().brokenProxy(true));
-        }
-
-        @AfterAll
-        void stop() {
-            if (standIn != null) standIn.close();
-        }
-
-        @AfterEach
-        void closeBrowser() {
-            if (browser != null) browser.close();
+    class BrokenProxy extends Scenario {
+        @Override
+        StandInOptions options() {
+            return twoInstances().brokenProxy(true);
         }
 
         @Test
         void thePageBlamesTheProxyForTheWebSocketWhilePollingPasses() {
-            browser = artifacts.watch(Browsers.chromium());
-            DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), QUERY, PAGE_TIMEOUT);
+            DoctorPage page = openPage(QUERY);
             page.screenshot(SHOTS.resolve("doctor-broken.png"));
             assertEquals("fail", page.status("websocket"), page.describe());
             assertTrue(page.summary("websocket").contains("proxy stripped the upgrade headers"), page.describe());
@@ -243,40 +252,21 @@ class DoctorStandInIT {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class IdleTimeoutShorterThanHeartbeat {
-        StandIn standIn;
-        Browser browser;
-
-        @RegisterExtension
-        final E2eArtifacts artifacts = new E2eArtifacts();
-
-        @BeforeAll
-        void start() {
+    class IdleTimeoutShorterThanHeartbeat extends Scenario {
+        @Override
+        StandInOptions options() {
             // The balancer cuts connections idle for 3 s; the server pings every 5 s; the deployer said so.
-            standIn = StandIn.start(StandInOptions.defaults()
+            return StandInOptions.defaults()
                     .instances(1)
                     .redis(true)
                     .idleTimeout(Duration.ofSeconds(3))
                     .env("TALLY_HEARTBEAT_MS", "5000")
-                    .env("TALLY_LB_IDLE_TIMEOUT_S", "3"));
-        }
-
-        @AfterAll
-        void stop() {
-            if (standIn != null) standIn.close();
-        }
-
-        @AfterEach
-        void closeBrowser() {
-            if (browser != null) browser.close();
+                    .env("TALLY_LB_IDLE_TIMEOUT_S", "3");
         }
 
         @Test
         void theIdleWebSocketIsSeenCutAndTheConfigurationIsFlagged() {
-            browser = artifacts.watch(Browsers.chromium());
-            DoctorPage page =
-                    DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=8&hold=" + HOLD, PAGE_TIMEOUT);
+            DoctorPage page = openPage("idle=8&hold=" + HOLD);
             assertEquals("pass", page.status("websocket"), page.describe());
             assertEquals("fail", page.status("idle"), page.describe());
             assertTrue(page.summary("idle").contains("was closed after"), page.describe());
@@ -295,38 +285,21 @@ class DoctorStandInIT {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class NginxOutOfConnections {
-        StandIn standIn;
-        Browser browser;
-
-        @RegisterExtension
-        final E2eArtifacts artifacts = new E2eArtifacts();
-
-        @BeforeAll
-        void start() {
+    class NginxOutOfConnections extends Scenario {
+        @Override
+        StandInOptions options() {
             // Each proxied WebSocket takes two of a worker's 16 connections: the burst of 50 cannot fit.
-            standIn = StandIn.start(StandInOptions.defaults()
+            return StandInOptions.defaults()
                     .instances(1)
                     .redis(true)
                     .env("TALLY_HEARTBEAT_MS", HEARTBEAT_MS)
-                    .nginxWorkerConnections(16));
+                    .nginxWorkerConnections(16);
         }
 
         @BeforeEach
         void healthyAgain() {
             // A burst can make the balancer's health checks fail for a moment (nginx has no room for them either).
             standIn.awaitHealthy(Duration.ofSeconds(30));
-        }
-
-        @AfterAll
-        void stop() {
-            if (standIn != null) standIn.close();
-        }
-
-        @AfterEach
-        void closeBrowser() {
-            if (browser != null) browser.close();
         }
 
         @Test
@@ -348,8 +321,7 @@ class DoctorStandInIT {
 
         @Test
         void thePageNamesWorkerConnections() {
-            browser = artifacts.watch(Browsers.chromium());
-            DoctorPage page = DoctorPage.open(browser.driver(), standIn.url().toString(), QUERY, PAGE_TIMEOUT);
+            DoctorPage page = openPage(QUERY);
             page.screenshot(SHOTS.resolve("doctor-worker-connections.png"));
             assertEquals("fail", page.status("capacity"), page.describe());
             assertTrue(page.summary("capacity").contains("worker_connections"), page.describe());
@@ -359,34 +331,17 @@ class DoctorStandInIT {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class PlatformFilesNotApplied {
-        StandIn standIn;
-        Browser browser;
-
-        @RegisterExtension
-        final E2eArtifacts artifacts = new E2eArtifacts();
-
-        @BeforeAll
-        void start() {
+    class PlatformFilesNotApplied extends Scenario {
+        @Override
+        StandInOptions options() {
             // As after uploading the bare WAR: nginx runs the platform's files only, and its default read
             // timeout (60 s on the platform) is 3 s here so the doctor's 5 s hold outlasts it.
-            standIn = StandIn.start(StandInOptions.defaults()
+            return StandInOptions.defaults()
                     .instances(1)
                     .redis(true)
                     .env("TALLY_HEARTBEAT_MS", "1000")
                     .platformNginx(false)
-                    .nginxDefaultReadTimeout(Duration.ofSeconds(3)));
-        }
-
-        @AfterAll
-        void stop() {
-            if (standIn != null) standIn.close();
-        }
-
-        @AfterEach
-        void closeBrowser() {
-            if (browser != null) browser.close();
+                    .nginxDefaultReadTimeout(Duration.ofSeconds(3));
         }
 
         @Test
@@ -402,9 +357,7 @@ class DoctorStandInIT {
 
         @Test
         void thePageMeasuresNginxsDefaultCut() {
-            browser = artifacts.watch(Browsers.chromium());
-            DoctorPage page =
-                    DoctorPage.open(browser.driver(), standIn.url().toString(), "idle=2&hold=" + HOLD, PAGE_TIMEOUT);
+            DoctorPage page = openPage("idle=2&hold=" + HOLD);
             page.screenshot(SHOTS.resolve("doctor-platform-not-applied.png"));
             assertEquals("fail", page.status("platform"), page.describe());
             assertTrue(page.summary("platform").contains("nginx cut a request that was silent for"), page.describe());
