@@ -227,8 +227,14 @@ class DoctorApiIT {
 
     @Test
     void findingsCarryTheFixTextsBothClientsShow() {
-        Map<String, Object> fixes =
-                map(json(Http.get(server.baseUrl() + "/doctor/api/findings")).get("fixes"));
+        Map<String, Object> answer = json(Http.get(server.baseUrl() + "/doctor/api/findings"));
+        Map<String, Object> fixes = map(answer.get("fixes"));
+        // The whole catalogue as the page reads it: severity, title, fix and doc links per finding.
+        Map<String, Object> stripped = map(map(answer.get("findings")).get("websocket.upgrade-stripped"));
+        assertEquals("fail", stripped.get("severity"));
+        assertEquals(Findings.fix("websocket.upgrade-stripped"), stripped.get("fix"));
+        assertTrue(String.valueOf(stripped.get("docs")).contains("https://nginx.org/"), stripped.toString());
+        assertEquals(Findings.all().keySet(), map(answer.get("findings")).keySet());
         assertTrue(
                 String.valueOf(fixes.get(Findings.NGINX_CONNECTIONS)).contains("worker_connections"), fixes.toString());
         assertTrue(String.valueOf(fixes.get(Findings.PLATFORM_NGINX)).contains("tally-bundle.zip"), fixes.toString());

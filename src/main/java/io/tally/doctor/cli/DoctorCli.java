@@ -18,9 +18,9 @@ import java.util.Map;
  * {@code PASS}/{@code WARN}/{@code FAIL} line each (with the fix and doc links of the catalogue,
  * {@link io.tally.doctor.Findings}), exit status 1 if any failed. Each check is a class of its own;
  * this one parses the options, runs them in order and prints. Needs only the JDK (HttpClient and
- * its WebSocket), Tally's JSON classes and the catalogue:
+ * its WebSocket), Tally's JSON classes (on jackson-core, in WEB-INF/lib) and the catalogue:
  * <pre>
- *   java -cp target/tally/WEB-INF/classes io.tally.doctor.cli.DoctorCli https://my-env.elasticbeanstalk.com
+ *   java -cp 'target/tally/WEB-INF/classes:target/tally/WEB-INF/lib/*' io.tally.doctor.cli.DoctorCli https://…
  *   bin/tally-doctor https://my-env.elasticbeanstalk.com          (same, from a checkout or a WAR)
  * </pre>
  * Options: {@code --idle SECONDS} keeps a WebSocket idle that long (default: heartbeat + 3 s; 0 skips),

@@ -9,8 +9,12 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command-line doctor against the embedded server: its lines and its exit status. */
 class DoctorCliIT {
@@ -57,6 +61,31 @@ class DoctorCliIT {
                     "skipped idle check is a warning: " + r.out());
             assertTrue(r.out().contains("{\"id\":\"platform\",\"status\":\"warn\",\"summary\":\"Skipped"), r.out());
             assertTrue(r.out().contains("{\"id\":\"capacity\",\"status\":\"warn\",\"summary\":\"Skipped"), r.out());
+        }
+    }
+
+    /** bin/tally-doctor as a user runs it: the classes and the libraries they need, unpacked from the WAR. */
+    @Test
+    void theLauncherRunsFromTheWar(@TempDir Path tmp) throws Exception {
+        Path war = Path.of("target/tally.war");
+        assertTrue(Files.isRegularFile(war), "run `./mvnw -q -DskipTests package` first: no " + war);
+        try (TallyServer server = TallyServer.start(Map.of("TALLY_HEARTBEAT_MS", "1000"))) {
+            Path log = tmp.resolve("out.txt");
+            ProcessBuilder pb = new ProcessBuilder(
+                            "bin/tally-doctor", "--idle", "0", "--hold", "0", "--burst", "0", server.baseUrl())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            pb.environment().put("TALLY_WAR", war.toAbsolutePath().toString());
+            pb.environment().put("TMPDIR", tmp.toString());
+            Process p = pb.start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("the launcher did not exit within 60 s: " + Files.readString(log));
+            }
+            String text = Files.readString(log);
+            assertEquals(0, p.exitValue(), text);
+            assertTrue(text.lines().anyMatch(l -> l.matches("PASS\\s+websocket\\s+.*")), text);
+            assertTrue(text.contains("fix: Run the doctor without the option that skips it"), text);
         }
     }
 
