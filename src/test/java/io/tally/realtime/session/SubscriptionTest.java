@@ -64,7 +64,9 @@ class SubscriptionTest {
         SessionFixture.Client client = fixture.connect(core, true, 2_000);
         client.subscribe(1, "game-1", start);
         client.awaitLive();
-        assertEquals(range(1, missed), ns(client.connection()));
+        List<Long> seen = ns(client.connection());
+        assertEquals(missed, seen.size(), "every missed message, over every page");
+        assertEquals(range(1, missed), seen, "in order, once");
         long arrays = client.connection().deliveredRaw().stream()
                 .filter(f -> f.startsWith("["))
                 .count();
