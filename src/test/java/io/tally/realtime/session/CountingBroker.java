@@ -10,7 +10,7 @@ import io.tally.realtime.broker.memory.MemoryBroker;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The memory broker, counting history reads, watches and unwatches; it can refuse watches (Redis down). */
-final class CountingBroker implements Broker {
+class CountingBroker implements Broker {
     final MemoryBroker inner = new MemoryBroker(100);
     final AtomicInteger historyReads = new AtomicInteger();
     final AtomicInteger watches = new AtomicInteger();
@@ -62,7 +62,7 @@ final class CountingBroker implements Broker {
     }
 
     @Override
-    public void close() {
+    public final void close() {
         inner.close();
     }
 }
