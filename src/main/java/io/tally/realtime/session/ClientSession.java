@@ -195,36 +195,30 @@ final class ClientSession implements ConnectionHandler.Inbound {
 
     /** Sends a frame; a full outbound queue means a slow consumer, which is disconnected to resume later. */
     boolean send(String frame) {
-        if (closed) return false;
-        if (connection.send(frame)) {
-            core.metrics().framesOut.increment();
-            return true;
-        }
-        slowConsumer();
-        return false;
+        return write(frame, false);
     }
 
     /** Sends a room's batch: as one frame to a client that accepts batches, else a frame per message. */
     boolean send(Batch batch) {
-        if (batch.size() == 1 || connection.acceptsBatches()) return send(batch.frame());
-        for (Message m : batch.messages()) {
-            if (!send(m.frame())) return false;
-        }
-        return true;
+        return write(batch, false);
     }
 
     /** Sends a live batch from the fan-out, which may write it itself ({@link Connection#sendInline}). */
     boolean sendLive(Batch batch) {
-        if (batch.size() == 1 || connection.acceptsBatches()) return sendLive(batch.frame());
+        return write(batch, true);
+    }
+
+    private boolean write(Batch batch, boolean inline) {
+        if (batch.size() == 1 || connection.acceptsBatches()) return write(batch.frame(), inline);
         for (Message m : batch.messages()) {
-            if (!sendLive(m.frame())) return false;
+            if (!write(m.frame(), inline)) return false;
         }
         return true;
     }
 
-    private boolean sendLive(String frame) {
+    private boolean write(String frame, boolean inline) {
         if (closed) return false;
-        if (connection.sendInline(frame)) {
+        if (inline ? connection.sendInline(frame) : connection.send(frame)) {
             core.metrics().framesOut.increment();
             return true;
         }

@@ -9,9 +9,6 @@ import io.tally.realtime.Metrics;
 import io.tally.realtime.Position;
 import io.tally.realtime.RealtimeConfig;
 import io.tally.realtime.broker.Broker;
-import io.tally.realtime.broker.BrokerListener;
-import io.tally.realtime.broker.BrokerStatus;
-import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.memory.MemoryBroker;
 import io.tally.realtime.transport.ConnectionHandler;
 import java.util.ArrayList;
@@ -127,49 +124,7 @@ class AudienceTest {
             }
         };
         long[] total = {1000};
-        MemoryBroker inner = new MemoryBroker(10);
-        Broker others = new Broker() { // the other instances' viewers, as the broker would sum them
-                    @Override
-                    public void start(BrokerListener l) {
-                        inner.start(l);
-                    }
-
-                    @Override
-                    public Position publish(String room, String payload) {
-                        return inner.publish(room, payload);
-                    }
-
-                    @Override
-                    public History history(String room, Position since, int limit) {
-                        return inner.history(room, since, limit);
-                    }
-
-                    @Override
-                    public Position tip(String room) {
-                        return inner.tip(room);
-                    }
-
-                    @Override
-                    public boolean exists(String room) {
-                        return inner.exists(room);
-                    }
-
-                    @Override
-                    public void watch(String room) {}
-
-                    @Override
-                    public void unwatch(String room) {}
-
-                    @Override
-                    public BrokerStatus status() {
-                        return inner.status();
-                    }
-
-                    @Override
-                    public void close() {
-                        inner.close();
-                    }
-
+        Broker others = new CountingBroker() { // the other instances' viewers, as the broker would sum them
                     @Override
                     public Map<String, Long> exchangeCounts(Map<String, Long> local, Map<String, Long> changed) {
                         return Map.of("game-1", total[0]);

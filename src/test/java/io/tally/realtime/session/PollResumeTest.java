@@ -7,16 +7,10 @@ import io.tally.config.Settings;
 import io.tally.json.Json;
 import io.tally.realtime.Position;
 import io.tally.realtime.RealtimeConfig;
-import io.tally.realtime.broker.Broker;
-import io.tally.realtime.broker.BrokerListener;
-import io.tally.realtime.broker.BrokerStatus;
-import io.tally.realtime.broker.History;
-import io.tally.realtime.broker.memory.MemoryBroker;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,58 +19,6 @@ import org.junit.jupiter.api.Test;
  * history; any other position still reads it. The broker is the real memory broker, counted.
  */
 class PollResumeTest {
-    /** The memory broker, counting history reads. */
-    private static final class CountingBroker implements Broker {
-        final MemoryBroker inner = new MemoryBroker(100);
-        final AtomicInteger historyReads = new AtomicInteger();
-
-        @Override
-        public void start(BrokerListener listener) {
-            inner.start(listener);
-        }
-
-        @Override
-        public Position publish(String room, String payload) {
-            return inner.publish(room, payload);
-        }
-
-        @Override
-        public History history(String room, Position since, int limit) {
-            historyReads.incrementAndGet();
-            return inner.history(room, since, limit);
-        }
-
-        @Override
-        public Position tip(String room) {
-            return inner.tip(room);
-        }
-
-        @Override
-        public boolean exists(String room) {
-            return inner.exists(room);
-        }
-
-        @Override
-        public void watch(String room) {
-            inner.watch(room);
-        }
-
-        @Override
-        public void unwatch(String room) {
-            inner.unwatch(room);
-        }
-
-        @Override
-        public BrokerStatus status() {
-            return inner.status();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-    }
-
     private final CountingBroker broker = new CountingBroker();
     private final RealtimeCore realtime =
             RealtimeCore.create(RealtimeConfig.from(new Settings(Map.<String, String>of()::get)), broker);

@@ -64,7 +64,9 @@ class SubscriptionTest {
         SessionFixture.Client client = fixture.connect(core, true, 2_000);
         client.subscribe(1, "game-1", start);
         client.awaitLive();
-        assertEquals(range(1, missed), ns(client.connection()));
+        List<Long> seen = ns(client.connection());
+        assertEquals(missed, seen.size(), "every missed message, over every page");
+        assertEquals(range(1, missed), seen, "in order, once");
         long arrays = client.connection().deliveredRaw().stream()
                 .filter(f -> f.startsWith("["))
                 .count();
@@ -95,32 +97,20 @@ class SubscriptionTest {
     @Test
     void liveMessagesThatArriveDuringACatchUpFollowTheReplayOnceInOrder() {
         RealtimeCore core = fixture.core("TALLY_SEND_QUEUE_LIMIT", "20");
-        Position start = core.publish("game-1", "{\"n\":0}");
-        publish(core, 1, 100);
-        SessionFixture.Client client = fixture.connect(core, false, 20);
-        FakeConnection c = client.connection();
-        c.pause();
-        client.send(
-                "{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-1\",\"since\":" + SessionFixture.json(start) + "}");
-        awaitQueued(c, 10); // the replay waits for the client to read
-        publish(core, 101, 110); // buffered: within the queue limit
-        readUntil(c, 110);
+        FakeConnection c = pausedCatchUp(core); // the replay waits for the client to read
+        // Buffered meanwhile, and few enough to fit beside the replay's last frames (at most half
+        // the queue) when they are flushed into the queue as the subscription goes live.
+        publish(core, 101, 105);
+        readUntil(c, 105);
         c.readAll();
-        assertEquals(range(1, 110), ns(c));
+        assertEquals(range(1, 105), ns(c));
         assertNull(c.closeCode());
     }
 
     @Test
     void liveMessagesPilingUpBeyondTheQueueLimitDuringACatchUpCloseASlowConsumer() {
         RealtimeCore core = fixture.core("TALLY_SEND_QUEUE_LIMIT", "20");
-        Position start = core.publish("game-1", "{\"n\":0}");
-        publish(core, 1, 100);
-        SessionFixture.Client client = fixture.connect(core, false, 20);
-        FakeConnection c = client.connection();
-        c.pause();
-        client.send(
-                "{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-1\",\"since\":" + SessionFixture.json(start) + "}");
-        awaitQueued(c, 10);
+        FakeConnection c = pausedCatchUp(core);
         publish(core, 101, 125); // more than the 20 a catch-up may buffer
         assertEquals(1013, awaitClose(c));
         assertEquals("slow-consumer", c.closeReason());
@@ -160,6 +150,19 @@ class SubscriptionTest {
                 map(client.connection().nextMatching(f -> f instanceof Map<?, ?> m && "game-1".equals(m.get("room"))));
         assertEquals("message", next.get("type"), "no second reset for the same loss: " + next);
         assertEquals(List.of(4L), ns(client.connection()), "each message of the new life once");
+    }
+
+    /** A client 100 messages behind that stopped reading: its catch-up waits with 10 frames queued. */
+    private FakeConnection pausedCatchUp(RealtimeCore core) {
+        Position start = core.publish("game-1", "{\"n\":0}");
+        publish(core, 1, 100);
+        SessionFixture.Client client = fixture.connect(core, false, 20);
+        FakeConnection c = client.connection();
+        c.pause();
+        client.send(
+                "{\"type\":\"subscribe\",\"id\":1,\"room\":\"game-1\",\"since\":" + SessionFixture.json(start) + "}");
+        awaitQueued(c, 10);
+        return c;
     }
 
     private static Batch batch(String epoch, long from, long to) {

@@ -27,7 +27,7 @@ final class SubscriberSession implements PubSub.Replies {
         this.connection = connection;
         this.controlChannel = controlChannel;
         this.owner = owner;
-        this.pubSub = PubSub.of(sharded, this);
+        this.pubSub = new PubSub(sharded, this);
     }
 
     /** Subscribes {@code first} (the control channel first) and blocks, reading replies, until the connection fails. */
