@@ -1,7 +1,8 @@
 package io.tally.bench;
 
+import io.tally.e2e.browser.Browser;
+import io.tally.e2e.browser.Browsers;
 import io.tally.json.Json;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,15 +20,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WindowType;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Does the load tool connect as a browser does? Puts a counting loopback proxy in front of one Tally
@@ -109,7 +105,8 @@ public final class BrowserCheck {
             // The Node generator's client, as loadgen.js opens it (perMessageDeflate on), through the proxy.
             Process node = startNodeViewer(base, game);
 
-            WebDriver driver = chromium();
+            Browser browser = Browsers.chromium(LogType.PERFORMANCE);
+            WebDriver driver = browser.driver();
             EventLoop loop = new EventLoop("browser-check-loop", System.nanoTime() + TimeUnit.SECONDS.toNanos(200));
             loop.start();
             try {
@@ -154,7 +151,7 @@ public final class BrowserCheck {
                 report(r, conns, before, events, messageSizes, loop.recorder, tabs);
             } finally {
                 loop.shutdown();
-                driver.quit();
+                browser.close();
                 node.destroy();
             }
         }
@@ -274,29 +271,6 @@ public final class BrowserCheck {
                 .put("NODE_PATH", root.resolve("bench/node/node_modules").toString());
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         return pb.start();
-    }
-
-    private static WebDriver chromium() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(System.getProperty("tally.chromium", "/usr/bin/chromium"));
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--no-default-browser-check");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.PERFORMANCE, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(System.getProperty("tally.chromedriver", "/usr/bin/chromedriver")))
-                .usingAnyFreePort()
-                .build();
-        return new ChromeDriver(service, options);
     }
 
     /** Chromium's received WebSocket frames (decompressed payloads), per connection. */

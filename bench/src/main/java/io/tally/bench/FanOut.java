@@ -207,7 +207,7 @@ public final class FanOut {
                 r.put("negotiated_extensions", ext);
             }
 
-            Thread.sleep(2000);
+            Thread.sleep(TimeUnit.SECONDS.toMillis(o.settle())); // connections settle before the baseline
             long[] rss1 =
                     instances.stream().mapToLong(i -> Proc.rssBytes(i.pid())).toArray();
             List<Map<String, Object>> full = new ArrayList<>();
@@ -580,6 +580,7 @@ public final class FanOut {
             int connectBatch,
             int connectTimeout,
             int drain,
+            int settle,
             long maxSeconds,
             String label,
             List<String> jvmOptions,
@@ -620,6 +621,7 @@ public final class FanOut {
                     "  --threads T            event-loop threads of this tool (default 2)",
                     "  --connect-batch B      handshakes in flight while connecting (default 250)",
                     "  --drain S              seconds to wait for late messages after D (default 15)",
+                    "  --settle S             seconds between the last join and the memory/CPU baseline (default 2)",
                     "  --label NAME           report name under target/bench/ (default derived)",
                     "  --jvm \"OPTS\"           JVM options of each instance (default -Xmx1g -XX:+ExitOnOutOfMemoryError)",
                     "  --set KEY=VALUE        Tally setting of each instance (e.g. TALLY_HEARTBEAT_MS=25000)",
@@ -631,7 +633,7 @@ public final class FanOut {
         }
 
         public static Options parse(String... args) {
-            int viewers = 1000, instances = 1, threads = 2, batch = 250, drain = 15;
+            int viewers = 1000, instances = 1, threads = 2, batch = 250, drain = 15, settle = 2;
             double rate = 2, duration = 10;
             String transport = "websocket", generator = "java", label = null, scenario = "fanout";
             int log = 50;
@@ -710,6 +712,10 @@ public final class FanOut {
                     }
                     case "--drain" -> {
                         drain = Integer.parseInt(next.get());
+                        i++;
+                    }
+                    case "--settle" -> {
+                        settle = Integer.parseInt(next.get());
                         i++;
                     }
                     case "--label" -> {
@@ -795,6 +801,7 @@ public final class FanOut {
                     batch,
                     60 + viewers / 100,
                     drain,
+                    settle,
                     maxSeconds,
                     label,
                     List.copyOf(jvm),

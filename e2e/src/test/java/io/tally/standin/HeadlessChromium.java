@@ -1,24 +1,16 @@
 package io.tally.standin;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.tally.e2e.browser.Browser;
+import io.tally.e2e.browser.Browsers;
 import java.time.Duration;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * Debian's headless Chromium with explicit binary and driver (nothing is downloaded), for checks of
- * the stand-in from a real browser: its own Origin and Host headers, its own WebSocket stack.
+ * Debian's headless Chromium ({@link Browsers#chromium()}), for checks of the stand-in from a real
+ * browser: its own Origin and Host headers, its own WebSocket stack.
  */
 final class HeadlessChromium implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/bin/chromium");
-    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-
     /** Opens a WebSocket from the page; reports "open:FIRST-MESSAGE" or "failed:CLOSE-CODE". */
     static final String TRY_WEBSOCKET = """
             const done = arguments[arguments.length - 1];
@@ -36,33 +28,13 @@ final class HeadlessChromium implements AutoCloseable {
             fetch('/live/poll').then(r => r.text().then(t => done(r.status + ':' + t))).catch(e => done('error:' + e));
             """;
 
-    private final Path profile;
+    private final Browser browser;
     private final WebDriver driver;
 
-    HeadlessChromium() throws IOException {
-        profile = Files.createTempDirectory("standin-chromium-");
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary(BINARY.toFile());
-        o.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(DRIVER.toString()))
-                .usingAnyFreePort()
-                .build();
-        driver = new ChromeDriver(service, o);
+    HeadlessChromium() {
+        browser = Browsers.chromium();
+        driver = browser.driver();
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
-    }
-
-    static boolean installed() {
-        return Files.isExecutable(BINARY) && Files.isExecutable(DRIVER);
     }
 
     /** Loads {@code url} and runs an asynchronous script in it. */
@@ -109,11 +81,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        try {
-            driver.quit();
-        } finally {
-            TomcatDistribution.deleteTree(profile);
-        }
+    public void close() {
+        browser.close();
     }
 }

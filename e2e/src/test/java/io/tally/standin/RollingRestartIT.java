@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 class RollingRestartIT {
     private static final int VIEWERS = Integer.getInteger("tally.rolling.viewers", 500);
-    private static final int WINDOW_MS = 10_000;
+    /** TALLY_DRAIN_WINDOW_MS (10 s by default), shortened: six one-second buckets still show a spike. */
+    private static final int WINDOW_MS = 6_000;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Viewer> viewers = new ArrayList<>();
@@ -174,10 +175,15 @@ class RollingRestartIT {
     // Tomcat stops.
 
     private static final int DEPLOY_VIEWERS = Integer.getInteger("tally.deploy.viewers", 300);
-    /** The target group's DeregistrationDelay, shortened (30 s in .ebextensions). */
-    private static final Duration DEREGISTRATION_DELAY = Duration.ofSeconds(12);
-    /** TALLY_DRAIN_WINDOW_MS for these runs: the silence (3 s) plus the window fits in the delay. */
-    private static final int MOVE_WINDOW_MS = 6_000;
+    /** The target group's DeregistrationDelay, shortened (60 s in .ebextensions). */
+    private static final Duration DEREGISTRATION_DELAY = Duration.ofSeconds(9);
+    /**
+     * TALLY_LB_SILENCE_MS for these runs: the shortest that still means something with checks every
+     * second, as the silence must also last twice the longest gap between checks.
+     */
+    private static final int SILENCE_MS = 2_000;
+    /** TALLY_DRAIN_WINDOW_MS for these runs: the silence plus the window fits in the delay with 2 s to spare. */
+    private static final int MOVE_WINDOW_MS = 5_000;
 
     /** When each viewer's connection was welcomed, and by which instance: the reconnect rate on the survivors. */
     private final List<Welcome> welcomes = new ArrayList<>();
@@ -205,7 +211,7 @@ class RollingRestartIT {
         standIn = StandIn.start(StandInOptions.defaults()
                 .instances(additionalBatch ? 3 : 2)
                 .env("TALLY_DRAIN_WINDOW_MS", Integer.toString(MOVE_WINDOW_MS))
-                .env("TALLY_LB_SILENCE_MS", "3000")
+                .env("TALLY_LB_SILENCE_MS", Integer.toString(SILENCE_MS))
                 .env("TALLY_DRAIN_GRACE_MS", "5000")
                 .env("TALLY_MAX_CONNECTIONS_PER_ADDRESS", "5000") // every viewer comes from 127.0.0.1 here
                 .env("TALLY_WRITE_RATE", "200")

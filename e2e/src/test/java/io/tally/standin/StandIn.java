@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A local Elastic Beanstalk environment made of real parts, for the e2e suite, the benchmarks
@@ -419,7 +420,10 @@ public final class StandIn implements AutoCloseable {
         for (NetworkPath p : paths) run(failures, p::close);
         run(failures, balancer::stop);
         for (NginxInstance n : nginxes) run(failures, n::stop);
-        for (TomcatInstance t : tomcats) run(failures, () -> t.stop(Duration.ofSeconds(5)));
+        // Each Tomcat drains and shuts down in a second or so: in parallel, that second is paid once.
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (TomcatInstance t : tomcats) stops.add(CompletableFuture.runAsync(() -> t.stop(Duration.ofSeconds(5))));
+        for (CompletableFuture<Void> stop : stops) run(failures, stop::join);
         if (redis != null) run(failures, redis::stop);
         run(failures, () -> {
             try {

@@ -150,7 +150,6 @@ class StandInIT {
 
         @Test
         void aBrowserOpensAWebSocketThroughTheChain() throws IOException {
-            org.junit.jupiter.api.Assumptions.assumeTrue(HeadlessChromium.installed(), "Chromium not installed");
             try (HeadlessChromium browser = new HeadlessChromium()) {
                 String ws = browser.run(standIn.url() + "/", HeadlessChromium.TRY_WEBSOCKET);
                 assertTrue(ws.startsWith("open:") && ws.contains("\"type\":\"welcome\""), ws);
@@ -280,7 +279,6 @@ class StandInIT {
 
         @Test
         void inABrowserTheWebSocketFailsAndPollingWorks() throws IOException {
-            org.junit.jupiter.api.Assumptions.assumeTrue(HeadlessChromium.installed(), "Chromium not installed");
             try (HeadlessChromium browser = new HeadlessChromium()) {
                 String ws = browser.run(standIn.url() + "/", HeadlessChromium.TRY_WEBSOCKET);
                 assertTrue(ws.startsWith("failed:"), "the upgrade must fail behind the broken proxy: " + ws);

@@ -70,8 +70,16 @@ public final class Browsers {
         };
     }
 
-    /** Headless Chromium with a fresh profile. */
+    /** Headless Chromium with a fresh profile, keeping the page's console log. */
     public static Browser chromium() {
+        return chromium(LogType.BROWSER);
+    }
+
+    /**
+     * Headless Chromium with a fresh profile, keeping the driver logs named (see {@link LogType}, e.g.
+     * the performance log with the DevTools network events) at every level.
+     */
+    public static Browser chromium(String... logTypes) {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             Path profile = Files.createTempDirectory("tally-chromium-");
@@ -93,7 +101,7 @@ public final class Browsers {
                     "--window-size=1280,1024",
                     "--user-data-dir=" + profile);
             LoggingPreferences logs = new LoggingPreferences();
-            logs.enable(LogType.BROWSER, Level.ALL);
+            for (String type : logTypes) logs.enable(type, Level.ALL);
             options.setCapability("goog:loggingPrefs", logs);
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(new File(CHROMEDRIVER))
@@ -101,7 +109,7 @@ public final class Browsers {
                     .build();
             WebDriver driver = new ChromeDriver(service, options);
             // ChromeDriver.quit() stops the service it started; the profile goes after it.
-            return new Browser("chromium", driver, true, started);
+            return new Browser("chromium", driver, List.of(logTypes).contains(LogType.BROWSER), started);
         } catch (IOException | RuntimeException e) {
             closeAll(started, e);
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;

@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tally.e2e.browser.Browser;
-import io.tally.e2e.browser.Browsers;
+import io.tally.e2e.browser.BrowserPool;
 import io.tally.e2e.browser.E2eArtifacts;
 import io.tally.testing.TallyServer;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,11 +21,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DoctorPageIT {
     private static TallyServer server;
+    /** One browser per engine for the class: each test loads the page afresh. */
+    private static final BrowserPool browsers = new BrowserPool();
 
     @RegisterExtension
     final E2eArtifacts artifacts = new E2eArtifacts();
-
-    private Browser browser;
 
     @BeforeAll
     static void start() {
@@ -35,18 +34,17 @@ class DoctorPageIT {
 
     @AfterAll
     static void stop() {
-        if (server != null) server.stop();
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) browser.close();
+        try {
+            browsers.close();
+        } finally {
+            if (server != null) server.stop();
+        }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"chromium", "webkit"})
     void aSingleInstanceOnTheMemoryBrokerPassesEveryCheck(String engine) {
-        browser = artifacts.watch(Browsers.open(engine));
+        Browser browser = artifacts.watch(browsers.get(engine));
         DoctorPage page = DoctorPage.open(browser.driver(), server.baseUrl(), "idle=2&hold=2", Duration.ofSeconds(60));
         for (Map.Entry<String, String> e : page.statuses().entrySet()) {
             assertEquals("pass", e.getValue(), e.getKey() + page.describe());
@@ -59,7 +57,7 @@ class DoctorPageIT {
     @ParameterizedTest
     @ValueSource(strings = {"chromium"})
     void skippingTheIdleCheckIsAWarningNotAFailure(String engine) {
-        browser = artifacts.watch(Browsers.open(engine));
+        Browser browser = artifacts.watch(browsers.get(engine));
         DoctorPage page = DoctorPage.open(browser.driver(), server.baseUrl(), "idle=0&hold=2", Duration.ofSeconds(60));
         assertEquals("warn", page.status("idle"), page.describe());
         assertEquals("warn", page.overall());

@@ -2,12 +2,12 @@ package io.tally.e2e.doctor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tally.doctor.cli.DoctorCli;
 import io.tally.e2e.browser.Browser;
 import io.tally.e2e.browser.BrowserPool;
 import io.tally.e2e.browser.E2eArtifacts;
+import io.tally.standin.Await;
 import io.tally.standin.StandIn;
 import io.tally.standin.StandInOptions;
 import java.io.ByteArrayOutputStream;
@@ -180,13 +180,12 @@ class DoctorStandInIT {
         void redisStoppedOnlyRedisFailsInThePageAndTheCommand() {
             standIn.stopRedis();
             try {
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
                 for (int i = 0; i < standIn.instances(); i++) {
-                    while (!get(standIn.url(i), "/doctor/api/redis").contains("\"available\":false")) {
-                        if (System.nanoTime() > deadline)
-                            fail("instance " + (i + 1) + " never noticed that Redis stopped");
-                        sleepBriefly();
-                    }
+                    URI instance = standIn.url(i);
+                    Await.until(
+                            "instance " + (i + 1) + " noticing that Redis stopped",
+                            Duration.ofSeconds(20),
+                            () -> get(instance, "/doctor/api/redis").contains("\"available\":false"));
                 }
                 DoctorPage page = openPage(QUERY);
                 page.screenshot(SHOTS.resolve("doctor-redis-stopped.png"));
@@ -370,15 +369,6 @@ class DoctorStandInIT {
             return Files.readString(file);
         } catch (java.io.IOException e) {
             return "";
-        }
-    }
-
-    private static void sleepBriefly() {
-        try {
-            Thread.sleep(200); // polling a condition under a deadline
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 }

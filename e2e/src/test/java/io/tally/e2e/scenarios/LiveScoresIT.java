@@ -26,21 +26,28 @@ import org.openqa.selenium.NoAlertPresentException;
  * (HAProxy with AWSALB stickiness → nginx → Tomcat 11 and Tomcat 10.1 → Redis), with a Chromium
  * viewer, a WebKit viewer and the scorer console in a third session.
  *
- * <p>The server heartbeat is 10 s and the dead-peer timeout 8 s here (defaults 25 s and 20 s, env
- * pass-through as on Beanstalk), so that the 30 s network loss of scenario h really kills the
- * viewers' connections on both ends, as the 60 s-class outages it stands for do with the defaults:
- * the viewer must resume from its position, not just receive buffered frames.
+ * <p>The server heartbeat is 5 s and the dead-peer timeout 4 s here (defaults 25 s and 20 s, env
+ * pass-through as on Beanstalk), so that the network loss of scenario h, {@link #OUTAGE} long
+ * (as 30 s would be against a 10 s heartbeat, and the 60 s-class outages it stands for against the
+ * defaults), really kills the viewers' connections on both ends, which give up after heartbeat +
+ * timeout: the viewer must resume from its position, not just receive buffered frames.
  */
 class LiveScoresIT extends StandInScenario {
     private static final Duration STATED_BOUND = Duration.ofSeconds(1);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(4);
+    /** Both ends give up on a silent connection after heartbeat + dead-peer timeout. */
+    private static final Duration DEAD_AFTER = HEARTBEAT.plus(PEER_TIMEOUT);
+    /** Scenario h's network loss: three heartbeats, well past {@link #DEAD_AFTER}. */
+    private static final Duration OUTAGE = HEARTBEAT.multipliedBy(3);
 
     @Override
     StandInOptions options() {
         return StandInOptions.defaults()
                 .instances(2)
                 .sticky(true)
-                .env("TALLY_HEARTBEAT_MS", "10000")
-                .env("TALLY_PEER_TIMEOUT_MS", "8000");
+                .env("TALLY_HEARTBEAT_MS", Long.toString(HEARTBEAT.toMillis()))
+                .env("TALLY_PEER_TIMEOUT_MS", Long.toString(PEER_TIMEOUT.toMillis()));
     }
 
     // ---- a ----
@@ -257,7 +264,7 @@ class LiveScoresIT extends StandInScenario {
     // ---- h ----
 
     @Test
-    void viewersThatLoseTheirNetworkFor30SecondsCatchUpOnEverythingMissed() {
+    void viewersThatLoseTheirNetworkForThreeHeartbeatsCatchUpOnEverythingMissed() {
         String id = api.createGame("Tunnel Home", "Tunnel Away");
         api.score(id, "home", 1);
         NetworkPath chromiumNet = standIn.openPath();
@@ -273,9 +280,9 @@ class LiveScoresIT extends StandInScenario {
         int home = 1, away = 0;
         for (int k = 0; k < 12; k++) {
             if (k == 6) {
-                // the second half of the missed scores arrives mid-outage, after the dead-peer timeout
-                long mid = lost + Duration.ofSeconds(20).toNanos();
-                chromium.waitFor("mid-outage", Duration.ofSeconds(40), d -> {
+                // the second half of the missed scores arrives mid-outage, once both ends gave up
+                long mid = lost + DEAD_AFTER.plusSeconds(1).toNanos();
+                chromium.waitFor("mid-outage", OUTAGE.plusSeconds(10), d -> {
                     assertOffline(chromium, webkit);
                     return System.nanoTime() - mid >= 0 ? true : null;
                 });
@@ -286,9 +293,9 @@ class LiveScoresIT extends StandInScenario {
             if (team.equals("home")) home += pts;
             else away += pts;
         }
-        // The outage lasts 30 s; while it lasts, nothing reaches the viewers.
-        long end = lost + Duration.ofSeconds(30).toNanos();
-        chromium.waitFor("30 s of network loss", Duration.ofSeconds(40), d -> {
+        // While the outage lasts, nothing reaches the viewers.
+        long end = lost + OUTAGE.toNanos();
+        chromium.waitFor(OUTAGE.toSeconds() + " s of network loss", OUTAGE.plusSeconds(10), d -> {
             assertOffline(chromium, webkit);
             return System.nanoTime() - end >= 0 ? true : null;
         });

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,11 +52,19 @@ abstract class StandInScenario {
     @BeforeAll
     void startStandInAndBrowsers() {
         long t0 = System.nanoTime();
-        standIn = StandIn.start(options());
-        System.out.println(getClass().getSimpleName() + ": stand-in up in "
-                + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms");
+        // The browsers start while the Tomcats do: both take seconds, much of it waiting.
+        CompletableFuture<Void> browsers = CompletableFuture.runAsync(() -> {
+            for (String e : ENGINES) viewers.get(e);
+            scorer();
+        });
+        try {
+            standIn = StandIn.start(options());
+            System.out.println(getClass().getSimpleName() + ": stand-in up in "
+                    + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms");
+        } finally {
+            browsers.join();
+        }
         api = new TallyApi(standIn.url(), standIn.adminToken());
-        for (String e : ENGINES) viewers.get(e);
     }
 
     @AfterAll
@@ -107,7 +116,7 @@ abstract class StandInScenario {
     }
 
     /** The third session, for the scorer console (Chromium). */
-    Browser scorer() {
+    synchronized Browser scorer() {
         if (scorer == null) {
             scorer = Browsers.chromium();
         }
