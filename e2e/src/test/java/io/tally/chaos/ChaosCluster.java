@@ -68,14 +68,14 @@ final class ChaosCluster implements AutoCloseable {
         List<RedisServer> others = new ArrayList<>(masters());
         others.remove(from);
         RedisServer to = others.get(rng.nextInt(others.size()));
-        String fromId = from.command("CLUSTER", "MYID").trim();
-        String toId = to.command("CLUSTER", "MYID").trim();
+        String fromId = command(from, "CLUSTER", "MYID").trim();
+        String toId = command(to, "CLUSTER", "MYID").trim();
         String s = Integer.toString(slot);
-        to.command("CLUSTER", "SETSLOT", s, "IMPORTING", fromId);
-        from.command("CLUSTER", "SETSLOT", s, "MIGRATING", toId);
+        command(to, "CLUSTER", "SETSLOT", s, "IMPORTING", fromId);
+        command(from, "CLUSTER", "SETSLOT", s, "MIGRATING", toId);
         int moved = 0;
         for (int batchSize = 1; ; batchSize = 100) {
-            String keys = from.command("CLUSTER", "GETKEYSINSLOT", s, Integer.toString(batchSize));
+            String keys = command(from, "CLUSTER", "GETKEYSINSLOT", s, Integer.toString(batchSize));
             List<String> batch = keys == null
                     ? List.of()
                     : List.of(keys.split("\n")).stream()
@@ -83,21 +83,49 @@ final class ChaosCluster implements AutoCloseable {
                             .toList();
             if (batch.isEmpty()) break;
             List<String> cmd = new ArrayList<>(
-                    List.of("MIGRATE", "127.0.0.1", Integer.toString(to.port()), "", "0", "5000", "REPLACE", "KEYS"));
+                    List.of("MIGRATE", "127.0.0.1", Integer.toString(to.port()), "", "0", "2000", "REPLACE", "KEYS"));
             cmd.addAll(batch);
-            from.command(cmd.toArray(String[]::new));
+            command(from, cmd.toArray(String[]::new));
             if (moved == 0) Writer.sleep(midMillis);
             moved += batch.size();
         }
-        to.command("CLUSTER", "SETSLOT", s, "NODE", toId);
-        from.command("CLUSTER", "SETSLOT", s, "NODE", toId);
+        command(to, "CLUSTER", "SETSLOT", s, "NODE", toId);
+        command(from, "CLUSTER", "SETSLOT", s, "NODE", toId);
         for (RedisServer m : masters()) {
-            if (m != from && m != to) m.command("CLUSTER", "SETSLOT", s, "NODE", toId);
+            if (m != from && m != to) command(m, "CLUSTER", "SETSLOT", s, "NODE", toId);
         }
         cluster.awaitOk();
         return String.format(
                 "slot %d (%s) moved %d -> %d, %d keys, %.1f s half-migrated",
                 slot, key, from.port(), to.port(), moved, midMillis / 1000.0);
+    }
+
+    /** The instances' control channels (each subscriber's heartbeat channel, on its own node's slots). */
+    List<String> controlChannels() {
+        List<String> all = new ArrayList<>();
+        for (RedisServer m : masters()) {
+            String r = m.command("PUBSUB", "SHARDCHANNELS", "tally:ctl:*");
+            if (r != null)
+                List.of(r.split("\n")).stream().filter(c -> !c.isEmpty()).forEach(all::add);
+        }
+        return all;
+    }
+
+    /**
+     * One command, tried again (up to three times) when its reply does not come in time or a MIGRATE
+     * timed out (IOERR): on a loaded machine Redis can be slower than the harness's 5 s; every command
+     * used here may be repeated.
+     */
+    private static String command(RedisServer node, String... args) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return node.command(args);
+            } catch (IllegalStateException e) {
+                boolean slow = e.getCause() instanceof java.net.SocketTimeoutException
+                        || String.valueOf(e.getMessage()).contains("IOERR");
+                if (attempt == 3 || !slow) throw e;
+            }
+        }
     }
 
     private boolean newMaster(String key, RedisServer old) {
