@@ -57,75 +57,29 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     /**
-     * Moves {@code key}'s slot to another master (drawn by {@code rng}) while clients keep using it:
-     * the slot is marked migrating/importing, one of its keys is migrated and the slot left so for
-     * {@code midMillis} (commands on that key meet ASK, scripts over several of its keys TRYAGAIN),
-     * then the rest in batches, then both ends and every master are told the new owner.
+     * Moves {@code key}'s slot to another master (drawn by {@code rng}) while clients keep using it,
+     * {@code midMillis} half-migrated ({@link RedisCluster#moveSlot}).
      */
     String moveSlot(String key, Random rng, long midMillis) {
-        int slot = slotOf(key);
         RedisServer from = cluster.masterFor(key);
-        List<RedisServer> others = new ArrayList<>(masters());
+        List<RedisServer> others = new ArrayList<>(cluster.masters());
         others.remove(from);
         RedisServer to = others.get(rng.nextInt(others.size()));
-        String fromId = command(from, "CLUSTER", "MYID").trim();
-        String toId = command(to, "CLUSTER", "MYID").trim();
-        String s = Integer.toString(slot);
-        command(to, "CLUSTER", "SETSLOT", s, "IMPORTING", fromId);
-        command(from, "CLUSTER", "SETSLOT", s, "MIGRATING", toId);
-        int moved = 0;
-        for (int batchSize = 1; ; batchSize = 100) {
-            String keys = command(from, "CLUSTER", "GETKEYSINSLOT", s, Integer.toString(batchSize));
-            List<String> batch = keys == null
-                    ? List.of()
-                    : List.of(keys.split("\n")).stream()
-                            .filter(k -> !k.isEmpty())
-                            .toList();
-            if (batch.isEmpty()) break;
-            List<String> cmd = new ArrayList<>(
-                    List.of("MIGRATE", "127.0.0.1", Integer.toString(to.port()), "", "0", "2000", "REPLACE", "KEYS"));
-            cmd.addAll(batch);
-            command(from, cmd.toArray(String[]::new));
-            if (moved == 0) Writer.sleep(midMillis);
-            moved += batch.size();
-        }
-        command(to, "CLUSTER", "SETSLOT", s, "NODE", toId);
-        command(from, "CLUSTER", "SETSLOT", s, "NODE", toId);
-        for (RedisServer m : masters()) {
-            if (m != from && m != to) command(m, "CLUSTER", "SETSLOT", s, "NODE", toId);
-        }
-        cluster.awaitOk();
+        int moved = cluster.moveSlot(key, to, midMillis);
         return String.format(
                 "slot %d (%s) moved %d -> %d, %d keys, %.1f s half-migrated",
-                slot, key, from.port(), to.port(), moved, midMillis / 1000.0);
+                slotOf(key), key, from.port(), to.port(), moved, midMillis / 1000.0);
     }
 
     /** The instances' control channels (each subscriber's heartbeat channel, on its own node's slots). */
     List<String> controlChannels() {
         List<String> all = new ArrayList<>();
-        for (RedisServer m : masters()) {
+        for (RedisServer m : cluster.masters()) {
             String r = m.command("PUBSUB", "SHARDCHANNELS", "tally:ctl:*");
             if (r != null)
                 List.of(r.split("\n")).stream().filter(c -> !c.isEmpty()).forEach(all::add);
         }
         return all;
-    }
-
-    /**
-     * One command, tried again (up to three times) when its reply does not come in time or a MIGRATE
-     * timed out (IOERR): on a loaded machine Redis can be slower than the harness's 5 s; every command
-     * used here may be repeated.
-     */
-    private static String command(RedisServer node, String... args) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return node.command(args);
-            } catch (IllegalStateException e) {
-                boolean slow = e.getCause() instanceof java.net.SocketTimeoutException
-                        || String.valueOf(e.getMessage()).contains("IOERR");
-                if (attempt == 3 || !slow) throw e;
-            }
-        }
     }
 
     private boolean newMaster(String key, RedisServer old) {
@@ -134,13 +88,6 @@ final class ChaosCluster implements AutoCloseable {
         } catch (IllegalStateException notYet) {
             return false;
         }
-    }
-
-    private List<RedisServer> masters() {
-        return cluster.nodes().stream()
-                .filter(RedisServer::isRunning)
-                .filter(ChaosCluster::isMaster)
-                .toList();
     }
 
     private static boolean isMaster(RedisServer n) {
