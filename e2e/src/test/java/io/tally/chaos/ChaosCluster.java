@@ -16,7 +16,7 @@ import java.util.Random;
  * games' slot while everything keeps publishing and writing.
  */
 final class ChaosCluster implements AutoCloseable {
-    private static final Duration SETTLE = Duration.ofSeconds(40);
+    private static final Duration SETTLE = Duration.ofSeconds(90);
 
     private final RedisCluster cluster = RedisCluster.start(1);
 
