@@ -85,6 +85,75 @@ public final class RedisCluster implements AutoCloseable {
         throw new IllegalStateException("no live master serves slot " + slot);
     }
 
+    /** The live masters. */
+    public List<RedisServer> masters() {
+        return live().stream()
+                .filter(n -> {
+                    try {
+                        return n.command("INFO", "replication").contains("role:master");
+                    } catch (IllegalStateException e) {
+                        return false;
+                    }
+                })
+                .toList();
+    }
+
+    /**
+     * Moves {@code key}'s slot to master {@code to} while clients keep using it, the way resharding
+     * does: {@code CLUSTER SETSLOT … IMPORTING / MIGRATING}, one of its keys {@code MIGRATE}d and the
+     * slot left half-migrated for {@code halfMigratedMillis} (commands on that key meet ASK, scripts
+     * over several of its keys TRYAGAIN), the rest in batches, then {@code SETSLOT … NODE} on every
+     * master. Returns how many keys moved.
+     */
+    public int moveSlot(String key, RedisServer to, long halfMigratedMillis) {
+        String slot = live().get(0).command("CLUSTER", "KEYSLOT", key);
+        RedisServer from = masterFor(key);
+        String fromId = command(from, "CLUSTER", "MYID").trim();
+        String toId = command(to, "CLUSTER", "MYID").trim();
+        command(to, "CLUSTER", "SETSLOT", slot, "IMPORTING", fromId);
+        command(from, "CLUSTER", "SETSLOT", slot, "MIGRATING", toId);
+        int moved = 0;
+        for (int batchSize = 1; ; batchSize = 100) {
+            String keys = command(from, "CLUSTER", "GETKEYSINSLOT", slot, Integer.toString(batchSize));
+            List<String> batch = keys == null
+                    ? List.of()
+                    : List.of(keys.split("\n")).stream()
+                            .filter(k -> !k.isEmpty())
+                            .toList();
+            if (batch.isEmpty()) break;
+            List<String> cmd = new ArrayList<>(
+                    List.of("MIGRATE", "127.0.0.1", Integer.toString(to.port()), "", "0", "2000", "REPLACE", "KEYS"));
+            cmd.addAll(batch);
+            command(from, cmd.toArray(String[]::new));
+            if (moved == 0 && halfMigratedMillis > 0) RedisServer.pause(halfMigratedMillis);
+            moved += batch.size();
+        }
+        command(to, "CLUSTER", "SETSLOT", slot, "NODE", toId);
+        command(from, "CLUSTER", "SETSLOT", slot, "NODE", toId);
+        for (RedisServer m : masters()) {
+            if (m != from && m != to) command(m, "CLUSTER", "SETSLOT", slot, "NODE", toId);
+        }
+        awaitOk();
+        return moved;
+    }
+
+    /**
+     * One command, tried again (up to three times) when its reply does not come in time or a MIGRATE
+     * timed out (IOERR): on a loaded machine Redis can be slower than the client's 5 s; every
+     * command used for a slot move may be repeated.
+     */
+    private static String command(RedisServer node, String... args) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return node.command(args);
+            } catch (IllegalStateException e) {
+                boolean slow = e.getCause() instanceof java.net.SocketTimeoutException
+                        || String.valueOf(e.getMessage()).contains("IOERR");
+                if (attempt == 3 || !slow) throw e;
+            }
+        }
+    }
+
     /** Waits until every live node agrees the cluster is whole and every replica is in sync with its master. */
     public void awaitOk() {
         long deadline = System.nanoTime() + READY_DEADLINE.toNanos();

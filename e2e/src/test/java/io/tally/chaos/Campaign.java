@@ -321,11 +321,15 @@ final class Campaign {
                 return d.cluster().failover(clusterTarget(games), rng.nextBoolean());
             }
             case CLUSTER_RESHARD -> {
-                // A watched room's slot always (its sharded subscriptions must follow), the games' slot half the time.
+                // A watched room's slot always (its sharded subscriptions must follow), then either the
+                // games' slot or the slot of an instance's control channel (its subscriber's heartbeats).
                 String room = "tally:{game-" + games.get(rng.nextInt(games.size())) + "}:ch";
                 String moved = d.cluster().moveSlot(room, rng, 500 + rng.nextInt(2_000));
-                if (rng.nextBoolean()) moved += "; " + d.cluster().moveSlot("tally:{games}:version", rng, 500);
-                return moved;
+                List<String> control = d.cluster().controlChannels();
+                String second = rng.nextBoolean() || control.isEmpty()
+                        ? "tally:{games}:version"
+                        : control.get(rng.nextInt(control.size()));
+                return moved + "; " + d.cluster().moveSlot(second, rng, 500);
             }
             default -> {
                 Writer.sleep(2_000);

@@ -16,7 +16,7 @@ import java.util.Random;
  * games' slot while everything keeps publishing and writing.
  */
 final class ChaosCluster implements AutoCloseable {
-    private static final Duration SETTLE = Duration.ofSeconds(40);
+    private static final Duration SETTLE = Duration.ofSeconds(90);
 
     private final RedisCluster cluster = RedisCluster.start(1);
 
@@ -57,47 +57,29 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     /**
-     * Moves {@code key}'s slot to another master (drawn by {@code rng}) while clients keep using it:
-     * the slot is marked migrating/importing, one of its keys is migrated and the slot left so for
-     * {@code midMillis} (commands on that key meet ASK, scripts over several of its keys TRYAGAIN),
-     * then the rest in batches, then both ends and every master are told the new owner.
+     * Moves {@code key}'s slot to another master (drawn by {@code rng}) while clients keep using it,
+     * {@code midMillis} half-migrated ({@link RedisCluster#moveSlot}).
      */
     String moveSlot(String key, Random rng, long midMillis) {
-        int slot = slotOf(key);
         RedisServer from = cluster.masterFor(key);
-        List<RedisServer> others = new ArrayList<>(masters());
+        List<RedisServer> others = new ArrayList<>(cluster.masters());
         others.remove(from);
         RedisServer to = others.get(rng.nextInt(others.size()));
-        String fromId = from.command("CLUSTER", "MYID").trim();
-        String toId = to.command("CLUSTER", "MYID").trim();
-        String s = Integer.toString(slot);
-        to.command("CLUSTER", "SETSLOT", s, "IMPORTING", fromId);
-        from.command("CLUSTER", "SETSLOT", s, "MIGRATING", toId);
-        int moved = 0;
-        for (int batchSize = 1; ; batchSize = 100) {
-            String keys = from.command("CLUSTER", "GETKEYSINSLOT", s, Integer.toString(batchSize));
-            List<String> batch = keys == null
-                    ? List.of()
-                    : List.of(keys.split("\n")).stream()
-                            .filter(k -> !k.isEmpty())
-                            .toList();
-            if (batch.isEmpty()) break;
-            List<String> cmd = new ArrayList<>(
-                    List.of("MIGRATE", "127.0.0.1", Integer.toString(to.port()), "", "0", "5000", "REPLACE", "KEYS"));
-            cmd.addAll(batch);
-            from.command(cmd.toArray(String[]::new));
-            if (moved == 0) Writer.sleep(midMillis);
-            moved += batch.size();
-        }
-        to.command("CLUSTER", "SETSLOT", s, "NODE", toId);
-        from.command("CLUSTER", "SETSLOT", s, "NODE", toId);
-        for (RedisServer m : masters()) {
-            if (m != from && m != to) m.command("CLUSTER", "SETSLOT", s, "NODE", toId);
-        }
-        cluster.awaitOk();
+        int moved = cluster.moveSlot(key, to, midMillis);
         return String.format(
                 "slot %d (%s) moved %d -> %d, %d keys, %.1f s half-migrated",
-                slot, key, from.port(), to.port(), moved, midMillis / 1000.0);
+                slotOf(key), key, from.port(), to.port(), moved, midMillis / 1000.0);
+    }
+
+    /** The instances' control channels (each subscriber's heartbeat channel, on its own node's slots). */
+    List<String> controlChannels() {
+        List<String> all = new ArrayList<>();
+        for (RedisServer m : cluster.masters()) {
+            String r = m.command("PUBSUB", "SHARDCHANNELS", "tally:ctl:*");
+            if (r != null)
+                List.of(r.split("\n")).stream().filter(c -> !c.isEmpty()).forEach(all::add);
+        }
+        return all;
     }
 
     private boolean newMaster(String key, RedisServer old) {
@@ -106,13 +88,6 @@ final class ChaosCluster implements AutoCloseable {
         } catch (IllegalStateException notYet) {
             return false;
         }
-    }
-
-    private List<RedisServer> masters() {
-        return cluster.nodes().stream()
-                .filter(RedisServer::isRunning)
-                .filter(ChaosCluster::isMaster)
-                .toList();
     }
 
     private static boolean isMaster(RedisServer n) {

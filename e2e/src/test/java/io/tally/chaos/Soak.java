@@ -176,10 +176,20 @@ final class Soak {
                 if (wait > 0) Writer.sleep(wait);
                 nextSample += SAMPLE_MS;
                 double minutes = (System.currentTimeMillis() - t0) / 60_000.0;
-                Sampler.Vitals a = Sampler.sample(d.pid(0), d.url(0, false), dir);
-                Sampler.Vitals b = Sampler.sample(d.pid(1), d.url(1, false), dir);
-                double keys = Double.parseDouble(d.redis().command("DBSIZE"));
-                double used = Double.parseDouble(info(d, "used_memory")) / (1 << 20);
+                Sampler.Vitals a;
+                Sampler.Vitals b;
+                double keys;
+                double used;
+                try {
+                    a = Sampler.sample(d.pid(0), d.url(0, false), dir);
+                    b = Sampler.sample(d.pid(1), d.url(1, false), dir);
+                    keys = Double.parseDouble(d.redis().command("DBSIZE"));
+                    used = Double.parseDouble(info(d, "used_memory")) / (1 << 20);
+                } catch (IOException e) {
+                    // A machine too busy to answer in time: this sample is skipped, the run goes on.
+                    out.printf("[%5.1f min] sample skipped: %s%n", minutes, e);
+                    continue;
+                }
                 long connected =
                         live.keySet().stream().filter(Viewer::isConnected).count();
                 long acked = writers.stream().mapToLong(w -> w.acks.size()).sum();

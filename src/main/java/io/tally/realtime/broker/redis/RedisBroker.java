@@ -266,6 +266,24 @@ public final class RedisBroker implements Broker {
             // The node serves no slot any more (failed over, removed): stop calling it.
             subscribers.remove(from.node(), from);
             from.stop();
+        } else if (!closed && !from.node().equals(clients.nodeFor(from.controlChannel()))) {
+            // Its heartbeat channel's slot moved away (resharding): the node would refuse that channel
+            // (MOVED) on every reconnect, so a subscriber with a channel of the node's slots takes over.
+            Subscriber fresh =
+                    newSubscriber(from.node(), clients.controlChannelOn(from.node(), "tally:ctl:" + safe(instanceId)));
+            if (!subscribers.replace(from.node(), from, fresh)) {
+                fresh.stop();
+                return;
+            }
+            for (String channel : from.channels()) {
+                from.remove(channel);
+                RoomFeed feed = feeds.get(RoomKeys.roomOf(channel));
+                if (feed == null) continue;
+                feed.via = fresh;
+                fresh.add(channel);
+            }
+            from.stop();
+            LOG.info("Redis Cluster: the heartbeat channel of " + from.node() + " moved away; resubscribed");
         }
     }
 
