@@ -53,6 +53,8 @@ final class Delivery {
                 catchUp(f); // the room's history restarted under us: reset, then replay the new one
                 return;
             }
+            // Pub/sub dropped what came before this one (a node failing over, a slot moving): the stream has it.
+            if (e.previous() != null && e.previous().isAfter(f.last)) catchUp(f);
             if (!e.position().isAfter(f.last)) return; // already delivered by a back-fill
             deliver(f, new Message(room, e.position(), e.payload()));
         }

@@ -3,11 +3,14 @@ package io.tally.realtime.broker.redis;
 import io.tally.realtime.Position;
 
 /**
- * A message as it travels on a room's pub/sub channel: {@code epoch \n id \n origin \n payload}, written
- * by the publish script. The origin (publishing instance) is carried for diagnostics; every instance,
- * the publisher included, delivers from the channel so that delivery order is the stream's order.
+ * A message as it travels on a room's pub/sub channel: {@code epoch \n id \n origin[ previous] \n payload},
+ * written by the publish script. The origin (publishing instance) is carried for diagnostics; every
+ * instance, the publisher included, delivers from the channel so that delivery order is the stream's
+ * order. {@code previous} is the stream entry just before this one (absent for a stream's first entry):
+ * pub/sub may drop a message without a trace (a failover, a slot move), the stream does not. It rides on
+ * the origin line so an instance that predates it still reads the payload right during a rolling deploy.
  */
-record Envelope(Position position, String origin, String payload) {
+record Envelope(Position position, String origin, Position previous, String payload) {
 
     /** Null when the text is not an envelope (e.g. a heartbeat on a control channel). */
     static Envelope parse(String text) {
@@ -18,6 +21,13 @@ record Envelope(Position position, String origin, String payload) {
         String epoch = text.substring(0, a);
         String id = text.substring(a + 1, b);
         if (epoch.isEmpty() || !Position.isValidOffset(id)) return null;
-        return new Envelope(new Position(epoch, id), text.substring(b + 1, c), text.substring(c + 1));
+        String origin = text.substring(b + 1, c);
+        Position previous = null;
+        int space = origin.lastIndexOf(' ');
+        if (space >= 0 && Position.isValidOffset(origin.substring(space + 1))) {
+            previous = new Position(epoch, origin.substring(space + 1));
+            origin = origin.substring(0, space);
+        }
+        return new Envelope(new Position(epoch, id), origin, previous, text.substring(c + 1));
     }
 }

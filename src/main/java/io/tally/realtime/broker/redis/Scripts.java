@@ -42,7 +42,8 @@ final class Scripts {
     /**
      * KEYS[3]: this publish's receipt. ARGV: ttl, fresh epoch, max length, payload, origin instance,
      * channel, publish command (PUBLISH or SPUBLISH). Appends and fans out in one atomic step, so channel order is
-     * stream order. Returns {epoch, id}.
+     * stream order. The channel message names the entry before it, so a subscriber sees when pub/sub dropped one
+     * (a node failing over or a slot moving drops messages silently). Returns {epoch, id}.
      *
      * <p>The receipt makes a retried publish (the cluster client retries when a connection fails, and the
      * first attempt may have run) answer the first attempt's position instead of appending twice.
@@ -54,10 +55,13 @@ final class Scripts {
               return {string.sub(receipt, 1, sep - 1), string.sub(receipt, sep + 1)}
             end
             local epoch = ensure(ARGV[2])
+            local before = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+            local previous = ''
+            if before[1] then previous = ' ' .. before[1][1] end
             local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', 'd', ARGV[4])
             redis.call('EXPIRE', KEYS[1], ARGV[1])
             redis.call('EXPIRE', KEYS[2], ARGV[1])
-            redis.call(ARGV[7], ARGV[6], epoch .. '\\n' .. id .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[4])
+            redis.call(ARGV[7], ARGV[6], epoch .. '\\n' .. id .. '\\n' .. ARGV[5] .. previous .. '\\n' .. ARGV[4])
             redis.call('SET', KEYS[3], epoch .. ' ' .. id, 'EX', 60)
             return {epoch, id}
             """;
