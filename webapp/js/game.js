@@ -187,12 +187,15 @@ async function start() {
     return;
   }
   now = serverClock(live);
-  showWatching(live, 'game-' + id);
+  // The game's subscription first: a later subscribe to the same room joins it where it is, so
+  // "N watching" subscribing first would start the room from now, not from the snapshot, and an
+  // event saved meanwhile would never arrive.
   live.subscribe('game-' + id, {
     since: position,
     onMessage: (data) => view.receive(data),
     onReset: () => view.reset(),
   });
+  showWatching(live, 'game-' + id);
 }
 
 if (embed) for (const a of document.querySelectorAll('a')) a.target = '_blank';

@@ -136,7 +136,7 @@ async function main() {
     setInterval(() => loadSnapshot().catch(() => {}), 10000);
     return;
   }
-  showWatching(live, 'games');
+  // From the snapshot's position first; "N watching" then joins it (a join's `since` is ignored).
   live.subscribe('games', {
     since: position,
     onMessage: (data) => { if (data && data.game) upsert(data.game); },
@@ -147,6 +147,7 @@ async function main() {
       loadSnapshot().catch(() => {});
     },
   });
+  showWatching(live, 'games');
 }
 
 main();

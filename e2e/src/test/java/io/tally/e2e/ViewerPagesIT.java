@@ -344,6 +344,47 @@ class ViewerPagesIT {
         assertEquals(page.logVersions(), page.logNumbers(), "each entry is numbered by its version");
     }
 
+    /**
+     * An event published after the page read its snapshot but before its subscribe reached the
+     * server must still arrive: the page subscribes from the snapshot's position, not from "now".
+     * Chromium holds the page's subscribe frames (CDP) until the undo is saved and published.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"chromium"})
+    void anEventBetweenTheSnapshotAndTheSubscribeStillArrives(String engine) {
+        WebDriver d = browser(engine);
+        HasCdp cdp = (HasCdp) d;
+        String id = createGame("Gap Home", "Gap Away", "live");
+        event(id, "{\"type\":\"score\",\"team\":\"home\",\"points\":2}");
+        Map<String, Object> script = cdp.executeCdpCommand(
+                "Page.addScriptToEvaluateOnNewDocument",
+                Map.of(
+                        "source",
+                        "(() => { const send = WebSocket.prototype.send; const held = [];"
+                                + " window.releaseSubscribes = () => { window.releaseSubscribes = null;"
+                                + " for (const [ws, f] of held.splice(0)) send.call(ws, f); };"
+                                + " WebSocket.prototype.send = function (f) {"
+                                + " if (window.releaseSubscribes && String(f).includes('\"subscribe\"'))"
+                                + " held.push([this, f]); else send.call(this, f); }; })();"));
+        try {
+            GamePage page = GamePage.open(d, base, id);
+            assertEquals(2, page.version());
+            HttpResponse<String> undo = Http.post(
+                    server.baseUrl() + "/api/games/" + id + "/undo",
+                    "application/json",
+                    "{}",
+                    "Authorization",
+                    "Bearer " + TOKEN);
+            assertEquals(200, undo.statusCode(), undo.body());
+            page.connection().awaitConnected(WAIT);
+            page.js("window.releaseSubscribes();");
+            page.awaitVersion(3, WAIT);
+        } finally {
+            cdp.executeCdpCommand(
+                    "Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script.get("identifier")));
+        }
+    }
+
     // ---- connection lost ----
 
     @ParameterizedTest
