@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import io.tally.standin.Await;
 import io.tally.standin.BeanstalkNginx;
 import io.tally.standin.Proc;
 import io.tally.standin.RawHttp;
+import io.tally.testing.Await;
 import io.tally.testing.Ports;
 import java.io.IOException;
 import java.net.InetSocketAddress;

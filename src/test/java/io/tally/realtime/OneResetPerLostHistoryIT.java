@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tally.json.Json;
 import io.tally.json.JsonWriter;
-import io.tally.realtime.broker.Await;
+import io.tally.testing.Await;
 import io.tally.testing.RawWebSocket;
 import io.tally.testing.RedisServer;
 import io.tally.testing.TallyServer;

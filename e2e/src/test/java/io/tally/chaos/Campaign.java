@@ -190,7 +190,7 @@ final class Campaign {
             for (Viewer v : viewers) {
                 Pos tip = Pos.of(finals.get(v.room.substring("game-".length())).get("position"));
                 try {
-                    io.tally.standin.Await.until(
+                    io.tally.testing.Await.until(
                             "viewer " + v.id + " at " + tip,
                             Duration.ofSeconds(30),
                             () -> v.position() != null && v.position().reached(tip));
@@ -354,7 +354,7 @@ final class Campaign {
         for (int i = 0; i < d.instances(); i++) {
             if (i == restartingInstance && !restarting.isDone()) continue;
             String base = d.url(i, false);
-            io.tally.standin.Await.until(
+            io.tally.testing.Await.until(
                     Deployment.instanceId(i) + " ready",
                     Duration.ofSeconds(90),
                     () -> Http.get(base + "/readyz", 2_000).status() == 200);
@@ -383,7 +383,7 @@ final class Campaign {
     }
 
     static Map<?, ?> snapshot(Deployment d, String game, int instance) {
-        return io.tally.standin.Await.value("snapshot of " + game, Duration.ofSeconds(30), () -> {
+        return io.tally.testing.Await.value("snapshot of " + game, Duration.ofSeconds(30), () -> {
             Http.Response r = Http.get(d.url(instance, false) + "/api/games/" + game, 3_000);
             return r.status() == 200 ? (Map<?, ?>) Json.parse(r.body()) : null;
         });

@@ -1,6 +1,6 @@
 package io.tally.chaos;
 
-import io.tally.standin.Await;
+import io.tally.testing.Await;
 import io.tally.testing.RedisCluster;
 import io.tally.testing.RedisServer;
 import java.time.Duration;

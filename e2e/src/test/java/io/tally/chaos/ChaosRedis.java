@@ -1,7 +1,7 @@
 package io.tally.chaos;
 
-import io.tally.standin.Await;
 import io.tally.standin.Proc;
+import io.tally.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

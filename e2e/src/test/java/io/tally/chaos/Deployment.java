@@ -1,9 +1,9 @@
 package io.tally.chaos;
 
-import io.tally.standin.Await;
 import io.tally.standin.Proc;
 import io.tally.standin.TomcatDistribution;
 import io.tally.standin.TomcatInstance;
+import io.tally.testing.Await;
 import io.tally.testing.Ports;
 import io.tally.testing.TcpRelay;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.tally.chaos;
 
-import io.tally.standin.Await;
 import io.tally.standin.HaproxyBalancer;
+import io.tally.testing.Await;
 import io.tally.testing.Ports;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -2,6 +2,7 @@ package io.tally.standin;
 
 import io.tally.e2e.browser.Browser;
 import io.tally.e2e.browser.Browsers;
+import io.tally.testing.Await;
 import java.time.Duration;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;

@@ -1,5 +1,6 @@
 package io.tally.standin;
 
+import io.tally.testing.Await;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

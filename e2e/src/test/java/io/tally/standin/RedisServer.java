@@ -1,5 +1,6 @@
 package io.tally.standin;
 
+import io.tally.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

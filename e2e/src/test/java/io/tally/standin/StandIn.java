@@ -1,5 +1,6 @@
 package io.tally.standin;
 
+import io.tally.testing.Await;
 import io.tally.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;

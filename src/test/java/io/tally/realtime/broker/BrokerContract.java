@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tally.realtime.Position;
+import io.tally.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.tally.realtime.broker;
 
 import io.tally.realtime.Position;
+import io.tally.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tally.realtime.Position;
 import io.tally.realtime.UnavailableException;
-import io.tally.realtime.broker.Await;
 import io.tally.realtime.broker.BrokerStatus;
 import io.tally.realtime.broker.History;
 import io.tally.realtime.broker.RecordingListener;
 import io.tally.redis.RedisTarget;
+import io.tally.testing.Await;
 import io.tally.testing.RedisServer;
 import io.tally.testing.TcpRelay;
 import java.time.Duration;

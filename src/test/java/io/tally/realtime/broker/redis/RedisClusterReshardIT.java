@@ -3,9 +3,9 @@ package io.tally.realtime.broker.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tally.realtime.broker.Await;
 import io.tally.realtime.broker.RecordingListener;
 import io.tally.redis.RedisTarget;
+import io.tally.testing.Await;
 import io.tally.testing.RedisCluster;
 import io.tally.testing.RedisServer;
 import java.time.Duration;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tally.realtime.UnavailableException;
-import io.tally.realtime.broker.Await;
 import io.tally.realtime.broker.RecordingListener;
 import io.tally.redis.RedisTarget;
+import io.tally.testing.Await;
 import io.tally.testing.Ports;
 import io.tally.testing.RedisServer;
 import java.io.InputStream;
